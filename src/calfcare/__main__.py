@@ -1,0 +1,5 @@
+"""`python -m calfcare` runs the command line."""
+
+from calfcare.cli import main
+
+main()

@@ -1,0 +1,69 @@
+"""The one place where errors become exit statuses and messages (docs/cli.md lists them).
+
+| exit | meaning                                                        |
+|------|----------------------------------------------------------------|
+| 0    | done (for `screen`: a verdict was given, whatever it is)       |
+| 1    | internal error (a bug; set CALFCARE_DEBUG=1 for a traceback)   |
+| 2    | bad input: the message names every offending field            |
+| 3    | the screening rules out massage today, so no plan was made     |
+| 130  | interrupted (Ctrl-C)                                           |
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+
+from calfcare.core.errors import CalfcareError, ContentError, InvalidInput, PlanBlocked
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_BAD_INPUT = 2
+EXIT_BLOCKED = 3
+EXIT_INTERRUPTED = 130
+
+EXIT_CODES: dict[type[CalfcareError], int] = {
+    InvalidInput: EXIT_BAD_INPUT,
+    PlanBlocked: EXIT_BLOCKED,
+    ContentError: EXIT_INTERNAL,
+}
+
+
+def exit_code_for(error: CalfcareError) -> int:
+    for cls in type(error).__mro__:
+        if cls in EXIT_CODES:
+            return EXIT_CODES[cls]
+    return EXIT_INTERNAL
+
+
+@contextmanager
+def reporting(*, json_output: bool = False) -> Iterator[None]:
+    """Turn a `CalfcareError` into its message on stderr, its JSON on stdout with
+    ``--json``, and its exit status. Anything else is a bug: one plain line, no locals."""
+    try:
+        yield
+    except CalfcareError as error:
+        text = error.describe() if isinstance(error, InvalidInput) else error.message
+        print(f"calfcare: {text}", file=sys.stderr)
+        if json_output:
+            print(json.dumps(error.to_json(), indent=2))
+        raise typer.Exit(exit_code_for(error)) from None
+    except KeyboardInterrupt:
+        print("calfcare: interrupted", file=sys.stderr)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except (typer.Exit, typer.Abort, SystemExit):
+        raise
+    except Exception as error:
+        if os.environ.get("CALFCARE_DEBUG") == "1":
+            raise
+        print(
+            f"calfcare: internal error: {type(error).__name__}: {error}\n"
+            "This is a bug. Run again with CALFCARE_DEBUG=1 for details.",
+            file=sys.stderr,
+        )
+        raise typer.Exit(EXIT_INTERNAL) from None

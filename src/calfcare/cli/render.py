@@ -1,0 +1,74 @@
+"""Rich renderings shared by commands. Imported only inside commands (Rich costs start-up)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.text import Text
+
+LEVEL_STYLE = {
+    "ok": "green",
+    "caution": "yellow",
+    "avoid": "dark_orange",
+    "urgent": "bold white on red",
+    "emergency": "bold white on red",
+}
+LEVEL_MARK = {
+    "ok": "OK",
+    "caution": "CAUTION",
+    "avoid": "AVOID",
+    "urgent": "URGENT",
+    "emergency": "EMERGENCY",
+}
+
+
+def verdict_panel(report: dict[str, Any]) -> Panel:
+    """The verdict: impossible to miss when urgent or an emergency (red, full width)."""
+    verdict = report["verdict"]
+    severe = verdict in ("urgent", "emergency")
+    title = Text(f" {LEVEL_MARK[verdict]}: {report['headline']} ", style=LEVEL_STYLE[verdict])
+    body: list[Text] = []
+    if severe:
+        body.append(Text(report["headline"].upper(), style="bold red"))
+        body.append(Text(""))
+    body.append(Text(report["advice"]))
+    if report["findings"]:
+        body.append(Text(""))
+        body.append(Text("Why:", style="bold"))
+        for finding in report["findings"]:
+            mark = LEVEL_MARK[finding["level"]]
+            body.append(
+                Text.assemble(
+                    ("  • ", ""),
+                    (f"[{mark}] ", LEVEL_STYLE[finding["level"]].replace("on red", "")),
+                    finding["message"],
+                    (f"  (sources: {', '.join(finding['sources'])})", "dim"),
+                )
+            )
+    body.append(Text(""))
+    calves = ", ".join(
+        f"{leg} calf: {status['level']}"
+        + (
+            " (massage ok)"
+            if status["deep_work_allowed"]
+            else " (gentle only)"
+            if status["massage_allowed"]
+            else " (no massage)"
+        )
+        for leg, status in report["legs"].items()
+    )
+    body.append(Text(calves, style="dim"))
+    body.append(Text(f"Advice sources: {', '.join(report['advice_sources'])}", style="dim"))
+    return Panel(
+        Group(*body),
+        title=title,
+        border_style="red" if severe else LEVEL_STYLE[verdict].split()[-1],
+        expand=True,
+        padding=(1, 2),
+    )
+
+
+def print_verdict(report: dict[str, Any], console: Console | None = None) -> None:
+    (console or Console()).print(verdict_panel(report))

@@ -1,0 +1,141 @@
+"""`calfcare screen`: the safety screening, interactive or from an answers file."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import typer
+
+from calfcare.cli.errors import reporting
+from calfcare.core.answers import Answer
+from calfcare.core.errors import InvalidInput, Problem
+
+ANSWER_WORDS: dict[str, Answer] = {
+    "y": True,
+    "yes": True,
+    "n": False,
+    "no": False,
+    "u": "unsure",
+    "unsure": "unsure",
+    "not sure": "unsure",
+    "dont know": "unsure",
+    "don't know": "unsure",
+}
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="screen")(screen)
+
+
+def screen(
+    answers: str | None = typer.Option(
+        None,
+        "--answers",
+        metavar="FILE",
+        help="Screening answers as JSON (screening contract v1); '-' reads standard input. "
+        "Without it, the questions are asked one at a time.",
+    ),
+    json_output: bool = typer.Option(False, "--json", help="Print the result as JSON only."),
+) -> None:
+    """Check for reasons not to massage your calves (above all, a possible blood clot).
+
+    Exit status 0 whenever a verdict was given, whatever it is; 2 for bad input.
+    """
+    with reporting(json_output=json_output):
+        report = screen_report(answers)
+        if json_output:
+            print(json.dumps(report, indent=2))
+        else:
+            from calfcare.cli.render import print_verdict
+
+            print_verdict(report)
+
+
+def screen_report(answers_source: str | None) -> dict[str, Any]:
+    """Run the screening from a file or interactively; return the contract report."""
+    from calfcare.content.screening import load_screening_text
+    from calfcare.core.answers import parse_answers
+    from calfcare.core.report import screening_report
+    from calfcare.core.screening import screen as run_screening
+
+    text = load_screening_text()
+    if answers_source is not None:
+        from calfcare.cli.inputs import read_json
+
+        parsed = parse_answers(read_json(answers_source, "--answers"))
+    else:
+        parsed = ask_interactively(text)
+    return screening_report(run_screening(parsed), text)
+
+
+def ask_interactively(text: Any) -> Any:
+    """One plain-language question at a time on the terminal; '?' shows why we ask."""
+    from rich.console import Console
+
+    from calfcare.core.levels import Leg
+    from calfcare.core.questionnaire import Questionnaire
+
+    console = Console(stderr=True, highlight=False)
+    console.print(
+        "[bold]calfcare safety check[/bold]: a few questions before you massage your calves.\n"
+        "Answer [bold]y[/bold] (yes), [bold]n[/bold] (no) or [bold]u[/bold] (unsure — counted "
+        "as yes, to be safe). Type [bold]?[/bold] to see why we ask.\n"
+    )
+    legs = _ask_legs(console)
+    questionnaire = Questionnaire(legs=tuple(Leg(leg) for leg in legs))
+    current_scope = ""
+    while (ref := questionnaire.next_question()) is not None:
+        if ref.scope != current_scope:
+            current_scope = ref.scope
+            heading = "About you" if ref.scope == "general" else f"Your {ref.scope} calf"
+            console.rule(heading)
+        question = text.question("general" if ref.scope == "general" else "leg", ref.id)
+        wording = question.question.replace("{calf}", f"{ref.scope} calf")
+        questionnaire.answer(ref, _ask_one(console, wording, question.why))
+    if questionnaire.stopped_for_emergency():
+        console.print("[bold red]Stop here: this is an emergency.[/bold red]")
+    return questionnaire.answers()
+
+
+def _read_line(console: Any, prompt: str) -> str:
+    console.print(prompt, end="")
+    line = sys.stdin.readline()
+    if not line:
+        console.print()
+        raise InvalidInput(
+            [Problem("answers", "the questions ended before every one was answered")],
+            "Screening stopped early: no verdict was given. Run `calfcare screen` again.",
+        )
+    return line.strip().lower()
+
+
+def _ask_legs(console: Any) -> list[str]:
+    while True:
+        reply = _read_line(
+            console, "Which calves do you want to massage? [b]oth, [l]eft, [r]ight: "
+        )
+        choice = {
+            "b": ["left", "right"],
+            "both": ["left", "right"],
+            "": ["left", "right"],
+            "l": ["left"],
+            "left": ["left"],
+            "r": ["right"],
+            "right": ["right"],
+        }
+        if reply in choice:
+            return choice[reply]
+        console.print("  Please type b, l or r.")
+
+
+def _ask_one(console: Any, question: str, why: str) -> Answer:
+    while True:
+        reply = _read_line(console, f"{question} [y/n/u/?] ")
+        if reply in ANSWER_WORDS:
+            return ANSWER_WORDS[reply]
+        if reply in ("?", "why", "h", "help"):
+            console.print(f"  [cyan]Why we ask:[/cyan] {why}")
+            continue
+        console.print("  Please answer y (yes), n (no) or u (unsure), or ? to see why we ask.")

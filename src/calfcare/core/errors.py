@@ -1,0 +1,83 @@
+"""One error tree for the whole product.
+
+Every error the domain raises is a `CalfcareError`; the adapters translate each class to an
+exit status (``cli/errors.py``) or an HTTP status (``web/errors.py``) in one table each, so
+the mapping lives in exactly one place per edge::
+
+    CalfcareError
+    ├── InvalidInput          bad input; names every offending field       exit 2, HTTP 422
+    ├── PlanBlocked           screening says: no plan today                exit 3, HTTP 409
+    └── ContentError          a shipped content file is malformed           exit 1 (a bug)
+
+The class docstring is the default message (as Fava's ``FavaAPIError`` does). The JSON shape
+of an error is the screening contract's ``{"error": ..., "problems": [...]}`` everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with an input: a dotted path to the field and a plain message."""
+
+    field: str
+    message: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"field": self.field, "message": self.message}
+
+
+class CalfcareError(Exception):
+    """Something went wrong in calfcare."""
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message or (type(self).__doc__ or "").strip()
+        super().__init__(self.message)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"error": self.message, "problems": []}
+
+
+class InvalidInput(CalfcareError):
+    """The input is not valid."""
+
+    def __init__(self, problems: list[Problem], message: str | None = None) -> None:
+        if not problems:
+            raise ValueError("InvalidInput needs at least one problem")
+        self.problems = list(problems)
+        super().__init__(message)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"error": self.message, "problems": [p.to_json() for p in self.problems]}
+
+    def describe(self) -> str:
+        """One human-readable block: the summary, then one line per problem."""
+        lines = [self.message]
+        lines += [f"  - {p.field}: {p.message}" for p in self.problems]
+        return "\n".join(lines)
+
+
+class PlanBlocked(CalfcareError):
+    """The screening answers rule out massage today, so no plan was made."""
+
+    def __init__(self, verdict: str, advice: str, notes: list[str]) -> None:
+        self.verdict = verdict
+        self.advice = advice
+        self.notes = list(notes)
+        super().__init__(advice)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "contract": 1,
+            "planned": False,
+            "verdict": self.verdict,
+            "advice": self.advice,
+            "notes": self.notes,
+        }
+
+
+class ContentError(CalfcareError):
+    """A content file shipped with calfcare is malformed."""

@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Set up and run calfcare with nothing but Python 3.11+.
+
+    python3 tasks.py app     create .venv on first use, then start the app
+    python3 tasks.py test    create .venv on first use, then run every check and test
+
+The virtual environment is rebuilt only when pyproject.toml or constraints.txt change (a
+stamp file holds their hash). Standard library only: this runs before anything is installed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".calfcare-installed"
+
+
+def _wanted_stamp() -> str:
+    digest = hashlib.sha256()
+    for name in ("pyproject.toml", "constraints.txt"):
+        digest.update((ROOT / name).read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_venv() -> None:
+    if sys.version_info < (3, 11):  # noqa: UP036 (this file runs before any check)
+        sys.exit(f"calfcare needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
+    wanted = _wanted_stamp()
+    if STAMP.exists() and STAMP.read_text() == wanted and (BIN / "calfcare").exists():
+        return
+    if not (BIN / "python").exists():
+        print("Creating the virtual environment in .venv ...", file=sys.stderr)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    print("Installing calfcare and its dependencies (first run only) ...", file=sys.stderr)
+    subprocess.run(
+        [
+            str(BIN / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-c",
+            str(ROOT / "constraints.txt"),
+            "-e",
+            f"{ROOT}[dev]",
+        ],
+        check=True,
+    )
+    STAMP.write_text(wanted)
+
+
+def run(*cmd: str) -> None:
+    print("$ " + " ".join(cmd), file=sys.stderr, flush=True)
+    result = subprocess.run(cmd, cwd=ROOT)
+    if result.returncode != 0:
+        sys.exit(result.returncode)
+
+
+def app(args: list[str]) -> None:
+    ensure_venv()
+    os.execv(str(BIN / "calfcare"), [str(BIN / "calfcare"), "screen", *args])
+
+
+def ensure_chromium() -> None:
+    """The browser tests drive Debian's Chromium; install it when missing and we can."""
+    if shutil.which("chromium") or Path("/usr/bin/chromium").exists():
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("Installing Chromium for the browser tests (apt-get) ...", file=sys.stderr)
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"],
+            check=True,
+            env=env,
+        )
+        return
+    sys.exit(
+        "The browser tests need Chromium at /usr/bin/chromium. Install it with\n"
+        "  sudo apt-get install -y --no-install-recommends chromium\n"
+        "(calfcare never downloads a browser itself)."
+    )
+
+
+def test(args: list[str]) -> None:
+    ensure_venv()
+    if (ROOT / "tests" / "web" / "browser").exists():
+        ensure_chromium()
+    py = str(BIN / "python")
+    if not args:
+        run(py, "-m", "ruff", "check", "src", "tests", "bench", "tasks.py")
+        run(py, "-m", "ruff", "format", "--check", "src", "tests", "bench", "tasks.py")
+        run(py, "-m", "mypy")
+        run(str(BIN / "lint-imports"))
+    run(py, "-m", "pytest", *args)
+
+
+COMMANDS = {"app": app, "test": test}
+
+
+def main() -> None:
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        sys.exit(f"usage: python3 tasks.py {{{'|'.join(COMMANDS)}}} [args...]")
+    COMMANDS[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    main()

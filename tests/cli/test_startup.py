@@ -1,0 +1,51 @@
+"""`calfcare --help` and `--version` must start fast: nothing heavy imported."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from calfcare import __version__
+from tests.conftest import run_cli
+
+HEAVY = (
+    "fastapi",
+    "starlette",
+    "sqlalchemy",
+    "alembic",
+    "matplotlib",
+    "pydantic",
+    "uvicorn",
+    "psycopg",
+    "jinja2",
+    "rich",
+)
+
+
+def _imported_modules(*args: str) -> set[str]:
+    code = (
+        "import sys\n"
+        f"sys.argv = ['calfcare', *{list(args)!r}]\n"
+        "from calfcare.cli import app\n"
+        "try:\n    app()\nexcept SystemExit:\n    pass\n"
+        "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    return {line.split(".")[0] for line in done.stderr.splitlines()}
+
+
+def test_help_imports_nothing_heavy() -> None:
+    modules = _imported_modules("--help")
+    assert not modules & set(HEAVY), modules & set(HEAVY)
+
+
+def test_version() -> None:
+    done = run_cli("--version")
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"calfcare {__version__}"
+
+
+def test_help_lists_commands() -> None:
+    done = run_cli("--help")
+    assert done.returncode == 0
+    assert "screen" in done.stdout

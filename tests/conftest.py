@@ -1,0 +1,39 @@
+"""Shared test helpers: the contract's vignettes and running the real CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+
+
+def load_vignettes() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((DATA / "screening_vignettes.json").read_text())
+    return data
+
+
+def run_cli(
+    *args: str, stdin: str | None = None, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m calfcare`` in a real subprocess, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "calfcare", *args],
+        input=stdin if stdin is not None else "",
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "COLUMNS": "100", **(env or {})},
+        check=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def vignettes() -> dict[str, Any]:
+    return load_vignettes()
