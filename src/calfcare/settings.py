@@ -1,0 +1,64 @@
+"""calfcare's settings: the only module that reads the environment.
+
+Built once by the CLI callback or by ``create_app(settings)`` and passed down; tests build
+`Settings(...)` directly. Every field is documented in docs/settings.md (a test checks).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ENV_PREFIX = "CALFCARE_"
+
+
+def default_data_dir() -> Path:
+    """The user's data directory (platformdirs), e.g. ~/.local/share/calfcare on Linux."""
+    from platformdirs import user_data_path
+
+    return user_data_path("calfcare", appauthor=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Where calfcare keeps data and how it serves the web app."""
+
+    data_dir: Path = field(default_factory=default_data_dir)
+    """CALFCARE_DATA_DIR: folder for the SQLite database and exports."""
+    database_url: str | None = None
+    """CALFCARE_DATABASE_URL: a SQLAlchemy URL (e.g. postgresql+psycopg://user@host/db);
+    unset means SQLite at <data_dir>/calfcare.sqlite3."""
+    host: str = "127.0.0.1"
+    """CALFCARE_HOST: the address `calfcare serve` binds to (loopback by default)."""
+    port: int = 8000
+    """CALFCARE_PORT: the port `calfcare serve` listens on."""
+    debug: bool = False
+    """CALFCARE_DEBUG: 1 shows tracebacks for internal errors (never in normal use)."""
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'calfcare.sqlite3'}"
+
+
+SETTING_NAMES = ("data_dir", "database_url", "host", "port", "debug")
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+    """Settings from ``CALFCARE_*`` variables, then explicit overrides (CLI options)."""
+    env = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    if f"{ENV_PREFIX}DATA_DIR" in env:
+        values["data_dir"] = Path(env[f"{ENV_PREFIX}DATA_DIR"]).expanduser()
+    if env.get(f"{ENV_PREFIX}DATABASE_URL"):
+        values["database_url"] = env[f"{ENV_PREFIX}DATABASE_URL"]
+    if f"{ENV_PREFIX}HOST" in env:
+        values["host"] = env[f"{ENV_PREFIX}HOST"]
+    if f"{ENV_PREFIX}PORT" in env:
+        values["port"] = int(env[f"{ENV_PREFIX}PORT"])
+    values["debug"] = env.get(f"{ENV_PREFIX}DEBUG") == "1"
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings(**values)  # type: ignore[arg-type]
