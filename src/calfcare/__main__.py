@@ -1,5 +1,5 @@
-"""`python -m calfcare` runs the command line."""
+"""`python -m calfcare` runs the command line (with the fast `--help`/`--version` path)."""
 
-from calfcare.cli import main
+from calfcare.launcher import main
 
 main()

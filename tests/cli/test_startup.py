@@ -49,3 +49,36 @@ def test_help_lists_commands() -> None:
     done = run_cli("--help")
     assert done.returncode == 0
     assert "screen" in done.stdout
+
+
+def test_fast_help_is_what_typer_prints() -> None:
+    """The fast path prints cli/help.txt; it must equal Typer's own rendering.
+
+    On failure, regenerate it: `.venv/bin/python -m calfcare.launcher --write-help`.
+    """
+    from calfcare.launcher import HELP_FILE, render_help
+
+    assert HELP_FILE.read_text(encoding="utf-8") == render_help()
+    done = run_cli("--help")
+    assert done.stdout == HELP_FILE.read_text(encoding="utf-8")
+
+
+def test_fast_paths_import_no_cli_framework() -> None:
+    for args in (["--help"], ["--version"]):
+        code = (
+            "import sys\n"
+            f"sys.argv = ['calfcare', *{args!r}]\n"
+            "from calfcare.launcher import main\n"
+            "main()\n"
+            "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**__import__("os").environ, "COLUMNS": "100"},
+        )
+        modules = set(done.stderr.split())
+        assert "typer" not in modules
+        assert "click" not in modules

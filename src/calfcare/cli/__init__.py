@@ -37,9 +37,9 @@ def _root(
 
 
 def _register_commands() -> None:
-    from calfcare.cli import learn, screen
+    from calfcare.cli import learn, plan, screen, session
 
-    for module in (screen, learn):
+    for module in (screen, plan, session, learn):
         module.register(app)
 
 
@@ -48,4 +48,4 @@ _register_commands()
 
 def main() -> None:
     """Console-script entry point."""
-    app()
+    app(prog_name="calfcare")
