@@ -1,0 +1,99 @@
+"""`calfcare session`: the session engine, headless (``--replay``) or as a terminal coach.
+
+The replay prints the same timeline the coach and the web page follow; with ``--json`` it is
+the routine contract's output and the shared test-vector format (docs/session-timeline.md).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import typer
+
+from calfcare.cli.errors import reporting
+from calfcare.core.errors import InvalidInput, Problem
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="session")(session_command)
+
+
+def session_command(
+    plan_file: str | None = typer.Option(
+        None, "--plan", metavar="FILE", help="A plan (`calfcare plan --json`); '-' reads stdin."
+    ),
+    replay_file: str | None = typer.Option(
+        None,
+        "--replay",
+        metavar="EVENTS",
+        help='Run headless on a simulated clock: a JSON list of {"t": s, "event": name}.',
+    ),
+    json_output: bool = typer.Option(False, "--json", help="Print the result as JSON only."),
+) -> None:
+    """Run a massage session from a plan.
+
+    With --replay, runs the engine on a script of events and prints the timeline.
+    Exit status 0 when the session ran (whatever its outcome); 2 for a bad plan or events.
+    """
+    with reporting(json_output=json_output):
+        if replay_file is None:
+            raise InvalidInput(
+                [Problem("--replay", "required: the terminal coach is not available yet")],
+                "Give --replay EVENTS to run a session headless.",
+            )
+        result = run_replay_files(plan_file, replay_file)
+        if result.get("advice"):
+            print(f"calfcare: {result['advice']}", file=sys.stderr)
+        if json_output:
+            print(json.dumps(result, indent=2))
+        else:
+            print_timeline(result)
+
+
+def run_replay_files(plan_source: str | None, events_source: str) -> dict[str, Any]:
+    """Read and check both files (naming every problem in either), then replay."""
+    from calfcare.cli.inputs import read_json
+    from calfcare.content.routines import load_routines
+    from calfcare.core.plan_json import parse_plan
+    from calfcare.core.replay import parse_events, replay
+
+    problems: list[Problem] = []
+    if plan_source is None:
+        problems.append(Problem("--plan", "required: the plan file to run"))
+    elif plan_source == "-" and events_source == "-":
+        problems.append(Problem("--replay", "only one of --plan and --replay can read stdin"))
+    plan = events = None
+    if not problems:
+        assert plan_source is not None
+        try:
+            plan = parse_plan(read_json(plan_source, "--plan"))
+        except InvalidInput as error:
+            problems += error.problems
+        try:
+            events = parse_events(read_json(events_source, "--replay"))
+        except InvalidInput as error:
+            problems += error.problems
+    if problems or plan is None or events is None:
+        raise InvalidInput(problems, "The session cannot run: the plan or events are not valid.")
+    return replay(plan, events, sharp_pain_advice=load_routines().sharp_pain_advice)
+
+
+def print_timeline(result: dict[str, Any]) -> None:
+    """The timeline as plain lines, one per entry, then the outcome."""
+    for entry in result["timeline"]:
+        details = ", ".join(
+            f"{key}={value}" for key, value in entry.items() if key not in ("t", "type", "cue")
+        )
+        line = f"{entry['t']:8.3f}  {entry['type']:<16} {details}"
+        if "cue" in entry:
+            line += f"\n{'':10}{entry['cue']}"
+        print(line)
+    for event in result["ignored_events"]:
+        print(f"{event['t']:8.3f}  ignored {event['event']} ({event['reason']})")
+    calves = "; ".join(
+        f"{calf['leg']} {calf['active_seconds']:g}/{calf['planned_seconds']} s"
+        for calf in result["calves"]
+    )
+    print(f"outcome: {result['outcome']} after {result['duration_seconds']:g} s ({calves})")
