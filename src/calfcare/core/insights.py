@@ -75,6 +75,37 @@ class Insight:
     figures: tuple[str, ...]
     sources: tuple[str, ...]
 
+    @classmethod
+    def too_little_data(
+        cls,
+        kind: InsightKind,
+        leg: Leg | None,
+        n: int,
+        *,
+        threshold: float,
+        unit: str,
+        more_days: int,
+        headline: str,
+        sources: tuple[str, ...],
+        figures: tuple[str, ...] = (),
+    ) -> Insight:
+        """Not enough records yet: no estimate, and how many more days would tell."""
+        return cls(
+            kind,
+            leg,
+            n,
+            None,
+            None,
+            None,
+            threshold,
+            unit,
+            Reading.TOO_LITTLE_DATA,
+            more_days,
+            headline,
+            figures,
+            sources,
+        )
+
 
 def t_cdf(t: float, df: float) -> float:
     """Student t distribution function (via the regularised incomplete beta function)."""
@@ -159,20 +190,16 @@ def soreness_after_massage_days(
             f"Too little data yet to compare next-day soreness after massage days with other "
             f"days ({counts}); about {more} more days of each kind would tell."
         )
-        return Insight(
+        return Insight.too_little_data(
             kind,
             None,
             0,
-            None,
-            None,
-            None,
-            thr,
-            "points",
-            Reading.TOO_LITTLE_DATA,
-            more,
-            head,
-            (counts + ".",),
-            sources,
+            threshold=thr,
+            unit="points",
+            more_days=more,
+            headline=head,
+            sources=sources,
+            figures=(counts + ".",),
         )
     m1, m0 = statistics.fmean(with_m), statistics.fmean(without)
     v1, v0 = statistics.variance(with_m), statistics.variance(without)
@@ -248,20 +275,15 @@ def _mean_change(leg: Leg, changes: Sequence[float]) -> Insight:
             f"Too little data yet for your {leg.value} calf's knee-to-wall before and after "
             f"sessions ({n} sessions with both); about {more} more sessions would tell."
         )
-        return Insight(
+        return Insight.too_little_data(
             kind,
             leg,
             n,
-            None,
-            None,
-            None,
-            mdc,
-            "cm",
-            Reading.TOO_LITTLE_DATA,
-            more,
-            head,
-            (),
-            sources,
+            threshold=mdc,
+            unit="cm",
+            more_days=more,
+            headline=head,
+            sources=sources,
         )
     mean, sd = statistics.fmean(changes), statistics.stdev(changes)
     half = t_quantile(0.975, n - 1) * sd / math.sqrt(n)
@@ -318,20 +340,15 @@ def _trend(leg: Leg, points: dict[date, float]) -> Insight:
             f"Too little data yet for a trend in your {leg.value} knee-to-wall distance "
             f"({n} test days over {span} days); about {more} more days of tests would tell."
         )
-        return Insight(
+        return Insight.too_little_data(
             kind,
             leg,
             n,
-            None,
-            None,
-            None,
-            mdc,
-            "cm",
-            Reading.TOO_LITTLE_DATA,
-            more,
-            head,
-            (),
-            sources,
+            threshold=mdc,
+            unit="cm",
+            more_days=more,
+            headline=head,
+            sources=sources,
         )
     xs = [(d - days[0]).days / 7 for d in days]
     ys = [points[d] for d in days]
