@@ -31,18 +31,55 @@ def session_command(
         help='Run headless on a simulated clock: a JSON list of {"t": s, "event": name}.',
     ),
     json_output: bool = typer.Option(False, "--json", help="Print the result as JSON only."),
+    tool: str | None = typer.Option(
+        None, "--tool", metavar="foam-roller|ball|hands", help="Live coach: plan for this tool."
+    ),
+    legs: str | None = typer.Option(None, "--legs", metavar="LEGS", help="Live coach: calves."),
+    seconds_per_calf: str | None = typer.Option(
+        None, "--seconds-per-calf", metavar="N", help="Live coach: seconds per calf, 120 to 180."
+    ),
+    intensity: str | None = typer.Option(
+        None, "--intensity", metavar="gentle|standard|deep", help="Live coach: how firm."
+    ),
+    pace: str | None = typer.Option(
+        None, "--pace", metavar="N", help="Live coach: one-way rolls a minute, 10 to 30."
+    ),
+    screening: str | None = typer.Option(
+        None,
+        "--screening",
+        metavar="FILE",
+        help="Live coach: screening answers; without it, the questions are asked first.",
+    ),
+    voice: bool = typer.Option(False, "--voice", help="Live coach: speak cues (espeak-ng)."),
+    tick: bool = typer.Option(False, "--tick", help="Live coach: a tick at each end of a pass."),
 ) -> None:
     """Run a massage session from a plan.
 
-    With --replay, runs the engine on a script of events and prints the timeline.
-    Exit status 0 when the session ran (whatever its outcome); 2 for a bad plan or events.
+    Without --replay: the live coach in this terminal (screening first, or --screening FILE;
+    then --plan FILE or the plan options). With --replay, runs the engine on a script of
+    events and prints the timeline. Exit status 0 when the session ran (whatever its
+    outcome); 2 for a bad plan, options or events (or no terminal); 3 when the screening
+    rules out massage today; 130 after Ctrl-C.
     """
     with reporting(json_output=json_output):
         if replay_file is None:
-            raise InvalidInput(
-                [Problem("--replay", "required: the terminal coach is not available yet")],
-                "Give --replay EVENTS to run a session headless.",
+            from calfcare.cli.coach import coach_command
+
+            options = {
+                "tool": tool,
+                "legs": legs,
+                "seconds_per_calf": seconds_per_calf,
+                "intensity": intensity,
+                "pace_per_minute": pace,
+            }
+            coach_command(
+                plan_file=plan_file,
+                options=options,
+                screening_file=screening,
+                voice=voice,
+                tick=tick,
             )
+            return
         result = run_replay_files(plan_file, replay_file)
         if result.get("advice"):
             print(f"calfcare: {result['advice']}", file=sys.stderr)
