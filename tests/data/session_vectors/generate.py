@@ -177,6 +177,13 @@ VECTORS: list[tuple[str, str, dict[str, Any], list[dict[str, Any]]]] = [
         _zero_countdowns(),
         _e((0, "skip"), (120, "tender_spot")),
     ),
+    (
+        "20-calf-limit-drops-steps",
+        "Two 60 s tender-spot holds push the first calf to 180 s during its planned hold step:"
+        " that step is cut and the calf's last passes are dropped; the switch follows.",
+        ROLLER,
+        _e((20, "tender_spot"), (81, "tender_spot")),
+    ),
 ]
 
 
