@@ -94,7 +94,7 @@ def ensure_chromium() -> None:
 
 def test(args: list[str]) -> None:
     ensure_venv()
-    if (ROOT / "tests" / "web" / "browser").exists():
+    if (ROOT / "tests" / "web").exists():
         ensure_chromium()
     py = str(BIN / "python")
     if not args:
