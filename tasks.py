@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Set up and run calfcare with nothing but Python 3.11+.
 
-    python3 tasks.py app     create .venv on first use, then start the app
+    python3 tasks.py app     create .venv on first use, then start the web app
     python3 tasks.py test    create .venv on first use, then run every check and test
 
 The virtual environment is rebuilt only when pyproject.toml or constraints.txt change (a
@@ -68,7 +68,7 @@ def run(*cmd: str) -> None:
 
 def app(args: list[str]) -> None:
     ensure_venv()
-    os.execv(str(BIN / "calfcare"), [str(BIN / "calfcare"), "screen", *args])
+    os.execv(str(BIN / "calfcare"), [str(BIN / "calfcare"), "serve", *args])
 
 
 def ensure_chromium() -> None:

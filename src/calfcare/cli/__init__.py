@@ -37,9 +37,20 @@ def _root(
 
 
 def _register_commands() -> None:
-    from calfcare.cli import learn, plan, screen, session
+    from calfcare.cli import (
+        history,
+        learn,
+        log,
+        plan,
+        report,
+        screen,
+        serve,
+        session,
+        stats,
+        transfer,
+    )
 
-    for module in (screen, plan, session, learn):
+    for module in (screen, plan, session, learn, serve, log, history, stats, transfer, report):
         module.register(app)
 
 

@@ -3,7 +3,8 @@
 | exit | meaning                                                        |
 |------|----------------------------------------------------------------|
 | 0    | done (for `screen`: a verdict was given, whatever it is)       |
-| 1    | internal error (a bug; set CALFCARE_DEBUG=1 for a traceback)   |
+| 1    | internal error (a bug; CALFCARE_DEBUG=1 for a traceback), or   |
+|      | the database could not be used (the message says why)          |
 | 2    | bad input: the message names every offending field            |
 | 3    | the screening rules out massage today, so no plan was made     |
 | 130  | interrupted (Ctrl-C)                                           |
@@ -19,7 +20,13 @@ from contextlib import contextmanager
 
 import typer
 
-from calfcare.core.errors import CalfcareError, ContentError, InvalidInput, PlanBlocked
+from calfcare.core.errors import (
+    CalfcareError,
+    ContentError,
+    InvalidInput,
+    PlanBlocked,
+    StorageError,
+)
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -31,6 +38,7 @@ EXIT_CODES: dict[type[CalfcareError], int] = {
     InvalidInput: EXIT_BAD_INPUT,
     PlanBlocked: EXIT_BLOCKED,
     ContentError: EXIT_INTERNAL,
+    StorageError: EXIT_INTERNAL,
 }
 
 

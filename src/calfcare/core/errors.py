@@ -7,7 +7,8 @@ the mapping lives in exactly one place per edge::
     CalfcareError
     ├── InvalidInput          bad input; names every offending field       exit 2, HTTP 422
     ├── PlanBlocked           screening says: no plan today                exit 3, HTTP 409
-    └── ContentError          a shipped content file is malformed           exit 1 (a bug)
+    ├── ContentError          a shipped content file is malformed           exit 1 (a bug)
+    └── StorageError          the database could not be used                exit 1, HTTP 503
 
 The class docstring is the default message (as Fava's ``FavaAPIError`` does). The JSON shape
 of an error is the screening contract's ``{"error": ..., "problems": [...]}`` everywhere.
@@ -81,3 +82,13 @@ class PlanBlocked(CalfcareError):
 
 class ContentError(CalfcareError):
     """A content file shipped with calfcare is malformed."""
+
+
+class StorageError(CalfcareError):
+    """The database could not be used.
+
+    Raised by ``calfcare.storage`` (which re-exports it) for a database that cannot be
+    reached, is locked for too long, or was written by a newer calfcare. Bad input is never a
+    `StorageError`: it is refused as `InvalidInput` before anything is written. Defined here so
+    the adapters can map it without importing storage (and SQLAlchemy) at start-up.
+    """

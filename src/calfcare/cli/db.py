@@ -1,0 +1,63 @@
+"""What the tracking commands share: the ``--db`` option, opening the store, days and time.
+
+``--db`` is an option on each tracking command (not on the root) so that commands that need
+no database (`screen`, `plan`, `learn`) do not show or parse it. Storage is imported inside
+`open_cli_store` only, keeping `calfcare --help` free of SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from calfcare.core.errors import InvalidInput, Problem
+
+if TYPE_CHECKING:
+    from calfcare.storage import Store
+
+DB_HELP = (
+    "Database URL, e.g. postgresql+psycopg://user@host/db "
+    "(default: CALFCARE_DATABASE_URL, else SQLite in the data directory)."
+)
+
+
+def db_option() -> Any:
+    return typer.Option(None, "--db", metavar="URL", help=DB_HELP)
+
+
+def json_option() -> Any:
+    return typer.Option(False, "--json", help="Print the result as JSON only.")
+
+
+def open_cli_store(db: str | None) -> Store:
+    """The store named by ``--db``, else by the settings."""
+    from calfcare.settings import load_settings
+    from calfcare.storage import open_store
+
+    return open_store(load_settings(database_url=db))
+
+
+def now() -> datetime:
+    """The current local time, timezone-aware."""
+    return datetime.now().astimezone()
+
+
+def parse_day(value: str | None, option: str = "--day", *, today: date | None = None) -> date:
+    """``today`` (the default), ``yesterday`` or YYYY-MM-DD."""
+    today = today or now().date()
+    if value is None or value == "today":
+        return today
+    if value == "yesterday":
+        return today - timedelta(days=1)
+    try:
+        if len(value) == 10:
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise InvalidInput([Problem(option, f"{value!r}: give YYYY-MM-DD, today or yesterday")])
+
+
+def parse_optional_day(value: str | None, option: str) -> date | None:
+    return None if value is None else parse_day(value, option)

@@ -1,0 +1,112 @@
+"""`calfcare history`: every record, newest last, as a table (or JSON rows), with filters."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from calfcare.cli.db import db_option, json_option, open_cli_store, parse_optional_day
+from calfcare.cli.errors import reporting
+from calfcare.core.errors import InvalidInput, Problem
+
+if TYPE_CHECKING:
+    from calfcare.core.records import RecordSet
+
+KINDS = ("session", "soreness", "mobility", "note", "screening")
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="history")(history)
+
+
+def history(
+    since: str | None = typer.Option(None, "--since", help="First day (YYYY-MM-DD)."),
+    until: str | None = typer.Option(None, "--until", help="Last day (YYYY-MM-DD)."),
+    kind: str | None = typer.Option(
+        None, "--kind", help="Only these kinds, comma-separated: " + ", ".join(KINDS) + "."
+    ),
+    leg: str | None = typer.Option(None, "--leg", help="Only records about this calf."),
+    limit: int | None = typer.Option(None, "--limit", min=1, help="Only the last N rows."),
+    db: str | None = db_option(),
+    json_output: bool = json_option(),
+) -> None:
+    """Show what you recorded: sessions, soreness, knee-to-wall tests, notes, screenings."""
+    from calfcare import services
+
+    with reporting(json_output=json_output):
+        kinds = [k.strip() for k in (kind or ",".join(KINDS)).split(",") if k.strip()]
+        problems = [
+            Problem("--kind", f"{k!r}: use {', '.join(KINDS)}") for k in kinds if k not in KINDS
+        ]
+        if leg is not None and leg not in ("left", "right"):
+            problems.append(Problem("--leg", f"{leg!r}: use left or right"))
+        first = parse_optional_day(since, "--since")
+        last = parse_optional_day(until, "--until")
+        if problems:
+            raise InvalidInput(problems)
+        store = open_cli_store(db)
+        try:
+            records = services.load_records(store, first, last)
+        finally:
+            store.close()
+        rows = history_rows(records, set(kinds), leg)
+        if limit is not None:
+            rows = rows[-limit:]
+        if json_output:
+            print(json.dumps(rows, indent=2))
+        else:
+            print_rows(rows)
+
+
+def history_rows(records: RecordSet, kinds: set[str], leg: str | None) -> list[dict[str, Any]]:
+    """One row per record (a session is one row): day, kind, calf, what, id; by day."""
+    rows: list[tuple[Any, dict[str, Any]]] = []
+
+    def add(sort_key: Any, row: dict[str, Any]) -> None:
+        if row["kind"] in kinds and (leg is None or leg in row["leg"].split(",")):
+            rows.append((sort_key, row))
+
+    for s in records.sessions:
+        spots = ", ".join(t.label for t in s.tender_spots)
+        what = f"{s.tool.value}, {s.outcome.value}, " + ", ".join(
+            f"{c.leg.value} {c.active_seconds:g} s" for c in s.calves
+        )
+        add((s.day, s.started_at), {"day": s.day.isoformat(), "kind": "session",
+            "leg": ",".join(c.leg.value for c in s.calves),
+            "what": what + (f"; tender: {spots}" if spots else ""), "id": s.id})  # fmt: skip
+    for i in records.soreness:
+        r = i.record
+        add((r.day, i.recorded_at), {"day": r.day.isoformat(), "kind": "soreness",
+            "leg": r.leg.value, "what": f"{r.score}/10 {r.moment.value}", "id": i.id})  # fmt: skip
+    for m in records.mobility:
+        t = m.record
+        add((t.day, m.recorded_at), {"day": t.day.isoformat(), "kind": "mobility",
+            "leg": t.leg.value, "what": f"knee-to-wall {t.distance_cm:.1f} cm {t.moment.value}",
+            "id": m.id})  # fmt: skip
+    for n in records.notes:
+        add((n.day, n.written_at), {"day": n.day.isoformat(), "kind": "note", "leg": "",
+            "what": n.text, "id": n.id})  # fmt: skip
+    for sc in records.screenings:
+        local = sc.taken_at.astimezone()
+        add((local.date(), sc.taken_at), {"day": local.date().isoformat(), "kind": "screening",
+            "leg": "", "what": f"{sc.kind.value}: {sc.verdict.value}", "id": sc.id})  # fmt: skip
+    rows.sort(key=lambda pair: (pair[0][0], pair[0][1].timestamp()))
+    return [row for _, row in rows]
+
+
+def print_rows(rows: list[dict[str, Any]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if not rows:
+        console.print("Nothing recorded yet (or nothing matches the filters).")
+        return
+    table = Table(show_edge=False, header_style="bold")
+    for column in ("day", "kind", "leg", "what", "id"):
+        table.add_column(column, overflow="fold", no_wrap=column == "id")
+    for row in rows:
+        table.add_row(row["day"], row["kind"], row["leg"], row["what"], row["id"][:8])
+    console.print(table)

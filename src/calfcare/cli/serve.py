@@ -1,0 +1,137 @@
+"""`calfcare serve`: the web app on this computer (uvicorn serving `create_app(settings)`).
+
+FastAPI and uvicorn are imported inside the command, after the options are checked, so
+`calfcare --help` stays fast (tests/cli/test_startup.py). The app binds to loopback by
+default: calfcare has no accounts yet, so anyone who can reach the address can see and
+change the data. Another address needs ``--allow-remote``, and gets a warning.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import sys
+import threading
+import time
+from typing import Any
+
+import typer
+
+from calfcare.cli.errors import EXIT_BAD_INPUT, reporting
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="serve")(serve)
+
+
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and ``localhost``: addresses only this computer reaches."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def port_free(host: str, port: int) -> bool:
+    """Whether ``host:port`` can be bound now (checked first, to say what to do instead)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host.strip("[]"), port))
+        except OSError:
+            return False
+    return True
+
+
+def url_for(host: str, port: int) -> str:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    if ":" in shown and not shown.startswith("["):
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}/"
+
+
+def serve(
+    host: str | None = typer.Option(
+        None,
+        "--host",
+        metavar="HOST",
+        help="Address to bind to (default 127.0.0.1, or CALFCARE_HOST).",
+    ),
+    port: int | None = typer.Option(
+        None,
+        "--port",
+        metavar="PORT",
+        min=1,
+        max=65535,
+        help="Port (default 8000, or CALFCARE_PORT).",
+    ),
+    no_browser: bool = typer.Option(
+        False, "--no-browser", help="Do not open the app in a web browser."
+    ),
+    allow_remote: bool = typer.Option(
+        False,
+        "--allow-remote",
+        help="Allow an address other computers can reach (there are no accounts yet).",
+    ),
+) -> None:
+    """Start the web app on this computer and open it in your browser."""
+    with reporting():
+        from calfcare.settings import load_settings
+
+        settings = load_settings(host=host, port=port)
+        if not is_loopback(settings.host):
+            if not allow_remote:
+                print(
+                    f"calfcare: refusing to serve on {settings.host}: other computers could "
+                    "reach it, and calfcare has no accounts yet, so anyone could see and change "
+                    "your data. Use --host 127.0.0.1, or add --allow-remote if you mean it.",
+                    file=sys.stderr,
+                )
+                raise typer.Exit(EXIT_BAD_INPUT)
+            print(
+                f"calfcare: WARNING: serving on {settings.host}. calfcare has no accounts yet: "
+                "anyone who can reach this address can see and change your data.",
+                file=sys.stderr,
+            )
+        if not port_free(settings.host, settings.port):
+            print(
+                f"calfcare: {settings.host}:{settings.port} is already in use; "
+                "choose another port with --port.",
+                file=sys.stderr,
+            )
+            raise typer.Exit(EXIT_BAD_INPUT)
+        _run(settings, open_browser=not no_browser)
+
+
+def _run(settings: Any, *, open_browser: bool) -> None:
+    import uvicorn
+
+    from calfcare.web.app import create_app
+
+    config = uvicorn.Config(
+        create_app(settings),
+        host=settings.host.strip("[]"),
+        port=settings.port,
+        log_level="warning",
+        server_header=False,
+    )
+    server = uvicorn.Server(config)
+    url = url_for(settings.host, settings.port)
+    print(f"calfcare is running at {url} (press Ctrl-C to stop)", file=sys.stderr)
+    if open_browser:
+        threading.Thread(target=_open_when_started, args=(server, url), daemon=True).start()
+    server.run()
+
+
+def _open_when_started(server: Any, url: str, timeout: float = 10.0) -> None:
+    """Open the browser once uvicorn is listening (never before: it would show an error)."""
+    import webbrowser
+
+    deadline = time.monotonic() + timeout
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if server.started:
+        webbrowser.open(url)

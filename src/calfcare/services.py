@@ -1,0 +1,575 @@
+"""Use cases that need the core and storage together: one transaction each.
+
+The CLI, the terminal coach and the web app call these same functions, so a check-in is
+validated, safety-checked and saved the same way whichever face it came through. Each one
+validates everything first (raising `InvalidInput` naming every bad field), then writes in
+a single `Store.transaction`, so nothing is ever partly saved. ``now`` is always passed in
+(aware datetime); "today" is its local calendar date.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from calfcare.core import export_format
+from calfcare.core.answers import parse_answers
+from calfcare.core.errors import InvalidInput, Problem
+from calfcare.core.followup import FollowUpAnswers, check_followup
+from calfcare.core.levels import Leg, Level
+from calfcare.core.plan_json import plan_to_json
+from calfcare.core.records import (
+    CalfRecord,
+    Hold,
+    Logged,
+    Note,
+    RecordSet,
+    ScreeningKind,
+    ScreeningRecord,
+    SessionRecord,
+    SessionSource,
+    TenderSpot,
+    note,
+    parse_tender_spot,
+    session_id_problems,
+)
+from calfcare.core.routine import Plan, Tool
+from calfcare.core.screening import screen
+from calfcare.core.screening_rules import CONTRACT_VERSION
+from calfcare.core.timeline import Outcome
+from calfcare.core.tracking import (
+    MobilityTest,
+    SorenessCheckIn,
+    SorenessMoment,
+    mobility_test,
+    soreness_check_in,
+)
+from calfcare.storage import Store
+
+Progress = Callable[[int, int], None]
+"""Called with (records written so far, total) during a large import."""
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def today_of(now: datetime) -> date:
+    """The person's calendar day at ``now`` (local time)."""
+    return now.astimezone().date()
+
+
+# -- screenings and the next-day follow-up ---------------------------------------------------
+
+
+def record_screening(
+    store: Store,
+    report: Mapping[str, Any],
+    now: datetime,
+    *,
+    kind: ScreeningKind = ScreeningKind.SCREENING,
+) -> ScreeningRecord:
+    """Keep a screening in the audit trail: the report of `calfcare.core.report.screening_report`
+    (answers included), checked again against the rules so the trail cannot disagree with them."""
+    answers = parse_answers(report.get("answers"))
+    verdict = screen(answers).verdict
+    if report.get("verdict") != verdict.value:
+        raise InvalidInput(
+            [Problem("verdict", f"does not match the screening rules ({verdict.value})")]
+        )
+    record = ScreeningRecord(
+        new_id(), kind, now, CONTRACT_VERSION, verdict, answers.to_json(), dict(report)
+    )
+    with store.transaction() as tx:
+        tx.add_screening(record)
+    return record
+
+
+def followup_report(followup: FollowUpAnswers) -> dict[str, Any]:
+    """The follow-up screened by the contract's rules, worded as the screening is."""
+    from calfcare.content.screening import load_screening_text
+    from calfcare.core.report import screening_report
+
+    return screening_report(check_followup(followup), load_screening_text())
+
+
+# -- check-ins, knee-to-wall tests, notes ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SorenessLogged:
+    """What `log_soreness` saved, and the follow-up's report on a next-day check-in."""
+
+    items: tuple[Logged[SorenessCheckIn], ...]
+    followup: dict[str, Any] | None = None
+
+    @property
+    def escalated(self) -> bool:
+        return self.followup is not None and Level(self.followup["verdict"]) >= Level.URGENT
+
+
+def log_soreness(
+    store: Store,
+    *,
+    day: object,
+    scores: Mapping[str, object],
+    moment: object,
+    now: datetime,
+    session_id: object = None,
+    followup: FollowUpAnswers | None = None,
+) -> SorenessLogged:
+    """Save soreness for one or both calves (``{"left": 3, "right": 5}``).
+
+    A next-day check-in must come with the follow-up answers (new swelling, redness or
+    warmth); they are screened by the real rules and kept in the audit trail with the
+    ratings, in the same transaction. An urgent result is returned for the caller to show.
+    """
+    problems: list[Problem] = []
+    records: list[SorenessCheckIn] = []
+    try:
+        records = soreness_records(
+            day=day, scores=scores, moment=moment, now=now, session_id=session_id
+        )
+    except InvalidInput as error:
+        problems += error.problems
+    if moment == SorenessMoment.NEXT_DAY and followup is None:
+        problems.append(
+            Problem("followup", "a next-day check-in asks about new swelling, redness or warmth")
+        )
+    if problems:
+        raise InvalidInput(problems, _CHECK_IN_REFUSED)
+    report = followup_report(followup) if followup is not None else None
+    items = tuple(Logged(new_id(), now, r) for r in records)
+    with store.transaction() as tx:
+        for item in items:
+            tx.add_soreness(item)
+        if report is not None:
+            tx.add_screening(_followup_record(followup, report, now))
+    return SorenessLogged(items, report)
+
+
+_CHECK_IN_REFUSED = "The check-in is not valid; nothing was saved."
+
+
+def soreness_records(
+    *,
+    day: object,
+    scores: Mapping[str, object],
+    moment: object,
+    now: datetime,
+    session_id: object = None,
+) -> list[SorenessCheckIn]:
+    """Validate a check-in without saving it (`InvalidInput` names every bad field), so a
+    front end can report these problems together with its own."""
+    today = today_of(now)
+    problems: list[Problem] = []
+    records: list[SorenessCheckIn] = []
+    problems += session_id_problems(session_id)
+    if not scores:
+        problems.append(Problem("score", "give a rating for at least one calf (--left, --right)"))
+    for leg, score in scores.items():
+        try:
+            records.append(
+                soreness_check_in(
+                    day=day, leg=leg, moment=moment, score=score, today=today, session_id=session_id
+                )
+            )
+        except InvalidInput as error:
+            problems += [_for_leg(p, leg) for p in error.problems]
+    if problems:
+        raise InvalidInput(_unique(problems), _CHECK_IN_REFUSED)
+    return records
+
+
+def _followup_record(
+    followup: FollowUpAnswers | None, report: dict[str, Any], now: datetime
+) -> ScreeningRecord:
+    assert followup is not None
+    from calfcare.core.followup import as_screening_answers
+
+    answers = as_screening_answers(followup)
+    return ScreeningRecord(
+        new_id(),
+        ScreeningKind.FOLLOW_UP,
+        now,
+        CONTRACT_VERSION,
+        Level(report["verdict"]),
+        answers.to_json(),
+        report,
+    )
+
+
+def log_mobility(
+    store: Store,
+    *,
+    day: object,
+    distances: Mapping[str, object],
+    moment: object,
+    now: datetime,
+    session_id: object = None,
+) -> tuple[Logged[MobilityTest], ...]:
+    """Save knee-to-wall distances (cm, per calf) from one test sitting."""
+    today = today_of(now)
+    problems: list[Problem] = []
+    records: list[MobilityTest] = []
+    problems += session_id_problems(session_id)
+    if not distances:
+        problems.append(
+            Problem("distance_cm", "give at least one leg's distance (--left, --right)")
+        )
+    for leg, distance in distances.items():
+        try:
+            records.append(
+                mobility_test(
+                    day=day,
+                    leg=leg,
+                    moment=moment,
+                    distance_cm=distance,
+                    today=today,
+                    session_id=session_id,
+                )
+            )
+        except InvalidInput as error:
+            problems += [_for_leg(p, leg) for p in error.problems]
+    if problems:
+        raise InvalidInput(_unique(problems), "The test is not valid; nothing was saved.")
+    items = tuple(Logged(new_id(), now, r) for r in records)
+    with store.transaction() as tx:
+        for item in items:
+            tx.add_mobility(item)
+    return items
+
+
+def add_note(store: Store, *, day: object, text: object, now: datetime) -> Note:
+    record = note(id=new_id(), day=day, text=text, now=now, today=today_of(now))
+    with store.transaction() as tx:
+        tx.add_note(record)
+    return record
+
+
+def _for_leg(problem: Problem, leg: str) -> Problem:
+    """Name which calf a per-calf problem is about (the leg itself keeps its own field)."""
+    if problem.field in ("score", "distance_cm"):
+        return Problem(f"{leg}.{problem.field}", problem.message)
+    return problem
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    return list(dict.fromkeys(problems))
+
+
+# -- sessions --------------------------------------------------------------------------------
+
+
+def record_session(
+    store: Store,
+    plan: Plan,
+    result: Mapping[str, Any],
+    now: datetime,
+    tender_spot_locations: Sequence[TenderSpot] = (),
+    *,
+    screening_id: str | None = None,
+) -> SessionRecord:
+    """Save a session the coach ran: ``result`` is the routine contract's session JSON
+    (`calfcare.core.replay.replay_json(engine)`), ``now`` the moment it ended, and the tender
+    spots are where the person said the holds were."""
+    try:
+        duration = float(result["duration_seconds"])
+        calves = tuple(
+            CalfRecord(
+                leg=Leg(c["leg"]),
+                planned_seconds=c.get("planned_seconds"),
+                active_seconds=float(c["active_seconds"]),
+                holds=tuple(
+                    Hold(h["start"], h["end"], h.get("seconds", h["end"] - h["start"]))
+                    for h in c.get("holds", [])
+                ),
+            )
+            for c in result["calves"]
+        )
+        outcome = Outcome(result["outcome"])
+    except (KeyError, TypeError, ValueError) as error:
+        raise InvalidInput(
+            [Problem("result", f"not a session result: {error!r}")],
+            "The session result is not valid; nothing was saved.",
+        ) from None
+    started_at = now - timedelta(seconds=duration)
+    record = SessionRecord(
+        id=new_id(),
+        day=today_of(started_at),
+        started_at=started_at,
+        source=SessionSource.COACH,
+        tool=plan.tool,
+        intensity=plan.intensity,
+        outcome=outcome,
+        duration_seconds=duration,
+        calves=calves,
+        tender_spots=tuple(tender_spot_locations),
+        plan=plan_to_json(plan),
+        screening_id=screening_id,
+    )
+    with store.transaction() as tx:
+        tx.add_session(record)
+    return record
+
+
+def log_session(
+    store: Store,
+    *,
+    day: object,
+    tool: object,
+    legs: Sequence[object],
+    seconds_per_calf: object,
+    now: datetime,
+    tender_spots: Sequence[TenderSpot | str] = (),
+) -> SessionRecord:
+    """Save a session done without the coach (the person says what they did). Tender spots
+    may be given as ``leg:height:side`` text; every bad field is named at once."""
+    problems: list[Problem] = []
+    spots: list[TenderSpot] = []
+    for i, raw in enumerate(tender_spots):
+        try:
+            spots.append(
+                raw if isinstance(raw, TenderSpot) else parse_tender_spot(raw, f"tender.{i}")
+            )
+        except InvalidInput as error:
+            problems += error.problems
+    today = today_of(now)
+    if not isinstance(day, date) or isinstance(day, datetime):
+        problems.append(Problem("day", "give a calendar date (YYYY-MM-DD)"))
+    elif day > today:
+        problems.append(Problem("day", f"{day.isoformat()} is after today ({today.isoformat()})"))
+    if tool not in [t.value for t in Tool]:
+        problems.append(Problem("tool", f"{tool!r} is not one of: foam-roller, ball, hands"))
+    parsed_legs = []
+    for leg in legs:
+        if leg not in [v.value for v in Leg] or Leg(str(leg)) in parsed_legs:
+            problems.append(Problem("legs", f"{leg!r}: name left and/or right, once each"))
+        else:
+            parsed_legs.append(Leg(str(leg)))
+    if not legs:
+        problems.append(Problem("legs", "name at least one calf"))
+    if (
+        isinstance(seconds_per_calf, bool)
+        or not isinstance(seconds_per_calf, int | float)
+        or not 0 < seconds_per_calf <= 180
+    ):
+        problems.append(Problem("seconds", "seconds per calf: more than 0, at most 180"))
+    for i, spot in enumerate(spots):
+        if parsed_legs and spot.leg not in parsed_legs:
+            problems.append(Problem(f"tender_spot.{i}", f"{spot.label}: not a calf you massaged"))
+    if problems:
+        raise InvalidInput(problems, "The session is not valid; nothing was saved.")
+    assert isinstance(day, date) and isinstance(seconds_per_calf, int | float)
+    record = SessionRecord(
+        id=new_id(),
+        day=day,
+        started_at=now,
+        source=SessionSource.MANUAL,
+        tool=Tool(str(tool)),
+        intensity=None,
+        outcome=Outcome.COMPLETED,
+        duration_seconds=float(seconds_per_calf) * len(parsed_legs),
+        calves=tuple(CalfRecord(leg, None, float(seconds_per_calf)) for leg in parsed_legs),
+        tender_spots=tuple(spots),
+    )
+    with store.transaction() as tx:
+        tx.add_session(record)
+    return record
+
+
+# -- reading, export and import --------------------------------------------------------------
+
+
+def load_records(store: Store, since: date | None = None, until: date | None = None) -> RecordSet:
+    with store.transaction() as tx:
+        return tx.records(since, until)
+
+
+def export_document(store: Store) -> dict[str, Any]:
+    """Everything, as the canonical export document (`calfcare.core.export_format`)."""
+    return export_format.to_document(load_records(store))
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    added: dict[str, int] = field(default_factory=dict)
+    already_there: dict[str, int] = field(default_factory=dict)
+
+
+def import_file(
+    store: Store, path: Path, now: datetime, progress: Progress | None = None
+) -> ImportSummary:
+    """Import an export file (JSON); see `import_document`."""
+    try:
+        size = path.stat().st_size
+        if size > export_format.MAX_BYTES:
+            raise InvalidInput(
+                [Problem("FILE", f"{size} bytes; at most {export_format.MAX_BYTES}")],
+                "The import file is too large; nothing was imported.",
+            )
+        data = export_format.loads(path.read_bytes())
+    except FileNotFoundError:
+        raise InvalidInput([Problem("FILE", f"no such file: {path}")]) from None
+    except (IsADirectoryError, PermissionError, OSError) as error:
+        raise InvalidInput([Problem("FILE", f"cannot read {path}: {error}")]) from None
+    return import_document(store, data, now, progress)
+
+
+def import_document(
+    store: Store, data: object, now: datetime, progress: Progress | None = None
+) -> ImportSummary:
+    """Add a document's records: all of them or, on any problem, none.
+
+    Idempotent: a record already stored with the same id and content is skipped; the same id
+    with different content is refused (naming the field), as is a session whose screening is
+    in neither the file nor the database.
+    """
+    parsed = export_format.from_document(data, today=today_of(now))
+    with store.transaction() as tx:
+        stored = tx.records()
+        new, problems, skipped = _new_records(parsed, stored)
+        if problems:
+            raise InvalidInput(problems[: export_format.MAX_PROBLEMS], _IMPORT_REFUSED)
+        total = sum(new.counts().values())
+        done = 0
+
+        def step(n: int) -> None:
+            nonlocal done
+            done += n
+            if progress is not None:
+                progress(done, total)
+
+        tx.add_all(new, step)
+    return ImportSummary(new.counts(), skipped)
+
+
+_IMPORT_REFUSED = "The import file disagrees with what is stored; nothing was imported."
+
+
+def _new_records(
+    parsed: export_format.Parsed, stored: RecordSet
+) -> tuple[RecordSet, list[Problem], dict[str, int]]:
+    problems: list[Problem] = []
+    new: dict[str, list[Any]] = {}
+    skipped: dict[str, int] = {}
+    for name in export_format.SECTIONS:
+        key_of: Callable[[Any], str] = (
+            (lambda r: r.day.isoformat()) if name == "split_leg_days" else (lambda r: r.id)
+        )
+        have = {key_of(r): r for r in getattr(stored, name)}
+        new[name] = []
+        skipped[name] = 0
+        for record in getattr(parsed.records, name):
+            key = key_of(record)
+            if key not in have:
+                new[name].append(record)
+            elif have[key] == record:
+                skipped[name] += 1
+            else:
+                where = parsed.where[(name, key)]
+                field_name = "day" if name == "split_leg_days" else "id"
+                problems.append(
+                    Problem(f"{where}.{field_name}", f"{key!r} is stored with different content")
+                )
+    screening_ids = {r.id for r in stored.screenings} | {r.id for r in parsed.records.screenings}
+    for s in parsed.records.sessions:
+        if s.screening_id is not None and s.screening_id not in screening_ids:
+            problems.append(
+                Problem(
+                    f"{parsed.where[('sessions', s.id)]}.screening_id",
+                    f"{s.screening_id!r} is neither in the file nor stored",
+                )
+            )
+    records = RecordSet(**{name: tuple(items) for name, items in new.items()})
+    return records, problems, skipped
+
+
+# -- stats -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """A summary for `calfcare stats` and the web app's overview."""
+
+    counts: dict[str, int]
+    first_day: date | None
+    last_day: date | None
+    sessions_per_week: dict[str, int]
+    soreness_mean: dict[str, dict[str, float]]
+    mobility: dict[str, dict[str, float]]
+    tender_spots: dict[str, int]
+    urgent_followups: int
+
+    def to_json(self) -> dict[str, Any]:
+        out = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        out["first_day"] = self.first_day.isoformat() if self.first_day else None
+        out["last_day"] = self.last_day.isoformat() if self.last_day else None
+        return out
+
+
+def stats(records: RecordSet) -> Stats:
+    """Counts, sessions per ISO week, mean soreness per calf and moment, knee-to-wall first,
+    latest and change per leg, where the tender spots were. Pure: no store needed."""
+    days = [r.day for r in records.sessions] + [i.record.day for i in records.soreness]
+    days += [i.record.day for i in records.mobility] + [n.day for n in records.notes]
+    weeks: Counter[str] = Counter()
+    for s in records.sessions:
+        year, week, _ = s.day.isocalendar()
+        weeks[f"{year}-W{week:02d}"] += 1
+    scores: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for item in records.soreness:
+        scores[item.record.leg.value][item.record.moment.value].append(item.record.score)
+    mobility: dict[str, dict[str, float]] = {}
+    for leg in Leg:
+        tests = [i.record for i in records.mobility if i.record.leg is leg]
+        if tests:
+            first, last = tests[0].distance_cm, tests[-1].distance_cm
+            mobility[leg.value] = {
+                "first_cm": first,
+                "latest_cm": last,
+                "change_cm": round(last - first, 1),
+                "tests": len(tests),
+            }
+    spots = Counter(t.label for s in records.sessions for t in s.tender_spots)
+    return Stats(
+        counts=records.counts(),
+        first_day=min(days, default=None),
+        last_day=max(days, default=None),
+        sessions_per_week=dict(sorted(weeks.items())),
+        soreness_mean={
+            leg: {m: round(sum(v) / len(v), 2) for m, v in sorted(by.items())}
+            for leg, by in sorted(scores.items())
+        },
+        mobility=mobility,
+        tender_spots=dict(spots.most_common()),
+        urgent_followups=sum(
+            1
+            for r in records.screenings
+            if r.kind is ScreeningKind.FOLLOW_UP and r.verdict >= Level.URGENT
+        ),
+    )
+
+
+__all__ = [
+    "ImportSummary",
+    "SorenessLogged",
+    "Stats",
+    "add_note",
+    "export_document",
+    "followup_report",
+    "import_document",
+    "import_file",
+    "load_records",
+    "log_mobility",
+    "log_session",
+    "log_soreness",
+    "record_screening",
+    "record_session",
+    "stats",
+]

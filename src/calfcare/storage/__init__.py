@@ -1,0 +1,54 @@
+"""Storage: an adapter around the core (SQLAlchemy 2, Alembic; SQLite or PostgreSQL).
+
+The one way in is `open_store`: it builds the engine (never at import time), brings the
+schema up to date, and returns a `Store` whose transactions take and give core records.
+Nothing outside this package sees a table, a row or an ORM session.
+"""
+
+from __future__ import annotations
+
+from calfcare.settings import Settings
+from calfcare.storage.errors import StorageError
+from calfcare.storage.store import Store, Transaction
+
+__all__ = ["StorageError", "Store", "Transaction", "open_store"]
+
+
+def open_store(url_or_settings: str | Settings, *, migrate: bool = True) -> Store:
+    """Open the database named by a URL or by settings (``effective_database_url``).
+
+    SQLite by default (a file in the data directory, created with its folder when missing);
+    any SQLAlchemy URL, e.g. ``postgresql+psycopg://user@host/db``, otherwise. With
+    ``migrate`` (the default) the schema is upgraded automatically; `StorageError` when the
+    database cannot be reached or belongs to a newer calfcare.
+    """
+    from sqlalchemy.exc import ArgumentError, DBAPIError
+
+    from calfcare.storage.engine import make_engine
+    from calfcare.storage.migrate import ensure_current
+
+    url = (
+        url_or_settings.effective_database_url
+        if isinstance(url_or_settings, Settings)
+        else url_or_settings
+    )
+    try:
+        engine = make_engine(url)
+    except (ArgumentError, ValueError) as error:
+        raise StorageError(f"Not a database URL calfcare can use: {error}") from None
+    except ImportError as error:
+        raise StorageError(f"No database driver for this URL: {error}") from None
+    store = Store(engine)
+    if migrate:
+        try:
+            ensure_current(engine)
+        except DBAPIError as error:
+            store.close()
+            detail = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+            raise StorageError(
+                f"The database at {store.display_url} cannot be used: {detail}"
+            ) from None
+        except StorageError:
+            store.close()
+            raise
+    return store

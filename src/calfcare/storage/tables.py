@@ -1,0 +1,148 @@
+"""The SQL schema, as SQLAlchemy 2 declarative models. Only `storage` imports this module.
+
+Alembic's migrations in ``migrations/versions`` create exactly this schema (a test compares
+them with ``compare_metadata``), on SQLite and PostgreSQL alike, so the types are the portable
+ones: times are ``DateTime(timezone=True)`` and always written in UTC, knee-to-wall distances
+are whole millimetres (exact, where a float column could round), JSON documents are ``JSON``.
+Constraint names follow a naming convention so that migrations can name what they drop.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ID = String(64)
+LEG = String(5)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class ScreeningRow(Base):
+    __tablename__ = "screenings"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    contract_version: Mapped[int] = mapped_column(Integer)
+    verdict: Mapped[str] = mapped_column(String(16))
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    report: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class SessionRow(Base):
+    __tablename__ = "sessions"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    source: Mapped[str] = mapped_column(String(16))
+    tool: Mapped[str] = mapped_column(String(16))
+    intensity: Mapped[str | None] = mapped_column(String(16))
+    outcome: Mapped[str] = mapped_column(String(32))
+    duration_seconds: Mapped[float] = mapped_column(Float)
+    plan: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    screening_id: Mapped[str | None] = mapped_column(ForeignKey("screenings.id"))
+
+
+class SessionCalfRow(Base):
+    __tablename__ = "session_calves"
+
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    leg: Mapped[str] = mapped_column(LEG)
+    planned_seconds: Mapped[int | None] = mapped_column(Integer)
+    active_seconds: Mapped[float] = mapped_column(Float)
+
+
+class HoldRow(Base):
+    __tablename__ = "session_holds"
+
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    calf_position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    start: Mapped[float] = mapped_column(Float)
+    end: Mapped[float] = mapped_column(Float)
+    seconds: Mapped[float] = mapped_column(Float)
+
+
+class TenderSpotRow(Base):
+    __tablename__ = "tender_spots"
+
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    leg: Mapped[str] = mapped_column(LEG)
+    height: Mapped[str] = mapped_column(String(8))
+    side: Mapped[str] = mapped_column(String(8))
+
+
+class SorenessRow(Base):
+    __tablename__ = "soreness"
+    __table_args__ = (CheckConstraint("score >= 0 AND score <= 10", name="score_range"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    day: Mapped[date] = mapped_column(Date, index=True)
+    leg: Mapped[str] = mapped_column(LEG)
+    moment: Mapped[str] = mapped_column(String(16))
+    score: Mapped[int] = mapped_column(Integer)
+    session_id: Mapped[str | None] = mapped_column(String(100))
+
+
+class MobilityRow(Base):
+    __tablename__ = "mobility"
+    __table_args__ = (CheckConstraint("distance_mm >= 0 AND distance_mm <= 300", name="range"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    day: Mapped[date] = mapped_column(Date, index=True)
+    leg: Mapped[str] = mapped_column(LEG)
+    moment: Mapped[str] = mapped_column(String(16))
+    distance_mm: Mapped[int] = mapped_column(Integer)
+    session_id: Mapped[str | None] = mapped_column(String(100))
+
+
+class NoteRow(Base):
+    __tablename__ = "notes"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    written_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class SplitLegRow(Base):
+    __tablename__ = "split_leg_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    massaged: Mapped[str] = mapped_column(LEG)

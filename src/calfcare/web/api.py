@@ -1,0 +1,124 @@
+"""The JSON API under ``/api/``: the same functions and serialisation as the CLI's ``--json``.
+
+``POST /api/screening`` reads the raw body and hands it to the core's `parse_answers`, so the
+API rejects exactly what ``calfcare screen --answers`` rejects, naming every problem. The
+OpenAPI document describes the bodies (calfcare.web.schemas) and every error status.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse
+
+from calfcare.content.learn import load_learn
+from calfcare.content.screening import load_screening_text
+from calfcare.content.sources import load_sources
+from calfcare.core.answers import parse_answers
+from calfcare.core.levels import Leg
+from calfcare.core.questionnaire import EMERGENCY_FIRST, Questionnaire
+from calfcare.core.report import screening_report
+from calfcare.core.screening import screen
+from calfcare.core.screening_rules import PAIN, PAIN_AFTER_EXERCISE
+from calfcare.web import schemas
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+JSON_TYPES = ("application/json",)
+
+
+def _cited(ids: set[str]) -> dict[str, Any]:
+    sources = load_sources()
+    return {sid: sources[sid].model_dump() for sid in sorted(ids)}
+
+
+@router.post(
+    "/screening",
+    name="api_screening",
+    summary="Screen answers (screening contract v1)",
+    response_model=schemas.ScreeningReport,
+    responses=schemas.error_responses(400, 415, 422),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": schemas.SCREENING_INPUT_SCHEMA}},
+        }
+    },
+)
+async def api_screening(request: Request) -> JSONResponse:
+    """The verdict, each calf's level and flags, the findings and the advice. Any valid
+    input gets a verdict (200, whatever the verdict); bad input gets no verdict (422)."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type not in JSON_TYPES:
+        raise HTTPException(415, "Send the screening answers as application/json.")
+    try:
+        data = json.loads(await request.body())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise HTTPException(400, f"The body is not valid JSON: {exc}") from None
+    report = screening_report(screen(parse_answers(data)), load_screening_text())
+    return JSONResponse(report)
+
+
+@router.get(
+    "/screening/questions",
+    name="api_screening_questions",
+    summary="The screening questions, in the order they are asked",
+    response_model=schemas.QuestionsOut,
+)
+def api_screening_questions() -> JSONResponse:
+    """Every question with its "why we ask" help and sources, in the order the CLI and the
+    web pages ask them (leg questions once per calf)."""
+    text = load_screening_text()
+    questions: list[dict[str, Any]] = []
+    for ref in Questionnaire(legs=(Leg.LEFT, Leg.RIGHT)).order():
+        wording = text.question("general" if ref.scope == "general" else "leg", ref.id)
+        calf = f"{ref.scope} calf"
+        questions.append(
+            {
+                "field": ref.field,
+                "scope": ref.scope,
+                "id": ref.id,
+                "question": wording.question.replace("{calf}", calf),
+                "why": wording.why.replace("{calf}", calf),
+                "sources": list(wording.sources),
+                "asked_when": (
+                    f"{ref.scope}.{PAIN} is true or unsure"
+                    if ref.id == PAIN_AFTER_EXERCISE
+                    else None
+                ),
+                "stops_for_emergency": ref.id == EMERGENCY_FIRST,
+            }
+        )
+    cited = {sid for q in questions for sid in q["sources"]}
+    return JSONResponse(
+        {
+            "contract": 1,
+            "answers": [True, False, "unsure"],
+            "questions": questions,
+            "sources": _cited(cited),
+        }
+    )
+
+
+@router.get(
+    "/learn",
+    name="api_learn",
+    summary="The guidance, with its sources",
+    response_model=schemas.LearnOut,
+)
+def api_learn() -> JSONResponse:
+    """The same as ``calfcare learn --json``: sections of sourced items, and those sources."""
+    sections = load_learn()
+    cited = {sid for s in sections for item in s.item for sid in item.sources}
+    return JSONResponse({"sections": [s.model_dump() for s in sections], "sources": _cited(cited)})
+
+
+@router.get(
+    "/sources", name="api_sources", summary="The source registry", response_model=schemas.SourcesOut
+)
+def api_sources() -> JSONResponse:
+    """Every source any content may cite, by id."""
+    return JSONResponse({"sources": {sid: s.model_dump() for sid, s in load_sources().items()}})

@@ -1,0 +1,49 @@
+"""`create_app(settings)`: the whole web app, built on demand (nothing at import time).
+
+The app is assembled from small parts: routers (pages, screening pages, API), one error
+table (`calfcare.web.errors`), one security middleware (`calfcare.web.security`), static
+files, and a `Pages` renderer on ``app.state``. FastAPI's Swagger and ReDoc pages are off:
+they load scripts from a CDN, and nothing in calfcare loads from outside the machine; the
+schema is at ``/openapi.json``.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from starlette.staticfiles import StaticFiles
+
+from calfcare import __version__
+from calfcare.settings import Settings
+from calfcare.web import api, errors, pages, screening_pages
+from calfcare.web.csrf import new_secret
+from calfcare.web.security import SecurityMiddleware, allowed_hosts_for
+from calfcare.web.templating import STATIC_DIR, Pages
+
+
+def create_app(settings: Settings, *, secret: bytes | None = None) -> FastAPI:
+    """The calfcare web app for ``settings``. ``secret`` signs CSRF tokens (default: a new
+    random one, so tokens end when the server stops)."""
+    app = FastAPI(
+        title="calfcare",
+        version=__version__,
+        summary="Calf self-massage, safely: the screening and guidance as a JSON API.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+        debug=settings.debug,
+    )
+    app.state.settings = settings
+    app.state.pages = Pages(app)
+    errors.install(app)
+    app.include_router(pages.router)
+    app.include_router(screening_pages.router)
+    app.include_router(api.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(
+        SecurityMiddleware,
+        secret=secret or new_secret(),
+        allowed_hosts=allowed_hosts_for(settings.host),
+        error_response=errors.error_response,
+        debug=settings.debug,
+    )
+    return app

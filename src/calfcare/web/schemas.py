@@ -1,0 +1,169 @@
+"""OpenAPI descriptions of the JSON API: documentation, not validation.
+
+The request body is checked by the core's `parse_answers` (the contract's exact rules, every
+problem at once), not by a Pydantic model, so the input schema here is hand-built from the
+same id tables; the response models describe what `screening_report` and the content loaders
+return, and the schemathesis test checks real responses against them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from calfcare.core.screening_rules import (
+    GENERAL_QUESTION_IDS,
+    LEG_QUESTION_IDS,
+    PAIN,
+    PAIN_AFTER_EXERCISE,
+)
+
+LevelName = Literal["ok", "caution", "avoid", "urgent", "emergency"]
+LegName = Literal["left", "right"]
+
+_ANSWER: dict[str, Any] = {
+    "enum": [True, False, "unsure"],
+    "description": 'true (yes), false (no) or "unsure" (counted as the less reassuring answer)',
+}
+
+
+def _section_schema(ids: tuple[str, ...], *, leg: bool) -> dict[str, Any]:
+    schema: dict[str, Any] = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": dict.fromkeys(ids, _ANSWER),
+        "required": [i for i in ids if i != PAIN_AFTER_EXERCISE],
+    }
+    if leg:
+        schema["if"] = {"properties": {PAIN: {"enum": [True, "unsure"]}}, "required": [PAIN]}
+        schema["then"] = {"required": [PAIN_AFTER_EXERCISE]}
+    return schema
+
+
+SCREENING_INPUT_SCHEMA: dict[str, Any] = {
+    "title": "ScreeningAnswers",
+    "description": "Screening contract v1 input: every general and leg id answered.",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["legs", "general", "left", "right"],
+    "properties": {
+        "contract": {"type": "integer", "enum": [1]},
+        "legs": {
+            "type": "array",
+            "items": {"enum": ["left", "right"]},
+            "minItems": 1,
+            "maxItems": 2,
+            "uniqueItems": True,
+        },
+        "general": _section_schema(GENERAL_QUESTION_IDS, leg=False),
+        "left": _section_schema(LEG_QUESTION_IDS, leg=True),
+        "right": _section_schema(LEG_QUESTION_IDS, leg=True),
+    },
+}
+
+
+class Problem(BaseModel):
+    field: str = Field(description="dotted path, e.g. left.swelling or legs.0")
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """Every error response: the screening contract's error shape."""
+
+    model_config = ConfigDict(extra="allow")
+
+    error: str
+    problems: list[Problem]
+
+
+class LegStatus(BaseModel):
+    level: LevelName
+    massage_allowed: bool
+    deep_work_allowed: bool
+
+
+class FindingOut(BaseModel):
+    rule: str
+    leg: LegName | None
+    level: LevelName
+    message: str
+    sources: list[str]
+
+
+class ScreeningReport(BaseModel):
+    """Screening contract v1 output (extra keys: headline, advice_sources, answers)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    contract: Literal[1]
+    verdict: LevelName
+    headline: str
+    legs: dict[LegName, LegStatus]
+    findings: list[FindingOut]
+    advice: str
+    advice_sources: list[str]
+    answers: dict[str, Any]
+
+
+class SourceOut(BaseModel):
+    id: str
+    title: str
+    citation: str
+    url: str | None
+    seen: Literal["seen", "secondary"]
+
+
+class QuestionOut(BaseModel):
+    field: str = Field(description="where the answer goes in the input, e.g. left.pain")
+    scope: Literal["general", "left", "right"]
+    id: str
+    question: str
+    why: str
+    sources: list[str]
+    asked_when: str | None = Field(description="null: always asked; else the condition")
+    stops_for_emergency: bool = Field(description="yes or unsure ends the screening at once")
+
+
+class QuestionsOut(BaseModel):
+    contract: Literal[1]
+    answers: list[bool | Literal["unsure"]]
+    questions: list[QuestionOut]
+    sources: dict[str, SourceOut]
+
+
+class LearnItemOut(BaseModel):
+    id: str
+    kind: Literal["claim", "not_claimed"]
+    text: str
+    quotes: list[str]
+    sources: list[str]
+
+
+class LearnSectionOut(BaseModel):
+    id: str
+    title: str
+    item: list[LearnItemOut]
+
+
+class LearnOut(BaseModel):
+    sections: list[LearnSectionOut]
+    sources: dict[str, SourceOut]
+
+
+class SourcesOut(BaseModel):
+    sources: dict[str, SourceOut]
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` entries documenting each error status with the error shape."""
+    described = {
+        400: "The body is not valid JSON.",
+        404: "No such endpoint.",
+        405: "Method not allowed.",
+        409: "The screening rules this out today.",
+        415: "The body is not sent as application/json.",
+        422: "The input is not valid: every offending field is named in `problems`.",
+        500: "Internal error (a bug).",
+    }
+    return {s: {"model": ErrorBody, "description": described[s]} for s in statuses}

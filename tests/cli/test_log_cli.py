@@ -1,0 +1,63 @@
+"""`calfcare log`: bad input exits 2 naming the field and saves nothing; the next-day
+check-in asks the follow-up and shows the screening's urgent advice."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+from tests.conftest import run_cli
+
+
+def cli(tmp_path: Path, *args: str) -> tuple[int, str, str]:
+    done = run_cli(*args, env={"CALFCARE_DATA_DIR": str(tmp_path)})
+    return done.returncode, done.stdout, done.stderr
+
+
+def stored(tmp_path: Path) -> str:
+    code, out, _ = cli(tmp_path, "export")
+    assert code == 0
+    return out
+
+
+def test_bad_input_names_the_field_and_saves_nothing(tmp_path: Path) -> None:
+    cli(tmp_path, "log", "note", "first")
+    before = stored(tmp_path)
+    future = (date.today() + timedelta(days=3)).isoformat()
+    cases = [
+        (("log", "soreness", "--moment", "before", "--left", "11", "--right", "3"), "left.score"),
+        (("log", "soreness", "--moment", "later", "--left", "1"), "moment"),
+        (("log", "mobility", "--left", "31", "--day", future), "day"),
+        (("log", "session", "--tool", "ball", "--legs", "middle", "--tender", "x"), "legs"),
+        (("log", "note", "  "), "text"),
+    ]
+    for args, field in cases:
+        code, out, err = cli(tmp_path, *args, "--json")
+        assert code == 2, (args, err)
+        assert field in {p["field"] for p in json.loads(out)["problems"]}, (args, out)
+        assert field in err
+    assert stored(tmp_path) == before
+
+
+def test_next_day_asks_the_follow_up_and_escalates(tmp_path: Path) -> None:
+    code, out, err = cli(tmp_path, "log", "soreness", "--moment", "next_day", "--left", "3")
+    assert code == 2 and "--swelling" in err and "--no-new-signs" in err
+    code, out, err = cli(
+        tmp_path, "log", "soreness", "--moment", "next-day", "--left", "3",
+        "--swelling", "left", "--redness", "no", "--warmth", "no", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["followup"]["verdict"] == "urgent"
+    assert result["saved"][0]["day"] == (date.today() - timedelta(days=1)).isoformat()
+    assert "medical attention" in err.lower()
+    code, out, _ = cli(tmp_path, "log", "soreness", "--moment", "next_day", "--left", "1",
+                       "--no-new-signs")  # fmt: skip
+    assert code == 0 and "no new swelling" in out
+
+
+def test_knee_to_wall_instructions(tmp_path: Path) -> None:
+    code, out, _ = cli(tmp_path, "log", "mobility", "--how")
+    assert code == 0
+    assert "heel" in out.lower() and "wall" in out.lower()

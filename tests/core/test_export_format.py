@@ -1,0 +1,123 @@
+"""The export document: canonical, strict, and bounded against hostile files."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+
+from calfcare.core import export_format
+from calfcare.core.errors import InvalidInput
+from calfcare.core.records import RecordSet
+from tests.storage import strategies
+
+TODAY = date(2026, 1, 2)
+
+
+def problems(data: object) -> set[str]:
+    with pytest.raises(InvalidInput) as error:
+        export_format.from_document(data, today=TODAY)
+    return {p.field for p in error.value.problems}
+
+
+@settings(max_examples=50, deadline=None)
+@given(records=strategies.record_sets)
+def test_any_records_survive_the_document(records: RecordSet) -> None:
+    text = export_format.dumps(export_format.to_document(records))
+    parsed = export_format.from_document(export_format.loads(text), today=TODAY)
+    assert parsed.records == records
+    assert export_format.dumps(export_format.to_document(parsed.records)) == text
+
+
+def test_empty_document() -> None:
+    empty = export_format.to_document(RecordSet())
+    assert export_format.from_document(empty, today=TODAY).records == RecordSet()
+
+
+@pytest.mark.parametrize(
+    ("data", "fields"),
+    [
+        ([], {"(root)"}),
+        ({"format": "other", "version": 1}, {"format"}),
+        ({"format": "calfcare-export", "version": 2}, {"version"}),
+        ({"format": "calfcare-export", "version": True}, {"version"}),
+        ({"format": "calfcare-export", "version": 1, "extra": []}, {"extra"}),
+        ({"format": "calfcare-export", "version": 1, "notes": [1]}, {"notes.0"}),
+    ],
+)
+def test_bad_documents(data: object, fields: set[str]) -> None:
+    assert problems(data) == fields
+
+
+def _doc(**sections: Any) -> dict[str, Any]:
+    return {"format": "calfcare-export", "version": 1, **sections}
+
+
+def test_every_bad_field_is_named_with_its_path() -> None:
+    soreness = {"id": "s1", "recorded_at": "2026-01-01T08:00:00+00:00", "day": "2026-01-01",
+                "leg": "middle", "moment": "before", "score": 11, "session_id": None}  # fmt: skip
+    session = {"id": "x", "day": "2030-01-01", "started_at": "yesterday", "source": "manual",
+               "tool": "stick", "intensity": None, "outcome": "completed",
+               "duration_seconds": float("inf"),
+               "calves": [{"leg": "left", "planned_seconds": None, "active_seconds": 1,
+                           "holds": [{"start": "a", "end": 1, "seconds": 1}]}],
+               "tender_spots": [], "plan": None, "screening_id": None}  # fmt: skip
+    found = problems(_doc(soreness=[soreness], sessions=[session]))
+    assert found == {
+        "soreness.0.leg", "soreness.0.score", "sessions.0.day", "sessions.0.started_at",
+        "sessions.0.tool", "sessions.0.duration_seconds", "sessions.0.calves.0.holds.0.start",
+    }  # fmt: skip
+
+
+def test_a_screening_verdict_must_match_the_rules() -> None:
+    answers = {
+        "legs": ["left"],
+        "general": dict.fromkeys(
+            [
+                "pe_signs",
+                "clot_suspected",
+                "clot_diagnosed",
+                "fever_or_unwell",
+                "anticoagulants",
+                "bleeding_disorder",
+                "poor_sensation_or_circulation",
+                "recent_surgery_or_immobility",
+                "long_journey",
+                "pregnant_or_postpartum",
+                "active_cancer",
+                "previous_clot",
+            ],
+            False,
+        ),
+    }
+    leg = dict.fromkeys(["swelling", "redness", "warmth", "hard_veins", "pain", "open_wound",
+                         "skin_infection", "acute_inflammation", "recent_injury",
+                         "severe_varicose_veins"], False)  # fmt: skip
+    answers.update(left={**leg, "swelling": True}, right=leg)
+    screening = {"id": "a", "kind": "screening", "taken_at": "2026-01-01T08:00:00Z",
+                 "contract_version": 1, "verdict": "ok", "answers": answers,
+                 "report": {}}  # fmt: skip
+    assert problems(_doc(screenings=[screening])) == {"screenings.0.verdict"}
+    screening["answers"] = {**answers, "left": {**leg, "swelling": "maybe"}}
+    assert problems(_doc(screenings=[screening])) == {"screenings.0.answers.left.swelling"}
+
+
+def test_hostile_sizes_are_refused() -> None:
+    with pytest.raises(InvalidInput, match="not valid"):
+        export_format.loads("[" * 50_000 + "]" * 50_000)
+    with pytest.raises(InvalidInput):
+        export_format.loads("[" * 30 + "1" + "]" * 30)  # parses, but deeper than allowed
+    with pytest.raises(InvalidInput):
+        export_format.loads(b"\xff\xfe not json")
+    big = {"id": "n", "day": "2026-01-01", "written_at": "2026-01-01T08:00Z", "text": "x" * 10**6}
+    assert problems(_doc(notes=[big])) == {"notes.0.text"}
+
+
+def test_problems_are_capped() -> None:
+    notes = [{"id": "!"} for _ in range(200)]
+    with pytest.raises(InvalidInput) as error:
+        export_format.from_document(_doc(notes=notes), today=TODAY)
+    assert len(error.value.problems) == export_format.MAX_PROBLEMS + 1
+    assert error.value.problems[-1].field == "(more)"

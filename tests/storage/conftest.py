@@ -1,0 +1,23 @@
+"""Fixtures for the storage tests: an empty database URL and an open store, per backend."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from calfcare.storage import Store, open_store
+from tests.storage.backends import BACKENDS, database_url
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    yield from database_url(request.param, tmp_path)
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    opened = open_store(db_url)
+    yield opened
+    opened.close()

@@ -1,0 +1,116 @@
+"""Browser fixtures: the real server, one headless Chromium, pages that record requests.
+
+Reusable for any page (the live-session page too):
+
+- ``live_server`` (session): ``calfcare serve --no-browser`` in a subprocess on a free
+  loopback port with a temporary data dir; the value is its base URL.
+- ``chromium`` (session): Debian's /usr/bin/chromium driven by Playwright (never
+  ``playwright install``: it downloads a browser, which cannot work here).
+- ``browser_page`` (parametrised ``desktop`` 1280x800 and ``phone`` 390x844 at 3x, touch):
+  a `BrowserPage` in a fresh context with ``base_url`` set. It records every request and
+  console error; on teardown it fails the test if a request left 127.0.0.1 or the page
+  logged an error (a CSP violation shows up as one).
+- ``axe_violations(page)``: axe-core's serious and critical violations on the current page.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from tests.web.browser.server import CHROMIUM, CHROMIUM_ARGS, VIEWPORTS, running_server
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"]
+LOCAL_HOSTS = {"127.0.0.1"}
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real `calfcare serve` on a free loopback port; yields its base URL."""
+    with running_server(tmp_path_factory.mktemp("calfcare-data")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def playwright_driver() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright_driver: Playwright) -> Iterator[Browser]:
+    """One headless Chromium for the whole session (starting one costs about a second)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"browser tests need {CHROMIUM} (apt-get install chromium)")
+    browser = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@dataclass
+class BrowserPage:
+    """A Playwright page plus what it did: every request URL and every console error."""
+
+    page: Page
+    viewport: str
+    requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    failed_resources: list[str] = field(default_factory=list)
+
+    def outside_requests(self) -> list[str]:
+        return [url for url in self.requests if urlsplit(url).hostname not in LOCAL_HOSTS]
+
+
+@pytest.fixture(params=sorted(VIEWPORTS))
+def browser_page(
+    request: pytest.FixtureRequest, chromium: Browser, live_server: str
+) -> Iterator[BrowserPage]:
+    """A fresh page on the live server, once per viewport (desktop and phone)."""
+    context = chromium.new_context(base_url=live_server, **VIEWPORTS[request.param])
+    page = context.new_page()
+    recorded = BrowserPage(page=page, viewport=request.param)
+    page.on("request", lambda r: recorded.requests.append(r.url))
+    page.on("console", lambda m: _console(recorded, m.type, m.text))
+    page.on("response", lambda r: _response(recorded, r.request.resource_type, r.status, r.url))
+    yield recorded
+    context.close()
+    assert not recorded.outside_requests(), recorded.outside_requests()
+    assert not recorded.console_errors, recorded.console_errors
+    assert not recorded.failed_resources, recorded.failed_resources
+
+
+def _console(recorded: BrowserPage, kind: str, text: str) -> None:
+    # A page answered with 4xx on purpose (e.g. a 422 form) logs "Failed to load resource";
+    # sub-resources are checked by status instead. Anything else (CSP refusals) counts.
+    if kind == "error" and not text.startswith("Failed to load resource"):
+        recorded.console_errors.append(text)
+
+
+def _response(recorded: BrowserPage, resource_type: str, status: int, url: str) -> None:
+    if resource_type != "document" and status >= 400:
+        recorded.failed_resources.append(f"{status} {url}")
+
+
+AXE_SOURCE = (resources.files("axe_playwright_python") / "axe.min.js").read_text("utf-8")
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """axe-core's serious and critical violations on the page as it is now.
+
+    axe is evaluated through the DevTools protocol rather than ``add_script_tag``: the app's
+    CSP rightly blocks the inline ``<script>`` that ``add_script_tag`` would insert, and
+    switching CSP off (``bypass_csp``) would hide real violations from these tests.
+    """
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SOURCE)
+    options = json.dumps({"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    result: dict[str, Any] = page.evaluate(f"() => axe.run(document, {options})")
+    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]

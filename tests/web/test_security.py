@@ -1,0 +1,188 @@
+"""Security on every response: headers, CSRF on every form, host and origin checks, 500s."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+
+from calfcare.settings import Settings
+from calfcare.web import csrf
+from calfcare.web.app import create_app
+from calfcare.web.security import SECURITY_HEADERS, allowed_hosts_for, has_headers, host_name
+from tests.web.conftest import BASE_URL, TestClient, csrf_token
+from tests.web.forms import FORM_HEADERS, form, post_form
+
+GETS = [
+    "/",
+    "/screening",
+    "/learn",
+    "/mobility/knee-to-wall",
+    "/favicon.ico",
+    "/static/calfcare.css",
+    "/api/sources",
+    "/api/learn",
+    "/api/screening/questions",
+    "/openapi.json",
+    "/no-such-page",
+    "/api/no-such-endpoint",
+]
+
+
+@pytest.mark.parametrize("path", GETS)
+def test_every_get_has_the_security_headers(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert has_headers(response.headers), dict(response.headers)
+    csp = response.headers["content-security-policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    if not path.startswith("/static/") and path != "/favicon.ico":
+        assert response.headers["cache-control"] == "no-store"
+
+
+def test_error_and_refused_responses_have_the_headers_too(client: TestClient) -> None:
+    responses = [
+        client.post("/api/screening", content=b"{", headers={"content-type": "application/json"}),
+        client.post("/api/screening", json={}),
+        client.put("/api/sources"),
+        client.post("/screening", content=b"legs=left", headers=FORM_HEADERS),
+        client.get("/", headers={"host": "evil.example"}),
+    ]
+    assert [r.status_code for r in responses] == [400, 422, 405, 403, 400]
+    for response in responses:
+        assert has_headers(response.headers)
+        body = response.json()
+        assert set(body) >= {"error", "problems"}
+
+
+def test_a_first_visit_gets_a_signed_http_only_strict_cookie(app: FastAPI) -> None:
+    with TestClient(app, base_url=BASE_URL) as fresh:
+        response = fresh.get("/screening")
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith(f"{csrf.COOKIE_NAME}=")
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert csrf_token(response.text) == fresh.cookies[csrf.COOKIE_NAME]
+
+
+def test_the_api_and_static_files_set_no_cookie(app: FastAPI) -> None:
+    with TestClient(app, base_url=BASE_URL) as fresh:
+        for path in ("/api/sources", "/static/calfcare.css", "/openapi.json"):
+            assert "set-cookie" not in fresh.get(path).headers
+
+
+def _legs_form(client: TestClient) -> list[tuple[str, str]]:
+    return form(client.get("/screening").text).fill({"legs": "left,right"})
+
+
+def test_a_form_with_the_right_token_is_accepted(client: TestClient) -> None:
+    response = post_form(client, "/screening", _legs_form(client))
+    assert response.status_code == 200
+    assert "First, an emergency check" in response.text
+
+
+def test_a_form_without_a_token_is_refused(client: TestClient) -> None:
+    data = [(k, v) for k, v in _legs_form(client) if k != csrf.FORM_FIELD]
+    response = post_form(client, "/screening", data)
+    assert response.status_code == 403
+    assert response.json()["problems"][0]["field"] == "csrftoken"
+
+
+def test_a_form_with_a_wrong_token_is_refused(client: TestClient) -> None:
+    data = [(k, v) for k, v in _legs_form(client) if k != csrf.FORM_FIELD]
+    wrong = csrf.new_token(b"x" * 32)
+    response = post_form(client, "/screening", [*data, (csrf.FORM_FIELD, wrong)])
+    assert response.status_code == 403
+    assert "does not match" in response.json()["error"]
+
+
+def test_a_form_without_the_cookie_is_refused(client: TestClient) -> None:
+    data = _legs_form(client)
+    client.cookies.clear()
+    response = post_form(client, "/screening", data)
+    assert response.status_code == 403
+    assert "cookie is missing" in response.json()["error"]
+
+
+def test_a_token_from_another_server_run_is_refused(tmp_path: Path) -> None:
+    old = create_app(Settings(data_dir=tmp_path))
+    with TestClient(old, base_url=BASE_URL) as first:
+        data = _legs_form(first)
+        token = first.cookies[csrf.COOKIE_NAME]
+    with TestClient(create_app(Settings(data_dir=tmp_path)), base_url=BASE_URL) as second:
+        second.cookies.set(csrf.COOKIE_NAME, token)
+        response = post_form(second, "/screening", data)
+    assert response.status_code == 403
+    assert "out of date" in response.json()["error"]
+
+
+def test_every_non_api_post_needs_a_token_even_to_unknown_paths(client: TestClient) -> None:
+    for path in ("/screening/answers.json", "/no-such-form", "/learn"):
+        assert post_form(client, path, [("a", "b")]).status_code == 403
+
+
+def test_a_json_body_is_not_accepted_as_a_form(client: TestClient) -> None:
+    token = csrf_token(client.get("/screening").text)
+    response = client.post("/screening", json={"csrftoken": token, "legs": "left"})
+    assert response.status_code == 403
+
+
+def test_an_oversized_form_is_refused(client: TestClient) -> None:
+    data = [*_legs_form(client), ("padding", "x" * 70_000)]
+    assert post_form(client, "/screening", data).status_code == 413
+
+
+def test_a_refused_form_in_a_browser_gets_an_html_page(client: TestClient) -> None:
+    response = post_form(client, "/screening", [("legs", "left")], headers={"accept": "text/html"})
+    assert response.status_code == 403
+    assert response.headers["content-type"].startswith("text/html")
+    assert 'role="alert"' in response.text and "reload the page" in response.text
+
+
+def test_a_post_from_another_origin_is_refused(client: TestClient) -> None:
+    data = _legs_form(client)
+    response = post_form(client, "/screening", data, headers={"origin": "http://evil.example"})
+    assert response.status_code == 403
+    api = client.post("/api/screening", json={}, headers={"origin": "http://evil.example"})
+    assert api.status_code == 403
+    same = post_form(client, "/screening", data, headers={"origin": BASE_URL})
+    assert same.status_code == 200
+
+
+def test_an_unknown_host_is_refused_against_dns_rebinding(client: TestClient) -> None:
+    assert client.get("/", headers={"host": "evil.example:8000"}).status_code == 400
+    for host in ("127.0.0.1:8000", "localhost", "[::1]:8000"):
+        assert client.get("/", headers={"host": host}).status_code == 200, host
+
+
+def test_allowed_hosts() -> None:
+    assert allowed_hosts_for("0.0.0.0") is None
+    assert set(allowed_hosts_for("127.0.0.1") or ()) == {"127.0.0.1", "localhost", "::1"}
+    assert "192.168.1.5" in (allowed_hosts_for("192.168.1.5") or set())
+    assert host_name("[::1]:80") == "::1"
+    assert host_name("localhost") == "localhost"
+    assert host_name("127.0.0.1:8000") == "127.0.0.1"
+
+
+def test_an_unexpected_error_is_a_contract_shaped_500_with_headers(tmp_path: Path) -> None:
+    app = create_app(Settings(data_dir=tmp_path))
+
+    @app.get("/api/boom")
+    def boom() -> None:
+        raise RuntimeError("secret detail")
+
+    with TestClient(app, base_url=BASE_URL, raise_server_exceptions=False) as client:
+        response = client.get("/api/boom")
+    assert response.status_code == 500
+    assert response.json() == {
+        "error": "Internal error: this is a bug in calfcare.",
+        "problems": [],
+    }
+    assert "secret detail" not in response.text
+    assert has_headers(response.headers)
+
+
+def test_the_header_table_is_what_docs_web_md_lists() -> None:
+    text = (Path(__file__).parents[2] / "docs" / "web.md").read_text()
+    for name in SECURITY_HEADERS:
+        assert name in text.lower(), name

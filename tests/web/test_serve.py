@@ -1,0 +1,86 @@
+"""`calfcare serve`: loopback by default, refuses other addresses without --allow-remote."""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+
+import pytest
+
+from calfcare.cli import serve as serve_module
+from tests.conftest import run_cli
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.1.2.3", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("localhost", True),
+        ("0.0.0.0", False),
+        ("192.168.1.10", False),
+        ("example.org", False),
+    ],
+)
+def test_is_loopback(host: str, loopback: bool) -> None:
+    assert serve_module.is_loopback(host) is loopback
+
+
+def test_a_non_loopback_host_is_refused_with_exit_2() -> None:
+    done = run_cli("serve", "--host", "0.0.0.0", "--no-browser")
+    assert done.returncode == 2
+    assert "no accounts yet" in done.stderr and "--allow-remote" in done.stderr
+
+
+def test_the_environment_host_is_checked_too() -> None:
+    done = run_cli("serve", "--no-browser", env={"CALFCARE_HOST": "0.0.0.0"})
+    assert done.returncode == 2
+
+
+def test_allow_remote_warns_and_serves(monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
+    calls: list[tuple[Any, bool]] = []
+    monkeypatch.setattr(
+        serve_module, "_run", lambda s, open_browser: calls.append((s, open_browser))
+    )
+    monkeypatch.setattr(serve_module, "port_free", lambda host, port: True)
+    serve_module.serve(host="0.0.0.0", port=8123, no_browser=True, allow_remote=True)
+    assert "WARNING" in capsys.readouterr().err
+    assert calls[0][0].host == "0.0.0.0" and calls[0][0].port == 8123
+    assert calls[0][1] is False
+
+
+def test_a_port_in_use_says_to_choose_another() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = run_cli("serve", "--port", str(port), "--no-browser")
+    assert done.returncode == 2
+    assert "--port" in done.stderr
+
+
+def test_url_for() -> None:
+    assert serve_module.url_for("127.0.0.1", 8000) == "http://127.0.0.1:8000/"
+    assert serve_module.url_for("0.0.0.0", 80) == "http://127.0.0.1:80/"
+    assert serve_module.url_for("::1", 8000) == "http://[::1]:8000/"
+
+
+def test_the_browser_opens_only_once_the_server_listens(monkeypatch: pytest.MonkeyPatch) -> None:
+    import webbrowser
+
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", opened.append)
+
+    class NeverStarted:
+        started = False
+
+    serve_module._open_when_started(NeverStarted(), "http://x/", timeout=0.1)
+    assert opened == []
+
+    class Started:
+        started = True
+
+    serve_module._open_when_started(Started(), "http://x/")
+    assert opened == ["http://x/"]
