@@ -9,12 +9,15 @@ schema is at ``/openapi.json``.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
 from calfcare import __version__
 from calfcare.settings import Settings
-from calfcare.web import api, errors, pages, screening_pages
+from calfcare.web import api, deps, errors, pages, screening_pages
 from calfcare.web.csrf import new_secret
 from calfcare.web.security import SecurityMiddleware, allowed_hosts_for
 from calfcare.web.templating import STATIC_DIR, Pages
@@ -23,7 +26,14 @@ from calfcare.web.templating import STATIC_DIR, Pages
 def create_app(settings: Settings, *, secret: bytes | None = None) -> FastAPI:
     """The calfcare web app for ``settings``. ``secret`` signs CSRF tokens (default: a new
     random one, so tokens end when the server stops)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        deps.close_store(app)
+
     app = FastAPI(
+        lifespan=lifespan,
         title="calfcare",
         version=__version__,
         summary="Calf self-massage, safely: the screening and guidance as a JSON API.",
