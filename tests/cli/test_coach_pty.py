@@ -23,13 +23,17 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78]")
 pytestmark = pytest.mark.skipif(not sys.stdin or os.name != "posix", reason="needs a pty")
 
 
-def spawn(*args: str) -> pexpect.spawn:
-    command = " ".join(shlex.quote(a) for a in [sys.executable, "-m", "calfcare", "session", *args])
+def spawn(*args: str, data_dir: Path | None = None) -> pexpect.spawn:
+    """The coach in a pty; without ``data_dir`` it runs with --no-save (UI tests only)."""
+    save = [] if data_dir is not None else ["--no-save"]
+    argv = [sys.executable, "-m", "calfcare", "session", *save, *args]
+    command = " ".join(shlex.quote(a) for a in argv)
+    extra = {"CALFCARE_DATA_DIR": str(data_dir)} if data_dir is not None else {}
     return pexpect.spawn(
         "bash",
         ["--norc", "--noprofile", "-c", f'{command}; echo "EXIT=$?"; stty -a'],
         dimensions=(24, 80),
-        env={**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"},
+        env={**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24", **extra},
         encoding="utf-8",
         timeout=10,
     )
@@ -120,3 +124,47 @@ def test_an_urgent_screening_shows_the_verdict_and_runs_no_session() -> None:
     assert "URGENT" in out
     assert "Press SPACE" not in out
     assert_terminal_restored(out)
+
+
+def test_live_session_is_saved_with_tender_spot_and_soreness(tmp_path: Path) -> None:
+    """Saved automatically, followed by the soreness prompt (issue 4): the session, where the
+    tender spot was, the screening and both check-ins end up in the database."""
+    import json
+    import subprocess
+
+    child = spawn("--plan", str(PLAN), "--screening", str(SCREENING_OK), data_dir=tmp_path)
+    child.expect("How sore is your right calf right now")
+    child.sendline("4")
+    child.expect("Press SPACE to start")
+    child.send(" ")
+    child.expect("GET READY")
+    child.send("n")
+    child.expect("ROLLING PASSES")
+    child.send(" ")
+    child.expect("HOLD THE TENDER SPOT")
+    child.expect("held 1 s", timeout=5)
+    child.send("x")
+    child.expect("where\\?")
+    child.sendline("mo")
+    child.expect("How sore is your right calf now, after the session")
+    child.sendline("eleven")
+    child.expect("whole number from 0 to 10")
+    child.sendline("2")
+    child.expect("Saved")
+    status, out = finish(child)
+    assert status == 0
+    assert_terminal_restored(out)
+    done = subprocess.run(
+        [sys.executable, "-m", "calfcare", "history", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "CALFCARE_DATA_DIR": str(tmp_path)},
+    )
+    history = json.loads(done.stdout)
+    text = json.dumps(history)
+    assert "stopped_sharp_pain" in text
+    assert "right:middle:outer" in text or ("middle" in text and "outer" in text)
+    soreness = sorted((row["leg"], row["what"]) for row in history if row["kind"] == "soreness")
+    assert soreness == [("right", "2/10 after"), ("right", "4/10 before")]
+    assert [row["kind"] for row in history].count("session") == 1

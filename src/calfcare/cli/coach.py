@@ -450,8 +450,11 @@ def coach_command(
     screening_file: str | None,
     voice: bool,
     tick: bool,
+    save: bool = True,
+    db: str | None = None,
 ) -> dict[str, Any]:
-    """The live coach as a command: check the input, screen, plan, coach, summarise."""
+    """The live coach as a command: check the input, screen, plan, coach, summarise, and
+    (unless ``save`` is off) save the session with the soreness check-in."""
     raw = {name: value for name, value in options.items() if value is not None}
     if plan_file is not None and raw:
         from calfcare.cli.plan import OPTION_NAMES
@@ -488,8 +491,16 @@ def coach_command(
             [Problem("terminal", f"standard {' and '.join(not_tty)} is not a terminal")],
             "The live coach needs a terminal; use --replay for scripted sessions.",
         )
-    made, notes = _screened_plan(file_plan, parsed_options, screening_file)
+    made, notes, report = _screened_plan(file_plan, parsed_options, screening_file)
     console = Console(highlight=False)
+    store = None
+    before: dict[str, int] = {}
+    if save:
+        from calfcare.cli.coach_save import ask_soreness
+        from calfcare.cli.db import open_cli_store
+
+        store = open_cli_store(db)  # a database problem shows now, not after the session
+        before = ask_soreness(console, [calf.leg for calf in made.calves], "right now")
     keys = TerminalKeys()
     import time
 
@@ -506,11 +517,41 @@ def coach_command(
             )
     except CoachInterrupted as interrupted:
         print_summary(interrupted.result, console)
+        if store is not None and interrupted.result.get("started"):
+            _save(store, made, interrupted.result, report, before, console)
         raise
     if voice and not result["voice"]:
         console.print("[dim]--voice: espeak-ng is not installed, so the cues were text only.[/dim]")
     print_summary(result, console)
+    if store is not None and result.get("started"):
+        _save(store, made, result, report, before, console)
     return result
+
+
+def _save(
+    store: Any,
+    made: Plan,
+    result: dict[str, Any],
+    report: dict[str, Any],
+    before: dict[str, int],
+    console: Console,
+) -> None:
+    from datetime import UTC, datetime
+
+    from calfcare.cli.coach_save import save_live_session
+
+    try:
+        save_live_session(
+            store,
+            plan=made,
+            result=result,
+            screening_report=report,
+            before=before,
+            console=console,
+            now=lambda: datetime.now(UTC),
+        )
+    finally:
+        store.close()
 
 
 def _read_plan_input(plan_file: str | None, raw: dict[str, str]) -> tuple[Plan | None, Any]:
@@ -533,7 +574,7 @@ def _read_plan_input(plan_file: str | None, raw: dict[str, str]) -> tuple[Plan |
 
 def _screened_plan(
     file_plan: Plan | None, options: Any, screening_file: str | None
-) -> tuple[Plan, list[str]]:
+) -> tuple[Plan, list[str], dict[str, Any]]:
     """Screen (from the file, or by asking), then plan or fit the given plan to the result."""
     from calfcare.cli.render import print_verdict
     from calfcare.content.routines import load_routines
@@ -555,16 +596,17 @@ def _screened_plan(
         answers = ask_interactively(text)
     result = screen(answers)
     advice = text.advice_for(result)
+    report = screening_report(result, text)
     err = Console(stderr=True, highlight=False)
     try:
         if result.verdict >= Level.URGENT:
             raise PlanBlocked(result.verdict.value, advice, [])
         if file_plan is None:
             made = plan(options, load_routines(), result, screening_advice=advice)
-            return made, list(made.notes)
-        return _fit_plan(file_plan, result, advice)
+            return made, list(made.notes), report
+        return (*_fit_plan(file_plan, result, advice), report)
     except PlanBlocked:
-        print_verdict(screening_report(result, text), err)
+        print_verdict(report, err)
         raise
 
 

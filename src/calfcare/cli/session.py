@@ -52,6 +52,14 @@ def session_command(
     ),
     voice: bool = typer.Option(False, "--voice", help="Live coach: speak cues (espeak-ng)."),
     tick: bool = typer.Option(False, "--tick", help="Live coach: a tick at each end of a pass."),
+    save: bool = typer.Option(
+        True,
+        "--save/--no-save",
+        help="Live coach: save the session, the screening and your soreness check-in.",
+    ),
+    db: str | None = typer.Option(
+        None, "--db", metavar="URL", help="Live coach: database URL (default: the settings)."
+    ),
 ) -> None:
     """Run a massage session from a plan.
 
@@ -78,6 +86,8 @@ def session_command(
                 screening_file=screening,
                 voice=voice,
                 tick=tick,
+                save=save,
+                db=db,
             )
             return
         result = run_replay_files(plan_file, replay_file)
