@@ -46,10 +46,16 @@ def parse_plan_options(raw: Mapping[str, object]) -> PlanOptions:
         if key not in OPTION_FIELDS:
             problems.append(Problem(key, f"unknown option; allowed: {', '.join(OPTION_FIELDS)}"))
     tool = _choice(raw.get("tool"), Tool, "tool", problems, required=True)
-    intensity = _choice(raw.get("intensity", "standard"), Intensity, "intensity", problems)
-    legs = _legs(raw.get("legs", "left,right"), problems)
+    # null means "not given" for every optional option, as it does for the pace.
+    given_intensity = raw.get("intensity")
+    intensity = _choice(
+        "standard" if given_intensity is None else given_intensity, Intensity, "intensity", problems
+    )
+    given_legs = raw.get("legs")
+    legs = _legs("left,right" if given_legs is None else given_legs, problems)
+    given_seconds = raw.get("seconds_per_calf")
     seconds = _whole(
-        raw.get("seconds_per_calf", SECONDS_PER_CALF_DEFAULT),
+        SECONDS_PER_CALF_DEFAULT if given_seconds is None else given_seconds,
         "seconds_per_calf",
         SECONDS_PER_CALF_MIN,
         SECONDS_PER_CALF_MAX,

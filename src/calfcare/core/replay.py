@@ -48,7 +48,7 @@ def parse_events(data: object) -> list[Event]:
             problems.append(Problem(f"{where}.t", f"{t} is before the previous event's {previous}"))
         if t is not None:
             previous = t
-        kind = EventKind(name) if name in _EVENT_VALUES else None
+        kind = EventKind(name) if isinstance(name, str) and name in _EVENT_VALUES else None
         if kind is None:
             shown = "missing" if "event" not in raw else f"unknown event {name!r}"
             problems.append(Problem(f"{where}.event", f"{shown}; use one of {_EVENT_NAMES}"))

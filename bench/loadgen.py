@@ -1,0 +1,172 @@
+"""A small closed-loop HTTP/1.1 load generator (standard library only, asyncio protocols).
+
+    python bench/loadgen.py --port 8000 --path /api/learn [--method POST --body-file F]
+                            [--connections 32] [--seconds 3] [--warmup 0.5]
+
+``--connections`` keep-alive connections each send one request, wait for the whole
+response, and send the next (no pipelining), so it measures what a browser or API client
+sees. Only responses completed after the warm-up count. Prints one JSON object: requests,
+seconds, throughput (req/s), latency percentiles in ms, the statuses seen, and bytes.
+
+Run as its own process (bench/web_load.py does) so the generator never shares the
+server's interpreter or GIL. Plain asyncio ``Protocol`` callbacks keep the client's cost
+per request low; on a 2-core machine the client and the server each get one core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import time
+from collections import Counter
+from pathlib import Path
+
+
+class _Conn(asyncio.Protocol):
+    """One keep-alive connection sending ``request`` again each time a response is done."""
+
+    def __init__(self, run: _Run) -> None:
+        self.run = run
+        self.buffer = bytearray()
+        self.transport: asyncio.Transport | None = None
+        self.sent_at = 0.0
+        self.closed = asyncio.get_running_loop().create_future()
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        self._send()
+
+    def _send(self) -> None:
+        assert self.transport is not None
+        if time.perf_counter() >= self.run.stop_at:
+            self.transport.close()
+            return
+        self.sent_at = time.perf_counter()
+        self.transport.write(self.run.request)
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        while True:
+            size = _response_size(self.buffer)
+            if size is None:
+                return
+            status = int(self.buffer[9:12])
+            del self.buffer[:size]
+            self.run.done(self.sent_at, status, size)
+            self._send()
+            if not self.buffer:
+                return
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.closed.done():
+            self.closed.set_result(None)
+
+
+def _response_size(buffer: bytearray) -> int | None:
+    """The length of the first complete response in ``buffer``, or None if incomplete."""
+    end = buffer.find(b"\r\n\r\n")
+    if end < 0:
+        return None
+    head = bytes(buffer[:end]).lower()
+    start = end + 4
+    at = head.find(b"\r\ncontent-length:")
+    if at >= 0:
+        line_end = head.find(b"\r\n", at + 2)
+        length = int(head[at + 17 : line_end if line_end >= 0 else None])
+        return start + length if len(buffer) >= start + length else None
+    if b"transfer-encoding: chunked" in head:
+        tail = buffer.find(b"\r\n0\r\n\r\n", start - 2)
+        return tail + 7 if tail >= 0 else None
+    return start  # no body (e.g. 204/304)
+
+
+class _Run:
+    def __init__(self, request: bytes, warm_until: float, stop_at: float) -> None:
+        self.request = request
+        self.warm_until = warm_until
+        self.stop_at = stop_at
+        self.latencies: list[float] = []
+        self.statuses: Counter[int] = Counter()
+        self.bytes = 0
+        self.first = 0.0
+        self.last = 0.0
+
+    def done(self, sent_at: float, status: int, size: int) -> None:
+        now = time.perf_counter()
+        if sent_at < self.warm_until:
+            return
+        if not self.latencies:
+            self.first = self.warm_until
+        self.latencies.append(now - sent_at)
+        self.statuses[status] += 1
+        self.bytes += size
+        self.last = now
+
+
+def build_request(
+    method: str, path: str, port: int, body: bytes = b"", content_type: str = "application/json"
+) -> bytes:
+    lines = [
+        f"{method} {path} HTTP/1.1",
+        f"Host: 127.0.0.1:{port}",
+        "User-Agent: calfcare-bench",
+        "Accept: */*",
+    ]
+    if body or method not in ("GET", "HEAD"):
+        lines += [f"Content-Type: {content_type}", f"Content-Length: {len(body)}"]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+def percentile(sorted_values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100) of already sorted values."""
+    if not sorted_values:
+        return float("nan")
+    rank = max(1, round(q / 100 * len(sorted_values) + 0.5 - 1e-9))
+    return sorted_values[min(rank, len(sorted_values)) - 1]
+
+
+async def load(
+    port: int, request: bytes, connections: int, seconds: float, warmup: float
+) -> dict[str, object]:
+    loop = asyncio.get_running_loop()
+    start = time.perf_counter()
+    run = _Run(request, start + warmup, start + warmup + seconds)
+    conns = []
+    for _ in range(connections):
+        _, proto = await loop.create_connection(lambda: _Conn(run), "127.0.0.1", port)
+        conns.append(proto)
+    await asyncio.gather(*(c.closed for c in conns))
+    lat = sorted(run.latencies)
+    elapsed = (run.last - run.first) if lat else 0.0
+    return {
+        "requests": len(lat),
+        "seconds": round(elapsed, 3),
+        "rps": round(len(lat) / elapsed, 1) if elapsed else 0.0,
+        "p50_ms": round(percentile(lat, 50) * 1000, 2),
+        "p99_ms": round(percentile(lat, 99) * 1000, 2),
+        "max_ms": round(lat[-1] * 1000, 2) if lat else float("nan"),
+        "statuses": {str(k): v for k, v in sorted(run.statuses.items())},
+        "bytes_per_response": round(run.bytes / len(lat)) if lat else 0,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--path", default="/")
+    parser.add_argument("--method", default="GET")
+    parser.add_argument("--body-file", type=Path)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--warmup", type=float, default=0.5)
+    args = parser.parse_args()
+    body = args.body_file.read_bytes() if args.body_file else b""
+    request = build_request(args.method, args.path, args.port, body)
+    result = asyncio.run(load(args.port, request, args.connections, args.seconds, args.warmup))
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
