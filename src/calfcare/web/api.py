@@ -8,11 +8,12 @@ OpenAPI document describes the bodies (calfcare.web.schemas) and every error sta
 from __future__ import annotations
 
 import json
+from functools import cache
 from typing import Any
 
 from fastapi import APIRouter, Request
 from starlette.exceptions import HTTPException
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 from calfcare.content.learn import load_learn
 from calfcare.content.screening import load_screening_text
@@ -68,9 +69,27 @@ async def api_screening(request: Request) -> JSONResponse:
     summary="The screening questions, in the order they are asked",
     response_model=schemas.QuestionsOut,
 )
-def api_screening_questions() -> JSONResponse:
+async def api_screening_questions() -> Response:
     """Every question with its "why we ask" help and sources, in the order the CLI and the
     web pages ask them (leg questions once per calf)."""
+    return _json(_questions_body())
+
+
+def _json(body: bytes) -> Response:
+    return Response(content=body, media_type="application/json")
+
+
+def _encode(data: Any) -> bytes:
+    return bytes(JSONResponse(data).body)
+
+
+# Content is fixed while the server runs, so each content endpoint's body is encoded once:
+# async routes with a cached body run on the event loop with no thread hop and no
+# re-serialisation (docs/performance.md).
+
+
+@cache
+def _questions_body() -> bytes:
     text = load_screening_text()
     questions: list[dict[str, Any]] = []
     for ref in Questionnaire(legs=(Leg.LEFT, Leg.RIGHT)).order():
@@ -93,7 +112,7 @@ def api_screening_questions() -> JSONResponse:
             }
         )
     cited = {sid for q in questions for sid in q["sources"]}
-    return JSONResponse(
+    return _encode(
         {
             "contract": 1,
             "answers": [True, False, "unsure"],
@@ -109,16 +128,26 @@ def api_screening_questions() -> JSONResponse:
     summary="The guidance, with its sources",
     response_model=schemas.LearnOut,
 )
-def api_learn() -> JSONResponse:
+async def api_learn() -> Response:
     """The same as ``calfcare learn --json``: sections of sourced items, and those sources."""
+    return _json(_learn_body())
+
+
+@cache
+def _learn_body() -> bytes:
     sections = load_learn()
     cited = {sid for s in sections for item in s.item for sid in item.sources}
-    return JSONResponse({"sections": [s.model_dump() for s in sections], "sources": _cited(cited)})
+    return _encode({"sections": [s.model_dump() for s in sections], "sources": _cited(cited)})
 
 
 @router.get(
     "/sources", name="api_sources", summary="The source registry", response_model=schemas.SourcesOut
 )
-def api_sources() -> JSONResponse:
+async def api_sources() -> Response:
     """Every source any content may cite, by id."""
-    return JSONResponse({"sources": {sid: s.model_dump() for sid, s in load_sources().items()}})
+    return _json(_sources_body())
+
+
+@cache
+def _sources_body() -> bytes:
+    return _encode({"sources": {sid: s.model_dump() for sid, s in load_sources().items()}})
