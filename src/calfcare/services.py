@@ -9,6 +9,7 @@ a single `Store.transaction`, so nothing is ever partly saved. ``now`` is always
 
 from __future__ import annotations
 
+import random
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -46,6 +47,7 @@ from calfcare.core.tracking import (
     MobilityTest,
     SorenessCheckIn,
     SorenessMoment,
+    SplitLegDay,
     mobility_test,
     soreness_check_in,
 )
@@ -573,3 +575,28 @@ __all__ = [
     "record_session",
     "stats",
 ]
+
+
+# -- split-leg days (added for the web app's split-leg pages and API) ------------------------
+
+
+def split_leg_today(
+    store: Store, *, now: datetime, rng: random.Random | None = None
+) -> tuple[SplitLegDay, bool]:
+    """Today's split-leg coin: the stored one, or a fresh fair toss stored at once.
+
+    Returns ``(allocation, drawn_now)``. The coin is read and, when missing, drawn and saved
+    in one transaction, before the session; a stored coin is never redrawn (the analysis is
+    only valid when the coin, not the person, picked the calf). ``rng`` defaults to
+    `random.SystemRandom` (tests pass a seeded one).
+    """
+    from calfcare.core.tracking import draw_split_leg_day
+
+    today = today_of(now)
+    with store.transaction() as tx:
+        stored = tx.split_leg_days(today, today)
+        if stored:
+            return stored[0], False
+        allocation = draw_split_leg_day(today, rng or random.SystemRandom(), today=today)
+        tx.add_split_leg_day(allocation)
+    return allocation, True

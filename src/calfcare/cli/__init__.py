@@ -39,6 +39,7 @@ def _root(
 def _register_commands() -> None:
     from calfcare.cli import (
         history,
+        insights,
         learn,
         log,
         plan,
@@ -50,7 +51,19 @@ def _register_commands() -> None:
         transfer,
     )
 
-    for module in (screen, plan, session, learn, serve, log, history, stats, transfer, report):
+    for module in (
+        screen,
+        plan,
+        session,
+        learn,
+        serve,
+        log,
+        history,
+        stats,
+        insights,
+        transfer,
+        report,
+    ):
         module.register(app)
 
 

@@ -12,9 +12,9 @@ from calfcare.cli.errors import reporting
 from calfcare.core.errors import InvalidInput, Problem
 
 if TYPE_CHECKING:
-    from calfcare.core.records import RecordSet
+    pass
 
-KINDS = ("session", "soreness", "mobility", "note", "screening")
+from calfcare.core.record_views import KINDS, history_rows
 
 
 def register(app: typer.Typer) -> None:
@@ -58,42 +58,6 @@ def history(
             print(json.dumps(rows, indent=2))
         else:
             print_rows(rows)
-
-
-def history_rows(records: RecordSet, kinds: set[str], leg: str | None) -> list[dict[str, Any]]:
-    """One row per record (a session is one row): day, kind, calf, what, id; by day."""
-    rows: list[tuple[Any, dict[str, Any]]] = []
-
-    def add(sort_key: Any, row: dict[str, Any]) -> None:
-        if row["kind"] in kinds and (leg is None or leg in row["leg"].split(",")):
-            rows.append((sort_key, row))
-
-    for s in records.sessions:
-        spots = ", ".join(t.label for t in s.tender_spots)
-        what = f"{s.tool.value}, {s.outcome.value}, " + ", ".join(
-            f"{c.leg.value} {c.active_seconds:g} s" for c in s.calves
-        )
-        add((s.day, s.started_at), {"day": s.day.isoformat(), "kind": "session",
-            "leg": ",".join(c.leg.value for c in s.calves),
-            "what": what + (f"; tender: {spots}" if spots else ""), "id": s.id})  # fmt: skip
-    for i in records.soreness:
-        r = i.record
-        add((r.day, i.recorded_at), {"day": r.day.isoformat(), "kind": "soreness",
-            "leg": r.leg.value, "what": f"{r.score}/10 {r.moment.value}", "id": i.id})  # fmt: skip
-    for m in records.mobility:
-        t = m.record
-        add((t.day, m.recorded_at), {"day": t.day.isoformat(), "kind": "mobility",
-            "leg": t.leg.value, "what": f"knee-to-wall {t.distance_cm:.1f} cm {t.moment.value}",
-            "id": m.id})  # fmt: skip
-    for n in records.notes:
-        add((n.day, n.written_at), {"day": n.day.isoformat(), "kind": "note", "leg": "",
-            "what": n.text, "id": n.id})  # fmt: skip
-    for sc in records.screenings:
-        local = sc.taken_at.astimezone()
-        add((local.date(), sc.taken_at), {"day": local.date().isoformat(), "kind": "screening",
-            "leg": "", "what": f"{sc.kind.value}: {sc.verdict.value}", "id": sc.id})  # fmt: skip
-    rows.sort(key=lambda pair: (pair[0][0], pair[0][1].timestamp()))
-    return [row for _, row in rows]
 
 
 def print_rows(rows: list[dict[str, Any]]) -> None:

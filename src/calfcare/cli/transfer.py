@@ -7,8 +7,6 @@ same records for spreadsheets, export only. Cells that a spreadsheet would run a
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from pathlib import Path
@@ -19,11 +17,11 @@ import typer
 from calfcare.cli.db import db_option, json_option, now, open_cli_store
 from calfcare.cli.errors import reporting
 from calfcare.core.errors import InvalidInput, Problem
+from calfcare.core.record_views import to_csv
 
 if TYPE_CHECKING:
-    from calfcare.core.records import RecordSet
+    pass
 
-CSV_COLUMNS = ("kind", "id", "day", "time", "leg", "moment", "value", "unit", "details")
 PROGRESS_FROM = 2_000
 """Records in a file above which the import shows a progress bar."""
 
@@ -108,50 +106,3 @@ class _progress:
     def __exit__(self, *_: object) -> None:
         if self._bar is not None:
             self._bar.stop()
-
-
-def to_csv(records: RecordSet) -> str:
-    """One row per measurement, session or note, in the canonical order."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for s in records.sessions:
-        details = f"tool={s.tool.value}; tender={' '.join(t.label for t in s.tender_spots)}"
-        for c in s.calves:
-            writer.writerow(_safe(["session", s.id, s.day, s.started_at.isoformat(), c.leg.value,
-                                   s.outcome.value, c.active_seconds, "s", details]))  # fmt: skip
-    for i in records.soreness:
-        r = i.record
-        writer.writerow(_safe(["soreness", i.id, r.day, i.recorded_at.isoformat(), r.leg.value,
-                               r.moment.value, r.score, "0-10", r.session_id or ""]))  # fmt: skip
-    for m in records.mobility:
-        t = m.record
-        writer.writerow(
-            _safe(
-                [
-                    "mobility",
-                    m.id,
-                    t.day,
-                    m.recorded_at.isoformat(),
-                    t.leg.value,
-                    t.moment.value,
-                    t.distance_cm,
-                    "cm",
-                    t.session_id or "",
-                ]
-            )
-        )
-    for n in records.notes:
-        writer.writerow(_safe(["note", n.id, n.day, n.written_at.isoformat(), "", "", "", "",
-                               n.text]))  # fmt: skip
-    for sc in records.screenings:
-        writer.writerow(_safe(["screening", sc.id, sc.taken_at.date(), sc.taken_at.isoformat(),
-                               "", sc.kind.value, sc.verdict.value, "", ""]))  # fmt: skip
-    for d in records.split_leg_days:
-        writer.writerow(_safe(["split_leg_day", "", d.day, "", d.massaged.value, "", "", "", ""]))
-    return out.getvalue()
-
-
-def _safe(cells: list[Any]) -> list[str]:
-    text = [str(c) for c in cells]
-    return ["'" + c if c[:1] in ("=", "+", "-", "@", "\t", "\r") else c for c in text]

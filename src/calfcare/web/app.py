@@ -13,11 +13,22 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.staticfiles import StaticFiles
 
 from calfcare import __version__
 from calfcare.settings import Settings
-from calfcare.web import api, deps, errors, pages, screening_pages
+from calfcare.web import (
+    api,
+    deps,
+    errors,
+    pages,
+    plan_pages,
+    screening_pages,
+    session_pages,
+    tracking_api,
+    tracking_pages,
+)
 from calfcare.web.csrf import new_secret
 from calfcare.web.security import SecurityMiddleware, allowed_hosts_for
 from calfcare.web.templating import STATIC_DIR, Pages
@@ -48,7 +59,14 @@ def create_app(settings: Settings, *, secret: bytes | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(screening_pages.router)
     app.include_router(api.router)
+    app.include_router(plan_pages.router)
+    app.include_router(tracking_api.router)
+    tracking_pages.install(app)
+    app.include_router(session_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # Compress what is worth compressing (pages, CSS, JS): the live session page goes from
+    # about 50 KB to about 20 KB on a phone. Small JSON answers are left alone.
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.add_middleware(
         SecurityMiddleware,
         secret=secret or new_secret(),

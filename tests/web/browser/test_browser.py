@@ -21,8 +21,10 @@ def _answer_page(page: Page, answers: dict[str, str], default: str = "no") -> li
     )
     for name in names:
         page.check(f"input[name='{name}'][value='{answers.get(name, default)}']")
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_load_state()
+    # Wait for the next page itself: right after the click the old page is still "loaded",
+    # and reading it again would answer the same questions twice.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue").click()
     return names
 
 
@@ -32,7 +34,8 @@ def _walk(
     """The whole screening by tapping; with ``check_axe``, axe-core on every page of it."""
     page.goto("/screening")
     page.check(f"input[name='legs'][value='{legs}']")
-    page.get_by_role("button", name="Continue").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue").click()
     asked = []
     while page.locator("form.screening input[type=radio]").count():
         if check_axe:
@@ -115,8 +118,9 @@ def test_missing_answer_is_announced(browser_page: BrowserPage) -> None:
     page = browser_page.page
     page.goto("/screening")
     page.check("input[name='legs'][value='left,right']")
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue").click()
     assert page.locator(".error-summary[role=alert]").is_visible()
     assert axe_violations(page) == []

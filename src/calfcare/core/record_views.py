@@ -1,0 +1,99 @@
+"""Plain views of stored records: history rows and spreadsheet CSV.
+
+Shared by `calfcare history` / `calfcare export --format csv` and the web app's history page
+and export, so both edges show the same rows. Pure: records in, rows or text out.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from calfcare.core.records import RecordSet
+
+KINDS = ("session", "soreness", "mobility", "note", "screening")
+CSV_COLUMNS = ("kind", "id", "day", "time", "leg", "moment", "value", "unit", "details")
+
+
+def history_rows(records: RecordSet, kinds: set[str], leg: str | None) -> list[dict[str, Any]]:
+    """One row per record (a session is one row): day, kind, calf, what, id; by day."""
+    rows: list[tuple[Any, dict[str, Any]]] = []
+
+    def add(sort_key: Any, row: dict[str, Any]) -> None:
+        if row["kind"] in kinds and (leg is None or leg in row["leg"].split(",")):
+            rows.append((sort_key, row))
+
+    for s in records.sessions:
+        spots = ", ".join(t.label for t in s.tender_spots)
+        what = f"{s.tool.value}, {s.outcome.value}, " + ", ".join(
+            f"{c.leg.value} {c.active_seconds:g} s" for c in s.calves
+        )
+        add((s.day, s.started_at), {"day": s.day.isoformat(), "kind": "session",
+            "leg": ",".join(c.leg.value for c in s.calves),
+            "what": what + (f"; tender: {spots}" if spots else ""), "id": s.id})  # fmt: skip
+    for i in records.soreness:
+        r = i.record
+        add((r.day, i.recorded_at), {"day": r.day.isoformat(), "kind": "soreness",
+            "leg": r.leg.value, "what": f"{r.score}/10 {r.moment.value}", "id": i.id})  # fmt: skip
+    for m in records.mobility:
+        t = m.record
+        add((t.day, m.recorded_at), {"day": t.day.isoformat(), "kind": "mobility",
+            "leg": t.leg.value, "what": f"knee-to-wall {t.distance_cm:.1f} cm {t.moment.value}",
+            "id": m.id})  # fmt: skip
+    for n in records.notes:
+        add((n.day, n.written_at), {"day": n.day.isoformat(), "kind": "note", "leg": "",
+            "what": n.text, "id": n.id})  # fmt: skip
+    for sc in records.screenings:
+        local = sc.taken_at.astimezone()
+        add((local.date(), sc.taken_at), {"day": local.date().isoformat(), "kind": "screening",
+            "leg": "", "what": f"{sc.kind.value}: {sc.verdict.value}", "id": sc.id})  # fmt: skip
+    rows.sort(key=lambda pair: (pair[0][0], pair[0][1].timestamp()))
+    return [row for _, row in rows]
+
+
+def to_csv(records: RecordSet) -> str:
+    """One row per measurement, session or note, in the canonical order."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for s in records.sessions:
+        details = f"tool={s.tool.value}; tender={' '.join(t.label for t in s.tender_spots)}"
+        for c in s.calves:
+            writer.writerow(_safe(["session", s.id, s.day, s.started_at.isoformat(), c.leg.value,
+                                   s.outcome.value, c.active_seconds, "s", details]))  # fmt: skip
+    for i in records.soreness:
+        r = i.record
+        writer.writerow(_safe(["soreness", i.id, r.day, i.recorded_at.isoformat(), r.leg.value,
+                               r.moment.value, r.score, "0-10", r.session_id or ""]))  # fmt: skip
+    for m in records.mobility:
+        t = m.record
+        writer.writerow(
+            _safe(
+                [
+                    "mobility",
+                    m.id,
+                    t.day,
+                    m.recorded_at.isoformat(),
+                    t.leg.value,
+                    t.moment.value,
+                    t.distance_cm,
+                    "cm",
+                    t.session_id or "",
+                ]
+            )
+        )
+    for n in records.notes:
+        writer.writerow(_safe(["note", n.id, n.day, n.written_at.isoformat(), "", "", "", "",
+                               n.text]))  # fmt: skip
+    for sc in records.screenings:
+        writer.writerow(_safe(["screening", sc.id, sc.taken_at.date(), sc.taken_at.isoformat(),
+                               "", sc.kind.value, sc.verdict.value, "", ""]))  # fmt: skip
+    for d in records.split_leg_days:
+        writer.writerow(_safe(["split_leg_day", "", d.day, "", d.massaged.value, "", "", "", ""]))
+    return out.getvalue()
+
+
+def _safe(cells: list[Any]) -> list[str]:
+    text = [str(c) for c in cells]
+    return ["'" + c if c[:1] in ("=", "+", "-", "@", "\t", "\r") else c for c in text]

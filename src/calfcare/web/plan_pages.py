@@ -1,0 +1,259 @@
+"""The plan builder: a routine for a tool, shaped by today's safety check when there is one.
+
+``GET /plan`` shows the options form. The screening's verdict page posts its answers to
+``POST /plan/from-screening``, which shows the same form carrying them as one hidden field
+(the contract-v1 answers as JSON: the same trust as ``calfcare plan --screening FILE``,
+checked again by ``parse_answers`` on every post). ``POST /plan`` builds the plan with the
+same functions as the CLI (`calfcare.web.tracking_api.make_plan`) and shows it with each
+step's cue, why and sources, and a link that starts the live session with these options.
+Building a plan saves nothing, so the result is rendered directly (no redirect needed).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from starlette.responses import HTMLResponse, Response
+
+from calfcare import services
+from calfcare.core.errors import InvalidInput, PlanBlocked, Problem
+from calfcare.core.routine import (
+    PACE_MAX_PER_MINUTE,
+    PACE_MIN_PER_MINUTE,
+    SECONDS_PER_CALF_DEFAULT,
+    SECONDS_PER_CALF_MAX,
+    SECONDS_PER_CALF_MIN,
+    Plan,
+)
+from calfcare.core.tracking import SplitLegDay
+from calfcare.web.deps import app_store
+from calfcare.web.screening_form import next_page, parse_form
+from calfcare.web.templating import Pages, PagesDep
+from calfcare.web.tracking_api import make_plan, now
+
+router = APIRouter(include_in_schema=False)
+
+TOOLS = (
+    ("foam-roller", "Foam roller"),
+    ("ball", "Massage ball"),
+    ("hands", "Hands"),
+)
+LEGS = (("left,right", "Both calves"), ("left", "Left calf only"), ("right", "Right calf only"))
+INTENSITIES = (
+    ("gentle", "Gentle", "light pressure, slow passes"),
+    ("standard", "Standard", "firm but comfortable"),
+    ("deep", "Deep", "firmer work on tender spots"),
+)
+STEP_NAMES = {
+    "position": "Get into position",
+    "passes": "Passes",
+    "hold": "Hold a tender spot",
+    "active_release": "Active release",
+    "pressure": "Pressure",
+    "strokes": "Strokes",
+    "switch": "Switch calves",
+}
+FIELD_IDS = {
+    "tool": "tool-0",
+    "legs": "legs-0",
+    "seconds_per_calf": "seconds_per_calf",
+    "intensity": "intensity-0",
+    "pace_per_minute": "pace_per_minute",
+}
+
+
+def _defaults(values: dict[str, str]) -> dict[str, str]:
+    return {
+        "tool": values.get("tool", ""),
+        "legs": values.get("legs", "left,right"),
+        "seconds_per_calf": values.get("seconds_per_calf", str(SECONDS_PER_CALF_DEFAULT)),
+        "intensity": values.get("intensity", "standard"),
+        "pace_per_minute": values.get("pace_per_minute", ""),
+    }
+
+
+def _form_page(
+    request: Request,
+    pages: Pages,
+    values: dict[str, str],
+    *,
+    screening: str = "",
+    split_leg: Any = None,
+    problems: list[Problem] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    calves: list[tuple[str, str]] = []
+    if screening:
+        calves = _screening_calves(json.loads(screening))
+    problems = problems or []
+    return pages.render(
+        request,
+        "plan_form.html",
+        status=status,
+        values=_defaults(values),
+        tools=TOOLS,
+        legs=LEGS,
+        intensities=INTENSITIES,
+        seconds_min=SECONDS_PER_CALF_MIN,
+        seconds_max=SECONDS_PER_CALF_MAX,
+        pace_min=PACE_MIN_PER_MINUTE,
+        pace_max=PACE_MAX_PER_MINUTE,
+        screening=screening,
+        screening_calves=calves,
+        split_leg=split_leg,
+        problems=problems,
+        problem_fields={p.field.split(".")[0] for p in problems},
+        field_ids=FIELD_IDS,
+    )
+
+
+def _screening_calves(answers: object) -> list[tuple[str, str]]:
+    """Each screened calf and what the check allows today, in words."""
+    from calfcare.core.answers import parse_answers
+    from calfcare.core.screening import screen
+
+    result = screen(parse_answers(answers))
+    out = []
+    for leg in result.answers.legs:
+        status = result.legs[leg]
+        text = (
+            "massage allowed"
+            if status.deep_work_allowed
+            else "gentle work only"
+            if status.massage_allowed
+            else "no massage today"
+        )
+        out.append((leg.value, text))
+    return out
+
+
+def _today_coin(request: Request) -> SplitLegDay | None:
+    today = services.today_of(now())
+    store = app_store(request.app)
+    with store.transaction() as tx:
+        found = tx.split_leg_days(today, today)
+    return found[0] if found else None
+
+
+@router.get("/plan", name="plan")
+def plan_form(request: Request, pages: PagesDep) -> HTMLResponse:
+    """The options: tool, calves, seconds per calf, intensity, pace. ``?split_leg=1`` plans
+    only the calf today's stored coin picked."""
+    params = {k: v for k, v in request.query_params.items() if k in FIELD_IDS}
+    split: SplitLegDay | bool | None = None
+    if request.query_params.get("split_leg") == "1":
+        coin = _today_coin(request)
+        split = coin or False
+        if coin is not None:
+            params["legs"] = coin.massaged.value
+    return _form_page(request, pages, params, split_leg=split)
+
+
+@router.post("/plan/from-screening", name="plan_from_screening")
+async def plan_from_screening(request: Request, pages: PagesDep) -> HTMLResponse:
+    """The plan form, carrying the answers of the safety check just finished."""
+    form = await request.form()
+    state = parse_form({k: v for k, v in form.items() if isinstance(v, str)})
+    if state.questionnaire is None or next_page(state.questionnaire):
+        raise InvalidInput([Problem("answers", "the safety check is not finished")])
+    answers = state.questionnaire.answers()
+    legs = ",".join(leg.value for leg in answers.legs)
+    screening = json.dumps(answers.to_json(), separators=(",", ":"))
+    return _form_page(request, pages, {"legs": legs}, screening=screening)
+
+
+@router.post("/plan", name="plan_build")
+async def plan_build(request: Request, pages: PagesDep) -> Response:
+    """Build and show the plan; bad options come back on the form (422), a plan the
+    screening rules out shows its advice (409)."""
+    form = await request.form()
+    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    screening_text = values.get("screening", "")
+    split = values.get("split_leg") == "1"
+    raw: dict[str, object] = {k: values[k] for k in FIELD_IDS if values.get(k, "") != ""}
+    problems: list[Problem] = []
+    screening: object | None = None
+    if screening_text:
+        try:
+            screening = json.loads(screening_text)
+        except ValueError:
+            problems.append(Problem("screening", "the safety check answers are garbled"))
+    coin = _today_coin(request) if split else None
+    if split and coin is None:
+        problems.append(Problem("split_leg", "draw today's coin first (Insights → split-leg)"))
+    elif coin is not None and raw.get("legs") != coin.massaged.value:
+        problems.append(
+            Problem("legs", f"today's coin picked your {coin.massaged.value} calf: plan only it")
+        )
+    made: Plan | None = None
+    try:
+        made = make_plan(raw, screening)
+    except InvalidInput as error:
+        problems += error.problems
+    except PlanBlocked as blocked:
+        if not problems:
+            return _blocked_page(request, pages, blocked, screening)
+    if problems or made is None:
+        if any(p.field.startswith("screening") for p in problems):
+            # Hidden answers that do not parse were altered: no form to send them back on.
+            raise InvalidInput(problems, "The plan options are not valid.")
+        return _form_page(
+            request,
+            pages,
+            values,
+            screening=screening_text,
+            split_leg=(coin or False) if split else None,
+            problems=problems,
+            status=422,
+        )
+    return pages.render(
+        request,
+        "plan.html",
+        plan=made,
+        step_names=STEP_NAMES,
+        tool_name=dict(TOOLS)[made.tool.value],
+        session_query=session_query(made, split_leg=split),
+        change_query=urlencode(
+            {k: v for k, v in values.items() if k in FIELD_IDS}
+            | ({"split_leg": "1"} if split else {})
+        ),
+        split_leg=coin,
+        screened=bool(screening_text),
+    )
+
+
+def session_query(made: Plan, *, split_leg: bool) -> str:
+    """The live session page's query: tool, legs, seconds, intensity, pace[, split_leg]."""
+    query: dict[str, str] = {
+        "tool": made.tool.value,
+        "legs": ",".join(c.leg.value for c in made.calves),
+        "seconds": str(made.seconds_per_calf),
+        "intensity": made.intensity.value,
+    }
+    if made.pace_per_minute is not None:
+        query["pace"] = str(made.pace_per_minute)
+    if split_leg:
+        query["split_leg"] = "1"
+    return urlencode(query)
+
+
+def _blocked_page(
+    request: Request, pages: Pages, blocked: PlanBlocked, screening: object
+) -> HTMLResponse:
+    from calfcare.content.screening import load_screening_text
+    from calfcare.core.answers import parse_answers
+    from calfcare.core.report import screening_report
+    from calfcare.core.screening import screen
+
+    report = screening_report(screen(parse_answers(screening)), load_screening_text())
+    return pages.render(
+        request,
+        "plan_blocked.html",
+        status=409,
+        blocked=blocked,
+        report=report,
+        severe=blocked.verdict in ("urgent", "emergency"),
+    )

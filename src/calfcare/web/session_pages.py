@@ -1,0 +1,474 @@
+"""The live session page, the API that saves a finished session, and the offline files.
+
+- ``GET /session?tool=&legs=&seconds=&intensity=&pace=&screening=`` builds the plan with the
+  core planner (under a stored screening when one is named) and embeds it as JSON in a
+  ``<script type="application/json">`` data block, which the CSP allows because it is never
+  executed. ``static/session/app.js`` runs it with ``engine.js``. Without a query the page
+  offers a small GET form to choose the plan.
+- ``POST /api/sessions`` saves a finished session. The client sends the plan, its events and
+  the result its engine produced; the server checks the plan (`parse_plan`) and the events
+  (`parse_events`), replays them with the Python engine and refuses a result that differs
+  (so no number outside the contract can be stored), then saves it under the client's id:
+  a retried upload answers 200 with the stored session instead of saving it twice.
+- ``GET /manifest.webmanifest`` and ``GET /sw.js`` (the service worker, served from the root
+  so that its scope covers ``/session``).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse, Response
+
+from calfcare.core.errors import InvalidInput, Problem, StorageError
+from calfcare.core.levels import Leg
+from calfcare.core.plan_json import parse_plan, plan_to_json
+from calfcare.core.records import ID_PATTERN, CalfRecord, Hold, SessionRecord, SessionSource
+from calfcare.core.replay import parse_events, replay
+from calfcare.core.routine import Plan
+from calfcare.core.timeline import Outcome
+from calfcare.web import deps, schemas
+from calfcare.web.templating import STATIC_DIR, PagesDep
+
+router = APIRouter()
+
+QUERY_NAMES = {
+    "tool": "tool",
+    "legs": "legs",
+    "seconds_per_calf": "seconds",
+    "intensity": "intensity",
+    "pace_per_minute": "pace",
+}
+"""Planner option → the query parameter the page reads (problems name the parameter)."""
+
+MAX_BODY_BYTES = 512 * 1024
+MAX_EVENTS = 5000
+FUTURE_TOLERANCE = timedelta(minutes=10)
+"""How far ``ended_at`` may be ahead of the server's clock (the phone's clock may run fast)."""
+MAX_AGE = timedelta(days=366)
+
+
+# -- the page --------------------------------------------------------------------------------
+
+
+@router.get("/session", name="session", include_in_schema=False)
+def session_page(request: Request, pages: PagesDep) -> Response:
+    """The live session for the plan in the query, or a form to choose one."""
+    query = request.query_params
+    if not query:
+        return pages.render(request, "session.html", data=None, plan=None, screened=False)
+    plan, screening_id = _plan_from_query(request)
+    data = {
+        "plan": plan_to_json(plan),
+        "advice": _sharp_pain_advice(),
+        "screening_id": screening_id,
+        "save_url": request.app.url_path_for("api_save_session"),
+        "key": str(request.url.query),
+    }
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    # Inside a <script> data block, "<" could end the element early: escape every one.
+    text = text.replace("<", "\\u003c")
+    page = pages.render(
+        request, "session.html", data=text, plan=plan, screened=screening_id is not None
+    )
+    return _compressed(request, page)
+
+
+def _compressed(request: Request, response: Response) -> Response:
+    """gzip a response's body when the client accepts it (the page weighs a third as much)."""
+    accepted = request.headers.get("accept-encoding", "")
+    if "gzip" not in accepted.lower() or len(response.body) < 1024:
+        return response
+    body = gzip.compress(bytes(response.body), 6)
+    headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-length",)}
+    headers.update({"content-encoding": "gzip", "vary": "accept-encoding"})
+    return Response(body, status_code=response.status_code, headers=headers)
+
+
+def _plan_from_query(request: Request) -> tuple[Plan, str | None]:
+    from calfcare.content.routines import load_routines
+    from calfcare.core.planner import parse_plan_options, plan
+
+    query = request.query_params
+    raw: dict[str, object] = {}
+    problems: list[Problem] = []
+    by_param = {v: k for k, v in QUERY_NAMES.items()}
+    for name, value in query.multi_items():
+        if name == "screening":
+            continue
+        if name not in by_param:
+            problems.append(Problem(name, f"unknown; use {', '.join(QUERY_NAMES.values())}"))
+        elif value != "":
+            raw[by_param[name]] = value
+    try:
+        options = parse_plan_options(raw)
+    except InvalidInput as error:
+        problems += [Problem(QUERY_NAMES.get(p.field, p.field), p.message) for p in error.problems]
+    if problems:
+        raise InvalidInput(problems, "The session's plan options are not valid.")
+    screening_id = query.get("screening") or None
+    if screening_id is None:
+        return plan(options, load_routines()), None
+    result, advice = _screening(request, screening_id)
+    return plan(options, load_routines(), result, screening_advice=advice), screening_id
+
+
+def _screening(request: Request, screening_id: str) -> tuple[Any, str]:
+    """The stored screening ``screening_id``, screened again by today's rules."""
+    from calfcare.content.screening import load_screening_text
+    from calfcare.core.answers import parse_answers
+    from calfcare.core.screening import screen
+
+    record = None
+    if ID_PATTERN.fullmatch(screening_id):
+        with deps.app_store(request.app).transaction() as tx:
+            record = tx.screening(screening_id)
+    if record is None:
+        raise InvalidInput([Problem("screening", "no stored safety check has this id")])
+    result = screen(parse_answers(dict(record.answers)))
+    return result, load_screening_text().advice_for(result)
+
+
+def _sharp_pain_advice() -> str:
+    from calfcare.content.routines import load_routines
+
+    return load_routines().sharp_pain_advice
+
+
+# -- saving a session ------------------------------------------------------------------------
+
+_SAVE_REFUSED = "The session is not valid; nothing was saved."
+
+SAVE_INPUT_SCHEMA: dict[str, Any] = {
+    "title": "SessionUpload",
+    "description": (
+        "A finished live session. The server replays `events` on `plan` with the session "
+        "engine and refuses a `result` that differs."
+    ),
+    "type": "object",
+    "required": ["id", "plan", "events", "result", "ended_at"],
+    "properties": {
+        "id": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9_-]{1,64}$",
+            "description": "made by the client (a UUID): a retried upload is not saved twice",
+        },
+        "plan": {"type": "object", "description": "the routine contract's plan JSON"},
+        "events": {
+            "type": "array",
+            "maxItems": MAX_EVENTS,
+            "items": {
+                "type": "object",
+                "required": ["t", "event"],
+                "properties": {
+                    "t": {"type": "number", "minimum": 0},
+                    "event": {
+                        "enum": [
+                            "tender_spot",
+                            "release",
+                            "pause",
+                            "resume",
+                            "skip",
+                            "sharp_pain",
+                            "quit",
+                        ]
+                    },
+                },
+            },
+        },
+        "result": {
+            "type": "object",
+            "description": "the routine contract's session JSON the client's engine produced",
+        },
+        "ended_at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "when the session ended, with a UTC offset",
+        },
+        "screening_id": {"type": ["string", "null"]},
+    },
+}
+
+
+class SavedSession(BaseModel):
+    """What ``POST /api/sessions`` answers: the stored session, in short."""
+
+    id: str
+    created: bool
+    day: str
+    outcome: str
+    duration_seconds: float
+
+
+def _save_responses() -> dict[int | str, dict[str, Any]]:
+    described = {
+        200: "This id was already saved with the same session (a retry): the stored session.",
+        400: "The body is not valid JSON.",
+        409: "This id is already stored with a different session.",
+        413: "The body is too large.",
+        415: "The body is not sent as application/json.",
+        422: "The input is not valid: every offending field is named in `problems`.",
+        503: "The database cannot be used right now; try again later.",
+    }
+    out: dict[int | str, dict[str, Any]] = {
+        s: {"model": schemas.ErrorBody, "description": d} for s, d in described.items()
+    }
+    out[200] = {"model": SavedSession, "description": described[200]}
+    return out
+
+
+@router.post(
+    "/api/sessions",
+    name="api_save_session",
+    tags=["api"],
+    summary="Save a finished live session (idempotent on the client's id)",
+    status_code=201,
+    response_model=SavedSession,
+    responses=_save_responses(),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": SAVE_INPUT_SCHEMA}},
+        }
+    },
+)
+async def api_save_session(request: Request) -> JSONResponse:
+    """201 with the saved session; 200 when this id was already saved with the same session
+    (the client retried); 409 when the id is taken by another session."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        raise HTTPException(415, "Send the session as application/json.")
+    body = await request.body()
+    if len(body) > MAX_BODY_BYTES:
+        raise HTTPException(413, f"The session is larger than {MAX_BODY_BYTES} bytes.")
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise HTTPException(400, f"The body is not valid JSON: {exc}") from None
+    record = session_record(data, datetime.now(UTC), _sharp_pain_advice())
+    store = deps.app_store(request.app)
+    try:
+        with store.transaction() as tx:
+            if record.screening_id is not None and tx.screening(record.screening_id) is None:
+                raise InvalidInput(
+                    [Problem("screening_id", "no stored safety check has this id")], _SAVE_REFUSED
+                )
+            same_day = {s.id: s for s in tx.sessions(record.day, record.day)}
+            stored = same_day.get(record.id)
+            if stored is None:
+                tx.add_session(record)
+    except StorageError:
+        # The id may be stored on another day (so with other content): say so, not 503.
+        with store.transaction() as tx:
+            if any(s.id == record.id for s in tx.sessions()):
+                raise _conflict(record.id) from None
+        raise
+    if stored is not None:
+        if stored != record:
+            raise _conflict(record.id)
+        return JSONResponse(_saved(stored, created=False), status_code=200)
+    return JSONResponse(_saved(record, created=True), status_code=201)
+
+
+def _conflict(session_id: str) -> HTTPException:
+    return HTTPException(409, f"The session id {session_id!r} is stored with a different session.")
+
+
+def _saved(record: SessionRecord, *, created: bool) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "created": created,
+        "day": record.day.isoformat(),
+        "outcome": record.outcome.value,
+        "duration_seconds": record.duration_seconds,
+    }
+
+
+def session_record(data: object, now: datetime, sharp_pain_advice: str) -> SessionRecord:
+    """Check an upload and build the record to store; `InvalidInput` names every problem.
+
+    The result is not trusted: the events are replayed on the plan with the Python engine and
+    the upload's result must be that replay, number for number. The record is built like
+    `calfcare.services.record_session` does, but under the client's id.
+    """
+    if not isinstance(data, dict):
+        raise InvalidInput([Problem("(root)", "expected a JSON object")], _SAVE_REFUSED)
+    problems: list[Problem] = []
+    for key in ("id", "plan", "events", "result", "ended_at"):
+        if key not in data:
+            problems.append(Problem(key, "required"))
+    session_id = data.get("id")
+    if "id" in data and not (isinstance(session_id, str) and ID_PATTERN.fullmatch(session_id)):
+        problems.append(Problem("id", "an id is 1 to 64 letters, digits, '-' or '_'"))
+    plan = None
+    if "plan" in data:
+        try:
+            plan = parse_plan(data["plan"])
+        except InvalidInput as error:
+            problems += [_under("plan", p) for p in error.problems]
+    events = None
+    raw_events = data.get("events")
+    if isinstance(raw_events, list) and len(raw_events) > MAX_EVENTS:
+        problems.append(Problem("events", f"{len(raw_events)} events; at most {MAX_EVENTS}"))
+    elif "events" in data:
+        try:
+            events = parse_events(raw_events)
+        except InvalidInput as error:
+            problems += error.problems
+    ended_at = _ended_at(data.get("ended_at"), now, problems) if "ended_at" in data else None
+    screening_id = data.get("screening_id")
+    if screening_id is not None and not (
+        isinstance(screening_id, str) and ID_PATTERN.fullmatch(screening_id)
+    ):
+        problems.append(Problem("screening_id", "null, or the id of a stored safety check"))
+        screening_id = None
+    result = data.get("result")
+    if "result" in data and not isinstance(result, dict):
+        problems.append(Problem("result", "must be the session JSON object"))
+    expected = None
+    if plan is not None and events is not None:
+        expected = replay(plan, events, sharp_pain_advice=sharp_pain_advice)
+        if isinstance(result, dict):
+            where = _first_difference(expected, result, "result")
+            if where is not None:
+                problems.append(Problem(where[0], where[1]))
+    if problems:
+        raise InvalidInput(problems, _SAVE_REFUSED)
+    assert plan is not None and expected is not None and ended_at is not None
+    assert isinstance(session_id, str)
+    duration = float(expected["duration_seconds"])
+    started_at = ended_at - timedelta(seconds=duration)
+    return SessionRecord(
+        id=session_id,
+        day=started_at.astimezone().date(),
+        started_at=started_at,
+        source=SessionSource.COACH,
+        tool=plan.tool,
+        intensity=plan.intensity,
+        outcome=Outcome(expected["outcome"]),
+        duration_seconds=duration,
+        calves=tuple(
+            CalfRecord(
+                leg=Leg(c["leg"]),
+                planned_seconds=c["planned_seconds"],
+                active_seconds=float(c["active_seconds"]),
+                holds=tuple(Hold(h["start"], h["end"], h["seconds"]) for h in c["holds"]),
+            )
+            for c in expected["calves"]
+        ),
+        plan=plan_to_json(plan),
+        screening_id=screening_id,
+    )
+
+
+def _under(prefix: str, problem: Problem) -> Problem:
+    field = prefix if problem.field == "(root)" else f"{prefix}.{problem.field}"
+    return Problem(field, problem.message)
+
+
+def _ended_at(value: object, now: datetime, problems: list[Problem]) -> datetime | None:
+    message = "when the session ended: an ISO 8601 time with a UTC offset"
+    if not isinstance(value, str) or len(value) > 40:
+        problems.append(Problem("ended_at", message))
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        problems.append(Problem("ended_at", message))
+        return None
+    if when.tzinfo is None:
+        problems.append(Problem("ended_at", message))
+        return None
+    if when > now + FUTURE_TOLERANCE:
+        problems.append(Problem("ended_at", f"{value} is in the future"))
+        return None
+    if when < now - MAX_AGE:
+        problems.append(Problem("ended_at", f"{value} is more than a year ago"))
+        return None
+    return when
+
+
+def _first_difference(expected: Any, got: Any, path: str) -> tuple[str, str] | None:
+    """Where ``got`` first differs from ``expected`` (JSON values; numbers by value)."""
+    if isinstance(expected, dict):
+        if not isinstance(got, dict):
+            return path, "must be an object"
+        for key, value in expected.items():
+            if key not in got:
+                return f"{path}.{key}", "missing"
+            found = _first_difference(value, got[key], f"{path}.{key}")
+            if found:
+                return found
+        for key in got:
+            if key not in expected:
+                return f"{path}.{key}", "not part of the session JSON"
+        return None
+    if isinstance(expected, list):
+        if not isinstance(got, list) or len(got) != len(expected):
+            return path, f"does not match the replay of the events ({len(expected)} entries)"
+        for i, (a, b) in enumerate(zip(expected, got, strict=True)):
+            found = _first_difference(a, b, f"{path}.{i}")
+            if found:
+                return found
+        return None
+    same: bool
+    if isinstance(expected, bool) or expected is None or isinstance(expected, str):
+        same = type(got) is type(expected) and got == expected
+    else:
+        same = (
+            not isinstance(got, bool)
+            and isinstance(got, int | float)
+            and math.isfinite(got)
+            and got == expected
+        )
+    if same:
+        return None
+    return path, f"{got!r} does not match the replay of the events ({expected!r})"
+
+
+# -- offline: the manifest and the service worker --------------------------------------------
+
+MANIFEST: dict[str, Any] = {
+    "name": "calfcare",
+    "short_name": "calfcare",
+    "description": "Calf self-massage, safely: a coach that talks you through it.",
+    "start_url": "/",
+    "scope": "/",
+    "display": "standalone",
+    "background_color": "#ffffff",
+    "theme_color": "#1d5c4d",
+    "icons": [
+        {"src": "/static/favicon.svg", "sizes": "any", "type": "image/svg+xml"},
+    ],
+}
+
+
+@router.get("/manifest.webmanifest", name="manifest", include_in_schema=False)
+def manifest() -> Response:
+    """The web app manifest (its one icon is the favicon SVG: no extra request)."""
+    return Response(
+        json.dumps(MANIFEST, separators=(",", ":")),
+        media_type="application/manifest+json",
+        headers={"cache-control": "no-cache"},
+    )
+
+
+@router.get("/sw.js", name="service_worker", include_in_schema=False)
+def service_worker(request: Request) -> Response:
+    """The service worker, from the root so that it may control every page."""
+    script = Response(
+        (STATIC_DIR / "sw.js").read_bytes(),
+        media_type="text/javascript",
+        headers={"cache-control": "no-cache", "service-worker-allowed": "/"},
+    )
+    return _compressed(request, script)
+
+
+__all__ = ["SavedSession", "router", "session_record"]

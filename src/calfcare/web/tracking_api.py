@@ -1,0 +1,892 @@
+"""The JSON API for the plan, the check-ins, history, insights, the split-leg days, export
+and import: the same services, validation and serialisation as the CLI.
+
+Each endpoint reads the raw JSON body (``application/json`` only: 415 otherwise, 400 when it
+is not JSON) and hands the values to the same `calfcare.services` / `calfcare.core` functions
+the CLI calls, so a bad field gets the same `InvalidInput` (422, every problem named at once).
+Dates are ``YYYY-MM-DD`` strings. The request bodies are described with hand-written JSON
+schemas (documentation, not validation), like ``POST /api/screening``.
+
+The helpers at the top (`make_plan`, `history_rows`, `insights_json`, ...) are shared with
+the HTML pages (`calfcare.web.plan_pages`, `calfcare.web.tracking_pages`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse, Response
+
+from calfcare import services
+from calfcare.core.errors import InvalidInput, Problem
+from calfcare.core.insight_report import analyse_records
+from calfcare.core.records import RecordSet
+from calfcare.core.routine import Plan
+from calfcare.web import schemas
+from calfcare.web.deps import StoreDep
+
+router = APIRouter(prefix="/api", tags=["tracking"])
+
+KINDS = ("session", "soreness", "mobility", "note", "screening")
+DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+JSON_TYPES = ("application/json",)
+
+
+# -- helpers shared with the pages -----------------------------------------------------------
+
+
+def now() -> datetime:
+    """The current moment, aware, in local time (what the CLI uses)."""
+    return datetime.now().astimezone()
+
+
+def parse_day(value: object, default: date) -> object:
+    """``"2026-11-24"`` → a date; None → ``default``; anything else is passed on unchanged
+    for the core to refuse with its own message ("give a calendar date")."""
+    if value is None:
+        return default
+    if isinstance(value, str) and DAY_RE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def optional_day(value: str | None, name: str, problems: list[Problem]) -> date | None:
+    """A filter date (``since``/``until``), or None; a problem names a bad one."""
+    if value is None or value.strip() == "":
+        return None
+    parsed = parse_day(value.strip(), date.min)
+    if not isinstance(parsed, date):
+        problems.append(Problem(name, f"{value!r}: give a calendar date (YYYY-MM-DD)"))
+        return None
+    return parsed
+
+
+def make_plan(raw: Mapping[str, object], screening: object | None) -> Plan:
+    """Options and optional screening answers (contract v1 input) in, a checked plan out;
+    the same steps as ``calfcare plan --screening`` (`calfcare.cli.plan.make_plan`)."""
+    from calfcare.content.routines import load_routines
+    from calfcare.content.screening import load_screening_text
+    from calfcare.core.answers import parse_answers
+    from calfcare.core.planner import parse_plan_options, plan
+    from calfcare.core.screening import screen
+
+    problems: list[Problem] = []
+    options = None
+    try:
+        options = parse_plan_options(raw)
+    except InvalidInput as error:
+        problems += error.problems
+    result = None
+    if screening is not None:
+        try:
+            result = screen(parse_answers(screening))
+        except InvalidInput as error:
+            problems += [Problem(f"screening.{p.field}", p.message) for p in error.problems]
+    if problems:
+        raise InvalidInput(problems, "The plan options are not valid.")
+    assert options is not None
+    content = load_routines()
+    if result is None:
+        return plan(options, content)
+    advice = load_screening_text().advice_for(result)
+    return plan(options, content, result, screening_advice=advice)
+
+
+def history_rows(records: RecordSet, kinds: set[str], leg: str | None) -> list[dict[str, Any]]:
+    """The rows of ``calfcare history --json`` (the CLI's own function)."""
+    from calfcare.core.record_views import history_rows as rows
+
+    return rows(records, kinds, leg)
+
+
+def history_filters(
+    since: str | None, until: str | None, kind: str | None, leg: str | None, limit: str | None
+) -> tuple[date | None, date | None, set[str], str | None, int | None]:
+    """The history filters, checked as ``calfcare history`` checks them."""
+    problems: list[Problem] = []
+    kinds = [k.strip() for k in (kind or ",".join(KINDS)).split(",") if k.strip()]
+    problems += [Problem("kind", f"{k!r}: use {', '.join(KINDS)}") for k in kinds if k not in KINDS]
+    if leg in ("", None):
+        leg = None
+    elif leg not in ("left", "right"):
+        problems.append(Problem("leg", f"{leg!r}: use left or right"))
+    first = optional_day(since, "since", problems)
+    last = optional_day(until, "until", problems)
+    count = None
+    if limit not in (None, ""):
+        assert limit is not None
+        if limit.strip().isascii() and limit.strip().isdigit() and int(limit) >= 1:
+            count = int(limit)
+        else:
+            problems.append(Problem("limit", f"{limit!r}: give a whole number, 1 or more"))
+    if problems:
+        raise InvalidInput(problems, "The filters are not valid.")
+    return first, last, set(kinds or KINDS), leg, count
+
+
+def insights_json(records: RecordSet) -> dict[str, Any]:
+    """The insights of ``records``, as `calfcare insights --json` prints them."""
+    return analyse_records(records).to_json()
+
+
+def split_leg_day_json(allocation: Any) -> dict[str, Any]:
+    return {
+        "day": allocation.day.isoformat(),
+        "massaged": allocation.massaged.value,
+        "control": allocation.control.value,
+    }
+
+
+def saved_soreness_json(item: Any) -> dict[str, Any]:
+    r = item.record
+    return {
+        "id": item.id,
+        "day": r.day.isoformat(),
+        "leg": r.leg.value,
+        "moment": r.moment.value,
+        "score": r.score,
+        "session_id": r.session_id,
+    }
+
+
+def saved_mobility_json(item: Any) -> dict[str, Any]:
+    r = item.record
+    return {
+        "id": item.id,
+        "day": r.day.isoformat(),
+        "leg": r.leg.value,
+        "moment": r.moment.value,
+        "distance_cm": r.distance_cm,
+        "session_id": r.session_id,
+    }
+
+
+def log_soreness_checked(
+    store: Any,
+    *,
+    day: object,
+    scores: Mapping[str, object],
+    moment: object,
+    session_id: object,
+    followup_raw: object,
+    when: datetime,
+) -> services.SorenessLogged:
+    """Read the follow-up answers and check the ratings, naming every problem of both at
+    once (as ``calfcare log soreness`` does), then save in one transaction."""
+    from calfcare.core.followup import followup_answers
+
+    problems: list[Problem] = []
+    followup = None
+    if followup_raw is not None:
+        try:
+            followup = followup_answers(followup_raw)
+        except InvalidInput as error:
+            problems += error.problems
+    try:
+        services.soreness_records(
+            day=day, scores=scores, moment=moment, now=when, session_id=session_id
+        )
+    except InvalidInput as error:
+        problems = error.problems + problems
+    if moment == "next_day" and followup_raw is None:
+        problems.append(
+            Problem("followup", "a next-day check-in asks about new swelling, redness or warmth")
+        )
+    if problems:
+        raise InvalidInput(problems, "The check-in is not valid; nothing was saved.")
+    return services.log_soreness(
+        store,
+        day=day,
+        scores=scores,
+        moment=moment,
+        now=when,
+        session_id=session_id,
+        followup=followup,
+    )
+
+
+# -- request bodies --------------------------------------------------------------------------
+
+
+async def json_object(request: Request, allowed: tuple[str, ...]) -> dict[str, Any]:
+    """The body as a JSON object with only ``allowed`` keys (415 / 400 / 422 otherwise)."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type not in JSON_TYPES:
+        raise HTTPException(415, "Send the body as application/json.")
+    try:
+        data = json.loads(await request.body())
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise HTTPException(400, f"The body is not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise InvalidInput([Problem("(root)", "expected a JSON object")])
+    problems = [
+        Problem(k, f"unknown field; allowed: {', '.join(allowed)}")
+        for k in data
+        if k not in allowed
+    ]
+    problems += [
+        Problem(k, "must not be null; leave the field out instead")
+        for k, v in data.items()
+        if v is None and k in allowed and k not in NULLABLE
+    ]
+    if problems:
+        raise InvalidInput(problems)
+    return data
+
+
+NULLABLE = ("session_id",)
+
+
+def whole_numbers(data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """JSON does not tell 150 from 150.0 (JSON Schema's "integer" accepts both), so an
+    integral float in a whole-number field is read as that whole number; 150.5, true or
+    "150" still reach the core as they are, and it refuses them."""
+    out = dict(data)
+    for key in keys:
+        value = out.get(key)
+        if type(value) is float and value.is_integer():
+            out[key] = int(value)
+    return out
+
+
+_DAY = {"type": "string", "format": "date", "description": "YYYY-MM-DD"}
+_SIGN = {"enum": [True, False, "unsure"]}
+_SIGNS = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["swelling", "redness", "warmth"],
+    "properties": {"swelling": _SIGN, "redness": _SIGN, "warmth": _SIGN},
+}
+_SCORE = {"type": "integer", "minimum": 0, "maximum": 10}
+_CM = {"type": "number", "minimum": 0, "maximum": 30, "multipleOf": 0.1}
+
+
+def _body(schema: dict[str, Any], required: bool = True) -> dict[str, Any]:
+    return {
+        "requestBody": {
+            "required": required,
+            "content": {"application/json": {"schema": schema}},
+        }
+    }
+
+
+PLAN_BODY = {
+    "title": "PlanRequest",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["tool"],
+    "properties": {
+        "tool": {"enum": ["foam-roller", "ball", "hands"]},
+        "legs": {
+            "type": "array",
+            "items": {"enum": ["left", "right"]},
+            "minItems": 1,
+            "maxItems": 2,
+            "uniqueItems": True,
+        },
+        "seconds_per_calf": {"type": "integer", "minimum": 120, "maximum": 180},
+        "intensity": {"enum": ["gentle", "standard", "deep"]},
+        "pace_per_minute": {"type": "integer", "minimum": 10, "maximum": 30},
+        "screening": {
+            **schemas.SCREENING_INPUT_SCHEMA,
+            "description": "optional screening answers (contract v1) that shape the plan",
+        },
+    },
+}
+SORENESS_BODY = {
+    "title": "SorenessCheckIn",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["moment"],
+    "properties": {
+        "moment": {"enum": ["before", "after", "next_day"]},
+        "day": {**_DAY, "description": "the session's day; default today (next_day: yesterday)"},
+        "left": _SCORE,
+        "right": _SCORE,
+        "session_id": {"type": ["string", "null"], "maxLength": 100},
+        "followup": {
+            "type": "object",
+            "description": "next_day only (required then): new swelling, redness or warmth",
+            "additionalProperties": False,
+            "required": ["left", "right"],
+            "properties": {"left": _SIGNS, "right": _SIGNS},
+        },
+    },
+}
+MOBILITY_BODY = {
+    "title": "KneeToWallTest",
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "moment": {"enum": ["before", "after", "other"], "default": "other"},
+        "day": _DAY,
+        "left": _CM,
+        "right": _CM,
+        "session_id": {"type": ["string", "null"], "maxLength": 100},
+    },
+}
+NOTE_BODY = {
+    "title": "Note",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["text"],
+    "properties": {"day": _DAY, "text": {"type": "string", "minLength": 1, "maxLength": 4000}},
+}
+MANUAL_SESSION_BODY = {
+    "title": "ManualSession",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["tool"],
+    "properties": {
+        "day": _DAY,
+        "tool": {"enum": ["foam-roller", "ball", "hands"]},
+        "legs": {
+            "type": "array",
+            "items": {"enum": ["left", "right"]},
+            "minItems": 1,
+            "maxItems": 2,
+            "uniqueItems": True,
+        },
+        "seconds": {"type": "number", "exclusiveMinimum": 0, "maximum": 180},
+        "tender_spots": {
+            "type": "array",
+            "items": {"type": "string", "description": "leg:height:side, e.g. left:middle:inner"},
+        },
+    },
+}
+SPLIT_LEG_BODY = {
+    "title": "SplitLegDraw",
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "day": {**_DAY, "description": "only today: the coin is drawn before the session"}
+    },
+}
+IMPORT_BODY = {
+    "title": "ExportDocument",
+    "type": "object",
+    "description": "a file from GET /api/export (format calfcare-export, version 1)",
+}
+
+
+# -- response models (documentation; schemathesis checks real responses against them) -----
+
+
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class PlanStepOut(_Open):
+    kind: str
+    seconds: int
+    cue: str
+    why: str
+    sources: list[str]
+
+
+class PlanCalfOut(_Open):
+    leg: Literal["left", "right"]
+    seconds: int
+    steps: list[PlanStepOut]
+
+
+class PlanOut(_Open):
+    """Routine contract plan JSON (as ``calfcare plan --json`` prints)."""
+
+    contract: Literal[1]
+    planned: Literal[True]
+    tool: str
+    intensity: str
+    seconds_per_calf: int
+    pace_per_minute: int | None
+    calves: list[PlanCalfOut]
+    total_seconds: int
+    notes: list[str]
+
+
+class SavedSorenessOut(_Open):
+    id: str
+    day: str
+    leg: Literal["left", "right"]
+    moment: str
+    score: int
+    session_id: str | None
+
+
+class SorenessOut(_Open):
+    saved: list[SavedSorenessOut]
+    followup: schemas.ScreeningReport | None = Field(
+        description="next_day: the follow-up screened by the real rules"
+    )
+    escalated: bool = Field(description="true when the follow-up says get medical attention")
+
+
+class SavedMobilityOut(_Open):
+    id: str
+    day: str
+    leg: Literal["left", "right"]
+    moment: str
+    distance_cm: float
+    session_id: str | None
+
+
+class MobilityOut(_Open):
+    saved: list[SavedMobilityOut]
+
+
+class SavedRef(_Open):
+    id: str
+    day: str
+
+
+class SavedOut(_Open):
+    saved: SavedRef
+
+
+class HistoryRow(_Open):
+    day: str
+    kind: Literal["session", "soreness", "mobility", "note", "screening"]
+    leg: str
+    what: str
+    id: str
+
+
+class StatsOut(_Open):
+    counts: dict[str, int]
+    first_day: str | None
+    last_day: str | None
+    sessions_per_week: dict[str, int]
+    soreness_mean: dict[str, dict[str, float]]
+    mobility: dict[str, dict[str, float]]
+    tender_spots: dict[str, int]
+    urgent_followups: int
+
+
+class InsightOut(_Open):
+    kind: str
+    leg: Literal["left", "right"] | None
+    n: int
+    estimate: float | None
+    interval: list[float | None] | None
+    effect_size: float | None
+    threshold: float
+    unit: str
+    reading: str
+    more_days: int
+    headline: str
+    figures: list[str]
+    sources: list[str]
+
+
+class DroppedOut(_Open):
+    day: str
+    reason: str
+
+
+class SplitLegOut(_Open):
+    outcome: str
+    unit: str
+    planned_days: int
+    days: int
+    dropped: list[DroppedOut]
+    mean_difference: float | None
+    interval: list[float | None] | None
+    p_value: float | None
+    conclusion: str
+    more_days: int
+    headline: str
+    figures: list[str]
+    caveats: list[str]
+    sources: list[str]
+
+
+class InsightsOut(_Open):
+    insights: list[InsightOut]
+    split_leg: list[SplitLegOut]
+
+
+class SplitLegDayOut(_Open):
+    day: str
+    massaged: Literal["left", "right"]
+    control: Literal["left", "right"]
+
+
+class SplitLegDrawOut(SplitLegDayOut):
+    drawn_now: bool = Field(description="false: today's coin was already stored (never redrawn)")
+
+
+class SplitLegDaysOut(_Open):
+    days: list[SplitLegDayOut]
+    today: SplitLegDayOut | None
+
+
+class ImportOut(_Open):
+    added: dict[str, int]
+    already_there: dict[str, int]
+
+
+def errors(*statuses: int, storage: bool = True) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` for these statuses, plus 503 when the endpoint uses the database."""
+    extra = {413: "The body is larger than an export file may be (64 MB)."}
+    out = schemas.error_responses(*(s for s in statuses if s not in extra))
+    out.update(
+        {s: {"model": schemas.ErrorBody, "description": extra[s]} for s in statuses if s in extra}
+    )
+    if storage:
+        out[503] = {"model": schemas.ErrorBody, "description": "The database cannot be used."}
+    return out
+
+
+# -- endpoints -------------------------------------------------------------------------------
+
+
+@router.post(
+    "/plan",
+    name="api_plan",
+    summary="Build a routine (as calfcare plan --json), optionally shaped by a screening",
+    response_model=PlanOut,
+    responses=errors(400, 409, 415, 422, storage=False),
+    openapi_extra=_body(PLAN_BODY),
+)
+async def api_plan(request: Request) -> JSONResponse:
+    """The plan with every step's cue, why and sources. With ``screening`` the screening
+    rules apply: a calf they rule out is left out with a note, a caution makes the plan
+    gentle, and an urgent or emergency verdict (or no calf left) is a 409 with the advice."""
+    from calfcare.core.plan_json import plan_to_json
+
+    data = whole_numbers(
+        await json_object(request, (*_PLAN_OPTIONS, "screening")),
+        ("seconds_per_calf", "pace_per_minute"),
+    )
+    raw = {k: v for k, v in data.items() if k != "screening"}
+    return JSONResponse(plan_to_json(make_plan(raw, data.get("screening"))))
+
+
+_PLAN_OPTIONS = ("tool", "legs", "seconds_per_calf", "intensity", "pace_per_minute")
+
+
+@router.post(
+    "/checkins/soreness",
+    name="api_checkin_soreness",
+    summary="Record soreness per calf (before, after, or the next day with the follow-up)",
+    status_code=201,
+    response_model=SorenessOut,
+    responses=errors(400, 415, 422),
+    openapi_extra=_body(SORENESS_BODY),
+)
+async def api_checkin_soreness(request: Request, store: StoreDep) -> JSONResponse:
+    """Saved as ``calfcare log soreness`` saves it. A ``next_day`` check-in needs
+    ``followup``: new swelling, redness or warmth per calf, screened by the real rules; an
+    urgent result is returned (``escalated``) and the check-in is still saved."""
+    data = whole_numbers(
+        await json_object(request, ("moment", "day", "left", "right", "session_id", "followup")),
+        ("left", "right"),
+    )
+    when = now()
+    moment = data.get("moment")
+    today = services.today_of(when)
+    default = today - timedelta(days=1) if moment == "next_day" else today
+    scores: dict[str, object] = {leg: data[leg] for leg in ("left", "right") if leg in data}
+    result = log_soreness_checked(
+        store,
+        day=parse_day(data.get("day"), default),
+        scores=scores,
+        moment=moment,
+        session_id=data.get("session_id"),
+        followup_raw=data.get("followup"),
+        when=when,
+    )
+    body = {
+        "saved": [saved_soreness_json(i) for i in result.items],
+        "followup": result.followup,
+        "escalated": result.escalated,
+    }
+    return JSONResponse(body, status_code=201)
+
+
+@router.post(
+    "/checkins/mobility",
+    name="api_checkin_mobility",
+    summary="Record a knee-to-wall test (cm per leg)",
+    status_code=201,
+    response_model=MobilityOut,
+    responses=errors(400, 415, 422),
+    openapi_extra=_body(MOBILITY_BODY),
+)
+async def api_checkin_mobility(request: Request, store: StoreDep) -> JSONResponse:
+    """Saved as ``calfcare log mobility`` saves it: big toe to wall in cm, to 0.1 cm."""
+    data = await json_object(request, ("moment", "day", "left", "right", "session_id"))
+    when = now()
+    items = services.log_mobility(
+        store,
+        day=parse_day(data.get("day"), services.today_of(when)),
+        distances={leg: data[leg] for leg in ("left", "right") if leg in data},
+        moment=data.get("moment", "other"),
+        now=when,
+        session_id=data.get("session_id"),
+    )
+    return JSONResponse({"saved": [saved_mobility_json(i) for i in items]}, status_code=201)
+
+
+@router.post(
+    "/notes",
+    name="api_notes",
+    summary="Record a free note for a day",
+    status_code=201,
+    response_model=SavedOut,
+    responses=errors(400, 415, 422),
+    openapi_extra=_body(NOTE_BODY),
+)
+async def api_notes(request: Request, store: StoreDep) -> JSONResponse:
+    """Saved as ``calfcare log note`` saves it (at most 4000 characters)."""
+    data = await json_object(request, ("day", "text"))
+    when = now()
+    saved = services.add_note(
+        store,
+        day=parse_day(data.get("day"), services.today_of(when)),
+        text=data.get("text"),
+        now=when,
+    )
+    return JSONResponse({"saved": {"id": saved.id, "day": saved.day.isoformat()}}, status_code=201)
+
+
+@router.post(
+    "/manual-sessions",
+    name="api_manual_sessions",
+    summary="Record a session done without the coach",
+    status_code=201,
+    response_model=SavedOut,
+    responses=errors(400, 415, 422),
+    openapi_extra=_body(MANUAL_SESSION_BODY),
+)
+async def api_manual_sessions(request: Request, store: StoreDep) -> JSONResponse:
+    """Saved as ``calfcare log session`` saves it; tender spots as ``leg:height:side``."""
+    data = await json_object(request, ("day", "tool", "legs", "seconds", "tender_spots"))
+    when = now()
+    problems: list[Problem] = []
+    legs = data.get("legs", ["left", "right"])
+    if not isinstance(legs, list):
+        problems.append(Problem("legs", 'give a list: ["left"], ["right"] or both'))
+    spots = data.get("tender_spots", [])
+    if not isinstance(spots, list) or not all(isinstance(s, str) for s in spots):
+        problems.append(Problem("tender_spots", 'give a list of "leg:height:side" texts'))
+    if problems:
+        raise InvalidInput(problems, "The session is not valid; nothing was saved.")
+    saved = services.log_session(
+        store,
+        day=parse_day(data.get("day"), services.today_of(when)),
+        tool=data.get("tool"),
+        legs=legs,
+        seconds_per_calf=data.get("seconds", 150),
+        now=when,
+        tender_spots=spots,
+    )
+    return JSONResponse({"saved": {"id": saved.id, "day": saved.day.isoformat()}}, status_code=201)
+
+
+@router.get(
+    "/records",
+    name="api_records",
+    summary="History: every record as a row (as calfcare history --json), with filters",
+    response_model=list[HistoryRow],
+    responses=errors(422),
+)
+def api_records(
+    store: StoreDep,
+    since: str | None = Query(None, description="first day, YYYY-MM-DD"),
+    until: str | None = Query(None, description="last day, YYYY-MM-DD"),
+    kind: str | None = Query(None, description="comma-separated: " + ", ".join(KINDS)),
+    leg: str | None = Query(None, description="left or right"),
+    limit: str | None = Query(None, description="only the last N rows"),
+) -> JSONResponse:
+    """Rows by day, oldest first: day, kind, calf, what, id."""
+    first, last, kinds, calf, count = history_filters(since, until, kind, leg, limit)
+    rows = history_rows(services.load_records(store, first, last), kinds, calf)
+    return JSONResponse(rows[-count:] if count else rows)
+
+
+@router.get(
+    "/stats",
+    name="api_stats",
+    summary="Counts, sessions per week, mean soreness, knee-to-wall change (calfcare stats)",
+    response_model=StatsOut,
+    responses=errors(422),
+)
+def api_stats(
+    store: StoreDep,
+    since: str | None = Query(None, description="first day, YYYY-MM-DD"),
+    until: str | None = Query(None, description="last day, YYYY-MM-DD"),
+) -> JSONResponse:
+    """Plain summaries, not evidence (see ``/api/insights``)."""
+    problems: list[Problem] = []
+    first = optional_day(since, "since", problems)
+    last = optional_day(until, "until", problems)
+    if problems:
+        raise InvalidInput(problems, "The filters are not valid.")
+    return JSONResponse(services.stats(services.load_records(store, first, last)).to_json())
+
+
+@router.get(
+    "/insights",
+    name="api_insights",
+    summary="Is it helping? Observational insights and the split-leg analysis",
+    response_model=InsightsOut,
+    responses=errors(),
+)
+def api_insights(store: StoreDep) -> JSONResponse:
+    """Each result's ``headline`` first (plain words), then ``figures``; the split-leg
+    results always carry the spill-over and carry-over ``caveats``."""
+    return JSONResponse(insights_json(services.load_records(store)))
+
+
+@router.get(
+    "/split-leg/days",
+    name="api_split_leg_days",
+    summary="The stored coin tosses of the split-leg experiment",
+    response_model=SplitLegDaysOut,
+    responses=errors(),
+)
+def api_split_leg_days(store: StoreDep) -> JSONResponse:
+    """Every split-leg day, oldest first, and today's (null when none is drawn yet)."""
+    days = services.load_records(store).split_leg_days
+    today = services.today_of(now())
+    current = next((d for d in days if d.day == today), None)
+    return JSONResponse(
+        {
+            "days": [split_leg_day_json(d) for d in days],
+            "today": None if current is None else split_leg_day_json(current),
+        }
+    )
+
+
+@router.post(
+    "/split-leg/days",
+    name="api_split_leg_draw",
+    summary="Draw and store today's coin (before the session): which calf to massage",
+    response_model=SplitLegDrawOut,
+    status_code=201,
+    responses={
+        200: {"model": SplitLegDrawOut, "description": "Today's coin was already stored."},
+        **errors(400, 415, 422),
+    },
+    openapi_extra=_body(SPLIT_LEG_BODY),
+)
+async def api_split_leg_draw(request: Request, store: StoreDep) -> JSONResponse:
+    """A fair coin picks today's calf; it is stored before anything else happens and never
+    redrawn (a second call returns the stored one, 200). Only today can be drawn."""
+    data = await json_object(request, ("day",))
+    when = now()
+    today = services.today_of(when)
+    day = parse_day(data.get("day"), today)
+    if day != today:
+        raise InvalidInput(
+            [
+                Problem(
+                    "day",
+                    f"only today ({today.isoformat()}): the coin is drawn before the "
+                    "session, never afterwards",
+                )
+            ]
+        )
+    allocation, drawn = services.split_leg_today(store, now=when)
+    body = {**split_leg_day_json(allocation), "drawn_now": drawn}
+    return JSONResponse(body, status_code=201 if drawn else 200)
+
+
+@router.api_route(
+    "/split-leg/days",
+    methods=["PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"],
+    include_in_schema=False,
+)
+def split_leg_days_other_methods() -> None:
+    """Two routes share this path; without this, a 405 would name only the first one's
+    method in ``Allow``."""
+    raise HTTPException(405, headers={"Allow": "GET, POST"})
+
+
+@router.get(
+    "/export",
+    name="api_export",
+    summary="Every record: JSON (lossless, re-importable) or CSV (calfcare export)",
+    responses={
+        200: {
+            "description": "The export document (JSON) or a CSV table",
+            "content": {
+                "application/json": {"schema": {"type": "object"}},
+                "text/csv": {"schema": {"type": "string"}},
+            },
+        },
+        **errors(422),
+    },
+)
+def api_export(
+    store: StoreDep,
+    format: str = Query("json", description="json or csv"),
+) -> Response:
+    """The same bytes as ``calfcare export --format json|csv``."""
+    return export_response(store, format)
+
+
+def export_response(store: Any, fmt: str) -> Response:
+    from calfcare.core import export_format
+    from calfcare.core.record_views import to_csv
+
+    if fmt not in ("json", "csv"):
+        raise InvalidInput([Problem("format", f"{fmt!r}: use json or csv")])
+    records = services.load_records(store)
+    stamp = services.today_of(now()).isoformat()
+    name = f"calfcare-export-{stamp}.{fmt}"
+    headers = {"content-disposition": f'attachment; filename="{name}"'}
+    if fmt == "json":
+        text = export_format.dumps(export_format.to_document(records))
+        return Response(text, media_type="application/json", headers=headers)
+    return Response(to_csv(records), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+@router.post(
+    "/import",
+    name="api_import",
+    summary="Import an export document: all of it or nothing (calfcare import)",
+    response_model=ImportOut,
+    responses=errors(413, 415, 422),
+    openapi_extra=_body(IMPORT_BODY),
+)
+async def api_import(request: Request, store: StoreDep) -> JSONResponse:
+    """Idempotent: records already stored are skipped; a record that disagrees with a stored
+    one refuses the whole file (422, every problem named, up to the first 50)."""
+    summary = import_bytes(store, await _import_body(request))
+    return JSONResponse({"added": summary.added, "already_there": summary.already_there})
+
+
+async def _import_body(request: Request) -> bytes:
+    from calfcare.core import export_format
+
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type not in JSON_TYPES:
+        raise HTTPException(415, "Send the export document as application/json.")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > export_format.MAX_BYTES:
+            raise HTTPException(413, f"At most {export_format.MAX_BYTES // 2**20} MB.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def import_bytes(store: Any, body: bytes) -> services.ImportSummary:
+    """Parse (with the export format's limits) and import; `InvalidInput` otherwise."""
+    from calfcare.core import export_format
+
+    data = export_format.loads(body)
+    return services.import_document(store, data, now())

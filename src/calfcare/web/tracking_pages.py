@@ -1,0 +1,767 @@
+"""Check-ins, history, insights, the split-leg experiment, export and import, as pages.
+
+Every form posts with its CSRF token, is checked by the same `calfcare.services` functions as
+the CLI (every bad field named at once, the form shown again with a 422 and nothing saved),
+and on success redirects (303) to a page that shows what was saved (POST-redirect-GET).
+
+The next-day check-in asks about new swelling, redness or warmth in each calf; the answers go
+through the real screening rules (`calfcare.services.log_soreness`), and the page it
+redirects to shows the stored follow-up: an urgent result as the screening's own red alert.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, FastAPI, Request
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from calfcare import services
+from calfcare.core.errors import CalfcareError, InvalidInput, Problem
+from calfcare.core.followup import SIGNS
+from calfcare.core.insight_report import analyse_records
+from calfcare.core.levels import Level
+from calfcare.core.records import RecordSet, ScreeningKind
+from calfcare.web import charts
+from calfcare.web.deps import StoreDep, app_store
+from calfcare.web.templating import Pages, PagesDep
+from calfcare.web.tracking_api import (
+    KINDS,
+    export_response,
+    history_filters,
+    history_rows,
+    import_bytes,
+    log_soreness_checked,
+    now,
+)
+
+router = APIRouter(include_in_schema=False)
+
+SCORES = tuple(range(11))
+HISTORY_ROWS = 50
+"""Rows the history table shows unless asked for a number (the newest)."""
+SIGN_CHOICES = (("yes", "Yes"), ("no", "No"), ("unsure", "Not sure"))
+SIGN_WORDS: dict[str, object] = {"yes": True, "no": False, "unsure": "unsure"}
+SIGN_QUESTIONS = {
+    "swelling": "New swelling in your {leg} calf since the session, that no injury explains?",
+    "redness": "New redness in your {leg} calf?",
+    "warmth": "New warmth in your {leg} calf (it feels warmer than the other one)?",
+}
+MOMENTS = (("before", "Before the session"), ("after", "Right after the session"))
+MOBILITY_MOMENTS = (
+    ("before", "Just before a session"),
+    ("after", "Right after a session"),
+    ("other", "On another day (no session)"),
+)
+TOOLS = (("foam-roller", "Foam roller"), ("ball", "Massage ball"), ("hands", "Hands"))
+LEGS = (("left,right", "Both calves"), ("left", "Left calf"), ("right", "Right calf"))
+SAVED = {
+    "soreness": "Your soreness rating is saved.",
+    "mobility": "Your knee-to-wall test is saved.",
+    "note": "Your note is saved.",
+    "session": "Your session is saved. Rate your soreness now, and again tomorrow.",
+}
+OUTCOME_TITLES = {
+    "next_day_soreness": "Next-day soreness (the main comparison)",
+    "same_session_soreness": "Soreness right after the session",
+    "knee_to_wall": "Knee-to-wall change over the session",
+}
+
+
+def install(app: FastAPI) -> None:
+    """Include these pages and give ``home.html`` its summary (recent records, next step)."""
+    app.include_router(router)
+    app.state.pages.env.globals["tracking_summary"] = lambda: home_summary(app)
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _fields(form: FormData) -> dict[str, str]:
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+def _score(value: str | None) -> object:
+    """A 0-10 radio value as an int; anything odd is passed on for the core to refuse."""
+    if value is None or value == "":
+        return None
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 3 else value
+
+
+def _day(value: str | None, default: date) -> object:
+    from calfcare.web.tracking_api import parse_day
+
+    text = (value or "").strip()
+    return parse_day(text or None, default)
+
+
+def _saved(request: Request) -> str | None:
+    return SAVED.get(request.query_params.get("saved", ""))
+
+
+def _redirect(request: Request, name: str, **query: str) -> RedirectResponse:
+    url = str(request.app.url_path_for(name))
+    return RedirectResponse(url + ("?" + urlencode(query) if query else ""), status_code=303)
+
+
+def _ids(prefix: str, names: Mapping[str, str]) -> dict[str, str]:
+    return {field: f"{prefix}{target}" for field, target in names.items()}
+
+
+# -- check-ins -------------------------------------------------------------------------------
+
+
+@router.get("/checkins", name="checkins")
+def checkins(request: Request, pages: PagesDep) -> HTMLResponse:
+    """What to record: soreness after a session, the next-day check-in, a knee-to-wall test,
+    a session done without the coach, a note."""
+    return pages.render(
+        request,
+        "checkins.html",
+        saved=_saved(request),
+        today=services.today_of(now()).isoformat(),
+        problems=[],
+        field_ids={"text": "note-text", "day": "note-day"},
+        values={},
+    )
+
+
+@router.post("/checkins/note", name="note_save")
+async def note_save(request: Request, pages: PagesDep, store: StoreDep) -> Response:
+    values = _fields(await request.form())
+    when = now()
+    today = services.today_of(when)
+    try:
+        services.add_note(
+            store, day=_day(values.get("day"), today), text=values.get("text"), now=when
+        )
+    except InvalidInput as error:
+        return pages.render(
+            request,
+            "checkins.html",
+            status=422,
+            saved=None,
+            today=today.isoformat(),
+            problems=error.problems,
+            field_ids={"text": "note-text", "day": "note-day"},
+            values=values,
+        )
+    return _redirect(request, "checkins", saved="note")
+
+
+def _soreness_page(
+    request: Request,
+    pages: Pages,
+    values: Mapping[str, str],
+    problems: list[Problem],
+    status: int = 200,
+) -> HTMLResponse:
+    today = services.today_of(now())
+    return pages.render(
+        request,
+        "checkin_soreness.html",
+        status=status,
+        values={"day": today.isoformat(), "moment": "after", **values},
+        today=today.isoformat(),
+        moments=MOMENTS,
+        scores=SCORES,
+        problems=problems,
+        problem_fields={p.field.split(".")[0] for p in problems},
+        field_ids={
+            "day": "day",
+            "moment": "moment-0",
+            "score": "left-score-none",
+            "left": "left-score-none",
+            "right": "right-score-none",
+            "session_id": "day",
+        },
+    )
+
+
+@router.get("/checkins/soreness", name="checkin_soreness")
+def checkin_soreness(request: Request, pages: PagesDep) -> HTMLResponse:
+    """Soreness per calf, 0 to 10, before or right after a session."""
+    moment = request.query_params.get("moment", "after")
+    return _soreness_page(request, pages, {"moment": moment if moment == "before" else "after"}, [])
+
+
+@router.post("/checkins/soreness", name="checkin_soreness_save")
+async def checkin_soreness_save(request: Request, pages: PagesDep, store: StoreDep) -> Response:
+    values = _fields(await request.form())
+    when = now()
+    scores = {
+        leg: _score(values.get(leg)) for leg in ("left", "right") if values.get(leg, "") != ""
+    }
+    moment = values.get("moment", "")
+    if moment not in ("before", "after"):
+        problems = [Problem("moment", "choose before or right after the session")]
+        return _soreness_page(request, pages, values, problems, 422)
+    try:
+        services.log_soreness(
+            store,
+            day=_day(values.get("day"), services.today_of(when)),
+            scores=scores,
+            moment=moment,
+            now=when,
+        )
+    except InvalidInput as error:
+        return _soreness_page(request, pages, values, error.problems, 422)
+    return _redirect(request, "checkins", saved="soreness")
+
+
+def _next_day_page(
+    request: Request,
+    pages: Pages,
+    values: Mapping[str, str],
+    problems: list[Problem],
+    status: int = 200,
+) -> HTMLResponse:
+    yesterday = services.today_of(now()) - timedelta(days=1)
+    questions = [
+        (leg, sign, f"followup.{leg}.{sign}", SIGN_QUESTIONS[sign].format(leg=leg))
+        for leg in ("left", "right")
+        for sign in SIGNS
+    ]
+    return pages.render(
+        request,
+        "checkin_next_day.html",
+        status=status,
+        values={"day": yesterday.isoformat(), **values},
+        yesterday=yesterday.isoformat(),
+        scores=SCORES,
+        questions=questions,
+        sign_choices=SIGN_CHOICES,
+        problems=problems,
+        problem_fields={p.field for p in problems} | {p.field.split(".")[0] for p in problems},
+        field_ids={
+            "day": "day",
+            "score": "left-score-none",
+            "left": "left-score-none",
+            "right": "right-score-none",
+            "followup": "followup-left-swelling-yes",
+        }
+        | {name: name.replace(".", "-") + "-yes" for _, _, name, _ in questions},
+    )
+
+
+@router.get("/checkins/next-day", name="checkin_next_day")
+def checkin_next_day(request: Request, pages: PagesDep) -> HTMLResponse:
+    """The day after a session: soreness per calf, and new swelling, redness or warmth."""
+    return _next_day_page(request, pages, {}, [])
+
+
+@router.post("/checkins/next-day", name="checkin_next_day_save")
+async def checkin_next_day_save(request: Request, pages: PagesDep, store: StoreDep) -> Response:
+    values = _fields(await request.form())
+    when = now()
+    yesterday = services.today_of(when) - timedelta(days=1)
+    scores = {
+        leg: _score(values.get(leg)) for leg in ("left", "right") if values.get(leg, "") != ""
+    }
+    followup: dict[str, dict[str, object]] = {"left": {}, "right": {}}
+    for leg in ("left", "right"):
+        for sign in SIGNS:
+            word = values.get(f"followup.{leg}.{sign}")
+            if word is not None and word != "":
+                followup[leg][sign] = SIGN_WORDS.get(word, word)
+    try:
+        log_soreness_checked(
+            store,
+            day=_day(values.get("day"), yesterday),
+            scores=scores,
+            moment="next_day",
+            session_id=None,
+            followup_raw=followup,
+            when=when,
+        )
+    except InvalidInput as error:
+        return _next_day_page(request, pages, values, error.problems, 422)
+    record_id = _followup_id(store, when)
+    if record_id is None:  # cannot happen: saved in the same transaction
+        raise HTTPException(500)
+    return RedirectResponse(
+        str(request.app.url_path_for("followup_result", screening_id=record_id)), status_code=303
+    )
+
+
+def _followup_id(store: Any, when: Any) -> str | None:
+    """The follow-up screening `log_soreness` just stored (same transaction, same time)."""
+    day = services.today_of(when)
+    with store.transaction() as tx:
+        found = [
+            r
+            for r in tx.screenings(day - timedelta(days=1), day + timedelta(days=1))
+            if r.kind is ScreeningKind.FOLLOW_UP
+        ]
+    exact = [r for r in found if r.taken_at == when]
+    pick = exact or sorted(found, key=lambda r: r.taken_at)[-1:]
+    return pick[0].id if pick else None
+
+
+@router.get("/checkins/follow-up/{screening_id}", name="followup_result")
+def followup_result(
+    request: Request, pages: PagesDep, store: StoreDep, screening_id: str
+) -> HTMLResponse:
+    """A stored next-day follow-up: urgent is shown as the screening shows it."""
+    with store.transaction() as tx:
+        record = tx.screening(screening_id) if len(screening_id) <= 64 else None
+    if record is None or record.kind is not ScreeningKind.FOLLOW_UP:
+        raise HTTPException(404)
+    report = dict(record.report)
+    severe = record.verdict >= Level.URGENT
+    findings = [f for f in report.get("findings", []) if Level(f["level"]) >= Level.URGENT]
+    return pages.render(
+        request,
+        "checkin_followup.html",
+        report=report,
+        severe=severe,
+        findings=findings,
+        taken=record.taken_at.astimezone(),
+    )
+
+
+def _mobility_page(
+    request: Request,
+    pages: Pages,
+    values: Mapping[str, str],
+    problems: list[Problem],
+    status: int = 200,
+) -> HTMLResponse:
+    today = services.today_of(now())
+    return pages.render(
+        request,
+        "mobility_log.html",
+        status=status,
+        values={"day": today.isoformat(), "moment": "other", "left": "", "right": "", **values},
+        today=today.isoformat(),
+        moments=MOBILITY_MOMENTS,
+        problems=problems,
+        problem_fields={p.field.split(".")[0] for p in problems},
+        field_ids={
+            "day": "day",
+            "moment": "moment-0",
+            "left": "left",
+            "right": "right",
+            "distance_cm": "left",
+        },
+    )
+
+
+@router.get("/checkins/knee-to-wall", name="mobility_log")
+def mobility_log(request: Request, pages: PagesDep) -> HTMLResponse:
+    """Log a knee-to-wall test: big toe to wall in cm, per leg."""
+    moment = request.query_params.get("moment", "other")
+    known = {m for m, _ in MOBILITY_MOMENTS}
+    return _mobility_page(request, pages, {"moment": moment if moment in known else "other"}, [])
+
+
+def _cm(value: str | None) -> object:
+    if value is None or value.strip() == "":
+        return None
+    text = value.strip().replace(",", ".")
+    try:
+        number = float(text)
+    except ValueError:
+        return value
+    return int(number) if number.is_integer() else number
+
+
+@router.post("/checkins/knee-to-wall", name="mobility_log_save")
+async def mobility_log_save(request: Request, pages: PagesDep, store: StoreDep) -> Response:
+    values = _fields(await request.form())
+    when = now()
+    distances = {leg: _cm(values.get(leg)) for leg in ("left", "right")}
+    try:
+        services.log_mobility(
+            store,
+            day=_day(values.get("day"), services.today_of(when)),
+            distances={k: v for k, v in distances.items() if v is not None},
+            moment=values.get("moment", "other"),
+            now=when,
+        )
+    except InvalidInput as error:
+        return _mobility_page(request, pages, values, error.problems, 422)
+    return _redirect(request, "checkins", saved="mobility")
+
+
+def _session_page(
+    request: Request,
+    pages: Pages,
+    values: Mapping[str, str],
+    problems: list[Problem],
+    status: int = 200,
+) -> HTMLResponse:
+    today = services.today_of(now())
+    return pages.render(
+        request,
+        "checkin_session.html",
+        status=status,
+        values={
+            "day": today.isoformat(),
+            "legs": "left,right",
+            "seconds": "150",
+            "tool": "",
+            "tender": "",
+            **values,
+        },
+        tools=TOOLS,
+        legs=LEGS,
+        today=today.isoformat(),
+        problems=problems,
+        problem_fields={p.field.split(".")[0] for p in problems},
+        field_ids={
+            "day": "day",
+            "tool": "tool-0",
+            "legs": "legs-0",
+            "seconds": "seconds",
+            "tender": "tender",
+            "tender_spot": "tender",
+        },
+    )
+
+
+@router.get("/checkins/session", name="session_log")
+def session_log(request: Request, pages: PagesDep) -> HTMLResponse:
+    """Log a session done without the guided session page (as ``calfcare log session``)."""
+    return _session_page(request, pages, {}, [])
+
+
+@router.post("/checkins/session", name="session_log_save")
+async def session_log_save(request: Request, pages: PagesDep, store: StoreDep) -> Response:
+    values = _fields(await request.form())
+    when = now()
+    seconds_text = values.get("seconds", "").strip()
+    try:
+        seconds: object = float(seconds_text) if seconds_text else None
+    except ValueError:
+        seconds = seconds_text
+    spots = [s for s in values.get("tender", "").replace(",", " ").split() if s]
+    try:
+        services.log_session(
+            store,
+            day=_day(values.get("day"), services.today_of(when)),
+            tool=values.get("tool"),
+            legs=[x for x in values.get("legs", "").split(",") if x],
+            seconds_per_calf=seconds,
+            now=when,
+            tender_spots=spots,
+        )
+    except InvalidInput as error:
+        return _session_page(request, pages, values, error.problems, 422)
+    return _redirect(request, "checkins", saved="session")
+
+
+# -- history ---------------------------------------------------------------------------------
+
+
+def history_charts(records: RecordSet) -> list[dict[str, Any]]:
+    """The charts for the history page: soreness per calf, knee-to-wall, sessions a week;
+    each with a title, a description in words and its numbers as table rows."""
+    out: list[dict[str, Any]] = []
+    moments = (("before", "before"), ("after", "right after"), ("next_day", "next day"))
+    for leg in ("left", "right"):
+        by: dict[str, dict[date, list[int]]] = defaultdict(lambda: defaultdict(list))
+        for item in records.soreness:
+            r = item.record
+            if r.leg.value == leg:
+                by[r.moment.value][r.day].append(r.score)
+        series = [
+            charts.Series(label, tuple((d, sum(v) / len(v)) for d, v in sorted(by[m].items())))
+            for m, label in moments
+        ]
+        if any(s.points for s in series):
+            out.append(
+                _chart_entry(
+                    f"chart-soreness-{leg}",
+                    f"{leg.capitalize()} calf soreness (0 to 10)",
+                    series,
+                    "points",
+                    y_min=0,
+                    y_max=10,
+                )
+            )
+    mob: dict[str, dict[date, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for test in records.mobility:
+        t = test.record
+        key = f"{t.leg.value}, {'after a session' if t.moment.value == 'after' else 'rested'}"
+        mob[key][t.day].append(t.distance_cm)
+    keys = ("left, rested", "right, rested", "left, after a session", "right, after a session")
+    series = [
+        charts.Series(k, tuple((d, sum(v) / len(v)) for d, v in sorted(mob[k].items())))
+        for k in keys
+        if mob.get(k)
+    ]
+    if series:
+        out.append(
+            _chart_entry(
+                "chart-knee-to-wall", "Knee-to-wall distance (cm, big toe to wall)", series, "cm"
+            )
+        )
+    weeks = services.stats(records).sessions_per_week
+    if weeks:
+        bars = [charts.Bar(w.split("-")[1], n) for w, n in weeks.items()]
+        desc = f"Sessions per ISO week, {len(weeks)} weeks: " + ", ".join(
+            f"{w}: {n}" for w, n in weeks.items()
+        )
+        out.append(
+            {
+                "id": "chart-sessions",
+                "title": "Sessions per week",
+                "svg": charts.bar_chart(
+                    "chart-sessions", "Sessions per week", desc, bars, unit="sessions"
+                ),
+                "columns": ["week", "sessions"],
+                "rows": [[w, str(n)] for w, n in weeks.items()],
+            }
+        )
+    return out
+
+
+def _chart_entry(
+    chart_id: str,
+    title: str,
+    series: list[charts.Series],
+    unit: str,
+    *,
+    y_min: float | None = None,
+    y_max: float | None = None,
+) -> dict[str, Any]:
+    days = sorted({d for s in series for d, _ in s.points})
+    parts = []
+    for s in series:
+        if s.points:
+            first, last = s.points[0], s.points[-1]
+            parts.append(
+                f"{s.label}: {len(s.points)} days, from {first[1]:.1f} on {first[0]} "
+                f"to {last[1]:.1f} on {last[0]}"
+            )
+    desc = f"{title} from {days[0]} to {days[-1]}. " + "; ".join(parts) + "."
+    values = {s.label: dict(s.points) for s in series}
+    rows = [
+        [d.isoformat()]
+        + [
+            "" if d not in values[s.label] else f"{values[s.label][d]:.1f}".removesuffix(".0")
+            for s in series
+        ]
+        for d in days
+    ]
+    svg = charts.line_chart(chart_id, title, desc, series, unit=unit, y_min=y_min, y_max=y_max)
+    return {
+        "id": chart_id,
+        "title": title,
+        "svg": svg,
+        "columns": ["day", *[s.label for s in series]],
+        "rows": rows,
+    }
+
+
+@router.get("/history", name="history")
+def history(request: Request, pages: PagesDep, store: StoreDep) -> HTMLResponse:
+    """Charts and a filterable table of every record (as ``calfcare history``)."""
+    q = request.query_params
+    kind_values = q.getlist("kind")
+    kind = ",".join(kind_values) if kind_values else None
+    values = {
+        "since": q.get("since", ""),
+        "until": q.get("until", ""),
+        "leg": q.get("leg", ""),
+        "limit": q.get("limit", ""),
+        "kinds": kind_values,
+    }
+    try:
+        first, last, kinds, leg, count = history_filters(
+            q.get("since"), q.get("until"), kind, q.get("leg"), q.get("limit")
+        )
+    except InvalidInput as error:
+        return pages.render(
+            request,
+            "history.html",
+            status=422,
+            problems=error.problems,
+            values=values,
+            rows=[],
+            charts=[],
+            kinds=KINDS,
+            total=0,
+            filtered=True,
+            show_all=None,
+            field_ids={
+                "since": "since",
+                "until": "until",
+                "kind": "kind-0",
+                "leg": "leg",
+                "limit": "limit",
+            },
+        )
+    records = services.load_records(store, first, last)
+    rows = history_rows(records, kinds, leg)
+    total = len(rows)
+    rows = rows[-(count or HISTORY_ROWS) :]
+    show_all = None
+    if count is None and total > HISTORY_ROWS:
+        query = [(k, v) for k, v in q.multi_items() if k != "limit"] + [("limit", str(total))]
+        show_all = urlencode(query)
+    return pages.render(
+        request,
+        "history.html",
+        problems=[],
+        values=values,
+        rows=list(reversed(rows)),
+        charts=history_charts(records),
+        kinds=KINDS,
+        total=total,
+        filtered=any(values[k] for k in ("since", "until", "leg", "limit", "kinds")),
+        field_ids={},
+        show_all=show_all,
+    )
+
+
+# -- insights and the split-leg experiment ---------------------------------------------------
+
+
+@router.get("/insights", name="insights")
+def insights(request: Request, pages: PagesDep, store: StoreDep) -> HTMLResponse:
+    """Is it helping? Plain words first, then the figures and the caveats."""
+    records = services.load_records(store)
+    report = analyse_records(records)
+    ordinary, split = report.ordinary, report.split_leg
+    today = services.today_of(now())
+    coin = next((d for d in records.split_leg_days if d.day == today), None)
+    return pages.render(
+        request,
+        "insights.html",
+        ordinary=ordinary,
+        split=split,
+        outcome_titles=OUTCOME_TITLES,
+        coin=coin,
+        coin_days=len(records.split_leg_days),
+    )
+
+
+@router.get("/split-leg", name="split_leg")
+def split_leg(request: Request, pages: PagesDep, store: StoreDep) -> HTMLResponse:
+    """The split-leg experiment: how it works, today's coin, the days so far."""
+    days = services.load_records(store).split_leg_days
+    today = services.today_of(now())
+    coin = next((d for d in days if d.day == today), None)
+    return pages.render(
+        request,
+        "split_leg.html",
+        coin=coin,
+        days=list(reversed(days)),
+        drawn=request.query_params.get("drawn") == "1",
+    )
+
+
+@router.post("/split-leg", name="split_leg_draw")
+def split_leg_draw(request: Request, store: StoreDep) -> RedirectResponse:
+    """Draw and store today's coin (or keep the stored one), then show it."""
+    _, drawn = services.split_leg_today(store, now=now())
+    return _redirect(request, "split_leg", **({"drawn": "1"} if drawn else {}))
+
+
+# -- export and import -----------------------------------------------------------------------
+
+
+@router.get("/export", name="export")
+def export(request: Request, pages: PagesDep, store: StoreDep) -> HTMLResponse:
+    """Download everything (JSON to import again, CSV for a spreadsheet); import a file."""
+    counts = services.load_records(store).counts()
+    q = request.query_params
+    imported = None
+    if q.get("added", "").isdigit() and q.get("skipped", "").isdigit():
+        imported = (int(q["added"]), int(q["skipped"]))
+    return pages.render(
+        request,
+        "export.html",
+        counts=counts,
+        imported=imported,
+        problems=[],
+        error=None,
+        field_ids={},
+    )
+
+
+@router.get("/export/download", name="export_download")
+def export_download(store: StoreDep, format: str = "json") -> Response:
+    """The file itself, as ``calfcare export --format json|csv``."""
+    return export_response(store, format)
+
+
+@router.post("/import", name="import_data")
+async def import_data(request: Request, pages: PagesDep, store: StoreDep) -> Response:
+    """Import a pasted export document: all of it or nothing, every problem listed."""
+    values = _fields(await request.form())
+    text = values.get("document", "").strip()
+    try:
+        if not text:
+            raise InvalidInput([Problem("document", "paste the contents of an export file")])
+        summary = import_bytes(store, text.encode("utf-8"))
+    except InvalidInput as error:
+        counts = services.load_records(store).counts()
+        return pages.render(
+            request,
+            "export.html",
+            status=422,
+            counts=counts,
+            imported=None,
+            problems=error.problems,
+            error=error.message,
+            field_ids={},
+        )
+    return _redirect(
+        request,
+        "export",
+        added=str(sum(summary.added.values())),
+        skipped=str(sum(summary.already_there.values())),
+    )
+
+
+# -- the home page's summary -----------------------------------------------------------------
+
+
+def home_summary(app: FastAPI) -> dict[str, Any] | None:
+    """What to do next and the latest records, for ``home.html``; None when the database
+    cannot be used (the home page then shows only the static next steps)."""
+    try:
+        store = app_store(app)
+        when = now()
+        today = services.today_of(when)
+        records = services.load_records(store, today - timedelta(days=30), today)
+    except CalfcareError:
+        return None
+    yesterday = today - timedelta(days=1)
+    sessions_today = [s for s in records.sessions if s.day == today]
+    sessions_yesterday = [s for s in records.sessions if s.day == yesterday]
+    rated = {(i.record.day, i.record.moment.value) for i in records.soreness}
+    coin = next((d for d in records.split_leg_days if d.day == today), None)
+    todo: list[tuple[str, str, str]] = []
+    if sessions_yesterday and (yesterday, "next_day") not in rated:
+        todo.append(
+            (
+                "checkin_next_day",
+                "",
+                "Do yesterday's next-day check-in: soreness, and "
+                "any new swelling, redness or warmth",
+            )
+        )
+    if sessions_today and (today, "after") not in rated:
+        todo.append(
+            ("checkin_soreness", "moment=after", "Rate your soreness after today's session")
+        )
+    if coin is not None and not sessions_today:
+        todo.append(
+            (
+                "plan",
+                "split_leg=1",
+                f"Split-leg day: massage only your {coin.massaged.value} calf today",
+            )
+        )
+    rows = history_rows(records, set(KINDS), None)[-5:]
+    return {"todo": todo, "recent": list(reversed(rows)), "count": sum(records.counts().values())}

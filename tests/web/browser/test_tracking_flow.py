@@ -1,0 +1,135 @@
+"""The tracking pages in a real browser, desktop and phone: screening → plan → (a session,
+logged by hand instead of the live page) → after-session check-in → next-day check-in with a
+new sign → the urgent alert → history → insights. axe finds nothing serious or critical on
+any page, nothing scrolls sideways, and nothing is loaded from outside (the fixture checks)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.web.browser.conftest import BrowserPage, axe_violations
+
+TRACKING_PAGES = [
+    "/plan",
+    "/checkins",
+    "/checkins/soreness",
+    "/checkins/next-day",
+    "/checkins/knee-to-wall",
+    "/checkins/session",
+    "/history",
+    "/insights",
+    "/split-leg",
+    "/export",
+]
+
+
+def _fits(page: Page) -> None:
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
+    assert axe_violations(page) == [], page.url
+
+
+def _submit(page: Page, name: str) -> None:
+    # Wait for the next page itself, not the current one that is still "loaded".
+    with page.expect_navigation():
+        page.get_by_role("button", name=name).click()
+
+
+def _screening(page: Page) -> None:
+    page.goto("/screening")
+    page.check("input[name='legs'][value='left,right']")
+    _submit(page, "Continue")
+    while page.locator("form.screening input[type=radio]").count():
+        names = page.eval_on_selector_all(
+            "form.screening input[type=radio]", "els => [...new Set(els.map(e => e.name))]"
+        )
+        for name in names:
+            page.check(f"input[name='{name}'][value='no']")
+        _submit(page, "Continue")
+
+
+def test_from_screening_to_insights(browser_page: BrowserPage) -> None:
+    page = browser_page.page
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+
+    _screening(page)
+    _submit(page, "Build your routine")
+    assert page.get_by_text("YOUR SAFETY CHECK").is_visible()
+    page.check("#tool-1")  # massage ball
+    _fits(page)
+    _submit(page, "Show my plan")
+    assert page.get_by_role("heading", name="Left calf: 150 s").is_visible()
+    assert page.get_by_role("heading", name="Right calf: 150 s").is_visible()
+    _fits(page)
+
+    page.goto("/checkins/session")
+    page.check("#tool-1")
+    page.fill("#day", yesterday)
+    _submit(page, "Save the session")
+    assert page.get_by_role("status").inner_text().startswith("Your session is saved")
+    _fits(page)
+
+    page.goto("/checkins/soreness?moment=after")
+    page.check("#left-score-3")
+    page.check("#right-score-2")
+    page.fill("#day", yesterday)
+    _fits(page)
+    _submit(page, "Save")
+    assert "Your soreness rating is saved." in page.get_by_role("status").inner_text()
+
+    page.goto("/checkins/next-day")
+    page.check("#left-score-4")
+    page.check("#right-score-2")
+    for leg in ("left", "right"):
+        for sign in ("swelling", "redness", "warmth"):
+            new = (leg, sign) == ("left", "swelling")
+            page.check(f"#followup-{leg}-{sign}-{'yes' if new else 'no'}")
+    _submit(page, "Save the check-in")
+    banner = page.locator("#verdict")
+    assert banner.get_attribute("role") == "alert"
+    assert "URGENT" in banner.inner_text()
+    assert banner.get_by_role("heading").inner_text() == (
+        "Do not massage. Get medical attention today"
+    )
+    first = page.evaluate("() => document.querySelector('main').firstElementChild.id")
+    assert first == "verdict", "the alert is the first thing on the page"
+    box = banner.bounding_box()
+    assert box is not None and box["y"] < 400, "and it is on the first screen"
+    _fits(page)
+
+    page.goto("/history")
+    assert page.locator("svg.chart").count() >= 2
+    assert page.get_by_role("cell", name="follow_up: urgent details").count() >= 1
+    _fits(page)
+
+    page.goto("/insights")
+    assert page.get_by_text("Rolling one leg also loosens the other").count() == 3
+    _fits(page)
+
+
+@pytest.mark.parametrize("path", TRACKING_PAGES)
+def test_tracking_page_is_accessible_and_fits(browser_page: BrowserPage, path: str) -> None:
+    page = browser_page.page
+    response = page.goto(path)
+    assert response is not None and response.status == 200
+    _fits(page)
+
+
+def test_split_leg_draw_then_plan_that_calf(browser_page: BrowserPage) -> None:
+    page = browser_page.page
+    page.goto("/split-leg")
+    if page.get_by_role("button", name="Draw today's coin").count():
+        _submit(page, "Draw today's coin")
+    heading = page.locator("#coin h2").inner_text()
+    leg = "left" if "left" in heading else "right"
+    _fits(page)
+    with page.expect_navigation():
+        page.get_by_role("link", name=f"Plan the {leg} calf only").click()
+    page.check("#tool-2")
+    _submit(page, "Show my plan")
+    assert page.get_by_role("heading", name=f"{leg.capitalize()} calf: 150 s").is_visible()
+    href = page.get_by_role("link", name="Start this session").get_attribute("href") or ""
+    assert f"legs={leg}" in href and "split_leg=1" in href

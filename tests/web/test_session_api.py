@@ -1,0 +1,219 @@
+"""POST /api/sessions (TestClient): saving a finished live session, idempotent on the
+client's id; the page, the manifest and the service worker's headers."""
+
+from __future__ import annotations
+
+import copy
+import json
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+
+from calfcare.content.routines import load_routines
+from calfcare.core.plan_json import parse_plan, plan_to_json
+from calfcare.core.planner import parse_plan_options, plan
+from calfcare.core.replay import parse_events, replay
+from calfcare.services import load_records
+from calfcare.web import deps
+from tests.web.conftest import TestClient
+
+EVENTS = [
+    {"t": 20.0, "event": "tender_spot"},
+    {"t": 52.5, "event": "release"},
+    {"t": 80.0, "event": "pause"},
+    {"t": 95.0, "event": "resume"},
+    {"t": 130.25, "event": "sharp_pain"},
+]
+
+
+def _plan() -> dict[str, Any]:
+    options = parse_plan_options({"tool": "ball", "legs": "left,right"})
+    return plan_to_json(plan(options, load_routines()))
+
+
+def upload(events: list[dict[str, Any]] | None = None, **extra: Any) -> dict[str, Any]:
+    """A valid upload: the result is the Python engine's replay (the JS engine's equal)."""
+    plan_json = _plan()
+    script = EVENTS if events is None else events
+    result = replay(
+        parse_plan(plan_json),
+        parse_events(script),
+        sharp_pain_advice=load_routines().sharp_pain_advice,
+    )
+    ended = datetime.now(UTC) - timedelta(minutes=1)
+    body = {
+        "id": str(uuid.uuid4()),
+        "plan": plan_json,
+        "events": script,
+        "result": json.loads(json.dumps(result)),
+        "ended_at": ended.isoformat(),
+        "screening_id": None,
+    }
+    body.update(extra)
+    return body
+
+
+def post(client: TestClient, body: Any) -> Any:
+    return client.post("/api/sessions", json=body)
+
+
+def test_save_then_retry_is_not_stored_twice(client: TestClient, app: FastAPI) -> None:
+    body = upload()
+    first = post(client, body)
+    assert first.status_code == 201, first.text
+    saved = first.json()
+    assert saved["id"] == body["id"] and saved["created"] is True
+    assert saved["outcome"] == "stopped_sharp_pain"
+    again = post(client, body)
+    assert again.status_code == 200 and again.json()["created"] is False
+    sessions = load_records(deps.app_store(app)).sessions
+    assert [s.id for s in sessions] == [body["id"]]
+    stored = sessions[0]
+    assert stored.outcome.value == "stopped_sharp_pain"
+    assert stored.duration_seconds == 130.25
+    assert stored.calves[0].holds[0].seconds == 32.5
+    assert stored.plan is not None and stored.plan["tool"] == "ball"
+
+
+def test_same_id_with_another_session_is_a_conflict(client: TestClient) -> None:
+    body = upload()
+    assert post(client, body).status_code == 201
+    other = upload(events=[{"t": 10.0, "event": "quit"}], id=body["id"])
+    response = post(client, other)
+    assert response.status_code == 409
+    assert set(response.json()) >= {"error", "problems"}
+
+
+def test_a_completed_session_plays_out(client: TestClient) -> None:
+    response = post(client, upload(events=[]))
+    assert response.status_code == 201
+    assert response.json()["outcome"] == "completed"
+    assert response.json()["duration_seconds"] == 320  # 300 s of massage, 20 s of set-up
+
+
+def _problems(response: Any) -> dict[str, str]:
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert set(body) == {"error", "problems"}
+    return {p["field"]: p["message"] for p in body["problems"]}
+
+
+def test_a_result_that_is_not_the_replay_is_refused(client: TestClient) -> None:
+    body = upload()
+    body["result"]["calves"][0]["active_seconds"] = 200.0  # a calf over 180 s
+    fields = _problems(post(client, body))
+    assert list(fields) == ["result.calves.0.active_seconds"]
+    assert "200.0" in fields["result.calves.0.active_seconds"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda b: b.__setitem__("id", "has space"), "id"),
+        (lambda b: b.pop("id"), "id"),
+        (lambda b: b["plan"]["calves"][0].__setitem__("seconds", 400), "plan"),
+        (lambda b: b["plan"].__setitem__("tool", "hammer"), "plan.tool"),
+        (lambda b: b["events"].__setitem__(0, {"t": -1, "event": "tender_spot"}), "events.0.t"),
+        (lambda b: b["events"].__setitem__(1, {"t": 60, "event": "dance"}), "events.1.event"),
+        (lambda b: b.__setitem__("ended_at", "yesterday"), "ended_at"),
+        (lambda b: b.__setitem__("ended_at", "2026-01-01T10:00:00"), "ended_at"),
+        (lambda b: b.__setitem__("ended_at", "2999-01-01T10:00:00+00:00"), "ended_at"),
+        (lambda b: b.__setitem__("result", []), "result"),
+        (lambda b: b["result"].__setitem__("outcome", "completed"), "result.outcome"),
+        (lambda b: b["result"].__setitem__("extra", 1), "result.extra"),
+        (lambda b: b["result"].__setitem__("duration_seconds", True), "result.duration_seconds"),
+        (lambda b: b.__setitem__("screening_id", 5), "screening_id"),
+    ],
+)
+def test_bad_input_names_the_field(client: TestClient, change: Any, field: str) -> None:
+    body = copy.deepcopy(upload())
+    change(body)
+    fields = _problems(post(client, body))
+    assert any(f == field or f.startswith(field + ".") for f in fields), fields
+
+
+def test_a_calf_over_the_limit_in_the_plan_is_named(client: TestClient) -> None:
+    body = upload()
+    body["plan"]["calves"][0]["seconds"] = 181
+    fields = _problems(post(client, body))
+    assert any(f.startswith("plan.calves.0") or f.startswith("plan") for f in fields), fields
+
+
+def test_an_unknown_screening_cannot_be_linked(client: TestClient) -> None:
+    response = post(client, upload(screening_id="nope"))
+    assert response.status_code == 422
+    assert [p["field"] for p in response.json()["problems"]] == ["screening_id"]
+
+
+def test_json_only_and_no_csrf_needed(client: TestClient) -> None:
+    body = json.dumps(upload())
+    form = client.post(
+        "/api/sessions", content=body, headers={"content-type": "application/x-www-form-urlencoded"}
+    )
+    assert form.status_code == 415 and set(form.json()) == {"error", "problems"}
+    broken = client.post(
+        "/api/sessions", content=b"{", headers={"content-type": "application/json"}
+    )
+    assert broken.status_code == 400
+    assert client.post("/api/sessions", json=[1]).status_code == 422
+    ok = client.post("/api/sessions", content=body, headers={"content-type": "application/json"})
+    assert ok.status_code == 201  # no CSRF cookie or token: /api/ takes JSON only
+
+
+def test_documented_in_openapi(client: TestClient) -> None:
+    op = client.get("/openapi.json").json()["paths"]["/api/sessions"]["post"]
+    assert {"201", "200", "400", "409", "413", "415", "422", "503"} <= set(op["responses"])
+    schema = op["requestBody"]["content"]["application/json"]["schema"]
+    assert schema["required"] == ["id", "plan", "events", "result", "ended_at"]
+
+
+# -- the page and the offline files ------------------------------------------------------------
+
+QUERY = "/session?tool=ball&legs=left,right&seconds=150&intensity=standard&pace=15"
+
+
+def test_the_page_embeds_the_plan_as_data(client: TestClient) -> None:
+    response = client.get(QUERY)
+    assert response.status_code == 200
+    html = response.text
+    assert '<script type="module" src="/static/session/app.js"></script>' in html
+    start = html.index('<script type="application/json" id="session-data">')
+    data = json.loads(html[html.index(">", start) + 1 : html.index("</script>", start)])
+    assert parse_plan(data["plan"]).tool.value == "ball"
+    assert data["advice"] == load_routines().sharp_pain_advice
+    assert data["save_url"] == "/api/sessions"
+    assert " style=" not in html and "<style" not in html
+    assert 'aria-current="page"' in html  # the nav's "Session" entry
+
+
+def test_the_page_without_a_plan_offers_a_form(client: TestClient) -> None:
+    html = client.get("/session").text
+    assert '<form class="choose" method="get" action="/session">' in html
+    assert "<script" not in html
+
+
+def test_bad_options_name_the_query_parameter(client: TestClient) -> None:
+    response = client.get("/session?tool=hammer&seconds=999&x=1")
+    fields = {p["field"] for p in response.json()["problems"]}
+    assert response.status_code == 422 and fields == {"tool", "seconds", "x"}
+
+
+def test_an_unknown_screening_is_named(client: TestClient) -> None:
+    response = client.get("/session?tool=ball&screening=missing")
+    assert response.status_code == 422
+    assert [p["field"] for p in response.json()["problems"]] == ["screening"]
+
+
+def test_service_worker_and_manifest_headers(client: TestClient) -> None:
+    sw = client.get("/sw.js")
+    assert sw.status_code == 200
+    assert sw.headers["content-type"].startswith("text/javascript")
+    assert sw.headers["cache-control"] == "no-cache"
+    assert sw.headers["service-worker-allowed"] == "/"
+    manifest = client.get("/manifest.webmanifest")
+    assert manifest.headers["content-type"] == "application/manifest+json"
+    assert manifest.json()["icons"][0]["src"] == "/static/favicon.svg"
+    assert client.get(manifest.json()["icons"][0]["src"]).status_code == 200

@@ -1,0 +1,277 @@
+"""The tracking JSON API: the same validation, errors and serialisation as the CLI."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+
+from calfcare.core.screening_rules import GENERAL_QUESTION_IDS, LEG_QUESTION_IDS
+from tests.web.conftest import TestClient
+
+NO_SIGNS = {
+    leg: {"swelling": False, "redness": False, "warmth": False} for leg in ("left", "right")
+}
+
+
+def _answers(**left: object) -> dict[str, object]:
+    leg = {i: False for i in LEG_QUESTION_IDS if i != "pain_after_exercise"}
+    return {
+        "contract": 1,
+        "legs": ["left", "right"],
+        "general": dict.fromkeys(GENERAL_QUESTION_IDS, False),
+        "left": {**leg, **left},
+        "right": dict(leg),
+    }
+
+
+def _problems(response: object) -> set[str]:
+    body = response.json()  # type: ignore[attr-defined]
+    assert set(body) >= {"error", "problems"}
+    return {p["field"] for p in body["problems"]}
+
+
+def test_plan_is_the_cli_plan_json(client: TestClient) -> None:
+    from calfcare.cli.plan import make_plan
+    from calfcare.core.plan_json import plan_to_json
+
+    response = client.post(
+        "/api/plan", json={"tool": "ball", "legs": ["right"], "seconds_per_calf": 160}
+    )
+    assert response.status_code == 200
+    expected = plan_to_json(
+        make_plan({"tool": "ball", "legs": "right", "seconds_per_calf": "160"}, None)
+    )
+    assert response.json() == expected
+
+
+def test_plan_errors_name_every_field(client: TestClient) -> None:
+    response = client.post(
+        "/api/plan",
+        json={"tool": "spoon", "seconds_per_calf": 150.0, "legs": "middle", "colour": "red"},
+    )
+    assert response.status_code == 422
+    assert _problems(response) == {"colour"}  # unknown keys are refused first
+    response = client.post(
+        "/api/plan", json={"tool": "spoon", "seconds_per_calf": 150.5, "legs": "middle"}
+    )
+    assert _problems(response) == {"tool", "seconds_per_calf", "legs"}
+
+
+def test_plan_with_a_screening(client: TestClient) -> None:
+    gentle = client.post(
+        "/api/plan",
+        json={
+            "tool": "hands",
+            "intensity": "deep",
+            "screening": {
+                **_answers(),
+                "general": {**dict.fromkeys(GENERAL_QUESTION_IDS, False), "anticoagulants": True},
+            },
+        },
+    )
+    assert gentle.status_code == 200 and gentle.json()["intensity"] == "gentle"
+    blocked = client.post("/api/plan", json={"tool": "ball", "screening": _answers(swelling=True)})
+    assert blocked.status_code == 409
+    body = blocked.json()
+    assert body["verdict"] == "urgent" and body["planned"] is False and body["error"]
+    bad = client.post("/api/plan", json={"tool": "ball", "screening": {"legs": []}})
+    assert bad.status_code == 422
+    assert all(f.startswith("screening.") for f in _problems(bad))
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "status"),
+    [
+        ("{", {"content-type": "application/json"}, 400),
+        ("{}", {"content-type": "text/plain"}, 415),
+        ("[]", {"content-type": "application/json"}, 422),
+    ],
+)
+def test_bodies_are_json_objects(
+    client: TestClient, body: str, headers: dict[str, str], status: int
+) -> None:
+    for path in (
+        "/api/plan",
+        "/api/checkins/soreness",
+        "/api/checkins/mobility",
+        "/api/notes",
+        "/api/manual-sessions",
+        "/api/split-leg/days",
+    ):
+        response = client.post(path, content=body, headers=headers)
+        assert response.status_code == status, path
+        _problems(response)
+
+
+def test_soreness_after_and_next_day_with_the_follow_up(client: TestClient) -> None:
+    after = client.post("/api/checkins/soreness", json={"moment": "after", "left": 3})
+    assert after.status_code == 201
+    assert after.json()["followup"] is None and after.json()["escalated"] is False
+    assert after.json()["saved"][0]["day"] == date.today().isoformat()
+    missing = client.post("/api/checkins/soreness", json={"moment": "next_day", "left": 3})
+    assert missing.status_code == 422 and _problems(missing) == {"followup"}
+    calm = client.post(
+        "/api/checkins/soreness", json={"moment": "next_day", "right": 2, "followup": NO_SIGNS}
+    )
+    assert calm.status_code == 201 and calm.json()["followup"]["verdict"] == "ok"
+    assert calm.json()["saved"][0]["day"] == (date.today() - timedelta(days=1)).isoformat()
+    signs = json.loads(json.dumps(NO_SIGNS))
+    signs["left"]["warmth"] = "unsure"
+    urgent = client.post(
+        "/api/checkins/soreness", json={"moment": "next_day", "left": 5, "followup": signs}
+    )
+    assert urgent.status_code == 201
+    assert urgent.json()["escalated"] is True
+    assert urgent.json()["followup"]["verdict"] == "urgent"
+
+
+def test_soreness_names_every_problem_at_once(client: TestClient) -> None:
+    response = client.post(
+        "/api/checkins/soreness",
+        json={
+            "moment": "next_day",
+            "day": "someday",
+            "left": 11,
+            "right": True,
+            "followup": {"left": {"swelling": "maybe"}},
+        },
+    )
+    assert response.status_code == 422
+    fields = _problems(response)
+    assert {
+        "day",
+        "left.score",
+        "right.score",
+        "followup.left.swelling",
+        "followup.right",
+    } <= fields
+    assert client.get("/api/records").json() == []
+
+
+def test_mobility_notes_and_manual_sessions(client: TestClient) -> None:
+    mob = client.post("/api/checkins/mobility", json={"left": 9.5, "right": 10, "moment": "before"})
+    assert mob.status_code == 201 and [s["distance_cm"] for s in mob.json()["saved"]] == [9.5, 10]
+    bad = client.post("/api/checkins/mobility", json={"left": 9.55, "moment": "later"})
+    assert bad.status_code == 422 and _problems(bad) == {"left.distance_cm", "moment"}
+    note = client.post("/api/notes", json={"text": "new shoes"})
+    assert note.status_code == 201 and note.json()["saved"]["day"] == date.today().isoformat()
+    assert client.post("/api/notes", json={"text": ""}).status_code == 422
+    session = client.post(
+        "/api/manual-sessions",
+        json={
+            "tool": "hands",
+            "legs": ["left"],
+            "seconds": 90,
+            "tender_spots": ["left:upper:outer"],
+        },
+    )
+    assert session.status_code == 201
+    bad = client.post(
+        "/api/manual-sessions", json={"tool": "hands", "legs": "left", "tender_spots": [1]}
+    )
+    assert bad.status_code == 422 and _problems(bad) == {"legs", "tender_spots"}
+    bad = client.post(
+        "/api/manual-sessions",
+        json={
+            "tool": "pan",
+            "legs": ["left"],
+            "seconds": 200,
+            "tender_spots": ["right:upper:outer"],
+        },
+    )
+    assert _problems(bad) == {"tool", "seconds", "tender_spot.0"}
+
+
+def test_records_are_the_cli_history_rows_with_filters(client: TestClient) -> None:
+    client.post("/api/checkins/soreness", json={"moment": "before", "left": 1, "right": 2})
+    client.post("/api/notes", json={"text": "hello"})
+    rows = client.get("/api/records").json()
+    assert [r["kind"] for r in rows] == ["soreness", "soreness", "note"]
+    assert set(rows[0]) == {"day", "kind", "leg", "what", "id"}
+    assert len(client.get("/api/records?kind=soreness&leg=right").json()) == 1
+    assert len(client.get("/api/records?limit=1").json()) == 1
+    bad = client.get("/api/records?since=tomorrow&kind=x&leg=both&limit=-1")
+    assert bad.status_code == 422 and _problems(bad) == {"since", "kind", "leg", "limit"}
+
+
+def test_stats_insights_and_split_leg(client: TestClient) -> None:
+    stats = client.get("/api/stats").json()
+    assert stats["counts"]["soreness"] == 0 and stats["first_day"] is None
+    assert client.get("/api/stats?until=nope").status_code == 422
+    insights = client.get("/api/insights").json()
+    assert [r["outcome"] for r in insights["split_leg"]] == [
+        "next_day_soreness",
+        "same_session_soreness",
+        "knee_to_wall",
+    ]
+    for result in insights["split_leg"]:
+        assert len(result["caveats"]) == 2 and result["conclusion"] == "too_few_days"
+        assert result["headline"].startswith("Too early to tell")
+    assert {i["kind"] for i in insights["insights"]} == {
+        "soreness_after_massage_days",
+        "mobility_before_after",
+        "mobility_trend",
+    }
+    assert client.get("/api/split-leg/days").json() == {"days": [], "today": None}
+    drawn = client.post("/api/split-leg/days", json={})
+    assert drawn.status_code == 201 and drawn.json()["drawn_now"] is True
+    again = client.post("/api/split-leg/days", json={"day": date.today().isoformat()})
+    assert again.status_code == 200 and again.json()["massaged"] == drawn.json()["massaged"]
+    past = client.post("/api/split-leg/days", json={"day": "2020-01-01"})
+    assert past.status_code == 422 and _problems(past) == {"day"}
+    listed = client.get("/api/split-leg/days").json()
+    assert listed["today"]["massaged"] == drawn.json()["massaged"] and len(listed["days"]) == 1
+
+
+def test_export_and_import_round_trip(client: TestClient) -> None:
+    client.post("/api/notes", json={"text": "=SUM(A1)"})
+    exported = client.get("/api/export")
+    assert exported.status_code == 200 and exported.json()["format"] == "calfcare-export"
+    assert "'=SUM(A1)" in client.get("/api/export?format=csv").text
+    assert client.get("/api/export?format=xml").status_code == 422
+    again = client.post(
+        "/api/import", content=exported.content, headers={"content-type": "application/json"}
+    )
+    assert again.status_code == 200
+    assert sum(again.json()["added"].values()) == 0
+    assert again.json()["already_there"]["notes"] == 1
+    doc = exported.json()
+    doc["notes"][0]["text"] = "other"
+    clash = client.post("/api/import", json=doc)
+    assert clash.status_code == 422 and "notes" in next(iter(_problems(clash)))
+    assert (
+        client.post(
+            "/api/import", content=b"{", headers={"content-type": "application/json"}
+        ).status_code
+        == 422
+    )
+    assert (
+        client.post("/api/import", content=b"{}", headers={"content-type": "text/csv"}).status_code
+        == 415
+    )
+
+
+def test_every_new_operation_documents_its_errors(client: TestClient) -> None:
+    doc = client.get("/openapi.json").json()
+    expected = {
+        ("/api/plan", "post"): {"400", "409", "415", "422"},
+        ("/api/checkins/soreness", "post"): {"400", "415", "422", "503"},
+        ("/api/checkins/mobility", "post"): {"400", "415", "422", "503"},
+        ("/api/notes", "post"): {"400", "415", "422", "503"},
+        ("/api/manual-sessions", "post"): {"400", "415", "422", "503"},
+        ("/api/records", "get"): {"422", "503"},
+        ("/api/stats", "get"): {"422", "503"},
+        ("/api/insights", "get"): {"503"},
+        ("/api/split-leg/days", "get"): {"503"},
+        ("/api/split-leg/days", "post"): {"400", "415", "422", "503"},
+        ("/api/export", "get"): {"422", "503"},
+        ("/api/import", "post"): {"413", "415", "422", "503"},
+    }
+    for (path, method), statuses in expected.items():
+        responses = doc["paths"][path][method]["responses"]
+        assert statuses <= set(responses), (path, method)
+        for status in statuses:
+            ref = responses[status]["content"]["application/json"]["schema"]["$ref"]
+            assert ref.endswith("/ErrorBody")

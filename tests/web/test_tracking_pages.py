@@ -1,0 +1,339 @@
+"""Check-ins, history, insights, the split-leg pages, export and import, without JavaScript:
+forms with CSRF tokens, every bad field named (422, nothing saved), POST-redirect-GET."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, timedelta
+
+import pytest
+
+from calfcare import services
+from calfcare.web.deps import app_store
+from tests.web.conftest import TestClient, csrf_token
+from tests.web.forms import post_form
+
+PAGES = [
+    "/checkins",
+    "/checkins/soreness",
+    "/checkins/next-day",
+    "/checkins/knee-to-wall",
+    "/checkins/session",
+    "/history",
+    "/insights",
+    "/split-leg",
+    "/export",
+    "/plan",
+]
+SIGNS = ("swelling", "redness", "warmth")
+
+
+def _token(client: TestClient) -> str:
+    return csrf_token(client.get("/checkins").text)
+
+
+def _next_day(client: TestClient, **signs: str) -> list[tuple[str, str]]:
+    pairs = [("csrftoken", _token(client)), ("left", "4"), ("right", "2")]
+    for leg in ("left", "right"):
+        for sign in SIGNS:
+            pairs.append((f"followup.{leg}.{sign}", signs.get(f"{leg}.{sign}", "no")))
+    return pairs
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_renders_without_script_or_inline_style(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    html = response.text
+    assert "<script" not in html and " style=" not in html and "<style" not in html
+    assert html.count('aria-current="page"') <= 1
+    for url in re.findall(r'\b(?:src|href)="(https?:[^"]*)"', html):
+        assert re.search(rf'<a href="{re.escape(url)}" rel="noopener noreferrer external"', html)
+
+
+@pytest.mark.parametrize("path", ["/insights", "/checkins/follow-up"])
+def test_health_pages_number_their_sources(client: TestClient, path: str) -> None:
+    if path.endswith("follow-up"):
+        saved = post_form(client, "/checkins/next-day", _next_day(client))
+        html = saved.text
+    else:
+        html = client.get(path).text
+    cited = {int(n) for n in re.findall(r'href="#source-(\d+)"', html)}
+    listed = {int(n) for n in re.findall(r'<li id="source-(\d+)"', html)}
+    if path == "/insights":
+        assert cited
+    assert cited == listed == set(range(1, len(listed) + 1))
+
+
+def test_nav_lists_the_new_pages(client: TestClient) -> None:
+    html = client.get("/").text
+    for label, href in (
+        ("Plan", "/plan"),
+        ("Check-in", "/checkins"),
+        ("History", "/history"),
+        ("Insights", "/insights"),
+        ("Export", "/export"),
+    ):
+        assert f'<a href="{href}">{label}</a>' in html
+
+
+def test_after_session_soreness_is_saved_then_redirected(client: TestClient) -> None:
+    pairs = [("csrftoken", _token(client)), ("moment", "after"), ("left", "3"), ("right", "")]
+    response = post_form(client, "/checkins/soreness", pairs, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/checkins?saved=soreness"
+    page = client.get(response.headers["location"]).text
+    assert "Your soreness rating is saved." in page
+    rows = client.get("/api/records?kind=soreness").json()
+    assert [(r["leg"], r["what"]) for r in rows] == [("left", "3/10 after")]
+
+
+def test_soreness_with_no_rating_or_a_bad_one_saves_nothing(client: TestClient) -> None:
+    token = _token(client)
+    empty = post_form(client, "/checkins/soreness", [("csrftoken", token), ("moment", "after")])
+    assert empty.status_code == 422 and "give a rating for at least one calf" in empty.text
+    bad = post_form(
+        client,
+        "/checkins/soreness",
+        [("csrftoken", token), ("moment", "after"), ("left", "11"), ("day", "2999-01-01")],
+    )
+    assert bad.status_code == 422
+    assert "left.score" in bad.text and ">day</a>" in bad.text
+    assert client.get("/api/records").json() == []
+
+
+def test_a_form_without_its_csrf_token_is_refused(client: TestClient) -> None:
+    client.get("/checkins")
+    response = post_form(client, "/checkins/soreness", [("moment", "after"), ("left", "3")])
+    assert response.status_code == 403
+
+
+def test_next_day_without_new_signs_says_so(client: TestClient) -> None:
+    response = post_form(client, "/checkins/next-day", _next_day(client), follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/checkins/follow-up/")
+    page = client.get(response.headers["location"]).text
+    assert "No new swelling, redness or warmth" in page and 'role="alert"' not in page
+    rows = client.get("/api/records?kind=soreness").json()
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    assert {(r["day"], r["what"]) for r in rows} == {
+        (yesterday, "4/10 next_day"),
+        (yesterday, "2/10 next_day"),
+    }
+
+
+@pytest.mark.parametrize("answer", ["yes", "unsure"])
+def test_a_new_sign_the_next_day_is_escalated_like_the_screening(
+    client: TestClient, answer: str
+) -> None:
+    pairs = _next_day(client, **{"right.redness": answer})
+    page = post_form(client, "/checkins/next-day", pairs)
+    assert page.status_code == 200
+    html = page.text
+    assert '<div class="banner banner-severe" role="alert" id="verdict">' in html
+    assert "URGENT" in html and "Get medical attention today" in html
+    assert "(right calf)" in html
+    assert client.get("/api/stats").json()["urgent_followups"] == 1
+    history = client.get("/history?kind=screening").text
+    assert "follow_up: urgent" in history and ">details</a>" in history
+
+
+def test_next_day_names_each_unanswered_sign(client: TestClient) -> None:
+    pairs = [p for p in _next_day(client) if p[0] != "followup.left.warmth"]
+    response = post_form(client, "/checkins/next-day", pairs)
+    assert response.status_code == 422
+    assert 'href="#followup-left-warmth-yes">followup.left.warmth</a>' in response.text
+    assert 'id="followup-left-warmth" class="missing"' in response.text
+    assert 'value="4" checked' in response.text, "the ratings given are kept"
+    assert client.get("/api/records").json() == []
+
+
+def test_an_unknown_follow_up_is_a_404(client: TestClient) -> None:
+    assert client.get("/checkins/follow-up/nope").status_code == 404
+
+
+def test_knee_to_wall_is_logged_and_bad_values_named(client: TestClient) -> None:
+    token = _token(client)
+    bad = post_form(
+        client,
+        "/checkins/knee-to-wall",
+        [("csrftoken", token), ("left", "9.55"), ("right", "31"), ("moment", "other")],
+    )
+    assert bad.status_code == 422
+    assert "left.distance_cm" in bad.text and "right.distance_cm" in bad.text
+    assert 'href="/mobility/knee-to-wall"' in bad.text, "the guide is linked"
+    good = post_form(
+        client,
+        "/checkins/knee-to-wall",
+        [("csrftoken", token), ("left", "9,5"), ("moment", "before")],
+        follow_redirects=False,
+    )
+    assert good.status_code == 303
+    assert client.get("/api/records?kind=mobility").json()[0]["what"] == (
+        "knee-to-wall 9.5 cm before"
+    )
+
+
+def test_a_session_and_a_note_are_logged(client: TestClient) -> None:
+    token = _token(client)
+    session = post_form(
+        client,
+        "/checkins/session",
+        [
+            ("csrftoken", token),
+            ("tool", "ball"),
+            ("legs", "left"),
+            ("seconds", "120"),
+            ("tender", "left:middle:inner"),
+        ],
+        follow_redirects=False,
+    )
+    assert session.status_code == 303
+    bad = post_form(
+        client,
+        "/checkins/session",
+        [
+            ("csrftoken", token),
+            ("tool", "ball"),
+            ("legs", "left"),
+            ("seconds", "999"),
+            ("tender", "right:top:inner"),
+        ],
+    )
+    assert bad.status_code == 422 and ">seconds</a>" in bad.text and "tender" in bad.text
+    note = post_form(
+        client,
+        "/checkins/note",
+        [("csrftoken", token), ("text", "ran 10 km")],
+        follow_redirects=False,
+    )
+    assert note.status_code == 303
+    empty = post_form(client, "/checkins/note", [("csrftoken", token), ("text", "  ")])
+    assert empty.status_code == 422
+    kinds = [r["kind"] for r in client.get("/api/records").json()]
+    assert sorted(kinds) == ["note", "session"]
+
+
+def test_history_filters_and_charts(client: TestClient, app: object) -> None:
+    store = app_store(app)  # type: ignore[arg-type]
+    from calfcare.web.tracking_api import now as web_now
+
+    when = web_now()
+    today = services.today_of(when)
+    for i in range(4):
+        day = today - timedelta(days=10 - i)
+        services.log_session(
+            store, day=day, tool="ball", legs=["left", "right"], seconds_per_calf=150, now=when
+        )
+        services.log_soreness(
+            store, day=day, scores={"left": 2 + i, "right": 3}, moment="after", now=when
+        )
+        services.log_mobility(
+            store, day=day, distances={"left": 9.0 + i / 2}, moment="before", now=when
+        )
+    html = client.get("/history").text
+    assert html.count('<svg class="chart"') == 4  # left, right, knee-to-wall, sessions
+    assert '<title id="chart-soreness-left-title">' in html and "<desc" in html
+    assert "The numbers as a table" in html
+    filtered = client.get("/history?kind=mobility&leg=left&limit=2").text
+    assert filtered.count("knee-to-wall 1") == 2 and "/10 after" not in filtered
+    bad = client.get("/history?since=yesterday&kind=bogus&limit=0")
+    assert bad.status_code == 422
+    for field in ("since", "kind", "limit"):
+        assert f">{field}</a>" in bad.text
+
+
+def test_insights_use_plain_words_and_always_show_the_caveats(client: TestClient) -> None:
+    html = client.get("/insights").text
+    assert "Too early to tell" in html
+    assert html.count("Rolling one leg also loosens the other") == 3
+    assert html.count("Gains can last for days") == 3
+    assert "more days would tell" in html
+    for word in ("proves", "works", "progress"):
+        assert word not in html.lower().replace("network", "")
+
+
+def test_split_leg_draws_once_before_the_session(client: TestClient) -> None:
+    page = client.get("/split-leg").text
+    token = csrf_token(page)
+    first = post_form(client, "/split-leg", [("csrftoken", token)], follow_redirects=False)
+    assert first.status_code == 303 and first.headers["location"] == "/split-leg?drawn=1"
+    shown = client.get("/split-leg?drawn=1").text
+    picked = re.search(r"Massage only your (left|right) calf today", shown)
+    assert picked
+    assert f'href="/plan?legs={picked.group(1)}&amp;split_leg=1"' in shown
+    again = post_form(client, "/split-leg", [("csrftoken", token)], follow_redirects=False)
+    assert again.headers["location"] == "/split-leg"
+    days = client.get("/api/split-leg/days").json()["days"]
+    assert [d["massaged"] for d in days] == [picked.group(1)]
+
+
+def test_export_downloads_and_import_round_trip(client: TestClient) -> None:
+    token = _token(client)
+    post_form(client, "/checkins/note", [("csrftoken", token), ("text", "=cmd")])
+    exported = client.get("/export/download?format=json")
+    assert exported.status_code == 200
+    assert "attachment" in exported.headers["content-disposition"]
+    csv = client.get("/export/download?format=csv")
+    assert csv.headers["content-type"].startswith("text/csv") and "'=cmd" in csv.text
+    same = post_form(
+        client,
+        "/import",
+        [("csrftoken", token), ("document", exported.text)],
+        follow_redirects=False,
+    )
+    assert same.status_code == 303 and same.headers["location"] == "/export?added=0&skipped=1"
+    assert "Imported 0 records (1 already there)" in client.get(same.headers["location"]).text
+    doc = json.loads(exported.text)
+    doc["notes"][0]["text"] = "changed"
+    clash = post_form(client, "/import", [("csrftoken", token), ("document", json.dumps(doc))])
+    assert clash.status_code == 422 and "stored with different content" in clash.text
+    garbled = post_form(client, "/import", [("csrftoken", token), ("document", "{nope")])
+    assert garbled.status_code == 422 and "not valid JSON" in garbled.text
+
+
+def test_home_shows_what_is_due_and_recent_records(client: TestClient, app: object) -> None:
+    assert "Recently" not in client.get("/").text
+    store = app_store(app)  # type: ignore[arg-type]
+    from calfcare.web.tracking_api import now as web_now
+
+    when = web_now()
+    services.log_session(
+        store,
+        day=services.today_of(when) - timedelta(days=1),
+        tool="ball",
+        legs=["left"],
+        seconds_per_calf=150,
+        now=when,
+    )
+    html = client.get("/").text
+    assert "Do yesterday&#39;s next-day check-in" in html and 'href="/checkins/next-day"' in html
+    assert "Recently" in html and "ball, completed" in html
+
+
+def test_charts_are_accessible_escaped_svg() -> None:
+    from calfcare.web import charts
+
+    day = date(2026, 1, 1)
+    series = [
+        charts.Series("<left>", ((day, 2.0), (day + timedelta(days=3), 5.0))),
+        charts.Series("right", ()),
+    ]
+    svg = str(charts.line_chart("c1", "T & t", "D <d>", series, unit="points", y_min=0, y_max=10))
+    assert svg.startswith('<svg class="chart" id="c1"') and 'role="img"' in svg
+    assert 'aria-labelledby="c1-title c1-desc"' in svg
+    assert '<title id="c1-title">T &amp; t</title>' in svg and "D &lt;d&gt;" in svg
+    assert "&lt;left&gt;" in svg and "<left>" not in svg and "style=" not in svg
+    assert svg.count("<polyline") == 1
+    assert charts.nice_ticks(0, 10, 6) == [0, 2, 4, 6, 8, 10]
+    bars = str(charts.bar_chart("c2", "Weeks", "none", [charts.Bar("W01", 3)], unit="n"))
+    assert '<rect class="bar"' in bars
+
+
+def test_history_shows_the_newest_rows_and_offers_all(client: TestClient) -> None:
+    for i in range(55):
+        client.post("/api/notes", json={"text": f"note {i}"})
+    html = client.get("/history").text
+    assert "50 of 55 records" in html and 'href="/history?limit=55">Show all 55</a>' in html
+    assert "55 of 55 records" in client.get("/history?limit=55").text
