@@ -51,10 +51,14 @@ class Pages:
 
     def __init__(self, app: FastAPI) -> None:
         self.app = app
+        self._routes_seen: dict[str, bool] = {}
         self.env = jinja2.Environment(
             loader=jinja2.PackageLoader("calfcare.web", "templates"),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
+            # Templates ship with the package and never change while the server runs: no
+            # stat() of every template and include on every render (docs/performance.md).
+            auto_reload=False,
             trim_blocks=True,
             lstrip_blocks=True,
         )
@@ -62,11 +66,17 @@ class Pages:
     def has_route(self, name: str) -> bool:
         """Whether a parameterless route called ``name`` exists (FastAPI includes routers
         lazily, so ask the router to build the URL rather than list its routes)."""
-        try:
-            self.app.url_path_for(name)
-        except NoMatchFound:
-            return False
-        return True
+        known = self._routes_seen.get(name)
+        if known is None:
+            try:
+                self.app.url_path_for(name)
+                known = True
+            except NoMatchFound:
+                known = False
+            # Routes are fixed once the app serves; remember the answer (a miss raised an
+            # exception per nav entry per page before).
+            self._routes_seen[name] = known
+        return known
 
     def _context(self, scope: Scope, current: str | None) -> dict[str, Any]:
         state = scope.get("state", {})
