@@ -217,3 +217,39 @@ def test_service_worker_and_manifest_headers(client: TestClient) -> None:
     assert manifest.headers["content-type"] == "application/manifest+json"
     assert manifest.json()["icons"][0]["src"] == "/static/favicon.svg"
     assert client.get(manifest.json()["icons"][0]["src"]).status_code == 200
+
+
+def test_tender_spot_locations_are_saved(client: TestClient, app: FastAPI) -> None:
+    """Where the tender spots were (issue 4), as the person said after the session."""
+    body = upload(tender_spots=["left:middle:outer"])
+    assert post(client, body).status_code == 201
+    saved = load_records(deps.app_store(app)).sessions
+    assert [spot.label for s in saved for spot in s.tender_spots] == ["left:middle:outer"]
+    assert post(client, body).status_code == 200  # a retry with the same spots
+
+
+@pytest.mark.parametrize(
+    ("spots", "field"),
+    [
+        (["left:middle"], "tender_spots.0"),
+        (["left:knee:outer"], "tender_spots.0"),
+        ([3], "tender_spots.0"),
+        ("left:middle:outer", "tender_spots"),
+    ],
+)
+def test_bad_tender_spots_are_named(client: TestClient, spots: Any, field: str) -> None:
+    response = post(client, upload(tender_spots=spots))
+    assert response.status_code == 422
+    assert field in _problems(response)
+
+
+def test_a_tender_spot_on_a_calf_outside_the_plan_is_refused(client: TestClient) -> None:
+    body = upload(events=[], tender_spots=["right:lower:inner"])
+    one_calf = parse_plan_options({"tool": "ball", "legs": "left"})
+    body["plan"] = plan_to_json(plan(one_calf, load_routines()))
+    body["result"] = json.loads(json.dumps(replay(
+        parse_plan(body["plan"]), [], sharp_pain_advice=load_routines().sharp_pain_advice
+    )))  # fmt: skip
+    response = post(client, body)
+    assert response.status_code == 422
+    assert "tender_spots.0" in _problems(response)

@@ -30,7 +30,15 @@ from starlette.responses import JSONResponse, Response
 from calfcare.core.errors import InvalidInput, Problem, StorageError
 from calfcare.core.levels import Leg
 from calfcare.core.plan_json import parse_plan, plan_to_json
-from calfcare.core.records import ID_PATTERN, CalfRecord, Hold, SessionRecord, SessionSource
+from calfcare.core.records import (
+    ID_PATTERN,
+    CalfRecord,
+    Hold,
+    SessionRecord,
+    SessionSource,
+    TenderSpot,
+    parse_tender_spot,
+)
 from calfcare.core.replay import parse_events, replay
 from calfcare.core.routine import Plan
 from calfcare.core.timeline import Outcome
@@ -146,6 +154,9 @@ def _sharp_pain_advice() -> str:
 
 _SAVE_REFUSED = "The session is not valid; nothing was saved."
 
+MAX_TENDER_SPOTS = 20
+"""More than any session can hold: a calf's 180 s fit at most six 30 s holds."""
+
 SAVE_INPUT_SCHEMA: dict[str, Any] = {
     "title": "SessionUpload",
     "description": (
@@ -161,6 +172,16 @@ SAVE_INPUT_SCHEMA: dict[str, Any] = {
             "description": "made by the client (a UUID): a retried upload is not saved twice",
         },
         "plan": {"type": "object", "description": "the routine contract's plan JSON"},
+        "tender_spots": {
+            "type": "array",
+            "maxItems": MAX_TENDER_SPOTS,
+            "description": "where the held tender spots were, as the person said after the "
+            "session (optional): leg:height:side, height lower|middle|upper, side inner|outer",
+            "items": {
+                "type": "string",
+                "pattern": "^(left|right):(lower|middle|upper):(inner|outer)$",
+            },
+        },
         "events": {
             "type": "array",
             "maxItems": MAX_EVENTS,
@@ -329,6 +350,7 @@ def session_record(data: object, now: datetime, sharp_pain_advice: str) -> Sessi
     ):
         problems.append(Problem("screening_id", "null, or the id of a stored safety check"))
         screening_id = None
+    spots = _tender_spots(data.get("tender_spots", []), plan, problems)
     result = data.get("result")
     if "result" in data and not isinstance(result, dict):
         problems.append(Problem("result", "must be the session JSON object"))
@@ -363,9 +385,37 @@ def session_record(data: object, now: datetime, sharp_pain_advice: str) -> Sessi
             )
             for c in expected["calves"]
         ),
+        tender_spots=spots,
         plan=plan_to_json(plan),
         screening_id=screening_id,
     )
+
+
+def _tender_spots(
+    raw: object, plan: Plan | None, problems: list[Problem]
+) -> tuple[TenderSpot, ...]:
+    """Optional ``["left:middle:inner", ...]``: only calves in the plan, at most 20."""
+    if not isinstance(raw, list) or len(raw) > MAX_TENDER_SPOTS:
+        problems.append(
+            Problem("tender_spots", f"a list of at most {MAX_TENDER_SPOTS} leg:height:side")
+        )
+        return ()
+    spots: list[TenderSpot] = []
+    for i, item in enumerate(raw):
+        field = f"tender_spots.{i}"
+        if not isinstance(item, str) or len(item) > 40:
+            problems.append(Problem(field, "leg:height:side, e.g. left:middle:inner"))
+            continue
+        try:
+            spot = parse_tender_spot(item, field)
+        except InvalidInput as error:
+            problems += error.problems
+            continue
+        if plan is not None and spot.leg not in {calf.leg for calf in plan.calves}:
+            problems.append(Problem(field, f"the {spot.leg.value} calf is not in this plan"))
+            continue
+        spots.append(spot)
+    return tuple(spots)
 
 
 def _under(prefix: str, problem: Problem) -> Problem:

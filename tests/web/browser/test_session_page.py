@@ -194,8 +194,15 @@ def test_live_session_tender_spot_pause_hidden_stall_reload_and_sharp_pain(
     expect(page.locator("#advice")).to_be_visible()
     expect(page.locator("#advice-text")).to_have_text(advice)
     assert spoken(page)[-1] == advice
+    # The session had a tender-spot hold: where was it? The upload waits for the answer.
+    expect(page.locator("#spots")).to_be_visible()
+    assert state["id"] not in stored_ids(data_dir)
+    page.select_option("#h0", "middle")
+    page.select_option("#s0", "outer")
+    page.click("#spots button[type=submit]")
     expect(page.locator("#save")).to_have_text("Saved.")
     assert state["id"] in stored_ids(data_dir)
+    assert json.loads(uploads[0])["tender_spots"] == ["left:middle:outer"]
 
     # A retry of the same upload (as if the answer had been lost) is not stored twice.
     assert uploads and json.loads(uploads[0])["id"] == state["id"]

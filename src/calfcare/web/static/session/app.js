@@ -258,9 +258,43 @@ function end() {
   $('done').hidden = false;
   $('done-title').tabIndex = -1;
   $('done-title').focus();
-  flush();
+  const holds = result.calves.flatMap((c) => c.holds.map((h) => [c.leg, h.start]));
+  if (!holds.length) return flush();
+  // Ask where the holds were; the session waits in the outbox (saved anyway on the next
+  // visit if the page is closed), so the answers go up with it in one upload.
+  awaitingSpots.add(record.id);
+  const spots = $('spot-list');
+  spots.replaceChildren();
+  holds.forEach(([leg, start], i) => {
+    const row = document.createElement('p');
+    const label = document.createElement('span');
+    label.textContent = (leg === 'left' ? 'Left' : 'Right') + ' calf at ' + mmss(start) + ': ';
+    row.append(label, pick('h' + i, ['lower', 'middle', 'upper']), ' ', pick('s' + i, ['inner', 'outer']));
+    row.dataset.leg = leg;
+    spots.append(row);
+  });
+  $('spots').hidden = false;
+  $('spots').onsubmit = (e) => {
+    e.preventDefault();
+    const chosen = [...spots.children].map((row, i) => [row.dataset.leg, $('h' + i).value, $('s' + i).value])
+      .filter(([, h, sd]) => h && sd).map((parts) => parts.join(':'));
+    const box = store.get(OUTBOX) || {};
+    if (box[record.id]) { box[record.id].tender_spots = chosen; store.set(OUTBOX, box); }
+    awaitingSpots.delete(record.id);
+    $('spots').hidden = true;
+    flush();
+  };
 }
 
+function pick(id, values) {
+  const select = document.createElement('select');
+  select.id = id;
+  select.setAttribute('aria-label', id[0] === 'h' ? 'where along the calf' : 'which side');
+  for (const v of ['', ...values]) select.append(new Option(v || 'not sure', v));
+  return select;
+}
+
+const awaitingSpots = new Set(); // sessions waiting for the tender-spot answers on this page
 let flushing = false;
 async function flush() {
   const box = store.get(OUTBOX) || {};
@@ -269,6 +303,7 @@ async function flush() {
   flushing = true;
   let waiting = 0;
   for (const id of ids) {
+    if (awaitingSpots.has(id)) continue;
     try {
       const r = await fetch(data.save_url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(box[id]) });
       if (r.ok || (r.status >= 400 && r.status < 500)) {
