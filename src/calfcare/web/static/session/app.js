@@ -196,8 +196,8 @@ function tenderOrRelease() {
   act(engine.view(now()).holding ? 'release' : 'tender_spot');
 }
 
-function begin(saved) {
-  s = saved || { id: newId(), start: Date.now(), events: [] };
+function begin(saved, startedAt = Date.now()) {
+  s = saved || { id: newId(), start: startedAt, events: [] };
   engine = new SessionEngine(plan, { sharpPainAdvice: advice });
   anchor();
   for (const e of s.events) engine.apply(e.event, e.t);
@@ -319,7 +319,14 @@ async function flush() {
   if (waiting && s && box[s.id] && (store.get(OUTBOX) || {})[s.id]) text('save', 'Kept on this device: it will be saved when the server can be reached.');
 }
 
-$('start').addEventListener('click', () => { audioOn(); begin(null); });
+// The session starts at the tap, and its first cue is spoken at once: the audio context is
+// made after (making one can take tens of milliseconds), then the beeps are scheduled on it.
+$('start').addEventListener('click', () => {
+  const tapped = Date.now();
+  begin(null, tapped);
+  audioOn();
+  schedule();
+});
 $('tender').addEventListener('click', tenderOrRelease);
 $('sharp').addEventListener('click', () => act('sharp_pain'));
 $('pause').addEventListener('click', () => act(engine && engine.view(now()).paused ? 'resume' : 'pause'));
