@@ -24,14 +24,18 @@ def home(request: Request, pages: PagesDep) -> HTMLResponse:
     return pages.render(request, "home.html", emergency=emergency)
 
 
+# Pages that only render fixed content are async (no thread hop per request); the home page
+# stays a plain def because its template reads the database (recent records, what is due).
+
+
 @router.get("/learn", name="learn")
-def learn(request: Request, pages: PagesDep) -> HTMLResponse:
+async def learn(request: Request, pages: PagesDep) -> HTMLResponse:
     """The article's guidance in calfcare's words, with numbered sources."""
     return pages.render(request, "learn.html", sections=load_learn())
 
 
 @router.get("/mobility/knee-to-wall", name="mobility")
-def mobility(request: Request, pages: PagesDep) -> HTMLResponse:
+async def mobility(request: Request, pages: PagesDep) -> HTMLResponse:
     """How to do the knee-to-wall test at home, and how far to trust the number."""
     return pages.render(request, "mobility.html", guide=load_mobility())
 

@@ -758,7 +758,8 @@ def api_insights(store: StoreDep) -> JSONResponse:
 )
 def api_split_leg_days(store: StoreDep) -> JSONResponse:
     """Every split-leg day, oldest first, and today's (null when none is drawn yet)."""
-    days = services.load_records(store).split_leg_days
+    with store.transaction() as tx:  # only the coins, not every record
+        days = tx.split_leg_days()
     today = services.today_of(now())
     current = next((d for d in days if d.day == today), None)
     return JSONResponse(

@@ -647,7 +647,8 @@ def insights(request: Request, pages: PagesDep, store: StoreDep) -> HTMLResponse
 @router.get("/split-leg", name="split_leg")
 def split_leg(request: Request, pages: PagesDep, store: StoreDep) -> HTMLResponse:
     """The split-leg experiment: how it works, today's coin, the days so far."""
-    days = services.load_records(store).split_leg_days
+    with store.transaction() as tx:  # only the coins, not every record
+        days = tx.split_leg_days()
     today = services.today_of(now())
     coin = next((d for d in days if d.day == today), None)
     return pages.render(
@@ -672,7 +673,8 @@ def split_leg_draw(request: Request, store: StoreDep) -> RedirectResponse:
 @router.get("/export", name="export")
 def export(request: Request, pages: PagesDep, store: StoreDep) -> HTMLResponse:
     """Download everything (JSON to import again, CSV for a spreadsheet); import a file."""
-    counts = services.load_records(store).counts()
+    with store.transaction() as tx:  # counted in SQL, not by loading every record
+        counts = tx.counts()
     q = request.query_params
     imported = None
     if q.get("added", "").isdigit() and q.get("skipped", "").isdigit():
@@ -704,7 +706,8 @@ async def import_data(request: Request, pages: PagesDep, store: StoreDep) -> Res
             raise InvalidInput([Problem("document", "paste the contents of an export file")])
         summary = import_bytes(store, text.encode("utf-8"))
     except InvalidInput as error:
-        counts = services.load_records(store).counts()
+        with store.transaction() as tx:
+            counts = tx.counts()
         return pages.render(
             request,
             "export.html",
