@@ -419,35 +419,25 @@ class _Reader:
         return TenderSpot(leg, height, side)
 
     def _soreness(self, e: dict[str, Any], path: str) -> Logged[Any] | None:
-        allowed = ("id", "recorded_at", "day", "leg", "moment", "score", "session_id")
-        self._fields(e, path, allowed)
-        sid = self._id(e, path)
-        at = self._time(e, "recorded_at", path)
-        day = self._day(e, path)
-        self.problems += session_id_problems(e.get("session_id"), f"{path}.session_id")
-        record = self._guard(
-            path,
-            lambda: soreness_check_in(
-                day=day or date.min, leg=e.get("leg"), moment=e.get("moment"),
-                score=e.get("score"), today=self.today, session_id=e.get("session_id"),
-            ),
-        )  # fmt: skip
-        if sid is None or at is None or day is None or record is None:
-            return None
-        return Logged(sid, at, record)
+        return self._logged(e, path, "score", soreness_check_in)
 
     def _mobility(self, e: dict[str, Any], path: str) -> Logged[Any] | None:
-        allowed = ("id", "recorded_at", "day", "leg", "moment", "distance_cm", "session_id")
-        self._fields(e, path, allowed)
+        return self._logged(e, path, "distance_cm", mobility_test)
+
+    def _logged(
+        self, e: dict[str, Any], path: str, value: str, build: Callable[..., Any]
+    ) -> Logged[Any] | None:
+        """A check-in or knee-to-wall entry: id, time, day, and the core's own validation."""
+        self._fields(e, path, ("id", "recorded_at", "day", "leg", "moment", value, "session_id"))
         sid = self._id(e, path)
         at = self._time(e, "recorded_at", path)
         day = self._day(e, path)
         self.problems += session_id_problems(e.get("session_id"), f"{path}.session_id")
         record = self._guard(
             path,
-            lambda: mobility_test(
+            lambda: build(
                 day=day or date.min, leg=e.get("leg"), moment=e.get("moment"),
-                distance_cm=e.get("distance_cm"), today=self.today, session_id=e.get("session_id"),
+                today=self.today, session_id=e.get("session_id"), **{value: e.get(value)},
             ),
         )  # fmt: skip
         if sid is None or at is None or day is None or record is None:

@@ -16,6 +16,7 @@ Reusable for any page (the live-session page too):
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
@@ -49,7 +50,10 @@ def playwright_driver() -> Iterator[Playwright]:
 def chromium(playwright_driver: Playwright) -> Iterator[Browser]:
     """One headless Chromium for the whole session (starting one costs about a second)."""
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"browser tests need {CHROMIUM} (apt-get install chromium)")
+        message = f"browser tests need {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("CI") == "true":  # in CI a missing browser is a failure, not a skip
+            pytest.fail(message)
+        pytest.skip(message)
     browser = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield browser
     browser.close()
