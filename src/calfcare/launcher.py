@@ -1,16 +1,25 @@
-"""The console-script entry point, with a fast path for `--version` and `--help`.
+"""The console-script entry point, with fast paths that do not import the CLI framework.
 
-Typer and click cost about 50 ms to import, several times a bare interpreter, and people
-(and shell completion) run `calfcare --help` and `--version` often. Both answers are static,
-so they are printed without importing the CLI at all: `--help` from ``cli/help.txt``, the
-text Typer renders at 80 columns (the width click caps help at). ``tests/cli/test_startup.py``
-fails if that file drifts from what Typer would print; `python -m calfcare.launcher
---write-help` rewrites it. Anything else goes to the real CLI.
+Typer and click cost about 50 ms to import, several times a bare interpreter, and the CLI
+imports every command module to register it. Three things people (and scripts, and shell
+completion) run often are therefore answered here without them:
+
+* `--version`;
+* `--help`, printed from ``cli/help.txt``: the text Typer renders at 80 columns (the width
+  click caps help at). ``tests/cli/test_startup.py`` fails if that file drifts from what Typer
+  would print; `python -m calfcare.launcher --write-help` rewrites it;
+* `screen --answers FILE [--json]`, by `calfcare.cli.screen.run_screen`, the very function
+  the Typer command calls, with the wording compiled out of Pydantic
+  (`calfcare.content.screening_wording`). `tests/cli/test_screen_fast_path.py` runs both paths
+  on every vignette and bad input and compares stdout, stderr and exit status byte for byte.
+
+Anything else, including any argument shape `fast_screen_args` does not recognise, goes to
+the real CLI, which then gives exactly the answer (or usage error) it always gave.
 """
 
 from __future__ import annotations
 
-import shutil
+import os
 import sys
 from pathlib import Path
 
@@ -19,7 +28,6 @@ HELP_FILE = Path(__file__).parent / "cli" / "help.txt"
 
 def render_help() -> str:
     """Typer's own top-level help, at the 80 columns click caps it to."""
-    import os
     import subprocess
 
     done = subprocess.run(
@@ -32,6 +40,42 @@ def render_help() -> str:
     return done.stdout
 
 
+def fast_screen_args(args: list[str]) -> tuple[str, bool] | None:
+    """``(answers, json_output)`` when ``args`` is `screen` with ``--answers X`` and an
+    optional ``--json``, in any order, exactly as click would parse them; else None.
+
+    Deliberately narrower than click: each option at most once, and a separate value that
+    looks like an option (other than ``-``, standard input) is left to click, which would
+    take it as a file name. None means "let Typer answer", never an error.
+    """
+    if not args or args[0] != "screen":
+        return None
+    answers: str | None = None
+    json_output = False
+    rest = args[1:]
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--json" and not json_output:
+            json_output = True
+        elif arg == "--answers" and answers is None and rest:
+            value = rest.pop(0)
+            if value.startswith("-") and value != "-":
+                return None
+            answers = value
+        elif arg.startswith("--answers=") and answers is None:
+            answers = arg.removeprefix("--answers=")
+        else:
+            return None
+    return None if answers is None else (answers, json_output)
+
+
+def _help_fits() -> bool:
+    """Whether the terminal is at least the 80 columns ``help.txt`` was rendered at."""
+    import shutil
+
+    return shutil.get_terminal_size().columns >= 80 and HELP_FILE.exists()
+
+
 def main() -> None:
     args = sys.argv[1:]
     if args == ["--version"]:
@@ -39,8 +83,16 @@ def main() -> None:
 
         print(f"calfcare {__version__}")
         return
-    if args == ["--help"] and shutil.get_terminal_size().columns >= 80 and HELP_FILE.exists():
+    if args == ["--help"] and _help_fits():
         sys.stdout.write(HELP_FILE.read_text(encoding="utf-8"))
+        return
+    screen_args = fast_screen_args(args)
+    if screen_args is not None:
+        from calfcare.cli.screen import run_screen
+
+        status = run_screen(screen_args[0], json_output=screen_args[1])
+        if status:
+            sys.exit(status)
         return
     from calfcare.cli import main as cli_main
 

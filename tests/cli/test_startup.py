@@ -1,4 +1,6 @@
-"""`calfcare --help` and `--version` must start fast: nothing heavy imported."""
+"""`calfcare --help` and `--version` must start fast: nothing heavy imported.
+
+(`screen --answers`, the third fast path, is tested in test_screen_fast_path.py.)"""
 
 from __future__ import annotations
 
@@ -82,3 +84,12 @@ def test_fast_paths_import_no_cli_framework() -> None:
         modules = set(done.stderr.split())
         assert "typer" not in modules
         assert "click" not in modules
+
+
+def test_importing_the_cli_package_builds_no_app() -> None:
+    """The launcher's fast path imports `calfcare.cli.screen`; the package must stay light."""
+    code = "import sys, calfcare.cli.screen; print(' '.join(sorted(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    modules = {name.split(".")[0] for name in done.stdout.split()}
+    assert not modules & {"typer", "click", "rich", "pydantic"}
+    assert "calfcare.cli.history" not in done.stdout.split()

@@ -3,40 +3,56 @@
 Each command lives in its own module with a ``register(app)`` function. Command modules
 import only light things at the top; anything heavy (storage, web, plotting) is imported
 inside the command that needs it, so `calfcare --help` stays fast (docs/performance.md).
+
+The Typer app itself is built on first use (``calfcare.cli.app``, or `main`), not when this
+package is imported: `calfcare.launcher` answers `screen --answers` with the framework-free
+parts of this package (`cli.screen`, `cli.errors`, `cli.inputs`), and importing Typer and
+every command module would cost it several times its whole start-up budget.
 """
 
 from __future__ import annotations
 
-import typer
+from functools import cache
+from typing import TYPE_CHECKING
 
-from calfcare import __version__
-
-app = typer.Typer(
-    name="calfcare",
-    help="Calf self-massage, safely: screening, routines, guided sessions and tracking.",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-)
+if TYPE_CHECKING:
+    import typer
 
 
-def _version(value: bool) -> None:
-    if value:
-        print(f"calfcare {__version__}")
-        raise typer.Exit()
+@cache
+def build_app() -> typer.Typer:
+    """The Typer app with every command registered (built once)."""
+    import typer
+
+    from calfcare import __version__
+
+    app = typer.Typer(
+        name="calfcare",
+        help="Calf self-massage, safely: screening, routines, guided sessions and tracking.",
+        no_args_is_help=True,
+        add_completion=False,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+    )
+
+    def _version(value: bool) -> None:
+        if value:
+            print(f"calfcare {__version__}")
+            raise typer.Exit()
+
+    @app.callback()
+    def _root(
+        version: bool = typer.Option(
+            False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ) -> None:
+        """Calf self-massage, safely: screening, routines, guided sessions and tracking."""
+
+    _register_commands(app)
+    return app
 
 
-@app.callback()
-def _root(
-    version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
-    ),
-) -> None:
-    """Calf self-massage, safely: screening, routines, guided sessions and tracking."""
-
-
-def _register_commands() -> None:
+def _register_commands(app: typer.Typer) -> None:
     from calfcare.cli import (
         history,
         insights,
@@ -67,9 +83,13 @@ def _register_commands() -> None:
         module.register(app)
 
 
-_register_commands()
+def __getattr__(name: str) -> typer.Typer:
+    """``calfcare.cli.app``, built on first access (PEP 562)."""
+    if name == "app":
+        return build_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
     """Console-script entry point."""
-    app(prog_name="calfcare")
+    build_app()(prog_name="calfcare")

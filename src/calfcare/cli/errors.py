@@ -18,8 +18,6 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import typer
-
 from calfcare.core.errors import (
     CalfcareError,
     ContentError,
@@ -49,29 +47,46 @@ def exit_code_for(error: CalfcareError) -> int:
     return EXIT_INTERNAL
 
 
-@contextmanager
-def reporting(*, json_output: bool = False) -> Iterator[None]:
-    """Turn a `CalfcareError` into its message on stderr, its JSON on stdout with
-    ``--json``, and its exit status. Anything else is a bug: one plain line, no locals."""
-    try:
-        yield
-    except CalfcareError as error:
+def report_error(error: BaseException, *, json_output: bool = False) -> int | None:
+    """Say what went wrong and return the exit status; None means "not ours, re-raise".
+
+    Framework-free (no Typer) so that `calfcare.launcher` can answer `screen --answers`
+    without importing the CLI, with the very same messages and statuses as `reporting`.
+    A `CalfcareError` gives its message on stderr (and its JSON on stdout with ``--json``);
+    Ctrl-C gives 130; anything else is a bug: one plain line, no locals, unless
+    ``CALFCARE_DEBUG=1`` asks for the traceback.
+    """
+    if isinstance(error, CalfcareError):
         text = error.describe() if isinstance(error, InvalidInput) else error.message
         print(f"calfcare: {text}", file=sys.stderr)
         if json_output:
             print(json.dumps(error.to_json(), indent=2))
-        raise typer.Exit(exit_code_for(error)) from None
-    except KeyboardInterrupt:
+        return exit_code_for(error)
+    if isinstance(error, KeyboardInterrupt):
         print("calfcare: interrupted", file=sys.stderr)
-        raise typer.Exit(EXIT_INTERRUPTED) from None
+        return EXIT_INTERRUPTED
+    if not isinstance(error, Exception) or os.environ.get("CALFCARE_DEBUG") == "1":
+        return None
+    print(
+        f"calfcare: internal error: {type(error).__name__}: {error}\n"
+        "This is a bug. Run again with CALFCARE_DEBUG=1 for details.",
+        file=sys.stderr,
+    )
+    return EXIT_INTERNAL
+
+
+@contextmanager
+def reporting(*, json_output: bool = False) -> Iterator[None]:
+    """Turn a `CalfcareError` into its message on stderr, its JSON on stdout with
+    ``--json``, and its exit status (`report_error`), for a Typer command."""
+    import typer  # already imported by the time a Typer command runs
+
+    try:
+        yield
     except (typer.Exit, typer.Abort, SystemExit):
         raise
-    except Exception as error:
-        if os.environ.get("CALFCARE_DEBUG") == "1":
+    except (Exception, KeyboardInterrupt) as error:
+        code = report_error(error, json_output=json_output)
+        if code is None:
             raise
-        print(
-            f"calfcare: internal error: {type(error).__name__}: {error}\n"
-            "This is a bug. Run again with CALFCARE_DEBUG=1 for details.",
-            file=sys.stderr,
-        )
-        raise typer.Exit(EXIT_INTERNAL) from None
+        raise typer.Exit(code) from None

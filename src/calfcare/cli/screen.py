@@ -1,16 +1,22 @@
-"""`calfcare screen`: the safety screening, interactive or from an answers file."""
+"""`calfcare screen`: the safety screening, interactive or from an answers file.
+
+Typer is imported only inside `register`: `calfcare.launcher` runs `run_screen` for
+`screen --answers FILE [--json]` without the CLI framework (docs/cli.md, "Start-up"), and the
+Typer command below calls the very same function, so both say exactly the same thing.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import typer
-
-from calfcare.cli.errors import reporting
+from calfcare.cli.errors import report_error
 from calfcare.core.answers import Answer
 from calfcare.core.errors import InvalidInput, Problem
+
+if TYPE_CHECKING:
+    import typer
 
 ANSWER_WORDS: dict[str, Answer] = {
     "y": True,
@@ -26,41 +32,59 @@ ANSWER_WORDS: dict[str, Answer] = {
 
 
 def register(app: typer.Typer) -> None:
+    import typer
+
+    def screen(
+        answers: str | None = typer.Option(
+            None,
+            "--answers",
+            metavar="FILE",
+            help="Screening answers as JSON (screening contract v1); '-' reads standard input. "
+            "Without it, the questions are asked one at a time.",
+        ),
+        json_output: bool = typer.Option(False, "--json", help="Print the result as JSON only."),
+    ) -> None:
+        """Check for reasons not to massage your calves (above all, a possible blood clot).
+
+        Exit status 0 whenever a verdict was given, whatever it is; 2 for bad input.
+        """
+        status = run_screen(answers, json_output=json_output)
+        if status:
+            raise typer.Exit(status)
+
     app.command(name="screen")(screen)
 
 
-def screen(
-    answers: str | None = typer.Option(
-        None,
-        "--answers",
-        metavar="FILE",
-        help="Screening answers as JSON (screening contract v1); '-' reads standard input. "
-        "Without it, the questions are asked one at a time.",
-    ),
-    json_output: bool = typer.Option(False, "--json", help="Print the result as JSON only."),
-) -> None:
-    """Check for reasons not to massage your calves (above all, a possible blood clot).
+def run_screen(answers_source: str | None, *, json_output: bool) -> int:
+    """The whole command: screen, print the verdict (or the error), return the exit status.
 
-    Exit status 0 whenever a verdict was given, whatever it is; 2 for bad input.
+    Without Typer, for `calfcare.launcher`'s fast path; errors go through `report_error`, as
+    `cli.errors.reporting` sends them for every other command.
     """
-    with reporting(json_output=json_output):
-        report = screen_report(answers)
+    try:
+        report = screen_report(answers_source)
         if json_output:
             print(json.dumps(report, indent=2))
         else:
             from calfcare.cli.render import print_verdict
 
             print_verdict(report)
+    except (Exception, KeyboardInterrupt) as error:
+        status = report_error(error, json_output=json_output)
+        if status is None:
+            raise
+        return status
+    return 0
 
 
 def screen_report(answers_source: str | None) -> dict[str, Any]:
     """Run the screening from a file or interactively; return the contract report."""
-    from calfcare.content.screening import load_screening_text
+    from calfcare.content.screening_wording import load_screening_wording
     from calfcare.core.answers import parse_answers
     from calfcare.core.report import screening_report
     from calfcare.core.screening import screen as run_screening
 
-    text = load_screening_text()
+    text = load_screening_wording()
     if answers_source is not None:
         from calfcare.cli.inputs import read_json
 

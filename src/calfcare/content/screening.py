@@ -1,5 +1,10 @@
 """The screening's wording, loaded from ``data/screening.toml`` and checked against the
-contract's rule table: every id worded exactly once, every item citing known sources."""
+contract's rule table: every id worded exactly once, every item citing known sources.
+
+The Pydantic models here are the validator; what callers get is the plain `ScreeningText` of
+`calfcare.content.screening_wording`, which the CLI can also load from a compiled copy without
+importing Pydantic at all (see that module).
+"""
 
 from __future__ import annotations
 
@@ -8,11 +13,10 @@ from functools import cache
 from pydantic import BaseModel, ConfigDict, Field
 
 from calfcare.content.load import load_model
+from calfcare.content.screening_wording import ScreeningText
 from calfcare.content.sources import check_sources
 from calfcare.core.errors import ContentError
 from calfcare.core.levels import Level
-from calfcare.core.report import AdviceWording
-from calfcare.core.screening import ScreeningResult
 from calfcare.core.screening_rules import GENERAL_QUESTION_IDS, LEG_QUESTION_IDS, PAIN_RULES
 
 FILENAME = "screening.toml"
@@ -48,37 +52,6 @@ class _ScreeningFile(BaseModel):
     advice: dict[Level, AdviceText]
 
 
-class ScreeningText:
-    """The checked wording; implements `calfcare.core.report.ScreeningWording`."""
-
-    def __init__(self, data: _ScreeningFile) -> None:
-        self.general = {q.id: q for q in data.general}
-        self.leg = {q.id: q for q in data.leg}
-        self.pain_rules = dict(data.pain_rules)
-        self.unsure_note = data.unsure_note
-        self._advice = dict(data.advice)
-
-    def question(self, scope: str, rule_id: str) -> QuestionText:
-        return (self.general if scope == "general" else self.leg)[rule_id]
-
-    def finding_template(self, rule: str) -> str:
-        if rule in self.pain_rules:
-            return self.pain_rules[rule]
-        if rule in self.general:
-            return self.general[rule].finding
-        return self.leg[rule].finding
-
-    def advice(self, level: Level) -> AdviceWording:
-        text = self._advice[level]
-        return AdviceWording(text.headline, text.text, tuple(text.sources))
-
-    def advice_for(self, result: ScreeningResult) -> str:
-        """The full advice for a verdict, as the CLI and the planner show it."""
-        from calfcare.core.report import compose_advice
-
-        return compose_advice(result, self)
-
-
 def _check(data: _ScreeningFile) -> None:
     def exact(kind: str, items: list[QuestionText], expected: tuple[str, ...]) -> None:
         ids = [q.id for q in items]
@@ -106,9 +79,15 @@ def _check(data: _ScreeningFile) -> None:
         check_sources(FILENAME, f"advice.{level}.sources", data.advice[level].sources)
 
 
-@cache
-def load_screening_text() -> ScreeningText:
-    """The screening wording; a malformed file raises `ContentError` naming file and field."""
+def load_validated() -> _ScreeningFile:
+    """The TOML, validated; a malformed file raises `ContentError` naming file and field."""
     data = load_model(FILENAME, _ScreeningFile)
     _check(data)
-    return ScreeningText(data)
+    return data
+
+
+@cache
+def load_screening_text() -> ScreeningText:
+    """The screening wording, validated from the TOML now (the CLI's fast path uses
+    `calfcare.content.screening_wording.load_screening_wording`, which compiles it)."""
+    return ScreeningText(load_validated().model_dump(mode="json"))
