@@ -13,13 +13,14 @@ bound.
 
 from __future__ import annotations
 
+import importlib.util
 import random
 import sys
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT / "src") not in sys.path:  # run from a fresh clone without installing
+if importlib.util.find_spec("calfcare") is None:  # run from a fresh clone without installing
     sys.path.insert(0, str(ROOT / "src"))
 
 from calfcare.core.answers import parse_answers  # noqa: E402

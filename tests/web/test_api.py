@@ -13,6 +13,7 @@ from tests.conftest import load_vignettes, run_cli
 from tests.web.conftest import TestClient
 
 VIGNETTES = load_vignettes()
+JSON = {"content-type": "application/json"}
 
 
 def _contract_part(report: dict[str, Any]) -> dict[str, Any]:
@@ -125,3 +126,79 @@ def test_sources_lists_the_registry(client: TestClient) -> None:
     sources = client.get("/api/sources").json()["sources"]
     assert {"seed", "nhs-dvt", "powden-2015"} <= set(sources)
     assert sources["nhs-dvt"]["url"].startswith("https://")
+
+
+# -- the screening answer cache ---------------------------------------------------------------
+
+
+def test_every_vignette_gets_the_same_bytes_with_and_without_the_cache(
+    client: TestClient,
+) -> None:
+    from calfcare.web.api import _screen_body, _screening_body
+
+    _screening_body.cache_clear()
+    for case in VIGNETTES["cases"]:
+        body = json.dumps(case["input"]).encode()
+        uncached = _screen_body(body)
+        headers = {"content-type": "application/json"}
+        miss = client.post("/api/screening", content=body, headers=headers)
+        hit = client.post("/api/screening", content=body, headers=headers)
+        assert miss.status_code == hit.status_code == 200
+        assert miss.content == hit.content == uncached, case["story"]
+        assert _contract_part(hit.json()) == case["expect"]
+        assert miss.headers["content-type"] == "application/json"
+    info = _screening_body.cache_info()
+    assert info.currsize == len(VIGNETTES["cases"])
+    assert info.hits == len(VIGNETTES["cases"])
+
+
+def test_the_same_answers_written_differently_get_the_same_verdict(client: TestClient) -> None:
+    case = VIGNETTES["cases"][3]
+    compact = json.dumps(case["input"], separators=(",", ":"))
+    spaced = json.dumps(case["input"], indent=2)
+    first = client.post("/api/screening", content=compact, headers=JSON)
+    second = client.post("/api/screening", content=spaced, headers=JSON)
+    assert first.json() == second.json()
+    assert _contract_part(first.json()) == case["expect"]
+
+
+def test_bad_input_is_never_cached_and_is_refused_every_time(client: TestClient) -> None:
+    from calfcare.web.api import _screening_body
+
+    _screening_body.cache_clear()
+    bad = json.dumps(VIGNETTES["bad_inputs"][0]["input"])
+    for _ in range(2):
+        assert client.post("/api/screening", content=bad, headers=JSON).status_code == 422
+        assert client.post("/api/screening", content=b"{", headers=JSON).status_code == 400
+    assert _screening_body.cache_info().currsize == 0
+
+
+def test_the_screening_cache_is_bounded_and_skips_large_bodies(client: TestClient) -> None:
+    from calfcare.web.api import MAX_CACHED_BODY, _screening_body
+
+    assert _screening_body.cache_info().maxsize == 512
+    _screening_body.cache_clear()
+    case = VIGNETTES["cases"][0]
+    padded = json.dumps(case["input"]) + " " * MAX_CACHED_BODY  # valid JSON, just long
+    response = client.post("/api/screening", content=padded, headers=JSON)
+    assert response.status_code == 200
+    assert _contract_part(response.json()) == case["expect"]
+    assert _screening_body.cache_info().currsize == 0
+
+
+def test_a_direct_route_refuses_an_endpoint_it_would_not_feed() -> None:
+    from fastapi import APIRouter
+
+    from calfcare.web.api import DirectRoute
+
+    router = APIRouter(route_class=DirectRoute)
+
+    async def with_a_parameter(request: Any, limit: int) -> None:
+        return None
+
+    def not_async(request: Any) -> None:
+        return None
+
+    for endpoint in (with_a_parameter, not_async):
+        with pytest.raises(TypeError, match="DirectRoute"):
+            router.add_api_route("/x", endpoint)

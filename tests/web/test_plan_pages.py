@@ -149,6 +149,19 @@ def test_split_leg_plans_only_the_calf_the_coin_picked(client: TestClient) -> No
         assert "split_leg=1" in link.group(1)
 
 
+def test_only_the_plain_form_is_cached_never_a_split_leg_day(client: TestClient) -> None:
+    cache = client.app.state.pages.cache  # type: ignore[attr-defined]
+    cache.clear()
+    prefilled = client.get("/plan?tool=hands&seconds_per_calf=150").text
+    assert 'value="150"' in prefilled
+    assert len(cache) == 1
+    assert "No coin has been drawn" in client.get("/plan?split_leg=1").text
+    client.post("/api/split-leg/days", json={})
+    assert "Today's coin picked your" in client.get("/plan?split_leg=1").text
+    assert len(cache) == 1, "the split-leg form reads today's coin: rendered every time"
+    assert client.get("/plan?tool=hands&seconds_per_calf=150").text == prefilled
+
+
 def test_the_screening_rules_match_the_cli(client: TestClient) -> None:
     from calfcare.web.tracking_api import make_plan
 

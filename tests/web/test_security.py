@@ -186,3 +186,52 @@ def test_the_header_table_is_what_docs_web_md_lists() -> None:
     text = (Path(__file__).parents[2] / "docs" / "web.md").read_text()
     for name in SECURITY_HEADERS:
         assert name in text.lower(), name
+
+
+@pytest.mark.parametrize("path", ["/screening", "/plan"])
+def test_two_browsers_get_their_own_token_from_a_cached_page_and_both_work(
+    app: FastAPI, path: str
+) -> None:
+    with (
+        TestClient(app, base_url=BASE_URL) as alice,
+        TestClient(app, base_url=BASE_URL) as bob,
+    ):
+        alice_page, bob_page = alice.get(path).text, bob.get(path).text
+        alice_token, bob_token = csrf_token(alice_page), csrf_token(bob_page)
+        assert alice_token != bob_token
+        assert alice_token == alice.cookies[csrf.COOKIE_NAME]
+        assert bob_token == bob.cookies[csrf.COOKIE_NAME]
+        # Bob's page came from the cache Alice's visit filled: the same page but the token.
+        assert bob_page.replace(bob_token, alice_token) == alice_page
+        assert len(app.state.pages.cache) == 1
+        legs = [("legs", "left,right"), ("asked", "legs")]
+        for client, token in ((alice, alice_token), (bob, bob_token)):
+            response = post_form(client, "/screening", [(csrf.FORM_FIELD, token), *legs])
+            assert response.status_code == 200, response.text
+        # Each token works only with its own browser's cookie.
+        crossed = post_form(alice, "/screening", [(csrf.FORM_FIELD, bob_token), *legs])
+        assert crossed.status_code == 403
+
+
+def test_a_response_keeps_its_own_security_headers_and_gets_no_second_copy() -> None:
+    from starlette.responses import PlainTextResponse
+    from starlette.types import Receive, Scope, Send
+
+    from calfcare.web.errors import error_response
+    from calfcare.web.security import SecurityMiddleware
+
+    async def own_headers(scope: Scope, receive: Receive, send: Send) -> None:
+        headers = {"Cache-Control": "max-age=60", "X-Frame-Options": "SAMEORIGIN"}
+        await PlainTextResponse("hi", headers=headers)(scope, receive, send)
+
+    app = SecurityMiddleware(
+        own_headers, secret=b"s" * 32, allowed_hosts=None, error_response=error_response
+    )
+    response = TestClient(app, base_url=BASE_URL).get("/page")  # no lifespan: plain ASGI app
+    raw = [name.lower() for name, _ in response.headers.multi_items()]
+    assert response.headers["cache-control"] == "max-age=60"
+    assert response.headers["x-frame-options"] == "SAMEORIGIN"
+    assert raw.count("cache-control") == raw.count("x-frame-options") == 1
+    for name in set(SECURITY_HEADERS) - {"x-frame-options"}:
+        assert response.headers[name] == SECURITY_HEADERS[name]
+    assert response.headers["set-cookie"].startswith(f"{csrf.COOKIE_NAME}=")

@@ -275,3 +275,68 @@ def test_every_new_operation_documents_its_errors(client: TestClient) -> None:
         for status in statuses:
             ref = responses[status]["content"]["application/json"]["schema"]["$ref"]
             assert ref.endswith("/ErrorBody")
+
+
+CACHED_READS = (
+    "/api/records",
+    "/api/records?kind=note&limit=5",
+    "/api/stats",
+    "/api/insights",
+    "/api/export",
+    "/api/export?format=csv",
+    "/api/split-leg/days",
+    "/history",
+    "/insights",
+    "/export",
+)
+
+
+def test_a_write_from_another_process_invalidates_the_cached_reads(
+    client: TestClient, app: object
+) -> None:
+    """The read cache keys on the database's data version, so a write through another
+    store on the same database (the CLI beside the server) shows at once."""
+    from datetime import UTC, datetime
+
+    from calfcare.core.records import Note
+    from calfcare.storage import open_store
+    from calfcare.web.deps import app_read_cache, app_store
+
+    client.post("/api/notes", json={"text": "from the web"})
+    before = {path: client.get(path).content for path in CACHED_READS}
+    cache = app_read_cache(app)  # type: ignore[arg-type]
+    hits = cache.hits
+    assert {path: client.get(path).content for path in CACHED_READS} == before
+    assert cache.hits > hits  # the second round came from the cache
+
+    other = open_store(app_store(app).engine.url)  # type: ignore[arg-type]
+    try:
+        with other.transaction() as tx:
+            tx.add_note(Note("fromcli", date.today(), datetime.now(UTC), "from the CLI"))
+    finally:
+        other.close()
+    after = {path: client.get(path).content for path in CACHED_READS}
+    assert b"from the CLI" in after["/api/records"] and b"from the CLI" in after["/api/export"]
+    assert json.loads(after["/api/stats"])["counts"]["notes"] == 2
+    assert b"fromcli" in after["/api/records?kind=note&limit=5"]
+    changed = {path for path in CACHED_READS if after[path] != before[path]}
+    assert changed >= {"/api/records", "/api/stats", "/api/export", "/history", "/export"}
+
+
+def test_reads_agree_with_an_uncached_computation(client: TestClient, app: object) -> None:
+    from calfcare import services
+    from calfcare.core.insight_report import analyse_records
+    from calfcare.core.record_views import history_rows
+    from calfcare.web.deps import app_store
+
+    client.post("/api/notes", json={"text": "one"})
+    client.post("/api/checkins/mobility", json={"left": 9.5, "moment": "before"})
+    store = app_store(app)  # type: ignore[arg-type]
+    records = services.load_records(store)
+    kinds = {"session", "soreness", "mobility", "note", "screening"}
+    for _ in range(2):  # a miss, then a hit
+        assert client.get("/api/records").json() == history_rows(records, kinds, None)
+        assert client.get("/api/stats").json() == services.stats(records).to_json()
+        insights = client.get("/api/insights").json()
+        assert insights == json.loads(json.dumps(analyse_records(records).to_json()))
+        assert client.get("/api/export").content == services.export_bytes(store, "json")

@@ -337,3 +337,37 @@ def test_history_shows_the_newest_rows_and_offers_all(client: TestClient) -> Non
     html = client.get("/history").text
     assert "50 of 55 records" in html and 'href="/history?limit=55">Show all 55</a>' in html
     assert "55 of 55 records" in client.get("/history?limit=55").text
+
+
+def test_history_charts_cover_the_last_90_days_with_a_link_to_all(
+    client: TestClient, app: object
+) -> None:
+    store = app_store(app)  # type: ignore[arg-type]
+    from calfcare.web.tracking_api import now as web_now
+
+    when = web_now()
+    newest = services.today_of(when) - timedelta(days=30)  # a pause since: not up to today
+    for back in range(0, 200, 10):
+        services.log_mobility(
+            store,
+            day=newest - timedelta(days=back),
+            distances={"left": 10.0},
+            moment="before",
+            now=when,
+        )
+    html = client.get("/history").text
+    start = newest - timedelta(days=89)
+    assert f"{start} to {newest}" in html
+    assert 'href="/history?charts=all">Show the charts for every day</a>' in html
+    chart_days = set(
+        re.findall(r'<th scope="row">(\d{4}-\d\d-\d\d)</th>', html.split("<h2>Records")[0])
+    )
+    assert chart_days and min(chart_days) >= start.isoformat()
+    every = client.get("/history?charts=all").text
+    assert "Show the charts for every day" not in every
+    all_days = set(
+        re.findall(r'<th scope="row">(\d{4}-\d\d-\d\d)</th>', every.split("<h2>Records")[0])
+    )
+    assert len(all_days) == 20 > len(chart_days)
+    dated = client.get(f"/history?since={newest - timedelta(days=190)}").text
+    assert "Show the charts for every day" not in dated

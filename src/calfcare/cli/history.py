@@ -14,7 +14,7 @@ from calfcare.core.errors import InvalidInput, Problem
 if TYPE_CHECKING:
     pass
 
-from calfcare.core.record_views import KINDS, history_rows
+from calfcare.core.record_views import KINDS, history_rows, record_kinds
 
 
 def register(app: typer.Typer) -> None:
@@ -48,7 +48,7 @@ def history(
             raise InvalidInput(problems)
         store = open_cli_store(db)
         try:
-            records = services.load_records(store, first, last)
+            records = services.load_records(store, first, last, kinds=record_kinds(set(kinds)))
         finally:
             store.close()
         rows = history_rows(records, set(kinds), leg)

@@ -40,7 +40,9 @@ def insights(
         last = parse_optional_day(until, "--until")
         store = open_cli_store(db)
         try:
-            report = analyse_records(services.load_records(store, first, last))
+            report = analyse_records(
+                services.load_records(store, first, last, kinds=services.INSIGHT_KINDS)
+            )
         finally:
             store.close()
         if json_output:

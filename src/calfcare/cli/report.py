@@ -49,7 +49,9 @@ def report(
         last = parse_optional_day(until, "--until")
         store = open_cli_store(db)
         try:
-            records = services.load_records(store, first, last)
+            records = services.load_records(
+                store, first, last, kinds=("sessions", "soreness", "mobility")
+            )
         finally:
             store.close()
         draw(records, output)

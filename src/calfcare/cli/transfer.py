@@ -17,7 +17,6 @@ import typer
 from calfcare.cli.db import db_option, json_option, now, open_cli_store
 from calfcare.cli.errors import reporting
 from calfcare.core.errors import InvalidInput, Problem
-from calfcare.core.record_views import to_csv
 
 if TYPE_CHECKING:
     pass
@@ -38,7 +37,6 @@ def export(
 ) -> None:
     """Export every record: JSON to import again anywhere, or CSV for a spreadsheet."""
     from calfcare import services
-    from calfcare.core import export_format
 
     with reporting():
         if fmt not in ("json", "csv"):
@@ -48,10 +46,7 @@ def export(
             records = services.load_records(store)
         finally:
             store.close()
-        if fmt == "json":
-            text = export_format.dumps(export_format.to_document(records))
-        else:
-            text = to_csv(records)
+        text = services.export_text(records, fmt)
         if output == "-":
             sys.stdout.write(text)
         else:

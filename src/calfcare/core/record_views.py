@@ -13,7 +13,21 @@ from typing import Any
 from calfcare.core.records import RecordSet
 
 KINDS = ("session", "soreness", "mobility", "note", "screening")
+RECORD_KIND = {
+    "session": "sessions",
+    "soreness": "soreness",
+    "mobility": "mobility",
+    "note": "notes",
+    "screening": "screenings",
+}
+"""Each history kind's field of `RecordSet`."""
 CSV_COLUMNS = ("kind", "id", "day", "time", "leg", "moment", "value", "unit", "details")
+
+
+def record_kinds(kinds: set[str]) -> tuple[str, ...]:
+    """The `RecordSet` fields the history rows of ``kinds`` are made from (only those need
+    reading)."""
+    return tuple(RECORD_KIND[k] for k in KINDS if k in kinds)
 
 
 def history_rows(records: RecordSet, kinds: set[str], leg: str | None) -> list[dict[str, Any]]:

@@ -14,7 +14,11 @@ SQLite pragmas, on every new connection:
 
 Transactions start with ``BEGIN IMMEDIATE`` (pysqlite's own deferred ``BEGIN`` is switched
 off), so a transaction that reads then writes takes the write lock up front and cannot fail
-half-way with "database is locked" when another process wrote in between.
+half-way with "database is locked" when another process wrote in between. Read-only work
+(`Store.reading`, `Store.data_version`) runs on connections with the execution option
+``READ_ONLY`` and starts with a plain deferred ``BEGIN`` instead: in WAL mode it reads a
+snapshot without taking the write lock, so readers neither queue behind each other nor sleep
+in the busy handler while a writer commits.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 
+READ_ONLY = "calfcare_read_only"
+"""Execution option naming a connection that only reads (a deferred ``BEGIN`` on SQLite)."""
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=FULL",
@@ -58,4 +64,5 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

@@ -8,17 +8,31 @@ Everything inside the ``with`` commits together when the block ends, or not at a
 raises, so a use case is never half-written. When ``transaction()`` returns, the commit is
 durable (see `calfcare.storage.engine` for SQLite's settings). Reads return core dataclasses
 in the canonical order of `RecordSet.sorted` (sorted in Python, because SQLite and
-PostgreSQL order text differently).
+PostgreSQL order text differently), built from plain column tuples (`convert`), not ORM
+entities, which cost more than everything else about a read.
+
+The data version: records are only ever added, so every transaction that wrote adds one to
+the ``data_version`` row, last, in the same transaction (here, centrally, so that no write
+path can forget it). A transaction that only read leaves it alone. `Store.data_version`
+reads it in one small query; caches of derived results key on it
+(`calfcare.services.ReadCache`). Concurrent writers serialise on that one row at the end of
+their transactions (SQLite already holds the write lock from ``BEGIN IMMEDIATE``; on
+PostgreSQL ``version = version + 1`` waits for the other writer and then adds to its
+committed number, so no increment is lost and, taken last, it cannot deadlock).
+
+`Store.reading` is a read-only transaction: on SQLite a deferred ``BEGIN`` (a WAL snapshot,
+no write lock), so concurrent readers never queue behind each other or behind a writer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+import threading
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, Table, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql import Select
@@ -26,21 +40,17 @@ from sqlalchemy.sql import Select
 from calfcare.core.records import Logged, Note, RecordSet, ScreeningRecord, SessionRecord
 from calfcare.core.tracking import MobilityTest, SorenessCheckIn, SplitLegDay
 from calfcare.storage import convert
+from calfcare.storage.engine import READ_ONLY
 from calfcare.storage.errors import StorageError
-from calfcare.storage.tables import (
-    Base,
-    HoldRow,
-    MobilityRow,
-    NoteRow,
-    ScreeningRow,
-    SessionCalfRow,
-    SessionRow,
-    SorenessRow,
-    SplitLegRow,
-    TenderSpotRow,
-)
+from calfcare.storage.tables import Base, DataVersionRow
 
-TABLES = {table.name: table for table in Base.metadata.sorted_tables}
+TABLES = {
+    table.name: table for table in Base.metadata.sorted_tables if table.name != "data_version"
+}
+"""The record tables, parents before children."""
+RECORD_KINDS = ("screenings", "sessions", "soreness", "mobility", "notes", "split_leg_days")
+VERSION = Base.metadata.tables[DataVersionRow.__tablename__]
+_READ_VERSION = "SELECT version FROM data_version WHERE id = 1"
 BATCH = 500
 """Rows per bulk insert: large imports go in batches, all in the one transaction."""
 
@@ -51,6 +61,9 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False, autoflush=False)
+        self._reader = engine.execution_options(**{READ_ONLY: True})
+        self._read_sessions = sessionmaker(self._reader, expire_on_commit=False, autoflush=False)
+        self._version_reader = _VersionReader(self)
 
     @property
     def backend(self) -> str:
@@ -64,10 +77,35 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
-        """One unit of work: commits at the end of the block, rolls back if it raises."""
+        """One unit of work: commits at the end of the block, rolls back if it raises; adds
+        one to the data version when it wrote anything."""
+        with self._errors(), self._sessions.begin() as session:
+            tx = Transaction(session)
+            yield tx
+            if tx.wrote:
+                tx.bump_version()
+
+    @contextmanager
+    def reading(self) -> Iterator[Transaction]:
+        """A transaction that only reads (its writes raise): one consistent snapshot, and on
+        SQLite no write lock, so any number of readers run at once."""
+        with self._errors(), self._read_sessions.begin() as session:
+            yield Transaction(session, read_only=True)
+
+    def data_version(self) -> int:
+        """The number every committed write increases (0: a database never written to).
+
+        Cheap enough to ask on every request (a few µs on SQLite): one query on a DBAPI
+        connection kept for this alone (`_VersionReader`), in autocommit mode so that each
+        ask reads the newest commit. It never waits for the shared pool, so an async route
+        may ask on the event loop even while worker threads hold every pooled connection.
+        """
+        return self._version_reader.read()
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
         try:
-            with self._sessions.begin() as session:
-                yield Transaction(session)
+            yield
         except IntegrityError as error:
             raise StorageError(
                 f"The database refused the change ({type(error.orig).__name__})."
@@ -79,6 +117,7 @@ class Store:
             ) from error
 
     def close(self) -> None:
+        self._version_reader.close()
         self.engine.dispose()
 
     def __enter__(self) -> Store:
@@ -88,11 +127,74 @@ class Store:
         self.close()
 
 
+class _VersionReader:
+    """The DBAPI connection `Store.data_version` reads on, opened on first use and kept.
+
+    Taken from the engine's pool (so SQLite gets its pragmas) and never given back: it is in
+    autocommit mode (SQLite's connections already are; a PostgreSQL one is switched), which
+    must not leak to other users of the pool, so `close` throws it away. A connection that
+    fails is thrown away too, and the next ask opens a new one.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._lock = threading.Lock()
+        self._connection: Any = None
+
+    def read(self) -> int:
+        engine = self._store.engine
+        dbapi_error = engine.dialect.loaded_dbapi.Error
+        with self._store._errors(), self._lock:
+            try:
+                if self._connection is None:
+                    self._connection = self._open(engine)
+                cursor = self._connection.cursor()
+                try:
+                    cursor.execute(_READ_VERSION)
+                    row = cursor.fetchone()
+                finally:
+                    cursor.close()
+            except dbapi_error as error:  # the raw driver's own errors are not wrapped
+                self._discard()
+                text = str(error).strip()
+                raise StorageError(
+                    f"The database at {self._store.display_url} cannot be used: "
+                    f"{text.splitlines()[0] if text else type(error).__name__}"
+                ) from error
+        return 0 if row is None else int(row[0])
+
+    @staticmethod
+    def _open(engine: Engine) -> Any:
+        connection = engine.raw_connection()
+        if engine.dialect.name != "sqlite":  # SQLite's are in autocommit already (engine.py)
+            connection.driver_connection.autocommit = True  # type: ignore[union-attr]
+        return connection
+
+    def close(self) -> None:
+        with self._lock:
+            self._discard()
+
+    def _discard(self) -> None:
+        if self._connection is not None:
+            self._connection.invalidate()  # closed, not returned to the pool
+            self._connection = None
+
+
 class Transaction:
     """What a use case can do inside `Store.transaction`."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, read_only: bool = False) -> None:
         self._session = session
+        self._read_only = read_only
+        self.wrote = False
+        """True once anything was written (`Store.transaction` then bumps the version)."""
+
+    def bump_version(self) -> None:
+        """Add one to the data version (done by `Store.transaction`; a row cleared by hand
+        is put back)."""
+        result = self._session.execute(update(VERSION).values(version=VERSION.c.version + 1))
+        if getattr(result, "rowcount", 1) == 0:
+            self._session.execute(insert(VERSION).values(id=1, version=1))
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -135,102 +237,145 @@ class Transaction:
                     progress(len(batch))
 
     def _insert(self, table: str, rows: Sequence[dict[str, Any]]) -> None:
+        if self._read_only:
+            raise StorageError("Cannot write in a read-only transaction (Store.reading).")
         if rows:
             self._session.execute(insert(TABLES[table]), list(rows))
+            self.wrote = True
 
     # -- reading ----------------------------------------------------------------------------
 
-    def records(self, since: date | None = None, until: date | None = None) -> RecordSet:
-        """Everything between two days (inclusive; None is open), in the canonical order."""
+    def records(
+        self,
+        since: date | None = None,
+        until: date | None = None,
+        *,
+        kinds: Collection[str] | None = None,
+    ) -> RecordSet:
+        """Everything between two days (inclusive; None is open), in the canonical order;
+        with ``kinds`` (names of `RecordSet` fields) only those kinds are read."""
+        wanted = RECORD_KINDS if kinds is None else kinds
+        unknown = set(wanted) - set(RECORD_KINDS)
+        if unknown:
+            raise ValueError(f"not kinds of record: {sorted(unknown)}")
         return RecordSet(
-            screenings=tuple(self.screenings(since, until)),
-            sessions=tuple(self.sessions(since, until)),
-            soreness=tuple(self.soreness(since, until)),
-            mobility=tuple(self.mobility(since, until)),
-            notes=tuple(self.notes(since, until)),
-            split_leg_days=tuple(self.split_leg_days(since, until)),
+            **{name: tuple(getattr(self, name)(since, until)) for name in wanted}
         ).sorted()
 
     def screenings(
         self, since: date | None = None, until: date | None = None
     ) -> list[ScreeningRecord]:
         # Screenings have a time, not a day: filter on whole UTC days.
-        query = select(ScreeningRow)
+        table = TABLES["screenings"]
+        query = _columns(table, convert.SCREENING_COLUMNS)
         if since is not None:
-            query = query.where(ScreeningRow.taken_at >= datetime.combine(since, time(), UTC))
+            query = query.where(table.c.taken_at >= datetime.combine(since, time(), UTC))
         if until is not None:
             query = query.where(
-                ScreeningRow.taken_at < datetime.combine(until + timedelta(days=1), time(), UTC)
+                table.c.taken_at < datetime.combine(until + timedelta(days=1), time(), UTC)
             )
-        return [convert.screening_record(r) for r in self._session.scalars(query)]
+        return convert.screening_records(self._rows(query))
 
     def screening(self, screening_id: str) -> ScreeningRecord | None:
-        row = self._session.get(ScreeningRow, screening_id)
-        return None if row is None else convert.screening_record(row)
+        table = TABLES["screenings"]
+        query = _columns(table, convert.SCREENING_COLUMNS).where(table.c.id == screening_id)
+        found = convert.screening_records(self._rows(query))
+        return found[0] if found else None
 
     def sessions(self, since: date | None = None, until: date | None = None) -> list[SessionRecord]:
-        parents = list(self._session.scalars(_days(select(SessionRow), SessionRow, since, until)))
+        table = TABLES["sessions"]
+        parents = self._rows(_days(_columns(table, convert.SESSION_COLUMNS), table, since, until))
         if not parents:
             return []
-        ids = _days(select(SessionRow.id), SessionRow, since, until).scalar_subquery()
-        children: dict[str, tuple[list[Any], list[Any], list[Any]]] = {
-            p.id: ([], [], []) for p in parents
-        }
-        child_models: tuple[Any, ...] = (SessionCalfRow, HoldRow, TenderSpotRow)
-        for i, model in enumerate(child_models):
-            query = select(model).where(model.session_id.in_(ids))
-            for row in self._session.scalars(query):
-                children[row.session_id][i].append(row)
-        out = []
-        for p in parents:
-            calves, holds, spots = children[p.id]
-            calves.sort(key=lambda r: r.position)
-            holds.sort(key=lambda r: (r.calf_position, r.position))
-            spots.sort(key=lambda r: r.position)
-            out.append(convert.session_record(p, calves, holds, spots))
-        return out
+        children = []
+        for name, columns in (
+            ("session_calves", convert.CALF_COLUMNS),
+            ("session_holds", convert.HOLD_COLUMNS),
+            ("tender_spots", convert.SPOT_COLUMNS),
+        ):
+            query = _columns(TABLES[name], columns)
+            if since is not None or until is not None:
+                ids = _days(select(table.c.id), table, since, until).scalar_subquery()
+                query = query.where(TABLES[name].c.session_id.in_(ids))
+            children.append(self._rows(query))
+        calves, holds, spots = children
+        return convert.session_records(parents, calves, holds, spots)
 
     def soreness(
         self, since: date | None = None, until: date | None = None
     ) -> list[Logged[SorenessCheckIn]]:
-        rows = self._session.scalars(_days(select(SorenessRow), SorenessRow, since, until))
-        return [convert.soreness_item(r) for r in rows]
+        return convert.soreness_items(
+            self._kind("soreness", convert.SORENESS_COLUMNS, since, until)
+        )
 
     def mobility(
         self, since: date | None = None, until: date | None = None
     ) -> list[Logged[MobilityTest]]:
-        rows = self._session.scalars(_days(select(MobilityRow), MobilityRow, since, until))
-        return [convert.mobility_item(r) for r in rows]
+        return convert.mobility_items(
+            self._kind("mobility", convert.MOBILITY_COLUMNS, since, until)
+        )
 
     def notes(self, since: date | None = None, until: date | None = None) -> list[Note]:
-        rows = self._session.scalars(_days(select(NoteRow), NoteRow, since, until))
-        return [convert.note_record(r) for r in rows]
+        return convert.note_records(self._kind("notes", convert.NOTE_COLUMNS, since, until))
 
     def split_leg_days(
         self, since: date | None = None, until: date | None = None
     ) -> list[SplitLegDay]:
-        rows = self._session.scalars(_days(select(SplitLegRow), SplitLegRow, since, until))
-        return [convert.split_leg_record(r) for r in rows]
+        rows = self._kind("split_leg_days", convert.SPLIT_LEG_COLUMNS, since, until)
+        return convert.split_leg_records(rows)
 
     def counts(self) -> dict[str, int]:
-        """How many records of each kind (the keys of `RecordSet.counts`)."""
-        models = {
-            "screenings": ScreeningRow,
-            "sessions": SessionRow,
-            "soreness": SorenessRow,
-            "mobility": MobilityRow,
-            "notes": NoteRow,
-            "split_leg_days": SplitLegRow,
-        }
-        return {
-            name: int(self._session.scalar(select(func.count()).select_from(model)) or 0)
-            for name, model in models.items()
-        }
+        """How many records of each kind (the keys of `RecordSet.counts`), in one query."""
+        query = select(
+            *(
+                select(func.count()).select_from(TABLES[name]).scalar_subquery()
+                for name in RECORD_KINDS
+            )
+        )
+        row = self._session.execute(query).one()
+        return {name: int(n or 0) for name, n in zip(RECORD_KINDS, row, strict=True)}
+
+    def day_range(self, kinds: Collection[str] = RECORD_KINDS) -> tuple[date, date] | None:
+        """The first and last day with a record of ``kinds`` (screenings count by their UTC
+        day), or None when there is none; in one query."""
+        firsts, lasts = [], []
+        for name in kinds:
+            table = TABLES[name]
+            column = table.c.taken_at if name == "screenings" else table.c.day
+            firsts.append(select(func.min(column)).scalar_subquery())
+            lasts.append(select(func.max(column)).scalar_subquery())
+        row = self._session.execute(select(*firsts, *lasts)).one()
+        starts = [_as_day(v) for v in row[: len(firsts)] if v is not None]
+        ends = [_as_day(v) for v in row[len(firsts) :] if v is not None]
+        return (min(starts), max(ends)) if starts else None
+
+    def _kind(
+        self, name: str, columns: Sequence[str], since: date | None, until: date | None
+    ) -> Sequence[Any]:
+        table = TABLES[name]
+        return self._rows(_days(_columns(table, columns), table, since, until))
+
+    def _rows(self, query: Select[Any]) -> Sequence[Any]:
+        return self._session.execute(query).all()
 
 
-def _days(query: Select[Any], model: Any, since: date | None, until: date | None) -> Select[Any]:
+def _as_day(value: Any) -> date:
+    """A day from a ``min``/``max`` of a date or time column (SQLite may give text)."""
+    if isinstance(value, datetime):
+        return convert.from_db(value).date()
+    if isinstance(value, date):
+        return value
+    text = str(value)
+    return date.fromisoformat(text[:10])
+
+
+def _columns(table: Table, names: Sequence[str]) -> Select[Any]:
+    return select(*(table.c[name] for name in names))
+
+
+def _days(query: Select[Any], table: Table, since: date | None, until: date | None) -> Select[Any]:
     if since is not None:
-        query = query.where(model.day >= since)
+        query = query.where(table.c.day >= since)
     if until is not None:
-        query = query.where(model.day <= until)
+        query = query.where(table.c.day <= until)
     return query

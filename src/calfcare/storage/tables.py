@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Date,
     DateTime,
@@ -146,3 +147,19 @@ class SplitLegRow(Base):
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     massaged: Mapped[str] = mapped_column(LEG)
+
+
+class DataVersionRow(Base):
+    """One row whose ``version`` every committed write adds one to (`Store.transaction`).
+
+    Records are only ever added, never changed, so "has anything changed since I computed
+    this?" is one integer comparison: caches of derived results (insights, stats, exports)
+    key on it, and a write from another process (the CLI beside the web app) invalidates
+    them because the number lives in the database, not in memory.
+    """
+
+    __tablename__ = "data_version"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger)

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, Response
 
 from calfcare import services
@@ -75,6 +76,35 @@ def _defaults(values: dict[str, str]) -> dict[str, str]:
     }
 
 
+def _form_context(
+    values: dict[str, str],
+    *,
+    screening: str = "",
+    split_leg: Any = None,
+    problems: list[Problem] | None = None,
+) -> dict[str, Any]:
+    calves: list[tuple[str, str]] = []
+    if screening:
+        calves = _screening_calves(json.loads(screening))
+    problems = problems or []
+    return {
+        "values": _defaults(values),
+        "tools": TOOLS,
+        "legs": LEGS,
+        "intensities": INTENSITIES,
+        "seconds_min": SECONDS_PER_CALF_MIN,
+        "seconds_max": SECONDS_PER_CALF_MAX,
+        "pace_min": PACE_MIN_PER_MINUTE,
+        "pace_max": PACE_MAX_PER_MINUTE,
+        "screening": screening,
+        "screening_calves": calves,
+        "split_leg": split_leg,
+        "problems": problems,
+        "problem_fields": {p.field.split(".")[0] for p in problems},
+        "field_ids": FIELD_IDS,
+    }
+
+
 def _form_page(
     request: Request,
     pages: Pages,
@@ -85,29 +115,8 @@ def _form_page(
     problems: list[Problem] | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    calves: list[tuple[str, str]] = []
-    if screening:
-        calves = _screening_calves(json.loads(screening))
-    problems = problems or []
-    return pages.render(
-        request,
-        "plan_form.html",
-        status=status,
-        values=_defaults(values),
-        tools=TOOLS,
-        legs=LEGS,
-        intensities=INTENSITIES,
-        seconds_min=SECONDS_PER_CALF_MIN,
-        seconds_max=SECONDS_PER_CALF_MAX,
-        pace_min=PACE_MIN_PER_MINUTE,
-        pace_max=PACE_MAX_PER_MINUTE,
-        screening=screening,
-        screening_calves=calves,
-        split_leg=split_leg,
-        problems=problems,
-        problem_fields={p.field.split(".")[0] for p in problems},
-        field_ids=FIELD_IDS,
-    )
+    context = _form_context(values, screening=screening, split_leg=split_leg, problems=problems)
+    return pages.render(request, "plan_form.html", status=status, **context)
 
 
 def _screening_calves(answers: object) -> list[tuple[str, str]]:
@@ -139,17 +148,20 @@ def _today_coin(request: Request) -> SplitLegDay | None:
 
 
 @router.get("/plan", name="plan")
-def plan_form(request: Request, pages: PagesDep) -> HTMLResponse:
+async def plan_form(request: Request, pages: PagesDep) -> HTMLResponse:
     """The options: tool, calves, seconds per calf, intensity, pace. ``?split_leg=1`` plans
-    only the calf today's stored coin picked."""
+    only the calf today's stored coin picked.
+
+    Without ``split_leg`` the form depends only on the query string, so it comes from the
+    page cache; with it, today's coin is read from the database in a worker thread and the
+    page is rendered for this request only."""
     params = {k: v for k, v in request.query_params.items() if k in FIELD_IDS}
-    split: SplitLegDay | bool | None = None
-    if request.query_params.get("split_leg") == "1":
-        coin = _today_coin(request)
-        split = coin or False
-        if coin is not None:
-            params["legs"] = coin.massaged.value
-    return _form_page(request, pages, params, split_leg=split)
+    if request.query_params.get("split_leg") != "1":
+        return pages.render_cached(request, "plan_form.html", **_form_context(params))
+    coin = await run_in_threadpool(_today_coin, request)
+    if coin is not None:
+        params["legs"] = coin.massaged.value
+    return _form_page(request, pages, params, split_leg=coin or False)
 
 
 @router.post("/plan/from-screening", name="plan_from_screening")

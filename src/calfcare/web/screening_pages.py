@@ -70,24 +70,29 @@ def _section(refs: list[QuestionRef]) -> tuple[str, str]:
     return section, f"Your {first.scope} calf"
 
 
+def _legs_context(*, missing: bool) -> dict[str, Any]:
+    return {
+        "sections": SECTIONS,
+        "section": "Calves",
+        "choices": LEGS_CHOICES,
+        "legs_field": LEGS_FIELD,
+        "asked_field": ASKED_FIELD,
+        "missing": missing,
+    }
+
+
 def _legs_page(request: Request, pages: Pages, *, missing: bool) -> HTMLResponse:
+    status = 422 if missing else 200
     return pages.render(
-        request,
-        "screening_legs.html",
-        status=422 if missing else 200,
-        sections=SECTIONS,
-        section="Calves",
-        choices=LEGS_CHOICES,
-        legs_field=LEGS_FIELD,
-        asked_field=ASKED_FIELD,
-        missing=missing,
+        request, "screening_legs.html", status=status, **_legs_context(missing=missing)
     )
 
 
 @router.get("/screening", name="screening")
-def start(request: Request, pages: PagesDep) -> HTMLResponse:
-    """Which calves: the first page of the safety check."""
-    return _legs_page(request, pages, missing=False)
+async def start(request: Request, pages: PagesDep) -> HTMLResponse:
+    """Which calves: the first page of the safety check. The same for everyone but the
+    CSRF token, so it comes from the page cache."""
+    return pages.render_cached(request, "screening_legs.html", **_legs_context(missing=False))
 
 
 @router.post("/screening", name="screening_step")

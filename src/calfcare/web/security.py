@@ -25,7 +25,7 @@ from collections.abc import Callable, Collection
 from typing import Any
 from urllib.parse import parse_qs
 
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import Headers
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -64,6 +64,11 @@ SECURITY_HEADERS: dict[str, str] = {
     "cross-origin-resource-policy": "same-origin",
     "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
 }
+
+_SECURITY_RAW: tuple[tuple[bytes, bytes], ...] = tuple(
+    (name.encode("latin-1"), value.encode("latin-1")) for name, value in SECURITY_HEADERS.items()
+)
+_SECURITY_RAW_NO_STORE = (*_SECURITY_RAW, (b"cache-control", b"no-store"))
 
 ErrorResponder = Callable[[Scope, int, dict[str, Any]], Response]
 
@@ -166,20 +171,26 @@ class SecurityMiddleware:
         return body, (403, _problem(message, csrf.FORM_FIELD))
 
     def _with_headers(self, send: Send, path: str, new_token: str | None) -> Send:
-        static = path.startswith("/static/") or path == "/favicon.ico"
+        """``send`` adding the security headers (unless the response set its own), the
+        no-store rule and a new token's cookie. Raw byte pairs, checked against the names
+        already present in one pass: `MutableHeaders.setdefault` scanned the list once per
+        header, on every response."""
+        extra = _SECURITY_RAW
+        if not (path.startswith("/static/") or path == "/favicon.ico"):
+            extra = _SECURITY_RAW_NO_STORE
+        cookie = None
+        if new_token:
+            value = f"{csrf.COOKIE_NAME}={new_token}; Path=/; HttpOnly; SameSite=Strict"
+            cookie = (b"set-cookie", value.encode("latin-1"))
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
-                    headers.setdefault(name, value)
-                if not static:
-                    headers.setdefault("cache-control", "no-store")
-                if new_token:
-                    headers.append(
-                        "set-cookie",
-                        f"{csrf.COOKIE_NAME}={new_token}; Path=/; HttpOnly; SameSite=Strict",
-                    )
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers}
+                headers.extend(pair for pair in extra if pair[0] not in present)
+                if cookie is not None:
+                    headers.append(cookie)
+                message["headers"] = headers
             await send(message)
 
         return send_with_headers

@@ -1,19 +1,33 @@
-"""Rendering pages: one Jinja2 environment (autoescape on, undefined names an error) and
-the context every page gets (nav, CSRF token, citation numbering).
+"""Rendering pages: one Jinja2 environment (autoescape on, undefined names an error), the
+context every page gets (nav, CSRF token, citation numbering), and a cache of rendered pages.
 
 Autoescaping is on for every template, so content text and form values can never become
 markup; `StrictUndefined` turns a misspelt variable into an error in tests instead of an
 empty string on a safety page.
+
+**The page cache** (`Pages.render_cached`, `PageCache`). Rendering with Jinja2 costs
+0.7-1.1 ms a page, several times what the rest of a request costs (docs/performance.md).
+Most pages depend only on their URL and on content that is fixed while the server runs, but
+every page carries the browser's CSRF token, so a whole page cannot be cached. Such a page
+is rendered once with a random marker in place of the token, split at the marker, and each
+request joins the pieces with its own (escaped) token: a bytes join instead of a render.
+Only routes that read neither the database, the clock nor anything per browser may use it;
+the cached render gets no ``request``, so a template that reaches for one fails instead of
+caching one person's page for everyone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable
 from pathlib import Path
 from typing import Annotated, Any
 
 import jinja2
 from fastapi import Depends, FastAPI
+from markupsafe import escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import NoMatchFound
@@ -46,12 +60,82 @@ class Citations:
         return [(n, self._registry[sid]) for n, sid in enumerate(self._order, 1)]
 
 
+PageKey = tuple[str, str, bytes, Hashable]
+"""(template, path, query string, what else the page varies on): one cached page."""
+
+MAX_CACHED_PAGES = 256
+"""Pages kept; the least recently served goes first. Query strings are chosen by whoever
+sends the request, so without a bound one client could fill the memory."""
+MAX_CACHED_BYTES = 32 * 1024 * 1024
+"""And at most this many bytes in all: a history page can weigh megabytes, so a bound on the
+count alone would still let 256 filtered variants of it take hundreds of MB."""
+MAX_CACHED_QUERY = 512
+"""A longer query string is rendered every time, never cached: real links are short."""
+
+
+class PageCache:
+    """A bounded LRU map from `PageKey` to a page split at its token marker.
+
+    Bounded by count and by bytes; a page over a quarter of the byte bound is never stored
+    (it would push out everything else). Thread-safe (sync routes render in worker threads);
+    the lock is held only for the dictionary operations, never for a render.
+    """
+
+    def __init__(
+        self, max_entries: int = MAX_CACHED_PAGES, max_bytes: int = MAX_CACHED_BYTES
+    ) -> None:
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._pieces: OrderedDict[PageKey, tuple[bytes, ...]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: PageKey) -> tuple[bytes, ...] | None:
+        with self._lock:
+            pieces = self._pieces.get(key)
+            if pieces is not None:
+                self._pieces.move_to_end(key)
+            return pieces
+
+    def put(self, key: PageKey, pieces: tuple[bytes, ...]) -> None:
+        size = sum(map(len, pieces))
+        if size > self.max_bytes // 4:
+            return
+        with self._lock:
+            old = self._pieces.pop(key, None)
+            if old is not None:
+                self._bytes -= sum(map(len, old))
+            self._pieces[key] = pieces
+            self._bytes += size
+            while len(self._pieces) > self.max_entries or self._bytes > self.max_bytes:
+                _, dropped = self._pieces.popitem(last=False)
+                self._bytes -= sum(map(len, dropped))
+
+    @property
+    def size_bytes(self) -> int:
+        """The bytes of every page held (for tests and curiosity)."""
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._pieces)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pieces.clear()
+            self._bytes = 0
+
+
 class Pages:
     """Renders templates with the shared context; kept on ``app.state.pages``."""
 
     def __init__(self, app: FastAPI) -> None:
         self.app = app
         self._routes_seen: dict[str, bool] = {}
+        self.cache = PageCache()
+        # Random per process and never sent (every served copy has it replaced), so no one
+        # can put it into a page through a query string to move a token somewhere else.
+        self._marker = f"csrf{secrets.token_hex(16)}"
+        self._marker_bytes = self._marker.encode("ascii")
         self.env = jinja2.Environment(
             loader=jinja2.PackageLoader("calfcare.web", "templates"),
             autoescape=True,
@@ -78,12 +162,15 @@ class Pages:
             self._routes_seen[name] = known
         return known
 
-    def _context(self, scope: Scope, current: str | None) -> dict[str, Any]:
-        state = scope.get("state", {})
+    def _context(
+        self, scope: Scope, current: str | None, token: str | None = None
+    ) -> dict[str, Any]:
+        if token is None:
+            token = _token(scope)
         return {
             "nav": visible(entry.route for entry in NAV if self.has_route(entry.route)),
             "current": current,
-            "csrftoken": state.get("csrftoken", ""),
+            "csrftoken": token,
             "has_route": self.has_route,
             "url": self.app.url_path_for,
             "cite": Citations(load_sources()),
@@ -98,16 +185,46 @@ class Pages:
         html = self.env.get_template(template).render(values)
         return HTMLResponse(html, status_code=status)
 
+    def render_cached(
+        self, request: Request, template: str, *, vary: Hashable = (), **context: Any
+    ) -> HTMLResponse:
+        """`render` for a page whose HTML depends only on the URL (path and query string),
+        on ``vary`` and on fixed content: rendered once per key, then only the CSRF token is
+        filled in. ``context`` must follow from those alone (a database read, the clock or
+        anything from the browser must not be in it, or must be in ``vary``)."""
+        scope = request.scope
+        query: bytes = scope.get("query_string", b"")
+        if len(query) > MAX_CACHED_QUERY:
+            return self.render(request, template, **context)
+        key: PageKey = (template, scope["path"], query, vary)
+        pieces = self.cache.get(key)
+        if pieces is None:
+            current = getattr(scope.get("route"), "name", None)
+            values = {**self._context(scope, current, token=self._marker), **context}
+            html = self.env.get_template(template).render(values)
+            pieces = tuple(html.encode("utf-8").split(self._marker_bytes))
+            self.cache.put(key, pieces)
+        token = str(escape(_token(scope))).encode("utf-8")
+        return HTMLResponse(token.join(pieces))
+
     def render_error(self, scope: Scope, status: int, body: dict[str, Any]) -> str:
         values = {**self._context(scope, None), "status": status, "body": body}
         return self.env.get_template("error.html").render(values)
 
 
+def _token(scope: Scope) -> str:
+    """The request's CSRF token, set by the security middleware ("" without one)."""
+    token: str = scope.get("state", {}).get("csrftoken", "")
+    return token
+
+
 STATIC_DIR = Path(__file__).parent / "static"
 
 
-def get_pages(request: Request) -> Pages:
-    """The app's `Pages` (a FastAPI dependency: no globals, one per app)."""
+async def get_pages(request: Request) -> Pages:
+    """The app's `Pages` (a FastAPI dependency: no globals, one per app). ``async`` because
+    FastAPI runs a plain ``def`` dependency in a worker thread: a thread hop on every page
+    for one attribute read."""
     pages = request.app.state.pages
     assert isinstance(pages, Pages)
     return pages

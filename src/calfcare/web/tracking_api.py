@@ -9,32 +9,40 @@ schemas (documentation, not validation), like ``POST /api/screening``.
 
 The helpers at the top (`make_plan`, `history_rows`, `insights_json`, ...) are shared with
 the HTML pages (`calfcare.web.plan_pages`, `calfcare.web.tracking_pages`).
+
+Reads (records, stats, insights, export) answer from the app's `calfcare.services.ReadCache`:
+the encoded body is computed once per data version and filter set, and any write, from
+this process or another, moves the version and so invalidates it.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
 from calfcare import services
 from calfcare.core.errors import InvalidInput, Problem
-from calfcare.core.insight_report import analyse_records
+from calfcare.core.insight_report import InsightsReport, analyse_records
 from calfcare.core.records import RecordSet
 from calfcare.core.routine import Plan
 from calfcare.web import schemas
-from calfcare.web.deps import StoreDep
+from calfcare.web.api import DirectRoute
+from calfcare.web.deps import StoreDep, get_read_cache
 
 router = APIRouter(prefix="/api", tags=["tracking"])
 
 KINDS = ("session", "soreness", "mobility", "note", "screening")
+LEGS = ("left", "right")
+T = TypeVar("T")
 DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 JSON_TYPES = ("application/json",)
 
@@ -107,6 +115,50 @@ def history_rows(records: RecordSet, kinds: set[str], leg: str | None) -> list[d
     from calfcare.core.record_views import history_rows as rows
 
     return rows(records, kinds, leg)
+
+
+def load_for_history(
+    cache: services.ReadCache, since: date | None, until: date | None, kinds: set[str]
+) -> RecordSet:
+    """Only the kinds of record the history rows will show."""
+    from calfcare.core.record_views import record_kinds
+
+    return services.load_records(cache.store, since, until, kinds=record_kinds(kinds))
+
+
+def json_body(content: Any) -> bytes:
+    """``content`` encoded exactly as `JSONResponse` encodes it (to cache the bytes)."""
+    return bytes(JSONResponse(content).body)
+
+
+async def cached(
+    cache: services.ReadCache, key: tuple[Any, ...], compute: Callable[[], T]
+) -> tuple[int, T]:
+    """``(data version, value)`` for ``key`` from the read cache. A hit is answered here,
+    on the event loop (one small query for the version, no thread hop: that hop cost half
+    the throughput); a miss is computed in a worker thread, never on the loop."""
+    version, value = cache.peek(key)
+    if value is services.MISSING:
+        return await run_in_threadpool(cache.get_at, key, compute)
+    return version, cast(T, value)
+
+
+async def cached_json(
+    cache: services.ReadCache, key: tuple[Any, ...], compute: Callable[[], Any]
+) -> Response:
+    """A JSON response whose body is encoded once per data version and ``key``."""
+    _, body = await cached(cache, key, lambda: json_body(compute()))
+    return Response(body, media_type="application/json")
+
+
+def insights_report(cache: services.ReadCache) -> InsightsReport:
+    """The whole insights report (`analyse_records` of every record), once per version;
+    call it in a worker thread (a miss reads every record)."""
+
+    def compute() -> InsightsReport:
+        return analyse_records(services.load_records(cache.store, kinds=services.INSIGHT_KINDS))
+
+    return cache.get(("insights",), compute)
 
 
 def history_filters(
@@ -212,6 +264,70 @@ def log_soreness_checked(
         now=when,
         session_id=session_id,
         followup=followup,
+    )
+
+
+def save_soreness(store: Any, data: Mapping[str, Any], when: datetime) -> services.SorenessLogged:
+    """A soreness check-in from its fields: the JSON body, or a form read into the same
+    shape (`calfcare.web.tracking_pages`). A missing ``day`` is today, or yesterday for a
+    ``next_day`` check-in; every problem is named at once."""
+    moment = data.get("moment")
+    today = services.today_of(when)
+    default = today - timedelta(days=1) if moment == "next_day" else today
+    return log_soreness_checked(
+        store,
+        day=parse_day(data.get("day"), default),
+        scores={leg: data[leg] for leg in LEGS if leg in data},
+        moment=moment,
+        session_id=data.get("session_id"),
+        followup_raw=data.get("followup"),
+        when=when,
+    )
+
+
+def save_mobility(store: Any, data: Mapping[str, Any], when: datetime) -> tuple[Any, ...]:
+    """A knee-to-wall test from its fields (cm per leg; ``moment`` defaults to other)."""
+    return services.log_mobility(
+        store,
+        day=parse_day(data.get("day"), services.today_of(when)),
+        distances={leg: data[leg] for leg in LEGS if leg in data},
+        moment=data.get("moment", "other"),
+        now=when,
+        session_id=data.get("session_id"),
+    )
+
+
+def save_note(store: Any, data: Mapping[str, Any], when: datetime) -> Any:
+    """A note from its fields (``day`` defaults to today)."""
+    return services.add_note(
+        store,
+        day=parse_day(data.get("day"), services.today_of(when)),
+        text=data.get("text"),
+        now=when,
+    )
+
+
+def save_manual_session(store: Any, data: Mapping[str, Any], when: datetime) -> Any:
+    """A session done without the coach, from its fields: ``legs`` (default both) and
+    ``tender_spots`` (``leg:height:side`` texts) as lists, ``seconds`` per calf (default
+    150)."""
+    problems: list[Problem] = []
+    legs = data.get("legs", list(LEGS))
+    if not isinstance(legs, list):
+        problems.append(Problem("legs", 'give a list: ["left"], ["right"] or both'))
+    spots = data.get("tender_spots", [])
+    if not isinstance(spots, list) or not all(isinstance(s, str) for s in spots):
+        problems.append(Problem("tender_spots", 'give a list of "leg:height:side" texts'))
+    if problems:
+        raise InvalidInput(problems, "The session is not valid; nothing was saved.")
+    return services.log_session(
+        store,
+        day=parse_day(data.get("day"), services.today_of(when)),
+        tool=data.get("tool"),
+        legs=legs,
+        seconds_per_calf=data.get("seconds", 150),
+        now=when,
+        tender_spots=spots,
     )
 
 
@@ -592,20 +708,7 @@ async def api_checkin_soreness(request: Request, store: StoreDep) -> JSONRespons
         await json_object(request, ("moment", "day", "left", "right", "session_id", "followup")),
         ("left", "right"),
     )
-    when = now()
-    moment = data.get("moment")
-    today = services.today_of(when)
-    default = today - timedelta(days=1) if moment == "next_day" else today
-    scores: dict[str, object] = {leg: data[leg] for leg in ("left", "right") if leg in data}
-    result = log_soreness_checked(
-        store,
-        day=parse_day(data.get("day"), default),
-        scores=scores,
-        moment=moment,
-        session_id=data.get("session_id"),
-        followup_raw=data.get("followup"),
-        when=when,
-    )
+    result = save_soreness(store, data, now())
     body = {
         "saved": [saved_soreness_json(i) for i in result.items],
         "followup": result.followup,
@@ -626,15 +729,7 @@ async def api_checkin_soreness(request: Request, store: StoreDep) -> JSONRespons
 async def api_checkin_mobility(request: Request, store: StoreDep) -> JSONResponse:
     """Saved as ``calfcare log mobility`` saves it: big toe to wall in cm, to 0.1 cm."""
     data = await json_object(request, ("moment", "day", "left", "right", "session_id"))
-    when = now()
-    items = services.log_mobility(
-        store,
-        day=parse_day(data.get("day"), services.today_of(when)),
-        distances={leg: data[leg] for leg in ("left", "right") if leg in data},
-        moment=data.get("moment", "other"),
-        now=when,
-        session_id=data.get("session_id"),
-    )
+    items = save_mobility(store, data, now())
     return JSONResponse({"saved": [saved_mobility_json(i) for i in items]}, status_code=201)
 
 
@@ -649,14 +744,7 @@ async def api_checkin_mobility(request: Request, store: StoreDep) -> JSONRespons
 )
 async def api_notes(request: Request, store: StoreDep) -> JSONResponse:
     """Saved as ``calfcare log note`` saves it (at most 4000 characters)."""
-    data = await json_object(request, ("day", "text"))
-    when = now()
-    saved = services.add_note(
-        store,
-        day=parse_day(data.get("day"), services.today_of(when)),
-        text=data.get("text"),
-        now=when,
-    )
+    saved = save_note(store, await json_object(request, ("day", "text")), now())
     return JSONResponse({"saved": {"id": saved.id, "day": saved.day.isoformat()}}, status_code=201)
 
 
@@ -672,102 +760,134 @@ async def api_notes(request: Request, store: StoreDep) -> JSONResponse:
 async def api_manual_sessions(request: Request, store: StoreDep) -> JSONResponse:
     """Saved as ``calfcare log session`` saves it; tender spots as ``leg:height:side``."""
     data = await json_object(request, ("day", "tool", "legs", "seconds", "tender_spots"))
-    when = now()
-    problems: list[Problem] = []
-    legs = data.get("legs", ["left", "right"])
-    if not isinstance(legs, list):
-        problems.append(Problem("legs", 'give a list: ["left"], ["right"] or both'))
-    spots = data.get("tender_spots", [])
-    if not isinstance(spots, list) or not all(isinstance(s, str) for s in spots):
-        problems.append(Problem("tender_spots", 'give a list of "leg:height:side" texts'))
-    if problems:
-        raise InvalidInput(problems, "The session is not valid; nothing was saved.")
-    saved = services.log_session(
-        store,
-        day=parse_day(data.get("day"), services.today_of(when)),
-        tool=data.get("tool"),
-        legs=legs,
-        seconds_per_calf=data.get("seconds", 150),
-        now=when,
-        tender_spots=spots,
-    )
+    saved = save_manual_session(store, data, now())
     return JSONResponse({"saved": {"id": saved.id, "day": saved.day.isoformat()}}, status_code=201)
 
 
-@router.get(
+# The cached reads below are `DirectRoute`s (`calfcare.web.api`): FastAPI's dependency and
+# parameter layer cost more than the rest of a cache hit, so they take the request, read
+# their query strings themselves (documented by `_query`) and get the read cache from the app.
+
+
+def _read(path: str, **options: Any) -> Callable[[Any], Any]:
+    """``@router.get(path, ...)`` as a `DirectRoute`."""
+
+    def register(endpoint: Any) -> Any:
+        router.add_api_route(
+            path, endpoint, methods=["GET"], route_class_override=DirectRoute, **options
+        )
+        return endpoint
+
+    return register
+
+
+def _query(**described: str) -> dict[str, Any]:
+    """``openapi_extra`` naming optional string query parameters (name: description)."""
+    return {
+        "parameters": [
+            {
+                "name": name,
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string"},
+                "description": text,
+            }
+            for name, text in described.items()
+        ]
+    }
+
+
+_SINCE_UNTIL = {"since": "first day, YYYY-MM-DD", "until": "last day, YYYY-MM-DD"}
+
+
+@_read(
     "/records",
     name="api_records",
     summary="History: every record as a row (as calfcare history --json), with filters",
     response_model=list[HistoryRow],
     responses=errors(422),
+    openapi_extra=_query(
+        **_SINCE_UNTIL,
+        kind="comma-separated: " + ", ".join(KINDS),
+        leg="left or right",
+        limit="only the last N rows",
+    ),
 )
-def api_records(
-    store: StoreDep,
-    since: str | None = Query(None, description="first day, YYYY-MM-DD"),
-    until: str | None = Query(None, description="last day, YYYY-MM-DD"),
-    kind: str | None = Query(None, description="comma-separated: " + ", ".join(KINDS)),
-    leg: str | None = Query(None, description="left or right"),
-    limit: str | None = Query(None, description="only the last N rows"),
-) -> JSONResponse:
+async def api_records(request: Request) -> Response:
     """Rows by day, oldest first: day, kind, calf, what, id."""
-    first, last, kinds, calf, count = history_filters(since, until, kind, leg, limit)
-    rows = history_rows(services.load_records(store, first, last), kinds, calf)
-    return JSONResponse(rows[-count:] if count else rows)
+    q = request.query_params
+    cache = await get_read_cache(request)
+    first, last, kinds, calf, count = history_filters(
+        q.get("since"), q.get("until"), q.get("kind"), q.get("leg"), q.get("limit")
+    )
+
+    def compute() -> list[dict[str, Any]]:
+        rows = history_rows(load_for_history(cache, first, last, kinds), kinds, calf)
+        return rows[-count:] if count else rows
+
+    key = ("api_records", first, last, frozenset(kinds), calf, count)
+    return await cached_json(cache, key, compute)
 
 
-@router.get(
+@_read(
     "/stats",
     name="api_stats",
     summary="Counts, sessions per week, mean soreness, knee-to-wall change (calfcare stats)",
     response_model=StatsOut,
     responses=errors(422),
+    openapi_extra=_query(**_SINCE_UNTIL),
 )
-def api_stats(
-    store: StoreDep,
-    since: str | None = Query(None, description="first day, YYYY-MM-DD"),
-    until: str | None = Query(None, description="last day, YYYY-MM-DD"),
-) -> JSONResponse:
+async def api_stats(request: Request) -> Response:
     """Plain summaries, not evidence (see ``/api/insights``)."""
+    cache = await get_read_cache(request)
     problems: list[Problem] = []
-    first = optional_day(since, "since", problems)
-    last = optional_day(until, "until", problems)
+    first = optional_day(request.query_params.get("since"), "since", problems)
+    last = optional_day(request.query_params.get("until"), "until", problems)
     if problems:
         raise InvalidInput(problems, "The filters are not valid.")
-    return JSONResponse(services.stats(services.load_records(store, first, last)).to_json())
+    return await cached_json(
+        cache,
+        ("api_stats", first, last),
+        lambda: services.stats(services.load_records(cache.store, first, last)).to_json(),
+    )
 
 
-@router.get(
+@_read(
     "/insights",
     name="api_insights",
     summary="Is it helping? Observational insights and the split-leg analysis",
     response_model=InsightsOut,
     responses=errors(),
 )
-def api_insights(store: StoreDep) -> JSONResponse:
+async def api_insights(request: Request) -> Response:
     """Each result's ``headline`` first (plain words), then ``figures``; the split-leg
     results always carry the spill-over and carry-over ``caveats``."""
-    return JSONResponse(insights_json(services.load_records(store)))
+    cache = await get_read_cache(request)
+    return await cached_json(cache, ("api_insights",), lambda: insights_report(cache).to_json())
 
 
-@router.get(
+@_read(
     "/split-leg/days",
     name="api_split_leg_days",
     summary="The stored coin tosses of the split-leg experiment",
     response_model=SplitLegDaysOut,
     responses=errors(),
 )
-def api_split_leg_days(store: StoreDep) -> JSONResponse:
+async def api_split_leg_days(request: Request) -> Response:
     """Every split-leg day, oldest first, and today's (null when none is drawn yet)."""
-    with store.transaction() as tx:  # only the coins, not every record
-        days = tx.split_leg_days()
+    cache = await get_read_cache(request)
     today = services.today_of(now())
-    current = next((d for d in days if d.day == today), None)
-    return JSONResponse(
-        {
+
+    def compute() -> dict[str, Any]:
+        with cache.store.reading() as tx:  # only the coins, not every record
+            days = tx.split_leg_days()
+        current = next((d for d in days if d.day == today), None)
+        return {
             "days": [split_leg_day_json(d) for d in days],
             "today": None if current is None else split_leg_day_json(current),
         }
-    )
+
+    return await cached_json(cache, ("api_split_leg_days", today), compute)
 
 
 @router.post(
@@ -815,7 +935,7 @@ def split_leg_days_other_methods() -> None:
     raise HTTPException(405, headers={"Allow": "GET, POST"})
 
 
-@router.get(
+@_read(
     "/export",
     name="api_export",
     summary="Every record: JSON (lossless, re-importable) or CSV (calfcare export)",
@@ -829,29 +949,35 @@ def split_leg_days_other_methods() -> None:
         },
         **errors(422),
     },
+    openapi_extra={
+        "parameters": [
+            {
+                "name": "format",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string", "default": "json"},
+                "description": "json or csv",
+            }
+        ]
+    },
 )
-def api_export(
-    store: StoreDep,
-    format: str = Query("json", description="json or csv"),
-) -> Response:
+async def api_export(request: Request) -> Response:
     """The same bytes as ``calfcare export --format json|csv``."""
-    return export_response(store, format)
+    cache = await get_read_cache(request)
+    return await export_response(cache, request.query_params.get("format", "json"))
 
 
-def export_response(store: Any, fmt: str) -> Response:
-    from calfcare.core import export_format
-    from calfcare.core.record_views import to_csv
-
+async def export_response(cache: services.ReadCache, fmt: str) -> Response:
+    """The export file, encoded once per data version (the bytes do not depend on the day;
+    only the file name does)."""
     if fmt not in ("json", "csv"):
         raise InvalidInput([Problem("format", f"{fmt!r}: use json or csv")])
-    records = services.load_records(store)
+    _, body = await cached(cache, ("export", fmt), lambda: services.export_bytes(cache.store, fmt))
     stamp = services.today_of(now()).isoformat()
     name = f"calfcare-export-{stamp}.{fmt}"
     headers = {"content-disposition": f'attachment; filename="{name}"'}
-    if fmt == "json":
-        text = export_format.dumps(export_format.to_document(records))
-        return Response(text, media_type="application/json", headers=headers)
-    return Response(to_csv(records), media_type="text/csv; charset=utf-8", headers=headers)
+    media_type = "application/json" if fmt == "json" else "text/csv; charset=utf-8"
+    return Response(body, media_type=media_type, headers=headers)
 
 
 @router.post(

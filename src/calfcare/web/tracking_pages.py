@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -25,20 +26,27 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from calfcare import services
 from calfcare.core.errors import CalfcareError, InvalidInput, Problem
 from calfcare.core.followup import SIGNS
-from calfcare.core.insight_report import analyse_records
 from calfcare.core.levels import Level
 from calfcare.core.records import RecordSet, ScreeningKind
+from calfcare.core.tracking import SplitLegDay
+from calfcare.storage import Store
 from calfcare.web import charts
-from calfcare.web.deps import StoreDep, app_store
+from calfcare.web.deps import ReadCacheDep, StoreDep, app_read_cache
 from calfcare.web.templating import Pages, PagesDep
 from calfcare.web.tracking_api import (
     KINDS,
+    cached,
     export_response,
     history_filters,
     history_rows,
     import_bytes,
-    log_soreness_checked,
+    insights_report,
+    load_for_history,
     now,
+    save_manual_session,
+    save_mobility,
+    save_note,
+    save_soreness,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -46,6 +54,11 @@ router = APIRouter(include_in_schema=False)
 SCORES = tuple(range(11))
 HISTORY_ROWS = 50
 """Rows the history table shows unless asked for a number (the newest)."""
+CHART_DAYS = 90
+"""Days the history charts cover when no dates are given: the 90 up to the newest record
+(not up to today, so that a pause does not leave them empty), with a link to every day.
+Five years of daily charts made the page 1.5 MB; 90 days is a season of use."""
+CHART_KINDS = ("sessions", "soreness", "mobility")
 SIGN_CHOICES = (("yes", "Yes"), ("no", "No"), ("unsure", "Not sure"))
 SIGN_WORDS: dict[str, object] = {"yes": True, "no": False, "unsure": "unsure"}
 SIGN_QUESTIONS = {
@@ -87,18 +100,35 @@ def _fields(form: FormData) -> dict[str, str]:
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
-def _score(value: str | None) -> object:
+def _score(value: str) -> object:
     """A 0-10 radio value as an int; anything odd is passed on for the core to refuse."""
-    if value is None or value == "":
-        return None
     return int(value) if value.isascii() and value.isdigit() and len(value) <= 3 else value
 
 
-def _day(value: str | None, default: date) -> object:
-    from calfcare.web.tracking_api import parse_day
+def _cm(value: str) -> object:
+    """A distance as typed (``9,5`` or ``9.5``) as a number; anything else is passed on."""
+    text = value.strip().replace(",", ".")
+    try:
+        number = float(text)
+    except ValueError:
+        return value
+    return int(number) if number.is_integer() else number
 
-    text = (value or "").strip()
-    return parse_day(text or None, default)
+
+def _given(values: Mapping[str, str], read: Mapping[str, Any]) -> dict[str, object]:
+    """A form's optional fields in the JSON API's shape, each read by ``read[name]``; a
+    blank field is left out, as in a JSON body, so the same default applies (the day: today;
+    a calf: not rated). The pages then save through the API's own `save_*` functions."""
+    out: dict[str, object] = {}
+    for name, reader in read.items():
+        value = values.get(name, "")
+        if value.strip() != "":
+            out[name] = reader(value)
+    return out
+
+
+_DAY_FIELD = {"day": str.strip}
+_SCORES = {"left": _score, "right": _score}
 
 
 def _saved(request: Request) -> str | None:
@@ -118,14 +148,16 @@ def _ids(prefix: str, names: Mapping[str, str]) -> dict[str, str]:
 
 
 @router.get("/checkins", name="checkins")
-def checkins(request: Request, pages: PagesDep) -> HTMLResponse:
+async def checkins(request: Request, pages: PagesDep) -> HTMLResponse:
     """What to record: soreness after a session, the next-day check-in, a knee-to-wall test,
     a session done without the coach, a note."""
-    return pages.render(
+    today = services.today_of(now()).isoformat()
+    return pages.render_cached(
         request,
         "checkins.html",
+        vary=("today", today),
         saved=_saved(request),
-        today=services.today_of(now()).isoformat(),
+        today=today,
         problems=[],
         field_ids={"text": "note-text", "day": "note-day"},
         values={},
@@ -138,9 +170,7 @@ async def note_save(request: Request, pages: PagesDep, store: StoreDep) -> Respo
     when = now()
     today = services.today_of(when)
     try:
-        services.add_note(
-            store, day=_day(values.get("day"), today), text=values.get("text"), now=when
-        )
+        save_note(store, {**_given(values, _DAY_FIELD), "text": values.get("text")}, when)
     except InvalidInput as error:
         return pages.render(
             request,
@@ -194,22 +224,13 @@ def checkin_soreness(request: Request, pages: PagesDep) -> HTMLResponse:
 @router.post("/checkins/soreness", name="checkin_soreness_save")
 async def checkin_soreness_save(request: Request, pages: PagesDep, store: StoreDep) -> Response:
     values = _fields(await request.form())
-    when = now()
-    scores = {
-        leg: _score(values.get(leg)) for leg in ("left", "right") if values.get(leg, "") != ""
-    }
     moment = values.get("moment", "")
     if moment not in ("before", "after"):
         problems = [Problem("moment", "choose before or right after the session")]
         return _soreness_page(request, pages, values, problems, 422)
+    data = {**_given(values, {**_DAY_FIELD, **_SCORES}), "moment": moment}
     try:
-        services.log_soreness(
-            store,
-            day=_day(values.get("day"), services.today_of(when)),
-            scores=scores,
-            moment=moment,
-            now=when,
-        )
+        save_soreness(store, data, now())
     except InvalidInput as error:
         return _soreness_page(request, pages, values, error.problems, 422)
     return _redirect(request, "checkins", saved="soreness")
@@ -260,26 +281,19 @@ def checkin_next_day(request: Request, pages: PagesDep) -> HTMLResponse:
 async def checkin_next_day_save(request: Request, pages: PagesDep, store: StoreDep) -> Response:
     values = _fields(await request.form())
     when = now()
-    yesterday = services.today_of(when) - timedelta(days=1)
-    scores = {
-        leg: _score(values.get(leg)) for leg in ("left", "right") if values.get(leg, "") != ""
-    }
     followup: dict[str, dict[str, object]] = {"left": {}, "right": {}}
     for leg in ("left", "right"):
         for sign in SIGNS:
             word = values.get(f"followup.{leg}.{sign}")
             if word is not None and word != "":
                 followup[leg][sign] = SIGN_WORDS.get(word, word)
+    data = {
+        **_given(values, {**_DAY_FIELD, **_SCORES}),
+        "moment": "next_day",
+        "followup": followup,
+    }
     try:
-        log_soreness_checked(
-            store,
-            day=_day(values.get("day"), yesterday),
-            scores=scores,
-            moment="next_day",
-            session_id=None,
-            followup_raw=followup,
-            when=when,
-        )
+        save_soreness(store, data, when)
     except InvalidInput as error:
         return _next_day_page(request, pages, values, error.problems, 422)
     record_id = _followup_id(store, when)
@@ -293,7 +307,7 @@ async def checkin_next_day_save(request: Request, pages: PagesDep, store: StoreD
 def _followup_id(store: Any, when: Any) -> str | None:
     """The follow-up screening `log_soreness` just stored (same transaction, same time)."""
     day = services.today_of(when)
-    with store.transaction() as tx:
+    with store.reading() as tx:
         found = [
             r
             for r in tx.screenings(day - timedelta(days=1), day + timedelta(days=1))
@@ -309,7 +323,7 @@ def followup_result(
     request: Request, pages: PagesDep, store: StoreDep, screening_id: str
 ) -> HTMLResponse:
     """A stored next-day follow-up: urgent is shown as the screening shows it."""
-    with store.transaction() as tx:
+    with store.reading() as tx:
         record = tx.screening(screening_id) if len(screening_id) <= 64 else None
     if record is None or record.kind is not ScreeningKind.FOLLOW_UP:
         raise HTTPException(404)
@@ -361,30 +375,15 @@ def mobility_log(request: Request, pages: PagesDep) -> HTMLResponse:
     return _mobility_page(request, pages, {"moment": moment if moment in known else "other"}, [])
 
 
-def _cm(value: str | None) -> object:
-    if value is None or value.strip() == "":
-        return None
-    text = value.strip().replace(",", ".")
-    try:
-        number = float(text)
-    except ValueError:
-        return value
-    return int(number) if number.is_integer() else number
-
-
 @router.post("/checkins/knee-to-wall", name="mobility_log_save")
 async def mobility_log_save(request: Request, pages: PagesDep, store: StoreDep) -> Response:
     values = _fields(await request.form())
-    when = now()
-    distances = {leg: _cm(values.get(leg)) for leg in ("left", "right")}
+    data = {
+        **_given(values, {**_DAY_FIELD, "left": _cm, "right": _cm}),
+        "moment": values.get("moment", "other"),
+    }
     try:
-        services.log_mobility(
-            store,
-            day=_day(values.get("day"), services.today_of(when)),
-            distances={k: v for k, v in distances.items() if v is not None},
-            moment=values.get("moment", "other"),
-            now=when,
-        )
+        save_mobility(store, data, now())
     except InvalidInput as error:
         return _mobility_page(request, pages, values, error.problems, 422)
     return _redirect(request, "checkins", saved="mobility")
@@ -435,23 +434,20 @@ def session_log(request: Request, pages: PagesDep) -> HTMLResponse:
 @router.post("/checkins/session", name="session_log_save")
 async def session_log_save(request: Request, pages: PagesDep, store: StoreDep) -> Response:
     values = _fields(await request.form())
-    when = now()
     seconds_text = values.get("seconds", "").strip()
     try:
         seconds: object = float(seconds_text) if seconds_text else None
     except ValueError:
         seconds = seconds_text
-    spots = [s for s in values.get("tender", "").replace(",", " ").split() if s]
+    data = {
+        **_given(values, _DAY_FIELD),
+        "tool": values.get("tool"),
+        "legs": [x for x in values.get("legs", "").split(",") if x],
+        "seconds": seconds,
+        "tender_spots": [s for s in values.get("tender", "").replace(",", " ").split() if s],
+    }
     try:
-        services.log_session(
-            store,
-            day=_day(values.get("day"), services.today_of(when)),
-            tool=values.get("tool"),
-            legs=[x for x in values.get("legs", "").split(",") if x],
-            seconds_per_calf=seconds,
-            now=when,
-            tender_spots=spots,
-        )
+        save_manual_session(store, data, now())
     except InvalidInput as error:
         return _session_page(request, pages, values, error.problems, 422)
     return _redirect(request, "checkins", saved="session")
@@ -562,8 +558,10 @@ def _chart_entry(
 
 
 @router.get("/history", name="history")
-def history(request: Request, pages: PagesDep, store: StoreDep) -> HTMLResponse:
-    """Charts and a filterable table of every record (as ``calfcare history``)."""
+async def history(request: Request, pages: PagesDep, cache: ReadCacheDep) -> HTMLResponse:
+    """Charts and a filterable table of the records (as ``calfcare history``): the newest
+    `HISTORY_ROWS` rows unless ``limit`` says otherwise, and charts of the last `CHART_DAYS`
+    days unless dates are given or ``charts=all``."""
     q = request.query_params
     kind_values = q.getlist("kind")
     kind = ",".join(kind_values) if kind_values else None
@@ -591,6 +589,8 @@ def history(request: Request, pages: PagesDep, store: StoreDep) -> HTMLResponse:
             total=0,
             filtered=True,
             show_all=None,
+            chart_window=None,
+            charts_all=None,
             field_ids={
                 "since": "since",
                 "until": "until",
@@ -599,55 +599,105 @@ def history(request: Request, pages: PagesDep, store: StoreDep) -> HTMLResponse:
                 "limit": "limit",
             },
         )
-    records = services.load_records(store, first, last)
-    rows = history_rows(records, kinds, leg)
-    total = len(rows)
-    rows = rows[-(count or HISTORY_ROWS) :]
+    all_charts = q.get("charts") == "all"
+    key = ("history_page", first, last, frozenset(kinds), leg, count, all_charts)
+    version, page = await cached(
+        cache, key, lambda: _history_page(cache, first, last, kinds, leg, count, all_charts)
+    )
     show_all = None
-    if count is None and total > HISTORY_ROWS:
-        query = [(k, v) for k, v in q.multi_items() if k != "limit"] + [("limit", str(total))]
+    if count is None and page.total > HISTORY_ROWS:
+        query = [(k, v) for k, v in q.multi_items() if k != "limit"] + [("limit", str(page.total))]
         show_all = urlencode(query)
-    return pages.render(
+    charts_all = None
+    if page.chart_window is not None:
+        charts_all = urlencode(
+            [(k, v) for k, v in q.multi_items() if k != "charts"] + [("charts", "all")]
+        )
+    return pages.render_cached(
         request,
         "history.html",
+        vary=("data", version),
         problems=[],
         values=values,
-        rows=list(reversed(rows)),
-        charts=history_charts(records),
+        rows=page.rows,
+        charts=page.charts,
         kinds=KINDS,
-        total=total,
+        total=page.total,
         filtered=any(values[k] for k in ("since", "until", "leg", "limit", "kinds")),
         field_ids={},
         show_all=show_all,
+        chart_window=page.chart_window,
+        charts_all=charts_all,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPage:
+    """What the history page shows for one filter set (cached per data version)."""
+
+    rows: list[dict[str, Any]]
+    """The rows shown, newest first."""
+    total: int
+    """How many rows match the filters."""
+    charts: list[dict[str, Any]]
+    chart_window: tuple[date, date] | None
+    """The days the charts cover when cut to the last `CHART_DAYS` (None: every day)."""
+
+
+def _history_page(
+    cache: services.ReadCache,
+    first: date | None,
+    last: date | None,
+    kinds: set[str],
+    leg: str | None,
+    count: int | None,
+    all_charts: bool,
+) -> HistoryPage:
+    store = cache.store
+    rows = history_rows(load_for_history(cache, first, last, kinds), kinds, leg)
+    shown = list(reversed(rows[-(count or HISTORY_ROWS) :]))
+    chart_first, window = first, None
+    if first is None and last is None and not all_charts:
+        with store.reading() as tx:
+            span = tx.day_range(CHART_KINDS)
+        if span is not None and (span[1] - span[0]).days >= CHART_DAYS:
+            chart_first = span[1] - timedelta(days=CHART_DAYS - 1)
+            window = (chart_first, span[1])
+    chart_records = services.load_records(store, chart_first, last, kinds=CHART_KINDS)
+    return HistoryPage(shown, len(rows), history_charts(chart_records), window)
 
 
 # -- insights and the split-leg experiment ---------------------------------------------------
 
 
 @router.get("/insights", name="insights")
-def insights(request: Request, pages: PagesDep, store: StoreDep) -> HTMLResponse:
+async def insights(request: Request, pages: PagesDep, cache: ReadCacheDep) -> HTMLResponse:
     """Is it helping? Plain words first, then the figures and the caveats."""
-    records = services.load_records(store)
-    report = analyse_records(records)
-    ordinary, split = report.ordinary, report.split_leg
     today = services.today_of(now())
-    coin = next((d for d in records.split_leg_days if d.day == today), None)
-    return pages.render(
+    version, (report, coins) = await cached(
+        cache, ("insights_page",), lambda: (insights_report(cache), _coins(cache.store))
+    )
+    return pages.render_cached(
         request,
         "insights.html",
-        ordinary=ordinary,
-        split=split,
+        vary=("data", version, today),
+        ordinary=report.ordinary,
+        split=report.split_leg,
         outcome_titles=OUTCOME_TITLES,
-        coin=coin,
-        coin_days=len(records.split_leg_days),
+        coin=coins.get(today),
+        coin_days=len(coins),
     )
+
+
+def _coins(store: Store) -> dict[date, SplitLegDay]:
+    with store.reading() as tx:
+        return {d.day: d for d in tx.split_leg_days()}
 
 
 @router.get("/split-leg", name="split_leg")
 def split_leg(request: Request, pages: PagesDep, store: StoreDep) -> HTMLResponse:
     """The split-leg experiment: how it works, today's coin, the days so far."""
-    with store.transaction() as tx:  # only the coins, not every record
+    with store.reading() as tx:  # only the coins, not every record
         days = tx.split_leg_days()
     today = services.today_of(now())
     coin = next((d for d in days if d.day == today), None)
@@ -671,17 +721,17 @@ def split_leg_draw(request: Request, store: StoreDep) -> RedirectResponse:
 
 
 @router.get("/export", name="export")
-def export(request: Request, pages: PagesDep, store: StoreDep) -> HTMLResponse:
+async def export(request: Request, pages: PagesDep, cache: ReadCacheDep) -> HTMLResponse:
     """Download everything (JSON to import again, CSV for a spreadsheet); import a file."""
-    with store.transaction() as tx:  # counted in SQL, not by loading every record
-        counts = tx.counts()
+    version, counts = await cached(cache, ("counts",), lambda: _counts(cache.store))
     q = request.query_params
     imported = None
     if q.get("added", "").isdigit() and q.get("skipped", "").isdigit():
         imported = (int(q["added"]), int(q["skipped"]))
-    return pages.render(
+    return pages.render_cached(
         request,
         "export.html",
+        vary=("data", version),
         counts=counts,
         imported=imported,
         problems=[],
@@ -690,10 +740,15 @@ def export(request: Request, pages: PagesDep, store: StoreDep) -> HTMLResponse:
     )
 
 
+def _counts(store: Store) -> dict[str, int]:
+    with store.reading() as tx:  # counted in SQL, not by loading every record
+        return tx.counts()
+
+
 @router.get("/export/download", name="export_download")
-def export_download(store: StoreDep, format: str = "json") -> Response:
+async def export_download(cache: ReadCacheDep, format: str = "json") -> Response:
     """The file itself, as ``calfcare export --format json|csv``."""
-    return export_response(store, format)
+    return await export_response(cache, format)
 
 
 @router.post("/import", name="import_data")
@@ -706,8 +761,7 @@ async def import_data(request: Request, pages: PagesDep, store: StoreDep) -> Res
             raise InvalidInput([Problem("document", "paste the contents of an export file")])
         summary = import_bytes(store, text.encode("utf-8"))
     except InvalidInput as error:
-        with store.transaction() as tx:
-            counts = tx.counts()
+        counts = _counts(store)
         return pages.render(
             request,
             "export.html",
@@ -733,12 +787,15 @@ def home_summary(app: FastAPI) -> dict[str, Any] | None:
     """What to do next and the latest records, for ``home.html``; None when the database
     cannot be used (the home page then shows only the static next steps)."""
     try:
-        store = app_store(app)
-        when = now()
-        today = services.today_of(when)
-        records = services.load_records(store, today - timedelta(days=30), today)
+        cache = app_read_cache(app)
+        today = services.today_of(now())
+        return cache.get(("home_summary", today), lambda: _home_summary(cache.store, today))
     except CalfcareError:
         return None
+
+
+def _home_summary(store: Store, today: date) -> dict[str, Any]:
+    records = services.load_records(store, today - timedelta(days=30), today)
     yesterday = today - timedelta(days=1)
     sessions_today = [s for s in records.sessions if s.day == today]
     sessions_yesterday = [s for s in records.sessions if s.day == yesterday]
