@@ -5,20 +5,27 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+import jinja2
 import pytest
 from fastapi import FastAPI
 
 from calfcare.content.routines import load_routines
+from calfcare.core.answers import parse_answers
 from calfcare.core.plan_json import parse_plan, plan_to_json
 from calfcare.core.planner import parse_plan_options, plan
 from calfcare.core.replay import parse_events, replay
-from calfcare.services import load_records
-from calfcare.web import deps
+from calfcare.core.screening import screen
+from calfcare.services import load_records, record_screening
+from calfcare.web import deps, session_pages
 from tests.web.conftest import TestClient
+
+VIGNETTES = Path(__file__).parents[1] / "data" / "screening_vignettes.json"
 
 EVENTS = [
     {"t": 20.0, "event": "tender_spot"},
@@ -187,6 +194,72 @@ def test_the_page_embeds_the_plan_as_data(client: TestClient) -> None:
     assert data["save_url"] == "/api/sessions"
     assert " style=" not in html and "<style" not in html
     assert 'aria-current="page"' in html  # the nav's "Session" entry
+
+
+def test_the_live_page_is_rendered_once_per_query_and_announces_its_files(
+    client: TestClient, app: FastAPI
+) -> None:
+    """A cached, gzipped page per full query string, and a ``Link`` header naming the files
+    Start needs, so the browser fetches them before it has parsed the page."""
+    first = client.get(QUERY)
+    again = client.get(QUERY)
+    assert first.status_code == again.status_code == 200
+    assert first.content == again.content
+    assert first.headers["content-encoding"] == "gzip"
+    assert first.headers["content-type"] == "text/html; charset=utf-8"
+    assert "no-store" in first.headers["cache-control"]
+    assert first.headers["link"] == (
+        "</static/calfcare.css>; rel=preload; as=style, "
+        "</static/session/session.css>; rel=preload; as=style, "
+        "</static/session/engine.js>; rel=modulepreload, "
+        "</static/session/app.js>; rel=modulepreload"
+    )
+    for url in re.findall(r"<([^>]+)>", first.headers["link"]):
+        assert client.get(url).status_code == 200
+    plain = client.get(QUERY, headers={"accept-encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.content == first.content
+    other = client.get(QUERY.replace("pace=15", "pace=20"))
+    key = json.loads(re.findall(r'id="session-data">(.*?)</script>', other.text)[0])["key"]
+    assert key == QUERY.split("?", 1)[1].replace("pace=15", "pace=20")
+    assert len(app.state.session_pages.pages) == 2
+
+
+def test_the_page_cache_is_bounded(
+    client: TestClient, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(session_pages, "MAX_CACHED_PAGES", 3)
+    for n in range(1, 6):
+        assert client.get(f"/session?tool=ball{'&pace=' * n}").status_code == 200
+    cached = list(app.state.session_pages.pages)
+    assert cached == [f"tool=ball{'&pace=' * n}".encode() for n in (3, 4, 5)]
+    long = "/session?tool=ball" + "&pace=" * 100
+    assert client.get(long).status_code == 200 and len(app.state.session_pages.pages) == 3
+
+
+def test_a_page_naming_a_screening_is_never_cached(client: TestClient, app: FastAPI) -> None:
+    answers = json.loads(VIGNETTES.read_text())["cases"][0]["input"]
+    verdict = screen(parse_answers(answers)).verdict.value
+    report = {"verdict": verdict, "answers": answers}
+    record = record_screening(deps.app_store(app), report, datetime.now(UTC))
+    page = client.get(f"{QUERY}&screening={record.id}")
+    assert page.status_code == 200
+    assert f'"screening_id":"{record.id}"' in page.text
+    assert "No safety check goes with this session" not in page.text
+    assert client.get("/session?tool=ball&screening=missing").status_code == 422
+    assert not app.state.session_pages.pages
+
+
+def test_a_page_that_prints_the_csrf_token_is_not_cached(client: TestClient, app: FastAPI) -> None:
+    """Today's page has no form to post; if it ever gets one, no one's token is cached."""
+    pages = app.state.pages
+    pages.env.loader = jinja2.ChoiceLoader(
+        [jinja2.DictLoader({"session.html": "<p>{{ csrftoken }}</p>"}), pages.env.loader]
+    )
+    first = client.get(QUERY)
+    token = client.cookies.get("calfcare_csrftoken")
+    assert token and first.text == f"<p>{token}</p>"
+    assert client.get(QUERY).text == first.text
+    assert not app.state.session_pages.pages
 
 
 def test_the_page_without_a_plan_offers_a_form(client: TestClient) -> None:

@@ -19,11 +19,14 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import secrets
+from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
@@ -43,7 +46,7 @@ from calfcare.core.replay import parse_events, replay
 from calfcare.core.routine import Plan
 from calfcare.core.timeline import Outcome
 from calfcare.web import deps, schemas
-from calfcare.web.templating import STATIC_DIR, PagesDep
+from calfcare.web.templating import STATIC_DIR, Pages, PagesDep
 
 router = APIRouter()
 
@@ -65,13 +68,94 @@ MAX_AGE = timedelta(days=366)
 
 # -- the page --------------------------------------------------------------------------------
 
+PRELOAD = (
+    ("calfcare.css", "preload; as=style"),
+    ("session/session.css", "preload; as=style"),
+    ("session/engine.js", "modulepreload"),
+    ("session/app.js", "modulepreload"),
+)
+"""What the live page needs before Start works, announced in a ``Link`` header: the browser
+fetches them as soon as the response arrives, before it has parsed the HTML."""
+
+MAX_CACHED_PAGES = 64
+"""Rendered live pages kept (least recently served dropped first): a query string is
+chosen by whoever sends the request, so the cache must be bounded."""
+MAX_CACHED_QUERY = 512
+"""A longer query string is rendered every time (real links are far shorter)."""
+
+
+class _LivePages:
+    """The live page's finished responses (body, gzipped body) by full query string, and its
+    ``Link`` header; one per app, on ``app.state``.
+
+    Only pages that depend on nothing but the query and fixed content are kept: not those
+    naming a stored screening (read from the database), and never a page carrying the
+    request's CSRF token (the render uses a marker in its place; a page that prints it is
+    rendered for each request instead). Used from the event loop only: no lock.
+    """
+
+    def __init__(self, request: Request) -> None:
+        self.pages: OrderedDict[bytes, tuple[bytes, bytes]] = OrderedDict()
+        self.marker = f"csrf{secrets.token_hex(16)}"
+        url = request.app.url_path_for
+        self.link = ", ".join(f"<{url('static', path=p)}>; rel={rel}" for p, rel in PRELOAD)
+
+    def get(self, key: bytes) -> tuple[bytes, bytes] | None:
+        page = self.pages.get(key)
+        if page is not None:
+            self.pages.move_to_end(key)
+        return page
+
+    def put(self, key: bytes, page: tuple[bytes, bytes]) -> None:
+        self.pages[key] = page
+        while len(self.pages) > MAX_CACHED_PAGES:
+            self.pages.popitem(last=False)
+
+    def response(self, request: Request, body: bytes, gzipped: bytes | None = None) -> Response:
+        headers = {"link": self.link, "vary": "accept-encoding"}
+        if "gzip" in request.headers.get("accept-encoding", "").lower():
+            headers["content-encoding"] = "gzip"
+            body = gzip.compress(body, 6) if gzipped is None else gzipped
+        return Response(body, media_type="text/html; charset=utf-8", headers=headers)
+
+
+def _live_pages(request: Request) -> _LivePages:
+    live = getattr(request.app.state, "session_pages", None)
+    if live is None:
+        live = request.app.state.session_pages = _LivePages(request)
+    assert isinstance(live, _LivePages)
+    return live
+
 
 @router.get("/session", name="session", include_in_schema=False)
-def session_page(request: Request, pages: PagesDep) -> Response:
-    """The live session for the plan in the query, or a form to choose one."""
-    query = request.query_params
-    if not query:
+async def session_page(request: Request, pages: PagesDep) -> Response:
+    """The live session for the plan in the query, or a form to choose one.
+
+    ``async``, with a cache of finished (gzipped) pages: the page is on the way to a usable
+    Start button, and it is a function of its query alone, unless it names a screening,
+    which is read from the database in a worker thread and never cached.
+    """
+    if not request.query_params:
         return pages.render(request, "session.html", data=None, plan=None, screened=False)
+    live = _live_pages(request)
+    if "screening" in request.query_params:
+        return live.response(request, await run_in_threadpool(_render_live, request, pages))
+    key: bytes = request.scope.get("query_string", b"")
+    if len(key) > MAX_CACHED_QUERY:
+        return live.response(request, _render_live(request, pages))
+    page = live.get(key)
+    if page is None:
+        body = _render_live(request, pages, token_marker=live.marker)
+        if live.marker.encode("ascii") in body:  # it prints the token: render every time
+            return live.response(request, _render_live(request, pages))
+        page = (body, gzip.compress(body, 9))
+        live.put(key, page)
+    return live.response(request, *page)
+
+
+def _render_live(request: Request, pages: Pages, token_marker: str | None = None) -> bytes:
+    """The live page's HTML for the plan in the query (``InvalidInput`` names a bad option).
+    With ``token_marker``, the marker stands where the request's CSRF token would."""
     plan, screening_id = _plan_from_query(request)
     data = {
         "plan": plan_to_json(plan),
@@ -83,10 +167,11 @@ def session_page(request: Request, pages: PagesDep) -> Response:
     text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
     # Inside a <script> data block, "<" could end the element early: escape every one.
     text = text.replace("<", "\\u003c")
-    page = pages.render(
-        request, "session.html", data=text, plan=plan, screened=screening_id is not None
-    )
-    return _compressed(request, page)
+    context: dict[str, Any] = {"data": text, "plan": plan, "screened": screening_id is not None}
+    if token_marker is not None:
+        context["csrftoken"] = token_marker
+    page = pages.render(request, "session.html", **context)
+    return bytes(page.body)
 
 
 def _compressed(request: Request, response: Response) -> Response:
