@@ -22,7 +22,7 @@ from typing import Any, TypeVar, cast
 
 from calfcare.core import export_format
 from calfcare.core.answers import parse_answers
-from calfcare.core.errors import InvalidInput, Problem
+from calfcare.core.errors import InvalidInput, Problem, SessionConflict
 from calfcare.core.followup import FollowUpAnswers, check_followup
 from calfcare.core.levels import Leg, Level
 from calfcare.core.plan_json import plan_to_json
@@ -278,10 +278,39 @@ def record_session(
     tender_spot_locations: Sequence[TenderSpot] = (),
     *,
     screening_id: str | None = None,
+    session_id: str | None = None,
 ) -> SessionRecord:
     """Save a session the coach ran: ``result`` is the routine contract's session JSON
     (`calfcare.core.replay.replay_json(engine)`), ``now`` the moment it ended, and the tender
-    spots are where the person said the holds were."""
+    spots are where the person said the holds were.
+
+    ``session_id`` is the id a client gave the session (the web coach names it before the
+    upload, so that a retried upload is recognised); without it a new id is made. Saved by
+    `save_session`: a repeat of a stored session saves nothing, a different session under
+    a stored id is a `SessionConflict`."""
+    record = session_from_result(
+        plan,
+        result,
+        now,
+        tender_spot_locations,
+        screening_id=screening_id,
+        session_id=session_id,
+    )
+    save_session(store, record)
+    return record
+
+
+def session_from_result(
+    plan: Plan,
+    result: Mapping[str, Any],
+    now: datetime,
+    tender_spot_locations: Sequence[TenderSpot] = (),
+    *,
+    screening_id: str | None = None,
+    session_id: str | None = None,
+) -> SessionRecord:
+    """The record `record_session` saves, built and not saved; `InvalidInput` when
+    ``result`` is not a session result."""
     try:
         duration = float(result["duration_seconds"])
         calves = tuple(
@@ -303,8 +332,8 @@ def record_session(
             "The session result is not valid; nothing was saved.",
         ) from None
     started_at = now - timedelta(seconds=duration)
-    record = SessionRecord(
-        id=new_id(),
+    return SessionRecord(
+        id=new_id() if session_id is None else session_id,
         day=today_of(started_at),
         started_at=started_at,
         source=SessionSource.COACH,
@@ -317,9 +346,26 @@ def record_session(
         plan=plan_to_json(plan),
         screening_id=screening_id,
     )
+
+
+def save_session(store: Store, record: SessionRecord) -> bool:
+    """Store ``record`` in one transaction; True if it was added, False if this very session
+    was already stored (a retried upload: nothing is written). A different session under its
+    id is a `SessionConflict`, on any day; a ``screening_id`` that names no stored safety
+    check is `InvalidInput`."""
     with store.transaction() as tx:
-        tx.add_session(record)
-    return record
+        if record.screening_id is not None and tx.screening(record.screening_id) is None:
+            raise InvalidInput(
+                [Problem("screening_id", "no stored safety check has this id")],
+                "The session is not valid; nothing was saved.",
+            )
+        stored = tx.session(record.id)
+        if stored is None:
+            tx.add_session(record)
+            return True
+    if stored != record:
+        raise SessionConflict(f"The session id {record.id!r} is stored with a different session.")
+    return False
 
 
 def log_session(
@@ -715,6 +761,8 @@ __all__ = [
     "log_soreness",
     "record_screening",
     "record_session",
+    "save_session",
+    "session_from_result",
     "stats",
 ]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 
 from calfcare import services
 from calfcare.core import export_format
-from calfcare.core.errors import InvalidInput
+from calfcare.core.errors import InvalidInput, SessionConflict
 from calfcare.core.followup import FollowUpAnswers, followup_answers
 from calfcare.core.levels import Leg
 from calfcare.core.plan_json import parse_plan
@@ -182,3 +182,28 @@ def test_a_coach_session_is_saved_with_its_tender_spots(store: Store) -> None:
     assert [len(c.holds) for c in loaded.calves] == [len(c["holds"]) for c in result["calves"]]
     assert loaded.plan is not None and loaded.plan["tool"] == plan.tool.value
     assert Leg(loaded.calves[0].leg) is leg
+
+
+def test_a_coach_session_can_keep_the_clients_id(store: Store) -> None:
+    """The web coach names a session before uploading it: the same upload again saves
+    nothing, a different session under that id is a conflict, wherever it is stored."""
+
+    plan = parse_plan(json.loads(next(iter(sorted(PLANS.glob("*.json")))).read_text()))
+    result = replay(plan, parse_events([{"t": 20, "event": "skip"}]), sharp_pain_advice="stop")
+    saved = services.record_session(store, plan, result, NOW, session_id="web-1")
+    assert saved.id == "web-1"
+    with store.reading() as tx:
+        assert tx.session("web-1") == saved and tx.session("nope") is None
+    again = services.record_session(store, plan, result, NOW, session_id="web-1")
+    assert again == saved
+    assert services.save_session(store, saved) is False
+    with store.reading() as tx:
+        assert [s.id for s in tx.sessions()] == ["web-1"]
+    later = NOW + timedelta(days=3)  # another day, other content
+    with pytest.raises(SessionConflict):
+        services.record_session(store, plan, result, later, session_id="web-1")
+    with pytest.raises(InvalidInput) as refused:
+        services.record_session(store, plan, result, NOW, session_id="web-2", screening_id="x")
+    assert [p.field for p in refused.value.problems] == ["screening_id"]
+    other = services.record_session(store, plan, result, NOW)
+    assert other.id not in ("web-1", "web-2")

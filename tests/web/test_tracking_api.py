@@ -340,3 +340,47 @@ def test_reads_agree_with_an_uncached_computation(client: TestClient, app: objec
         insights = client.get("/api/insights").json()
         assert insights == json.loads(json.dumps(analyse_records(records).to_json()))
         assert client.get("/api/export").content == services.export_bytes(store, "json")
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/notes", {"text": "new shoes"}),
+        ("/api/checkins/mobility", {"left": 9.5}),
+        ("/api/checkins/soreness", {"moment": "after", "left": 3}),
+        ("/api/manual-sessions", {"tool": "hands"}),
+        ("/api/split-leg/days", {}),
+    ],
+)
+def test_an_empty_day_is_refused_and_a_missing_day_is_today(
+    client: TestClient, path: str, body: dict[str, object]
+) -> None:
+    """The schema says ``format: date``: ``""`` is a client bug, not "today" (a 422 that
+    names the field, nothing saved); leaving the field out is what means today."""
+    for empty in ("", " "):
+        refused = client.post(path, json={**body, "day": empty})
+        assert refused.status_code == 422 and _problems(refused) == {"day"}
+        assert "calendar date" in refused.json()["problems"][0]["message"]
+    assert client.get("/api/records").json() == []
+    saved = client.post(path, json=body)
+    assert saved.status_code == 201
+    assert date.today().isoformat() in saved.text
+
+
+def test_plan_refuses_a_null_screening(client: TestClient) -> None:
+    """``screening`` is optional, not nullable (the schema has no null): leave it out for a
+    plan without one. A null would otherwise pass for "no screening" when a client meant to
+    send answers, and a plan would skip the rules it asked for."""
+    response = client.post("/api/plan", json={"tool": "hands", "screening": None})
+    assert response.status_code == 422 and _problems(response) == {"screening"}
+    schema = client.get("/openapi.json").json()
+    body = schema["paths"]["/api/plan"]["post"]["requestBody"]["content"]["application/json"]
+    assert "null" not in json.dumps(body["schema"]["properties"]["screening"].get("type", ""))
+    assert client.post("/api/plan", json={"tool": "hands"}).status_code == 200
+
+
+@pytest.mark.parametrize("method", ["HEAD", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"])
+def test_a_405_on_the_split_leg_days_names_both_methods(client: TestClient, method: str) -> None:
+    response = client.request(method, "/api/split-leg/days")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, POST"

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -371,3 +372,41 @@ def test_history_charts_cover_the_last_90_days_with_a_link_to_all(
     assert len(all_days) == 20 > len(chart_days)
     dated = client.get(f"/history?since={newest - timedelta(days=190)}").text
     assert "Show the charts for every day" not in dated
+
+
+def test_a_blank_day_in_a_form_means_today(client: TestClient) -> None:
+    """A browser sends every field, filled or not, so the form parser (only it) reads a
+    blank day as left out; the JSON API refuses ``"day": ""``."""
+    pairs = [("csrftoken", _token(client)), ("day", " "), ("text", "new shoes")]
+    response = post_form(client, "/checkins/note", pairs, follow_redirects=False)
+    assert response.status_code == 303
+    rows = client.get("/api/records?kind=note").json()
+    assert [r["day"] for r in rows] == [date.today().isoformat()]
+
+
+def test_home_answers_a_cached_summary_on_the_loop(
+    client: TestClient, app: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a miss reads the database in a worker thread; a hit (same data version, same
+    day) is answered on the event loop, and a write from anywhere makes it a miss again."""
+    from starlette.concurrency import run_in_threadpool as real
+
+    hops: list[object] = []
+
+    async def counting(func: Any, *args: Any) -> Any:
+        hops.append(func)
+        return await real(func, *args)
+
+    monkeypatch.setattr("calfcare.web.pages.run_in_threadpool", counting)
+    first = client.get("/").text
+    assert client.get("/").text == first and len(hops) <= 1  # the first may open the store
+    hops.clear()
+    assert client.get("/").text == first and hops == []
+    services.add_note(
+        app_store(app),  # type: ignore[arg-type]
+        day=date.today(),
+        text="new shoes",
+        now=datetime.now().astimezone(),
+    )
+    html = client.get("/").text
+    assert len(hops) == 1 and "Recently" in html and "new shoes" in html

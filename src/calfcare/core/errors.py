@@ -80,6 +80,11 @@ class PlanBlocked(CalfcareError):
         }
 
 
+class SessionConflict(CalfcareError):
+    """A session with this id is already stored, with different content: an id names one
+    session forever (a repeated upload of the same session is not a conflict)."""
+
+
 class ContentError(CalfcareError):
     """A content file shipped with calfcare is malformed."""
 

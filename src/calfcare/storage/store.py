@@ -144,10 +144,11 @@ class _VersionReader:
     def read(self) -> int:
         engine = self._store.engine
         dbapi_error = engine.dialect.loaded_dbapi.Error
-        with self._store._errors(), self._lock:
+        with self._lock:
             try:
                 if self._connection is None:
-                    self._connection = self._open(engine)
+                    with self._store._errors():  # SQLAlchemy's errors, from the pool
+                        self._connection = self._open(engine)
                 cursor = self._connection.cursor()
                 try:
                     cursor.execute(_READ_VERSION)
@@ -281,6 +282,27 @@ class Transaction:
         query = _columns(table, convert.SCREENING_COLUMNS).where(table.c.id == screening_id)
         found = convert.screening_records(self._rows(query))
         return found[0] if found else None
+
+    def session(self, session_id: str) -> SessionRecord | None:
+        """The session stored under ``session_id`` (any day), or None: how a client's id is
+        checked before it is stored (`calfcare.services.save_session`)."""
+        table = TABLES["sessions"]
+        parents = self._rows(
+            _columns(table, convert.SESSION_COLUMNS).where(table.c.id == session_id)
+        )
+        if not parents:
+            return None
+        calves, holds, spots = (
+            self._rows(
+                _columns(TABLES[name], columns).where(TABLES[name].c.session_id == session_id)
+            )
+            for name, columns in (
+                ("session_calves", convert.CALF_COLUMNS),
+                ("session_holds", convert.HOLD_COLUMNS),
+                ("tender_spots", convert.SPOT_COLUMNS),
+            )
+        )
+        return convert.session_records(parents, calves, holds, spots)[0]
 
     def sessions(self, since: date | None = None, until: date | None = None) -> list[SessionRecord]:
         table = TABLES["sessions"]

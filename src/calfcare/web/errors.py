@@ -21,12 +21,14 @@ from calfcare.core.errors import (
     ContentError,
     InvalidInput,
     PlanBlocked,
+    SessionConflict,
     StorageError,
 )
 
 HTTP_STATUS: dict[type[CalfcareError], int] = {
     InvalidInput: 422,
     PlanBlocked: 409,
+    SessionConflict: 409,
     ContentError: 500,
     StorageError: 503,
 }

@@ -8,42 +8,59 @@ Each route is a few lines: load content, render. The screening's form pages are 
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import FileResponse, HTMLResponse
 
-from calfcare.content.learn import load_learn
+from calfcare.content.learn import LearnItem, load_learn
 from calfcare.content.mobility import load_mobility
+from calfcare.services import MISSING
 from calfcare.web.templating import STATIC_DIR, Pages, PagesDep
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/", name="home")
-def home(request: Request, pages: PagesDep) -> HTMLResponse:
+async def home(request: Request, pages: PagesDep) -> HTMLResponse:
     """What to do next: the safety check, then a routine, then a session; and what is due
     and the latest records when the tracking pages are installed.
 
-    A plain ``def`` (run in a worker thread) because the summary reads the database. The
-    page is a function of that summary alone, so it is cached per summary (``vary``): the
-    same records give the same page, and a new record gives a new summary, hence a new key.
+    The page is a function of the tracking summary alone, so it is cached per summary
+    (``vary``): the same records give the same page, and a new record gives a new summary,
+    hence a new key. ``async``: a summary the read cache holds is answered on the event loop
+    (no thread hop); only a miss, which reads the database, goes to a worker thread.
     """
-    safety = next(s for s in load_learn() if s.id == "safety")
-    emergency = next(i for i in safety.item if i.id == "pe-emergency")
-    summary = _tracking_summary(pages)
+    summary, vary = await _tracking_summary(pages)
     return pages.render_cached(
-        request, "home.html", vary=repr(summary), emergency=emergency, summary=summary
+        request, "home.html", vary=vary, emergency=_emergency(), summary=summary
     )
 
 
-def _tracking_summary(pages: Pages) -> Any:
-    """What is due and the latest records, from the ``tracking_summary`` hook that
-    `calfcare.web.tracking_pages.install` registers (None without it, or without a usable
-    database). Its values are plain data (days, kinds, texts), so their ``repr`` is a
-    faithful key."""
+@cache
+def _emergency() -> LearnItem:
+    """The emergency warning the home page leads with (fixed content)."""
+    safety = next(s for s in load_learn() if s.id == "safety")
+    return next(i for i in safety.item if i.id == "pe-emergency")
+
+
+async def _tracking_summary(pages: Pages) -> tuple[Any, str]:
+    """What is due and the latest records, and its ``repr`` (the page's ``vary``), from the
+    hooks that `calfcare.web.tracking_pages.install` registers: ``tracking_summary_peek``
+    (a cache hit, or `MISSING`) on the loop, else ``tracking_summary`` in a worker thread.
+    ``(None, "None")`` without them, or without a usable database. The summary's values are
+    plain data (days, kinds, texts), so their ``repr`` is a faithful key."""
     summarise = pages.env.globals.get("tracking_summary")
-    return summarise() if callable(summarise) else None
+    if not callable(summarise):
+        return None, repr(None)
+    peek = pages.env.globals.get("tracking_summary_peek")
+    found = peek() if callable(peek) else MISSING
+    if found is MISSING:
+        found = await run_in_threadpool(summarise)
+    summary, vary = found
+    return summary, vary
 
 
 # Pages that only render fixed content are async (no thread hop per request).

@@ -56,8 +56,12 @@ def now() -> datetime:
 
 
 def parse_day(value: object, default: date) -> object:
-    """``"2026-11-24"`` → a date; None → ``default``; anything else is passed on unchanged
-    for the core to refuse with its own message ("give a calendar date")."""
+    """``"2026-11-24"`` → a date; None (the field left out) → ``default``; anything else is
+    passed on unchanged for the core to refuse with its own message ("give a calendar date").
+
+    ``""`` is not a day: the schema says ``format: date``, and a client that sends an empty
+    string has a bug that "today" would hide. Only the HTML forms read a blank field as left
+    out (`calfcare.web.tracking_pages`), because a browser sends every field, filled or not."""
     if value is None:
         return default
     if isinstance(value, str) and DAY_RE.fullmatch(value):
@@ -146,9 +150,21 @@ async def cached(
 async def cached_json(
     cache: services.ReadCache, key: tuple[Any, ...], compute: Callable[[], Any]
 ) -> Response:
-    """A JSON response whose body is encoded once per data version and ``key``."""
-    _, body = await cached(cache, key, lambda: json_body(compute()))
+    """A JSON response whose body is encoded once per data version and ``key``: a hit sends
+    the stored bytes (`cached`, written out: this is the hot path of every cached read)."""
+    _, body = cache.peek(key)
+    if body is services.MISSING:
+        _, body = await run_in_threadpool(cache.get_at, key, lambda: json_body(compute()))
     return Response(body, media_type="application/json")
+
+
+NO_QUERY: Mapping[str, str] = {}
+
+
+def query_of(request: Request) -> Mapping[str, str]:
+    """The query parameters; without a query string (the usual request), none, without
+    parsing an empty one."""
+    return request.query_params if request.scope.get("query_string") else NO_QUERY
 
 
 def insights_report(cache: services.ReadCache) -> InsightsReport:
@@ -666,6 +682,231 @@ def errors(*statuses: int, storage: bool = True) -> dict[int | str, dict[str, An
 # -- endpoints -------------------------------------------------------------------------------
 
 
+# Every request is matched against the routes in the order they are registered, twice
+# (FastAPI finds the route, then finds it again to handle it), so the cached reads, the hot
+# paths, are registered first and the writes after them.
+
+
+# The cached reads below are `DirectRoute`s (`calfcare.web.api`): FastAPI's dependency and
+# parameter layer cost more than the rest of a cache hit, so they take the request, read
+# their query strings themselves (documented by `_query`) and get the read cache from the app.
+
+
+def _read(path: str, **options: Any) -> Callable[[Any], Any]:
+    """``@router.get(path, ...)`` as a `DirectRoute`."""
+
+    def register(endpoint: Any) -> Any:
+        router.add_api_route(
+            path, endpoint, methods=["GET"], route_class_override=DirectRoute, **options
+        )
+        return endpoint
+
+    return register
+
+
+def _query(**described: str) -> dict[str, Any]:
+    """``openapi_extra`` naming optional string query parameters (name: description)."""
+    return {
+        "parameters": [
+            {
+                "name": name,
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string"},
+                "description": text,
+            }
+            for name, text in described.items()
+        ]
+    }
+
+
+_SINCE_UNTIL = {"since": "first day, YYYY-MM-DD", "until": "last day, YYYY-MM-DD"}
+
+
+@_read(
+    "/records",
+    name="api_records",
+    summary="History: every record as a row (as calfcare history --json), with filters",
+    response_model=list[HistoryRow],
+    responses=errors(422),
+    openapi_extra=_query(
+        **_SINCE_UNTIL,
+        kind="comma-separated: " + ", ".join(KINDS),
+        leg="left or right",
+        limit="only the last N rows",
+    ),
+)
+async def api_records(request: Request) -> Response:
+    """Rows by day, oldest first: day, kind, calf, what, id."""
+    q = query_of(request)
+    cache = await get_read_cache(request)
+    first, last, kinds, calf, count = history_filters(
+        q.get("since"), q.get("until"), q.get("kind"), q.get("leg"), q.get("limit")
+    )
+
+    def compute() -> list[dict[str, Any]]:
+        rows = history_rows(load_for_history(cache, first, last, kinds), kinds, calf)
+        return rows[-count:] if count else rows
+
+    key = ("api_records", first, last, frozenset(kinds), calf, count)
+    return await cached_json(cache, key, compute)
+
+
+@_read(
+    "/stats",
+    name="api_stats",
+    summary="Counts, sessions per week, mean soreness, knee-to-wall change (calfcare stats)",
+    response_model=StatsOut,
+    responses=errors(422),
+    openapi_extra=_query(**_SINCE_UNTIL),
+)
+async def api_stats(request: Request) -> Response:
+    """Plain summaries, not evidence (see ``/api/insights``)."""
+    cache = await get_read_cache(request)
+    q = query_of(request)
+    problems: list[Problem] = []
+    first = optional_day(q.get("since"), "since", problems)
+    last = optional_day(q.get("until"), "until", problems)
+    if problems:
+        raise InvalidInput(problems, "The filters are not valid.")
+    return await cached_json(
+        cache,
+        ("api_stats", first, last),
+        lambda: services.stats(services.load_records(cache.store, first, last)).to_json(),
+    )
+
+
+@_read(
+    "/insights",
+    name="api_insights",
+    summary="Is it helping? Observational insights and the split-leg analysis",
+    response_model=InsightsOut,
+    responses=errors(),
+)
+async def api_insights(request: Request) -> Response:
+    """Each result's ``headline`` first (plain words), then ``figures``; the split-leg
+    results always carry the spill-over and carry-over ``caveats``."""
+    cache = await get_read_cache(request)
+    return await cached_json(cache, ("api_insights",), lambda: insights_report(cache).to_json())
+
+
+@_read(
+    "/split-leg/days",
+    name="api_split_leg_days",
+    summary="The stored coin tosses of the split-leg experiment",
+    response_model=SplitLegDaysOut,
+    responses=errors(),
+)
+async def api_split_leg_days(request: Request) -> Response:
+    """Every split-leg day, oldest first, and today's (null when none is drawn yet)."""
+    cache = await get_read_cache(request)
+    today = services.today_of(now())
+
+    def compute() -> dict[str, Any]:
+        with cache.store.reading() as tx:  # only the coins, not every record
+            days = tx.split_leg_days()
+        current = next((d for d in days if d.day == today), None)
+        return {
+            "days": [split_leg_day_json(d) for d in days],
+            "today": None if current is None else split_leg_day_json(current),
+        }
+
+    return await cached_json(cache, ("api_split_leg_days", today), compute)
+
+
+@router.post(
+    "/split-leg/days",
+    name="api_split_leg_draw",
+    summary="Draw and store today's coin (before the session): which calf to massage",
+    response_model=SplitLegDrawOut,
+    status_code=201,
+    responses={
+        200: {"model": SplitLegDrawOut, "description": "Today's coin was already stored."},
+        **errors(400, 415, 422),
+    },
+    openapi_extra=_body(SPLIT_LEG_BODY),
+)
+async def api_split_leg_draw(request: Request, store: StoreDep) -> JSONResponse:
+    """A fair coin picks today's calf; it is stored before anything else happens and never
+    redrawn (a second call returns the stored one, 200). Only today can be drawn."""
+    data = await json_object(request, ("day",))
+    when = now()
+    today = services.today_of(when)
+    day = parse_day(data.get("day"), today)
+    if not isinstance(day, date):
+        raise InvalidInput([Problem("day", f"{day!r}: give a calendar date (YYYY-MM-DD)")])
+    if day != today:
+        raise InvalidInput(
+            [
+                Problem(
+                    "day",
+                    f"only today ({today.isoformat()}): the coin is drawn before the "
+                    "session, never afterwards",
+                )
+            ]
+        )
+    allocation, drawn = services.split_leg_today(store, now=when)
+    body = {**split_leg_day_json(allocation), "drawn_now": drawn}
+    return JSONResponse(body, status_code=201 if drawn else 200)
+
+
+@router.api_route(
+    "/split-leg/days",
+    methods=["HEAD", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"],
+    include_in_schema=False,
+)
+def split_leg_days_other_methods() -> None:
+    """Two routes share this path; without this, a 405 would name only the first one's
+    method in ``Allow``. HEAD is here too: FastAPI's GET route does not answer it, so it is
+    a 405 like any other undocumented method, and must name both."""
+    raise HTTPException(405, headers={"Allow": "GET, POST"})
+
+
+@_read(
+    "/export",
+    name="api_export",
+    summary="Every record: JSON (lossless, re-importable) or CSV (calfcare export)",
+    responses={
+        200: {
+            "description": "The export document (JSON) or a CSV table",
+            "content": {
+                "application/json": {"schema": {"type": "object"}},
+                "text/csv": {"schema": {"type": "string"}},
+            },
+        },
+        **errors(422),
+    },
+    openapi_extra={
+        "parameters": [
+            {
+                "name": "format",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string", "default": "json"},
+                "description": "json or csv",
+            }
+        ]
+    },
+)
+async def api_export(request: Request) -> Response:
+    """The same bytes as ``calfcare export --format json|csv``."""
+    cache = await get_read_cache(request)
+    return await export_response(cache, query_of(request).get("format", "json"))
+
+
+async def export_response(cache: services.ReadCache, fmt: str) -> Response:
+    """The export file, encoded once per data version (the bytes do not depend on the day;
+    only the file name does)."""
+    if fmt not in ("json", "csv"):
+        raise InvalidInput([Problem("format", f"{fmt!r}: use json or csv")])
+    _, body = await cached(cache, ("export", fmt), lambda: services.export_bytes(cache.store, fmt))
+    stamp = services.today_of(now()).isoformat()
+    name = f"calfcare-export-{stamp}.{fmt}"
+    headers = {"content-disposition": f'attachment; filename="{name}"'}
+    media_type = "application/json" if fmt == "json" else "text/csv; charset=utf-8"
+    return Response(body, media_type=media_type, headers=headers)
+
+
 @router.post(
     "/plan",
     name="api_plan",
@@ -762,222 +1003,6 @@ async def api_manual_sessions(request: Request, store: StoreDep) -> JSONResponse
     data = await json_object(request, ("day", "tool", "legs", "seconds", "tender_spots"))
     saved = save_manual_session(store, data, now())
     return JSONResponse({"saved": {"id": saved.id, "day": saved.day.isoformat()}}, status_code=201)
-
-
-# The cached reads below are `DirectRoute`s (`calfcare.web.api`): FastAPI's dependency and
-# parameter layer cost more than the rest of a cache hit, so they take the request, read
-# their query strings themselves (documented by `_query`) and get the read cache from the app.
-
-
-def _read(path: str, **options: Any) -> Callable[[Any], Any]:
-    """``@router.get(path, ...)`` as a `DirectRoute`."""
-
-    def register(endpoint: Any) -> Any:
-        router.add_api_route(
-            path, endpoint, methods=["GET"], route_class_override=DirectRoute, **options
-        )
-        return endpoint
-
-    return register
-
-
-def _query(**described: str) -> dict[str, Any]:
-    """``openapi_extra`` naming optional string query parameters (name: description)."""
-    return {
-        "parameters": [
-            {
-                "name": name,
-                "in": "query",
-                "required": False,
-                "schema": {"type": "string"},
-                "description": text,
-            }
-            for name, text in described.items()
-        ]
-    }
-
-
-_SINCE_UNTIL = {"since": "first day, YYYY-MM-DD", "until": "last day, YYYY-MM-DD"}
-
-
-@_read(
-    "/records",
-    name="api_records",
-    summary="History: every record as a row (as calfcare history --json), with filters",
-    response_model=list[HistoryRow],
-    responses=errors(422),
-    openapi_extra=_query(
-        **_SINCE_UNTIL,
-        kind="comma-separated: " + ", ".join(KINDS),
-        leg="left or right",
-        limit="only the last N rows",
-    ),
-)
-async def api_records(request: Request) -> Response:
-    """Rows by day, oldest first: day, kind, calf, what, id."""
-    q = request.query_params
-    cache = await get_read_cache(request)
-    first, last, kinds, calf, count = history_filters(
-        q.get("since"), q.get("until"), q.get("kind"), q.get("leg"), q.get("limit")
-    )
-
-    def compute() -> list[dict[str, Any]]:
-        rows = history_rows(load_for_history(cache, first, last, kinds), kinds, calf)
-        return rows[-count:] if count else rows
-
-    key = ("api_records", first, last, frozenset(kinds), calf, count)
-    return await cached_json(cache, key, compute)
-
-
-@_read(
-    "/stats",
-    name="api_stats",
-    summary="Counts, sessions per week, mean soreness, knee-to-wall change (calfcare stats)",
-    response_model=StatsOut,
-    responses=errors(422),
-    openapi_extra=_query(**_SINCE_UNTIL),
-)
-async def api_stats(request: Request) -> Response:
-    """Plain summaries, not evidence (see ``/api/insights``)."""
-    cache = await get_read_cache(request)
-    problems: list[Problem] = []
-    first = optional_day(request.query_params.get("since"), "since", problems)
-    last = optional_day(request.query_params.get("until"), "until", problems)
-    if problems:
-        raise InvalidInput(problems, "The filters are not valid.")
-    return await cached_json(
-        cache,
-        ("api_stats", first, last),
-        lambda: services.stats(services.load_records(cache.store, first, last)).to_json(),
-    )
-
-
-@_read(
-    "/insights",
-    name="api_insights",
-    summary="Is it helping? Observational insights and the split-leg analysis",
-    response_model=InsightsOut,
-    responses=errors(),
-)
-async def api_insights(request: Request) -> Response:
-    """Each result's ``headline`` first (plain words), then ``figures``; the split-leg
-    results always carry the spill-over and carry-over ``caveats``."""
-    cache = await get_read_cache(request)
-    return await cached_json(cache, ("api_insights",), lambda: insights_report(cache).to_json())
-
-
-@_read(
-    "/split-leg/days",
-    name="api_split_leg_days",
-    summary="The stored coin tosses of the split-leg experiment",
-    response_model=SplitLegDaysOut,
-    responses=errors(),
-)
-async def api_split_leg_days(request: Request) -> Response:
-    """Every split-leg day, oldest first, and today's (null when none is drawn yet)."""
-    cache = await get_read_cache(request)
-    today = services.today_of(now())
-
-    def compute() -> dict[str, Any]:
-        with cache.store.reading() as tx:  # only the coins, not every record
-            days = tx.split_leg_days()
-        current = next((d for d in days if d.day == today), None)
-        return {
-            "days": [split_leg_day_json(d) for d in days],
-            "today": None if current is None else split_leg_day_json(current),
-        }
-
-    return await cached_json(cache, ("api_split_leg_days", today), compute)
-
-
-@router.post(
-    "/split-leg/days",
-    name="api_split_leg_draw",
-    summary="Draw and store today's coin (before the session): which calf to massage",
-    response_model=SplitLegDrawOut,
-    status_code=201,
-    responses={
-        200: {"model": SplitLegDrawOut, "description": "Today's coin was already stored."},
-        **errors(400, 415, 422),
-    },
-    openapi_extra=_body(SPLIT_LEG_BODY),
-)
-async def api_split_leg_draw(request: Request, store: StoreDep) -> JSONResponse:
-    """A fair coin picks today's calf; it is stored before anything else happens and never
-    redrawn (a second call returns the stored one, 200). Only today can be drawn."""
-    data = await json_object(request, ("day",))
-    when = now()
-    today = services.today_of(when)
-    day = parse_day(data.get("day"), today)
-    if day != today:
-        raise InvalidInput(
-            [
-                Problem(
-                    "day",
-                    f"only today ({today.isoformat()}): the coin is drawn before the "
-                    "session, never afterwards",
-                )
-            ]
-        )
-    allocation, drawn = services.split_leg_today(store, now=when)
-    body = {**split_leg_day_json(allocation), "drawn_now": drawn}
-    return JSONResponse(body, status_code=201 if drawn else 200)
-
-
-@router.api_route(
-    "/split-leg/days",
-    methods=["PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"],
-    include_in_schema=False,
-)
-def split_leg_days_other_methods() -> None:
-    """Two routes share this path; without this, a 405 would name only the first one's
-    method in ``Allow``."""
-    raise HTTPException(405, headers={"Allow": "GET, POST"})
-
-
-@_read(
-    "/export",
-    name="api_export",
-    summary="Every record: JSON (lossless, re-importable) or CSV (calfcare export)",
-    responses={
-        200: {
-            "description": "The export document (JSON) or a CSV table",
-            "content": {
-                "application/json": {"schema": {"type": "object"}},
-                "text/csv": {"schema": {"type": "string"}},
-            },
-        },
-        **errors(422),
-    },
-    openapi_extra={
-        "parameters": [
-            {
-                "name": "format",
-                "in": "query",
-                "required": False,
-                "schema": {"type": "string", "default": "json"},
-                "description": "json or csv",
-            }
-        ]
-    },
-)
-async def api_export(request: Request) -> Response:
-    """The same bytes as ``calfcare export --format json|csv``."""
-    cache = await get_read_cache(request)
-    return await export_response(cache, request.query_params.get("format", "json"))
-
-
-async def export_response(cache: services.ReadCache, fmt: str) -> Response:
-    """The export file, encoded once per data version (the bytes do not depend on the day;
-    only the file name does)."""
-    if fmt not in ("json", "csv"):
-        raise InvalidInput([Problem("format", f"{fmt!r}: use json or csv")])
-    _, body = await cached(cache, ("export", fmt), lambda: services.export_bytes(cache.store, fmt))
-    stamp = services.today_of(now()).isoformat()
-    name = f"calfcare-export-{stamp}.{fmt}"
-    headers = {"content-disposition": f'attachment; filename="{name}"'}
-    media_type = "application/json" if fmt == "json" else "text/csv; charset=utf-8"
-    return Response(body, media_type=media_type, headers=headers)
 
 
 @router.post(

@@ -90,7 +90,9 @@ OUTCOME_TITLES = {
 def install(app: FastAPI) -> None:
     """Include these pages and give ``home.html`` its summary (recent records, next step)."""
     app.include_router(router)
-    app.state.pages.env.globals["tracking_summary"] = lambda: home_summary(app)
+    hooks = app.state.pages.env.globals
+    hooks["tracking_summary"] = lambda: home_summary(app)
+    hooks["tracking_summary_peek"] = lambda: peek_home_summary(app)
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -783,15 +785,42 @@ async def import_data(request: Request, pages: PagesDep, store: StoreDep) -> Res
 # -- the home page's summary -----------------------------------------------------------------
 
 
-def home_summary(app: FastAPI) -> dict[str, Any] | None:
-    """What to do next and the latest records, for ``home.html``; None when the database
-    cannot be used (the home page then shows only the static next steps)."""
+HomeSummary = tuple[dict[str, Any] | None, str]
+"""What to do next and the latest records (None when the database cannot be used: the home
+page then shows only the static next steps), and its ``repr``: the page cache's ``vary``,
+kept with the summary so that a cached home page costs no ``repr`` per request."""
+
+NO_SUMMARY: HomeSummary = (None, repr(None))
+
+
+def home_summary(app: FastAPI) -> HomeSummary:
+    """The home page's summary, computed on a miss: call it in a worker thread (it may open
+    the database and reads a month of records)."""
     try:
         cache = app_read_cache(app)
         today = services.today_of(now())
-        return cache.get(("home_summary", today), lambda: _home_summary(cache.store, today))
+
+        def compute() -> HomeSummary:
+            summary = _home_summary(cache.store, today)
+            return summary, repr(summary)
+
+        return cache.get(("home_summary", today), compute)
     except CalfcareError:
-        return None
+        return NO_SUMMARY
+
+
+def peek_home_summary(app: FastAPI) -> object:
+    """`home_summary` if the read cache holds it, else `services.MISSING`: safe on the
+    event loop (one `Store.data_version` read, as the cached JSON reads do). Before the
+    first use the store is not open yet, and opening it is a worker thread's job."""
+    cache: services.ReadCache | None = getattr(app.state, "read_cache", None)
+    if cache is None:
+        return services.MISSING
+    try:
+        _, value = cache.peek(("home_summary", services.today_of(now())))
+    except CalfcareError:
+        return NO_SUMMARY
+    return value
 
 
 def _home_summary(store: Store, today: date) -> dict[str, Any]:
