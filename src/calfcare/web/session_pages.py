@@ -16,11 +16,8 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import math
-import secrets
-from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -30,23 +27,19 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
-from calfcare.core.errors import InvalidInput, Problem, StorageError
-from calfcare.core.levels import Leg
+from calfcare import services
+from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.plan_json import parse_plan, plan_to_json
 from calfcare.core.records import (
     ID_PATTERN,
-    CalfRecord,
-    Hold,
     SessionRecord,
-    SessionSource,
     TenderSpot,
     parse_tender_spot,
 )
 from calfcare.core.replay import parse_events, replay
 from calfcare.core.routine import Plan
-from calfcare.core.timeline import Outcome
 from calfcare.web import deps, schemas
-from calfcare.web.templating import STATIC_DIR, Pages, PagesDep
+from calfcare.web.templating import STATIC_DIR, PagesDep
 
 router = APIRouter()
 
@@ -77,85 +70,45 @@ PRELOAD = (
 """What the live page needs before Start works, announced in a ``Link`` header: the browser
 fetches them as soon as the response arrives, before it has parsed the HTML."""
 
-MAX_CACHED_PAGES = 64
-"""Rendered live pages kept (least recently served dropped first): a query string is
-chosen by whoever sends the request, so the cache must be bounded."""
-MAX_CACHED_QUERY = 512
-"""A longer query string is rendered every time (real links are far shorter)."""
 
-
-class _LivePages:
-    """The live page's finished responses (body, gzipped body) by full query string, and its
-    ``Link`` header; one per app, on ``app.state``.
-
-    Only pages that depend on nothing but the query and fixed content are kept: not those
-    naming a stored screening (read from the database), and never a page carrying the
-    request's CSRF token (the render uses a marker in its place; a page that prints it is
-    rendered for each request instead). Used from the event loop only: no lock.
-    """
-
-    def __init__(self, request: Request) -> None:
-        self.pages: OrderedDict[bytes, tuple[bytes, bytes]] = OrderedDict()
-        self.marker = f"csrf{secrets.token_hex(16)}"
+def _link(request: Request) -> dict[str, str]:
+    """The ``Link`` header naming `PRELOAD`, built once per app (routes never change)."""
+    state = request.app.state
+    link: str | None = getattr(state, "session_link", None)
+    if link is None:
         url = request.app.url_path_for
-        self.link = ", ".join(f"<{url('static', path=p)}>; rel={rel}" for p, rel in PRELOAD)
-
-    def get(self, key: bytes) -> tuple[bytes, bytes] | None:
-        page = self.pages.get(key)
-        if page is not None:
-            self.pages.move_to_end(key)
-        return page
-
-    def put(self, key: bytes, page: tuple[bytes, bytes]) -> None:
-        self.pages[key] = page
-        while len(self.pages) > MAX_CACHED_PAGES:
-            self.pages.popitem(last=False)
-
-    def response(self, request: Request, body: bytes, gzipped: bytes | None = None) -> Response:
-        headers = {"link": self.link, "vary": "accept-encoding"}
-        if "gzip" in request.headers.get("accept-encoding", "").lower():
-            headers["content-encoding"] = "gzip"
-            body = gzip.compress(body, 6) if gzipped is None else gzipped
-        return Response(body, media_type="text/html; charset=utf-8", headers=headers)
-
-
-def _live_pages(request: Request) -> _LivePages:
-    live = getattr(request.app.state, "session_pages", None)
-    if live is None:
-        live = request.app.state.session_pages = _LivePages(request)
-    assert isinstance(live, _LivePages)
-    return live
+        link = state.session_link = ", ".join(
+            f"<{url('static', path=p)}>; rel={rel}" for p, rel in PRELOAD
+        )
+    return {"link": link}
 
 
 @router.get("/session", name="session", include_in_schema=False)
 async def session_page(request: Request, pages: PagesDep) -> Response:
     """The live session for the plan in the query, or a form to choose one.
 
-    ``async``, with a cache of finished (gzipped) pages: the page is on the way to a usable
-    Start button, and it is a function of its query alone, unless it names a screening,
-    which is read from the database in a worker thread and never cached.
+    ``async`` and served from the app's page cache (`Pages.render_cached`, per full query
+    string): the page is on the way to a usable Start button, and it is a function of its
+    query alone (the plan is computed only when the page is rendered), unless it names a
+    screening, which is read from the database in a worker thread and never cached.
     """
     if not request.query_params:
-        return pages.render(request, "session.html", data=None, plan=None, screened=False)
-    live = _live_pages(request)
+        return pages.render_cached(request, "session.html", data=None, plan=None, screened=False)
+    headers = _link(request)
     if "screening" in request.query_params:
-        return live.response(request, await run_in_threadpool(_render_live, request, pages))
-    key: bytes = request.scope.get("query_string", b"")
-    if len(key) > MAX_CACHED_QUERY:
-        return live.response(request, _render_live(request, pages))
-    page = live.get(key)
-    if page is None:
-        body = _render_live(request, pages, token_marker=live.marker)
-        if live.marker.encode("ascii") in body:  # it prints the token: render every time
-            return live.response(request, _render_live(request, pages))
-        page = (body, gzip.compress(body, 9))
-        live.put(key, page)
-    return live.response(request, *page)
+        response = await run_in_threadpool(
+            lambda: pages.render(request, "session.html", **_live_context(request))
+        )
+        response.headers.update(headers)
+        return response
+    return pages.render_cached(
+        request, "session.html", headers=headers, make_context=lambda: _live_context(request)
+    )
 
 
-def _render_live(request: Request, pages: Pages, token_marker: str | None = None) -> bytes:
-    """The live page's HTML for the plan in the query (``InvalidInput`` names a bad option).
-    With ``token_marker``, the marker stands where the request's CSRF token would."""
+def _live_context(request: Request) -> dict[str, Any]:
+    """The live page's context for the plan in the query (``InvalidInput`` names a bad
+    option)."""
     plan, screening_id = _plan_from_query(request)
     data = {
         "plan": plan_to_json(plan),
@@ -167,22 +120,8 @@ def _render_live(request: Request, pages: Pages, token_marker: str | None = None
     text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
     # Inside a <script> data block, "<" could end the element early: escape every one.
     text = text.replace("<", "\\u003c")
-    context: dict[str, Any] = {"data": text, "plan": plan, "screened": screening_id is not None}
-    if token_marker is not None:
-        context["csrftoken"] = token_marker
-    page = pages.render(request, "session.html", **context)
-    return bytes(page.body)
-
-
-def _compressed(request: Request, response: Response) -> Response:
-    """gzip a response's body when the client accepts it (the page weighs a third as much)."""
-    accepted = request.headers.get("accept-encoding", "")
-    if "gzip" not in accepted.lower() or len(response.body) < 1024:
-        return response
-    body = gzip.compress(bytes(response.body), 6)
-    headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-length",)}
-    headers.update({"content-encoding": "gzip", "vary": "accept-encoding"})
-    return Response(body, status_code=response.status_code, headers=headers)
+    total = sum(step.seconds for calf in plan.calves for step in calf.steps)
+    return {"data": text, "plan": plan, "screened": screening_id is not None, "total": total}
 
 
 def _plan_from_query(request: Request) -> tuple[Plan, str | None]:
@@ -359,32 +298,8 @@ async def api_save_session(request: Request) -> JSONResponse:
     except (ValueError, UnicodeDecodeError) as exc:
         raise HTTPException(400, f"The body is not valid JSON: {exc}") from None
     record = session_record(data, datetime.now(UTC), _sharp_pain_advice())
-    store = deps.app_store(request.app)
-    try:
-        with store.transaction() as tx:
-            if record.screening_id is not None and tx.screening(record.screening_id) is None:
-                raise InvalidInput(
-                    [Problem("screening_id", "no stored safety check has this id")], _SAVE_REFUSED
-                )
-            same_day = {s.id: s for s in tx.sessions(record.day, record.day)}
-            stored = same_day.get(record.id)
-            if stored is None:
-                tx.add_session(record)
-    except StorageError:
-        # The id may be stored on another day (so with other content): say so, not 503.
-        with store.transaction() as tx:
-            if any(s.id == record.id for s in tx.sessions()):
-                raise _conflict(record.id) from None
-        raise
-    if stored is not None:
-        if stored != record:
-            raise _conflict(record.id)
-        return JSONResponse(_saved(stored, created=False), status_code=200)
-    return JSONResponse(_saved(record, created=True), status_code=201)
-
-
-def _conflict(session_id: str) -> HTTPException:
-    return HTTPException(409, f"The session id {session_id!r} is stored with a different session.")
+    created = services.save_session(deps.app_store(request.app), record)
+    return JSONResponse(_saved(record, created=created), status_code=201 if created else 200)
 
 
 def _saved(record: SessionRecord, *, created: bool) -> dict[str, Any]:
@@ -450,29 +365,8 @@ def session_record(data: object, now: datetime, sharp_pain_advice: str) -> Sessi
         raise InvalidInput(problems, _SAVE_REFUSED)
     assert plan is not None and expected is not None and ended_at is not None
     assert isinstance(session_id, str)
-    duration = float(expected["duration_seconds"])
-    started_at = ended_at - timedelta(seconds=duration)
-    return SessionRecord(
-        id=session_id,
-        day=started_at.astimezone().date(),
-        started_at=started_at,
-        source=SessionSource.COACH,
-        tool=plan.tool,
-        intensity=plan.intensity,
-        outcome=Outcome(expected["outcome"]),
-        duration_seconds=duration,
-        calves=tuple(
-            CalfRecord(
-                leg=Leg(c["leg"]),
-                planned_seconds=c["planned_seconds"],
-                active_seconds=float(c["active_seconds"]),
-                holds=tuple(Hold(h["start"], h["end"], h["seconds"]) for h in c["holds"]),
-            )
-            for c in expected["calves"]
-        ),
-        tender_spots=spots,
-        plan=plan_to_json(plan),
-        screening_id=screening_id,
+    return services.session_from_result(
+        plan, expected, ended_at, spots, screening_id=screening_id, session_id=session_id
     )
 
 
@@ -596,14 +490,13 @@ def manifest() -> Response:
 
 
 @router.get("/sw.js", name="service_worker", include_in_schema=False)
-def service_worker(request: Request) -> Response:
+def service_worker() -> Response:
     """The service worker, from the root so that it may control every page."""
-    script = Response(
+    return Response(
         (STATIC_DIR / "sw.js").read_bytes(),
         media_type="text/javascript",
         headers={"cache-control": "no-cache", "service-worker-allowed": "/"},
     )
-    return _compressed(request, script)
 
 
 __all__ = ["SavedSession", "router", "session_record"]
