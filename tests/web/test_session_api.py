@@ -9,7 +9,7 @@ import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import jinja2
 import pytest
@@ -23,7 +23,7 @@ from calfcare.core.replay import parse_events, replay
 from calfcare.core.screening import screen
 from calfcare.services import load_records, record_screening
 from calfcare.web import deps, session_pages
-from tests.web.conftest import TestClient
+from tests.web.conftest import BASE_URL, TestClient
 
 VIGNETTES = Path(__file__).parents[1] / "data" / "screening_vignettes.json"
 
@@ -196,11 +196,17 @@ def test_the_page_embeds_the_plan_as_data(client: TestClient) -> None:
     assert 'aria-current="page"' in html  # the nav's "Session" entry
 
 
+def _cached_sessions(app: FastAPI) -> list[bytes]:
+    """The query strings of the live pages in the app's one page cache, oldest first."""
+    return [key[2] for key in app.state.pages.cache.held() if key[0] == "session.html"]
+
+
 def test_the_live_page_is_rendered_once_per_query_and_announces_its_files(
     client: TestClient, app: FastAPI
 ) -> None:
-    """A cached, gzipped page per full query string, and a ``Link`` header naming the files
-    Start needs, so the browser fetches them before it has parsed the page."""
+    """One cached page per full query string (the app's `Pages.render_cached`), gzipped by
+    the middleware, and a ``Link`` header naming the files Start needs, so the browser
+    fetches them before it has parsed the page."""
     first = client.get(QUERY)
     again = client.get(QUERY)
     assert first.status_code == again.status_code == 200
@@ -208,32 +214,50 @@ def test_the_live_page_is_rendered_once_per_query_and_announces_its_files(
     assert first.headers["content-encoding"] == "gzip"
     assert first.headers["content-type"] == "text/html; charset=utf-8"
     assert "no-store" in first.headers["cache-control"]
-    assert first.headers["link"] == (
-        "</static/calfcare.css>; rel=preload; as=style, "
-        "</static/session/session.css>; rel=preload; as=style, "
-        "</static/session/engine.js>; rel=modulepreload, "
-        "</static/session/app.js>; rel=modulepreload"
+    assert (
+        first.headers["link"]
+        == again.headers["link"]
+        == (
+            "</static/calfcare.css>; rel=preload; as=style, "
+            "</static/session/session.css>; rel=preload; as=style, "
+            "</static/session/engine.js>; rel=modulepreload, "
+            "</static/session/app.js>; rel=modulepreload"
+        )
     )
     for url in re.findall(r"<([^>]+)>", first.headers["link"]):
         assert client.get(url).status_code == 200
     plain = client.get(QUERY, headers={"accept-encoding": "identity"})
     assert "content-encoding" not in plain.headers and plain.content == first.content
+    assert plain.headers["link"] == first.headers["link"]
     other = client.get(QUERY.replace("pace=15", "pace=20"))
     key = json.loads(re.findall(r'id="session-data">(.*?)</script>', other.text)[0])["key"]
     assert key == QUERY.split("?", 1)[1].replace("pace=15", "pace=20")
-    assert len(app.state.session_pages.pages) == 2
+    assert len(_cached_sessions(app)) == 2
+    assert not hasattr(app.state, "session_pages"), "one page cache, not two"
 
 
-def test_the_page_cache_is_bounded(
+def test_a_cached_live_page_computes_no_plan(
     client: TestClient, app: FastAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(session_pages, "MAX_CACHED_PAGES", 3)
+    """A hit is a bytes join: the plan is computed only when the page is rendered."""
+    first = client.get(QUERY)
+
+    def no_plan(request: object) -> NoReturn:
+        raise AssertionError("planned again")
+
+    monkeypatch.setattr(session_pages, "_plan_from_query", no_plan)
+    assert client.get(QUERY).content == first.content
+
+
+def test_the_page_cache_is_bounded(client: TestClient, app: FastAPI) -> None:
+    app.state.pages.cache.max_entries = 3
     for n in range(1, 6):
         assert client.get(f"/session?tool=ball{'&pace=' * n}").status_code == 200
-    cached = list(app.state.session_pages.pages)
-    assert cached == [f"tool=ball{'&pace=' * n}".encode() for n in (3, 4, 5)]
+    assert _cached_sessions(app) == [f"tool=ball{'&pace=' * n}".encode() for n in (3, 4, 5)]
     long = "/session?tool=ball" + "&pace=" * 100
-    assert client.get(long).status_code == 200 and len(app.state.session_pages.pages) == 3
+    response = client.get(long)
+    assert response.status_code == 200 and len(app.state.pages.cache) == 3
+    assert response.headers["link"].startswith("</static/calfcare.css>")
 
 
 def test_a_page_naming_a_screening_is_never_cached(client: TestClient, app: FastAPI) -> None:
@@ -245,12 +269,17 @@ def test_a_page_naming_a_screening_is_never_cached(client: TestClient, app: Fast
     assert page.status_code == 200
     assert f'"screening_id":"{record.id}"' in page.text
     assert "No safety check goes with this session" not in page.text
+    assert page.headers["link"].startswith("</static/calfcare.css>")
     assert client.get("/session?tool=ball&screening=missing").status_code == 422
-    assert not app.state.session_pages.pages
+    assert client.get("/session?tool=hammer").status_code == 422
+    assert not _cached_sessions(app)
 
 
-def test_a_page_that_prints_the_csrf_token_is_not_cached(client: TestClient, app: FastAPI) -> None:
-    """Today's page has no form to post; if it ever gets one, no one's token is cached."""
+def test_a_cached_page_that_prints_the_csrf_token_gives_each_browser_its_own(
+    client: TestClient, app: FastAPI
+) -> None:
+    """Today's page has no form to post; if it ever gets one, the cache stores it with the
+    marker and fills in each request's own token, so no one's token is served to another."""
     pages = app.state.pages
     pages.env.loader = jinja2.ChoiceLoader(
         [jinja2.DictLoader({"session.html": "<p>{{ csrftoken }}</p>"}), pages.env.loader]
@@ -259,7 +288,11 @@ def test_a_page_that_prints_the_csrf_token_is_not_cached(client: TestClient, app
     token = client.cookies.get("calfcare_csrftoken")
     assert token and first.text == f"<p>{token}</p>"
     assert client.get(QUERY).text == first.text
-    assert not app.state.session_pages.pages
+    with TestClient(app, base_url=BASE_URL) as other:
+        theirs = other.get(QUERY)
+        their_token = other.cookies.get("calfcare_csrftoken")
+    assert their_token and their_token != token and theirs.text == f"<p>{their_token}</p>"
+    assert len(_cached_sessions(app)) == 1
 
 
 def test_the_page_without_a_plan_offers_a_form(client: TestClient) -> None:

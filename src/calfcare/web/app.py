@@ -40,6 +40,7 @@ def create_app(settings: Settings, *, secret: bytes | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        warm(app)
         yield
         deps.close_store(app)
 
@@ -79,3 +80,25 @@ def create_app(settings: Settings, *, secret: bytes | None = None) -> FastAPI:
         debug=settings.debug,
     )
     return app
+
+
+def warm(app: FastAPI) -> None:
+    """Do at start-up what the first page would pay for: load the content files the pages
+    and the live session read (with the modules they import lazily) and compile every
+    template (docs/web.md, "Performance"). Before this, the first `/session` after `calfcare
+    serve` started took 65-90 ms instead of 2. It runs before the server listens, once per
+    app; content and compiled templates are kept per process, so a second app (each test
+    makes one) pays a few ms. It never opens the database (nor reads the clock or a
+    request): a page that needs the database still opens it on first use."""
+    from calfcare.content.learn import load_learn
+    from calfcare.content.mobility import load_mobility
+    from calfcare.content.routines import load_routines
+    from calfcare.content.screening import load_screening_text
+    from calfcare.content.sources import load_sources
+    from calfcare.core import planner  # noqa: F401  (imported by the live page's first plan)
+
+    for load in (load_sources, load_routines, load_screening_text, load_learn, load_mobility):
+        load()
+    pages = app.state.pages
+    assert isinstance(pages, Pages)
+    pages.warm()

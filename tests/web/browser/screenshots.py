@@ -2,17 +2,21 @@
 
 Run on its own from the repository root (not collected by pytest)::
 
-    .venv/bin/python -m tests.web.browser.screenshots
+    .venv/bin/python -m tests.web.browser.screenshots [--only session] [--out DIR]
 
 It starts the real server with a throwaway data dir, walks the screening to each verdict in
-headless Chromium, and saves ``<page>-<desktop|phone>.png``: the whole page on the desktop,
-the first screen on the phone, at 2x pixels (not the tests' 3x) to keep the files small.
+headless Chromium, runs a live session (before Start, running, holding a tender spot, the
+sharp-pain stop; speech stubbed, the clock driven) and saves ``<page>-<desktop|phone>.png``:
+the whole page on the desktop, the first screen on the phone, at 2x pixels (not the tests'
+3x) to keep the files small. ``--only session`` redoes the session's four only.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
@@ -44,15 +48,51 @@ def _to_result(page: Page, legs: str, answers: dict[str, str]) -> None:
         _answer_all(page, answers)
 
 
-def shoot(page: Page, name: str, viewport: str) -> Path:
+def shoot(page: Page, name: str, viewport: str, out: Path = OUT) -> Path:
     """Desktop: the whole page. Phone: the first screen, which is what must be right there."""
-    path = OUT / f"{name}-{viewport}.png"
+    path = out / f"{name}-{viewport}.png"
     page.screenshot(path=str(path), full_page=viewport == "desktop")
     return path
 
 
+SESSION = "/session?tool=ball&legs=left,right&seconds=150&intensity=standard&pace=15"
+SPEECH_STUB = """
+window.SpeechSynthesisUtterance = class { constructor(text) { this.text = text; } };
+Object.defineProperty(window, 'speechSynthesis', { configurable: true, value: {
+  speak() {}, cancel() {}, getVoices() { return []; } } });
+"""
+
+
+def session_shots(page: Page, viewport: str, out: Path) -> list[Path]:
+    """The live session: before Start, running (passes), holding a tender spot, stopped for
+    sharp pain. The clock is Playwright's, paused and moved on, so each shot is the same
+    moment every time."""
+    t0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    page.add_init_script(SPEECH_STUB)
+    page.clock.install(time=t0)
+    page.goto(SESSION)
+    page.wait_for_function("() => !document.getElementById('start').disabled")
+    page.clock.pause_at(t0 + timedelta(seconds=5))
+    saved = [shoot(page, "session-start", viewport, out)]
+    page.locator("#start").dispatch_event("click")
+    page.clock.run_for(14_000)  # past the get-ready step, into the first passes
+    saved.append(shoot(page, "session-live", viewport, out))
+    page.keyboard.press("Space")
+    page.clock.run_for(6_000)
+    saved.append(shoot(page, "session-hold", viewport, out))
+    page.locator("#sharp").dispatch_event("click")
+    page.clock.run_for(500)
+    saved.append(shoot(page, "session-sharp-pain", viewport, out))
+    return saved
+
+
 def main() -> int:
-    OUT.mkdir(parents=True, exist_ok=True)
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", choices=["session"], help="only the live session's shots")
+    parser.add_argument("--out", type=Path, default=OUT, help="where to save (docs/screenshots)")
+    args = parser.parse_args()
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
     saved: list[Path] = []
     with (
         tempfile.TemporaryDirectory() as data,
@@ -63,6 +103,10 @@ def main() -> int:
         for viewport, options in VIEWPORTS.items():
             scale = min(2, options.get("device_scale_factor", 1))
             context = browser.new_context(base_url=url, **{**options, "device_scale_factor": scale})
+            saved += session_shots(context.new_page(), viewport, out)
+            if args.only == "session":
+                context.close()
+                continue
             page = context.new_page()
             for name, address in (
                 ("home", "/"),
@@ -71,27 +115,27 @@ def main() -> int:
                 ("screening-start", "/screening"),
             ):
                 page.goto(address)
-                saved.append(shoot(page, name, viewport))
+                saved.append(shoot(page, name, viewport, out))
             page.goto("/screening")
             page.check("input[name='legs'][value='left,right']")
             _continue(page)
-            saved.append(shoot(page, "screening-emergency-question", viewport))
+            saved.append(shoot(page, "screening-emergency-question", viewport, out))
             page.check("input[name='general.pe_signs'][value='no']")
             _continue(page)
             page.locator("summary").first.click()
-            saved.append(shoot(page, "screening-general", viewport))
+            saved.append(shoot(page, "screening-general", viewport, out))
             _continue(page)
-            saved.append(shoot(page, "screening-missing-answers", viewport))
+            saved.append(shoot(page, "screening-missing-answers", viewport, out))
             _to_result(page, "left,right", {"left.swelling": "yes"})
-            saved.append(shoot(page, "verdict-urgent", viewport))
+            saved.append(shoot(page, "verdict-urgent", viewport, out))
             _to_result(page, "left", {"general.pe_signs": "yes"})
-            saved.append(shoot(page, "verdict-emergency", viewport))
+            saved.append(shoot(page, "verdict-emergency", viewport, out))
             _to_result(page, "left,right", {"general.anticoagulants": "yes"})
-            saved.append(shoot(page, "verdict-caution", viewport))
+            saved.append(shoot(page, "verdict-caution", viewport, out))
             context.close()
         browser.close()
     for path in saved:
-        print(path.relative_to(OUT.parents[1]))
+        print(path)
     return 0
 
 

@@ -286,3 +286,38 @@ def test_page_weight_requests_and_ready_time(browser_page: BrowserPage) -> None:
 def _bytes(request: Any) -> int:
     s = request.sizes()
     return int(s["responseBodySize"] + s["responseHeadersSize"])
+
+
+IN_VIEW = """(id) => { const r = document.getElementById(id).getBoundingClientRect();
+  return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight; }"""
+
+
+def test_start_and_the_stop_are_on_the_first_screen(browser_page: BrowserPage) -> None:
+    """Held in one hand with a ball in the other: what the session is, the safety notice and
+    Start without scrolling; once running, the clock, the big button and the sharp-pain stop,
+    and nothing wider than the screen (the pace marker once pushed the page sideways)."""
+    page = open_session(browser_page)
+    summary = page.locator("#setup .summary")
+    expect(summary).to_contain_text("Left calf 150 s, then right calf 150 s")
+    expect(summary).to_contain_text("5:20 in all")
+    for element in ("start", "voice"):
+        assert page.evaluate(IN_VIEW, element), f"#{element} is below the first screen"
+    notice = page.locator("#setup .notice")
+    expect(notice).to_contain_text("No safety check goes with this session")
+    assert notice.evaluate("e => e.getBoundingClientRect().bottom <= window.innerHeight")
+    assert notice.evaluate(
+        "e => e.compareDocumentPosition(document.getElementById('start')) & 4"
+    ), "the safety notice comes before Start"
+    assert page.locator("#setup details").count() == 0, "no safety text folded away"
+    expect(page.get_by_role("list", name="All 8 steps")).to_be_visible()
+
+    tap(page, "#start")
+    page.clock.run_for(14_000)  # into the passes: the pace marker near the knee end
+    for element in ("clock", "tender", "sharp", "cue"):
+        assert page.evaluate(IN_VIEW, element), f"#{element} is off the first screen"
+    width = (page.viewport_size or {"width": 0})["width"]
+    # A phone widens its layout viewport to fit what overflows (then everything shrinks).
+    assert page.evaluate("() => [window.innerWidth, document.documentElement.scrollWidth]") == [
+        width,
+        width,
+    ]
