@@ -44,6 +44,10 @@ MAYBE_PAGES = ["/plan", "/session", "/checkins", "/history", "/insights", "/expo
 VIGNETTES = ROOT / "tests" / "data" / "screening_vignettes.json"
 
 
+BULK_BYTES = 64 * 1024
+"""Bodies bigger than this are also measured against a bare endpoint sending as many bytes."""
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -68,13 +72,22 @@ def serve_bare(port: int) -> None:
     import uvicorn
     from starlette.applications import Starlette
     from starlette.requests import Request
-    from starlette.responses import JSONResponse
+    from starlette.responses import JSONResponse, Response
     from starlette.routing import Route
 
     async def hello(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
-    app = Starlette(routes=[Route("/", hello)])
+    bodies: dict[int, bytes] = {}
+
+    async def sized(request: Request) -> Response:
+        """A fixed JSON body of the asked size: the floor for an endpoint that big."""
+        size = int(request.path_params["size"])
+        if size not in bodies:
+            bodies[size] = b'"' + b"x" * max(0, size - 2) + b'"'
+        return Response(bodies[size], media_type="application/json")
+
+    app = Starlette(routes=[Route("/", hello), Route("/bytes/{size:int}", sized)])
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_level="warning", server_header=False
     )
@@ -256,8 +269,15 @@ def main() -> None:
             first = measure(bare_port, bare_ep, args)
             rows = []
             for ep in eps:
-                rows.append((ep, measure(real_port, ep, args)))
+                result = measure(real_port, ep, args)
                 wait_idle(real.pid)
+                if result["bytes_per_response"] > BULK_BYTES:
+                    # What a bare endpoint manages with a body this big, for context: past
+                    # ~100 KB the bytes, not the app, set the pace (docs/performance.md).
+                    size_ep = {"kind": "bare", "method": "GET"}
+                    size_ep["path"] = f"/bytes/{result['bytes_per_response']}"
+                    result["same_size_bare_rps"] = measure(bare_port, size_ep, args)["rps"]
+                rows.append((ep, result))
             last = measure(bare_port, bare_ep, args)
         finally:
             stop(real)
@@ -298,6 +318,12 @@ def report(
             f"p99 {r['p99_ms']:6.2f} ms  {r['bytes_per_response']:6d} B  "
             f"{'ok' if ok else 'MISS'}{'' if set(r['statuses']) <= {'200'} else r['statuses']}"
         )
+        if r.get("same_size_bare_rps"):
+            print(
+                f"{'':34s} a bare endpoint sending as many bytes: "
+                f"{r['same_size_bare_rps']:.0f} req/s, so "
+                f"{r['rps'] / r['same_size_bare_rps']:.2f}x of that"
+            )
     jsons = [f for f in figures if f["endpoint"].startswith("json")]
     htmls = [f for f in figures if f["endpoint"].startswith("html")]
     parts = []

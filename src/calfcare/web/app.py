@@ -13,7 +13,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.staticfiles import StaticFiles
 
 from calfcare import __version__
@@ -29,6 +28,7 @@ from calfcare.web import (
     tracking_api,
     tracking_pages,
 )
+from calfcare.web.compression import CompressWhenAccepted
 from calfcare.web.csrf import new_secret
 from calfcare.web.security import SecurityMiddleware, allowed_hosts_for
 from calfcare.web.templating import STATIC_DIR, Pages
@@ -70,8 +70,9 @@ def create_app(settings: Settings, *, secret: bytes | None = None) -> FastAPI:
     # Compress what is worth compressing (pages, CSS, JS): the live session page goes from
     # about 50 KB to about 20 KB on a phone. Small JSON answers are left alone. Level 6, not
     # Starlette's 9: the same size on every page and file here (within 0.2 %), for up to a
-    # third less CPU on the larger ones (docs/web.md, "Performance").
-    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
+    # third less CPU on the larger ones (docs/web.md, "Performance"). Only for clients that
+    # accept gzip: the others skip the middleware altogether.
+    app.add_middleware(CompressWhenAccepted, minimum_size=1000, compresslevel=6)
     app.add_middleware(
         SecurityMiddleware,
         secret=secret or new_secret(),
