@@ -102,6 +102,10 @@ def test_a_screening_verdict_must_match_the_rules() -> None:
     assert problems(_doc(screenings=[screening])) == {"screenings.0.verdict"}
     screening["answers"] = {**answers, "left": {**leg, "swelling": "maybe"}}
     assert problems(_doc(screenings=[screening])) == {"screenings.0.answers.left.swelling"}
+    # A report that is not an object, with everything else valid, is named (fuzzing found
+    # that it failed an assert instead, which would have been a 500 from POST /api/import).
+    screening.update(answers=answers, verdict="urgent", report=[])
+    assert problems(_doc(screenings=[screening])) == {"screenings.0.report"}
 
 
 def test_hostile_sizes_are_refused() -> None:

@@ -348,9 +348,10 @@ class _Reader:
                     f"({screen(answers).verdict.value!r})",
                 )
             )
-        if sid is None or kind is None or taken_at is None or verdict is None or answers is None:
+        if sid is None or kind is None or taken_at is None or verdict is None:
+            return None  # each problem is already listed
+        if answers is None or report is None:  # (a report that is not an object, or too big)
             return None
-        assert report is not None
         return ScreeningRecord(
             sid, kind, taken_at, CONTRACT_VERSION, verdict, answers.to_json(), report
         )
