@@ -72,7 +72,9 @@ def _y_axis(y_min: float, y_max: float, ticks: Sequence[float], unit: str, top: 
             f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>'
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{escape(_num(tick))}</text>'
         )
-    out.append(f'<text x="{LEFT - 6}" y="{top - 14}" text-anchor="end">{escape(unit)}</text>')
+    # The unit starts at the left edge: anchored at the axis like the ticks, a long one
+    # ("sessions") ran off the chart.
+    out.append(f'<text x="4" y="{top - 14}" text-anchor="start">{escape(unit)}</text>')
     out.append("</g>")
     return out
 
