@@ -14,7 +14,7 @@ from calfcare.core.errors import InvalidInput, Problem
 if TYPE_CHECKING:
     pass
 
-from calfcare.core.record_views import KINDS, history_rows, record_kinds
+from calfcare.core.record_views import KINDS
 
 
 def register(app: typer.Typer) -> None:
@@ -48,12 +48,9 @@ def history(
             raise InvalidInput(problems)
         store = open_cli_store(db)
         try:
-            records = services.load_records(store, first, last, kinds=record_kinds(set(kinds)))
+            rows = services.newest_history_rows(store, first, last, set(kinds), leg, limit).rows
         finally:
             store.close()
-        rows = history_rows(records, set(kinds), leg)
-        if limit is not None:
-            rows = rows[-limit:]
         if json_output:
             print(json.dumps(rows, indent=2))
         else:

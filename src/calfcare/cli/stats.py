@@ -32,7 +32,7 @@ def stats(
         last = parse_optional_day(until, "--until")
         store = open_cli_store(db)
         try:
-            summary = services.stats(services.load_records(store, first, last))
+            summary = services.read_stats(store, first, last)
         finally:
             store.close()
         if json_output:

@@ -32,12 +32,20 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, Table, func, insert, select, update
+from sqlalchemy import Engine, Table, false, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql import Select
 
-from calfcare.core.records import Logged, Note, RecordSet, ScreeningRecord, SessionRecord
+from calfcare.core.levels import Level
+from calfcare.core.records import (
+    Logged,
+    Note,
+    RecordSet,
+    ScreeningKind,
+    ScreeningRecord,
+    SessionRecord,
+)
 from calfcare.core.tracking import MobilityTest, SorenessCheckIn, SplitLegDay
 from calfcare.storage import convert
 from calfcare.storage.engine import READ_ONLY
@@ -268,13 +276,7 @@ class Transaction:
     ) -> list[ScreeningRecord]:
         # Screenings have a time, not a day: filter on whole UTC days.
         table = TABLES["screenings"]
-        query = _columns(table, convert.SCREENING_COLUMNS)
-        if since is not None:
-            query = query.where(table.c.taken_at >= datetime.combine(since, time(), UTC))
-        if until is not None:
-            query = query.where(
-                table.c.taken_at < datetime.combine(until + timedelta(days=1), time(), UTC)
-            )
+        query = _when(_columns(table, convert.SCREENING_COLUMNS), "screenings", since, until)
         return convert.screening_records(self._rows(query))
 
     def screening(self, screening_id: str) -> ScreeningRecord | None:
@@ -346,30 +348,146 @@ class Transaction:
         rows = self._kind("split_leg_days", convert.SPLIT_LEG_COLUMNS, since, until)
         return convert.split_leg_records(rows)
 
-    def counts(self) -> dict[str, int]:
-        """How many records of each kind (the keys of `RecordSet.counts`), in one query."""
-        query = select(
-            *(
-                select(func.count()).select_from(TABLES[name]).scalar_subquery()
-                for name in RECORD_KINDS
-            )
-        )
-        row = self._session.execute(query).one()
-        return {name: int(n or 0) for name, n in zip(RECORD_KINDS, row, strict=True)}
+    def counts(
+        self,
+        since: date | None = None,
+        until: date | None = None,
+        *,
+        kinds: Collection[str] = RECORD_KINDS,
+        leg: str | None = None,
+    ) -> dict[str, int]:
+        """How many records of each of ``kinds`` (the keys of `RecordSet.counts`, in its
+        order) between two days, in one query, counted as `records` would read them: a
+        history page's total without loading every row.
 
-    def day_range(self, kinds: Collection[str] = RECORD_KINDS) -> tuple[date, date] | None:
-        """The first and last day with a record of ``kinds`` (screenings count by their UTC
-        day), or None when there is none; in one query."""
+        With ``leg`` (``left``/``right``) only records about that calf: a session that
+        massaged it, its check-ins and knee-to-wall tests, a split-leg day that chose it.
+        Notes and screenings are about neither calf, so they count 0 (as history rows
+        filtered by calf leave them out)."""
+        wanted = [name for name in RECORD_KINDS if name in kinds]
+        if not wanted:
+            return {}
+        row = self._session.execute(
+            select(*(self._count(name, since, until, leg) for name in wanted))
+        ).one()
+        return {name: int(n or 0) for name, n in zip(wanted, row, strict=True)}
+
+    def _count(self, name: str, since: date | None, until: date | None, leg: str | None) -> Any:
+        table = TABLES[name]
+        query = _when(select(func.count()).select_from(table), name, since, until)
+        if leg is not None:
+            if name == "sessions":
+                calves = TABLES["session_calves"]
+                query = query.where(
+                    select(calves.c.session_id)
+                    .where(calves.c.session_id == table.c.id, calves.c.leg == leg)
+                    .exists()
+                )
+            elif name in ("soreness", "mobility"):
+                query = query.where(table.c.leg == leg)
+            elif name == "split_leg_days":
+                query = query.where(table.c.massaged == leg)
+            else:
+                query = query.where(false())
+        return query.scalar_subquery()
+
+    def day_range(
+        self,
+        kinds: Collection[str] = RECORD_KINDS,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> tuple[date, date] | None:
+        """The first and last day with a record of ``kinds`` between two days (inclusive;
+        None is open; screenings count by their UTC day, as `screenings` filters them), or
+        None when there is none; in one query."""
         firsts, lasts = [], []
         for name in kinds:
             table = TABLES[name]
             column = table.c.taken_at if name == "screenings" else table.c.day
-            firsts.append(select(func.min(column)).scalar_subquery())
-            lasts.append(select(func.max(column)).scalar_subquery())
+            firsts.append(_when(select(func.min(column)), name, since, until).scalar_subquery())
+            lasts.append(_when(select(func.max(column)), name, since, until).scalar_subquery())
         row = self._session.execute(select(*firsts, *lasts)).one()
         starts = [_as_day(v) for v in row[: len(firsts)] if v is not None]
         ends = [_as_day(v) for v in row[len(firsts) :] if v is not None]
         return (min(starts), max(ends)) if starts else None
+
+    # -- summaries (`calfcare.services.read_stats`): the few values a summary needs -------
+
+    def session_days(self, since: date | None = None, until: date | None = None) -> list[date]:
+        """The day of each session (one per session, any order)."""
+        table = TABLES["sessions"]
+        return [_as_day(d) for (d,) in self._rows(_days(select(table.c.day), table, since, until))]
+
+    def soreness_totals(
+        self, since: date | None = None, until: date | None = None
+    ) -> dict[tuple[str, str], tuple[int, int]]:
+        """``(leg, moment) -> (sum of scores, number of check-ins)``, summed in SQL."""
+        table = TABLES["soreness"]
+        query = _days(
+            select(table.c.leg, table.c.moment, func.sum(table.c.score), func.count()),
+            table,
+            since,
+            until,
+        ).group_by(table.c.leg, table.c.moment)
+        return {(leg, moment): (int(total), int(n)) for leg, moment, total, n in self._rows(query)}
+
+    def mobility_ends(
+        self, since: date | None = None, until: date | None = None
+    ) -> tuple[dict[str, int], list[Logged[MobilityTest]]]:
+        """Per leg, how many knee-to-wall tests, and the tests of each leg's first and last
+        day (in any order): the canonical first and latest test are among them, picked in
+        Python because SQLite and PostgreSQL order ids differently."""
+        table = TABLES["mobility"]
+        spans = self._rows(
+            _days(
+                select(table.c.leg, func.count(), func.min(table.c.day), func.max(table.c.day)),
+                table,
+                since,
+                until,
+            ).group_by(table.c.leg)
+        )
+        items: list[Logged[MobilityTest]] = []
+        for leg, _, first, last in spans:
+            query = _columns(table, convert.MOBILITY_COLUMNS).where(
+                table.c.leg == leg, table.c.day.in_({first, last})
+            )
+            items += convert.mobility_items(self._rows(query))
+        return {leg: int(n) for leg, n, _, _ in spans}, items
+
+    def tender_spot_labels(self, since: date | None = None, until: date | None = None) -> list[str]:
+        """Every tender spot's label (``leg:height:side``), in the canonical order of the
+        sessions and then their own order."""
+        sessions, spots = TABLES["sessions"], TABLES["tender_spots"]
+        query = _days(
+            select(
+                sessions.c.day,
+                sessions.c.started_at,
+                sessions.c.id,
+                spots.c.position,
+                spots.c.leg,
+                spots.c.height,
+                spots.c.side,
+            ).join(spots, spots.c.session_id == sessions.c.id),
+            sessions,
+            since,
+            until,
+        )
+        rows = sorted(
+            self._rows(query),
+            key=lambda r: (_as_day(r[0]), convert.from_db(r[1]), r[2], r[3]),
+        )
+        return [f"{leg}:{height}:{side}" for *_, leg, height, side in rows]
+
+    def screening_verdicts(
+        self, since: date | None = None, until: date | None = None
+    ) -> list[tuple[ScreeningKind, Level]]:
+        """Each screening's kind and verdict (any order), filtered as `screenings` is."""
+        table = TABLES["screenings"]
+        query = _when(select(table.c.kind, table.c.verdict), "screenings", since, until)
+        return [
+            (convert.SCREENING_KINDS[kind], convert.LEVELS[verdict])
+            for kind, verdict in self._rows(query)
+        ]
 
     def _kind(
         self, name: str, columns: Sequence[str], since: date | None, until: date | None
@@ -393,6 +511,21 @@ def _as_day(value: Any) -> date:
 
 def _columns(table: Table, names: Sequence[str]) -> Select[Any]:
     return select(*(table.c[name] for name in names))
+
+
+def _when(query: Select[Any], name: str, since: date | None, until: date | None) -> Select[Any]:
+    """``query`` on table ``name`` limited to two days (inclusive; None is open): by ``day``,
+    or for screenings (a time, not a day) by whole UTC days of ``taken_at``."""
+    table = TABLES[name]
+    if name != "screenings":
+        return _days(query, table, since, until)
+    if since is not None:
+        query = query.where(table.c.taken_at >= datetime.combine(since, time(), UTC))
+    if until is not None:
+        query = query.where(
+            table.c.taken_at < datetime.combine(until + timedelta(days=1), time(), UTC)
+        )
+    return query
 
 
 def _days(query: Select[Any], table: Table, since: date | None, until: date | None) -> Select[Any]:

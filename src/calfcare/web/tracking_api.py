@@ -121,15 +121,6 @@ def history_rows(records: RecordSet, kinds: set[str], leg: str | None) -> list[d
     return rows(records, kinds, leg)
 
 
-def load_for_history(
-    cache: services.ReadCache, since: date | None, until: date | None, kinds: set[str]
-) -> RecordSet:
-    """Only the kinds of record the history rows will show."""
-    from calfcare.core.record_views import record_kinds
-
-    return services.load_records(cache.store, since, until, kinds=record_kinds(kinds))
-
-
 def json_body(content: Any) -> bytes:
     """``content`` encoded exactly as `JSONResponse` encodes it (to cache the bytes)."""
     return bytes(JSONResponse(content).body)
@@ -745,8 +736,7 @@ async def api_records(request: Request) -> Response:
     )
 
     def compute() -> list[dict[str, Any]]:
-        rows = history_rows(load_for_history(cache, first, last, kinds), kinds, calf)
-        return rows[-count:] if count else rows
+        return services.newest_history_rows(cache.store, first, last, kinds, calf, count).rows
 
     key = ("api_records", first, last, frozenset(kinds), calf, count)
     return await cached_json(cache, key, compute)
@@ -772,7 +762,7 @@ async def api_stats(request: Request) -> Response:
     return await cached_json(
         cache,
         ("api_stats", first, last),
-        lambda: services.stats(services.load_records(cache.store, first, last)).to_json(),
+        lambda: services.read_stats(cache.store, first, last).to_json(),
     )
 
 

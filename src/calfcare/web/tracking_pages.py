@@ -41,7 +41,6 @@ from calfcare.web.tracking_api import (
     history_rows,
     import_bytes,
     insights_report,
-    load_for_history,
     now,
     save_manual_session,
     save_mobility,
@@ -656,8 +655,10 @@ def _history_page(
     all_charts: bool,
 ) -> HistoryPage:
     store = cache.store
-    rows = history_rows(load_for_history(cache, first, last, kinds), kinds, leg)
-    shown = list(reversed(rows[-(count or HISTORY_ROWS) :]))
+    newest = services.newest_history_rows(
+        store, first, last, kinds, leg, count or HISTORY_ROWS, total=True
+    )
+    shown = list(reversed(newest.rows))
     chart_first, window = first, None
     if first is None and last is None and not all_charts:
         with store.reading() as tx:
@@ -666,7 +667,8 @@ def _history_page(
             chart_first = span[1] - timedelta(days=CHART_DAYS - 1)
             window = (chart_first, span[1])
     chart_records = services.load_records(store, chart_first, last, kinds=CHART_KINDS)
-    return HistoryPage(shown, len(rows), history_charts(chart_records), window)
+    assert newest.total is not None
+    return HistoryPage(shown, newest.total, history_charts(chart_records), window)
 
 
 # -- insights and the split-leg experiment ---------------------------------------------------
