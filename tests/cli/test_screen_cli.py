@@ -128,3 +128,25 @@ def test_interactive_end_of_input_gives_no_verdict() -> None:
     assert done.returncode == 2
     assert "no verdict" in done.stderr
     assert "OK" not in done.stdout
+
+
+@pytest.mark.parametrize("case", VIGNETTES["cases"], ids=[c["story"] for c in VIGNETTES["cases"]])
+def test_piped_verdict_is_plain_lines_with_everything_the_panel_shows(case: dict[str, Any]) -> None:
+    """Not a terminal: no box drawing, no wrapping, and nothing of the panel left out."""
+    done = run_cli("screen", "--answers", "-", stdin=json.dumps(case["input"]))
+    assert done.returncode == 0
+    report = json.loads(
+        run_cli("screen", "--answers", "-", "--json", stdin=json.dumps(case["input"])).stdout
+    )
+    lines = done.stdout.splitlines()
+    assert not set(done.stdout) & set("╭╮╰╯│─")
+    assert lines[0].endswith(report["headline"]) and lines[0].startswith(
+        report["verdict"].upper() + ":"
+    )
+    assert report["advice"] in lines
+    for finding in report["findings"]:
+        assert any(finding["message"] in line and "sources:" in line for line in lines)
+    for leg, status in report["legs"].items():
+        assert f"{leg} calf: {status['level']}" in done.stdout
+    if report["verdict"] in ("urgent", "emergency"):
+        assert report["headline"].upper() in lines

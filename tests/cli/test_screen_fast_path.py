@@ -180,10 +180,12 @@ def test_fast_path_recognises_only_what_it_answers(
     assert fast_screen_args(args) == expected
 
 
-def test_fast_path_imports_no_framework_and_no_pydantic() -> None:
+@pytest.mark.parametrize("json_flag", [["--json"], []], ids=["json", "text-piped"])
+def test_fast_path_imports_no_framework_and_no_pydantic(json_flag: list[str]) -> None:
+    """Also for the text verdict when the output is not a terminal (plain lines, no Rich)."""
     code = (
         "import sys\n"
-        "sys.argv = ['calfcare', 'screen', '--answers', '-', '--json']\n"
+        f"sys.argv = ['calfcare', 'screen', '--answers', '-', *{json_flag!r}]\n"
         "from calfcare.launcher import main\n"
         "main()\n"
         "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n"
@@ -197,4 +199,8 @@ def test_fast_path_imports_no_framework_and_no_pydantic() -> None:
     )
     modules = {name.split(".")[0] for name in done.stderr.split()}
     assert not modules & {"typer", "click", "rich", "pydantic", "pydantic_core", "tomllib"}
-    assert json.loads(done.stdout)["verdict"] == VIGNETTES["cases"][0]["expect"]["verdict"]
+    verdict = VIGNETTES["cases"][0]["expect"]["verdict"]
+    if json_flag:
+        assert json.loads(done.stdout)["verdict"] == verdict
+    else:
+        assert done.stdout.startswith(verdict.upper() + ": ")

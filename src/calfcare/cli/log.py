@@ -273,9 +273,9 @@ def _show_followup(report: dict[str, Any], json_output: bool) -> None:
     if Level(report["verdict"]) >= Level.URGENT:
         print(f"calfcare: {report['headline']}: {report['advice']}", file=sys.stderr)
         if not json_output:
-            from calfcare.cli.render import print_verdict
+            from calfcare.cli.verdict_text import show_verdict
 
-            print_verdict(report)
+            show_verdict(report)
     elif not json_output:
         print("follow-up: no new swelling, redness or warmth reported.")
 

@@ -8,19 +8,14 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
+from calfcare.cli.verdict_text import LEVEL_MARK
+
 LEVEL_STYLE = {
     "ok": "green",
     "caution": "yellow",
     "avoid": "dark_orange",
     "urgent": "bold white on red",
     "emergency": "bold white on red",
-}
-LEVEL_MARK = {
-    "ok": "OK",
-    "caution": "CAUTION",
-    "avoid": "AVOID",
-    "urgent": "URGENT",
-    "emergency": "EMERGENCY",
 }
 
 

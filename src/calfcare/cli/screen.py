@@ -66,9 +66,9 @@ def run_screen(answers_source: str | None, *, json_output: bool) -> int:
         if json_output:
             print(json.dumps(report, indent=2))
         else:
-            from calfcare.cli.render import print_verdict
+            from calfcare.cli.verdict_text import show_verdict
 
-            print_verdict(report)
+            show_verdict(report)
     except (Exception, KeyboardInterrupt) as error:
         status = report_error(error, json_output=json_output)
         if status is None:
