@@ -186,6 +186,33 @@ async def note_save(request: Request, pages: PagesDep, store: StoreDep) -> Respo
     return _redirect(request, "checkins", saved="note")
 
 
+def _form_page(
+    request: Request,
+    pages: Pages,
+    template: str,
+    *,
+    day: date,
+    values: Mapping[str, str],
+    problems: list[Problem],
+    status: int,
+    field_ids: Mapping[str, str],
+    **context: Any,
+) -> HTMLResponse:
+    """A check-in form: ``values`` over the form's defaults (``day`` first), the problems
+    with the fields they mark (``left.score`` marks ``left.score`` and ``left``), and the
+    element each problem's link in the summary jumps to."""
+    return pages.render(
+        request,
+        template,
+        status=status,
+        values={"day": day.isoformat(), **values},
+        problems=problems,
+        problem_fields={p.field for p in problems} | {p.field.split(".")[0] for p in problems},
+        field_ids=field_ids,
+        **context,
+    )
+
+
 def _soreness_page(
     request: Request,
     pages: Pages,
@@ -194,16 +221,17 @@ def _soreness_page(
     status: int = 200,
 ) -> HTMLResponse:
     today = services.today_of(now())
-    return pages.render(
+    return _form_page(
         request,
+        pages,
         "checkin_soreness.html",
+        day=today,
+        values={"moment": "after", **values},
+        problems=problems,
         status=status,
-        values={"day": today.isoformat(), "moment": "after", **values},
         today=today.isoformat(),
         moments=MOMENTS,
         scores=SCORES,
-        problems=problems,
-        problem_fields={p.field.split(".")[0] for p in problems},
         field_ids={
             "day": "day",
             "moment": "moment-0",
@@ -250,17 +278,18 @@ def _next_day_page(
         for leg in ("left", "right")
         for sign in SIGNS
     ]
-    return pages.render(
+    return _form_page(
         request,
+        pages,
         "checkin_next_day.html",
+        day=yesterday,
+        values=values,
+        problems=problems,
         status=status,
-        values={"day": yesterday.isoformat(), **values},
         yesterday=yesterday.isoformat(),
         scores=SCORES,
         questions=questions,
         sign_choices=SIGN_CHOICES,
-        problems=problems,
-        problem_fields={p.field for p in problems} | {p.field.split(".")[0] for p in problems},
         field_ids={
             "day": "day",
             "score": "left-score-none",
@@ -349,15 +378,16 @@ def _mobility_page(
     status: int = 200,
 ) -> HTMLResponse:
     today = services.today_of(now())
-    return pages.render(
+    return _form_page(
         request,
+        pages,
         "mobility_log.html",
+        day=today,
+        values={"moment": "other", "left": "", "right": "", **values},
+        problems=problems,
         status=status,
-        values={"day": today.isoformat(), "moment": "other", "left": "", "right": "", **values},
         today=today.isoformat(),
         moments=MOBILITY_MOMENTS,
-        problems=problems,
-        problem_fields={p.field.split(".")[0] for p in problems},
         field_ids={
             "day": "day",
             "moment": "moment-0",
@@ -398,23 +428,17 @@ def _session_page(
     status: int = 200,
 ) -> HTMLResponse:
     today = services.today_of(now())
-    return pages.render(
+    return _form_page(
         request,
+        pages,
         "checkin_session.html",
+        day=today,
+        values={"legs": "left,right", "seconds": "150", "tool": "", "tender": "", **values},
+        problems=problems,
         status=status,
-        values={
-            "day": today.isoformat(),
-            "legs": "left,right",
-            "seconds": "150",
-            "tool": "",
-            "tender": "",
-            **values,
-        },
         tools=TOOLS,
         legs=LEGS,
         today=today.isoformat(),
-        problems=problems,
-        problem_fields={p.field.split(".")[0] for p in problems},
         field_ids={
             "day": "day",
             "tool": "tool-0",
