@@ -1,20 +1,18 @@
 """Validate the split-leg analysis on simulated people (SELF-EXPERIMENT.md, "Validation").
 
-Run: .venv/bin/python bench/simulate_split_leg.py [--people N] [--seed S]
+    .venv/bin/python bench/simulate_split_leg.py [--people 2000] [--seed 1]
 
-Model (one simulated person, one day t, calf L in {left, right}):
-* a shared day load u_t (training, sleep) follows an AR(1) with rho = 0.6 and SD 1.0; it moves
-  both calves alike, so the design should cancel it;
-* each calf has its own AR(1) noise e_L,t (rho = 0.5, marginal SD 1.1) in its next-day
-  change, and its own before-rating noise (SD 0.5), so the day-to-day spread of d comes out
-  near 1.5 points (printed as sd_d);
-* before = clip(round(3 + 1.2 u_t + calf offset + noise), 0, 10);
-  next_day = clip(round(before + 1 + 0.8 u_t + e_L,t - effect * [L massaged]), 0, 10);
-* the massaged calf comes from the real coin (`draw_split_leg_day`), and the records go
-  through the real `analyse_split_leg`, as the app's would.
-Not modelled: spill-over to the other calf, carry-over between days, missing ratings, and
-people who stop early (all of them only lower power; none can raise the false-positive rate,
-because the coin alone decides each day's sign).
+Prints, for the model in bench/split_leg_model.py:
+* false positives with no true difference: the registered analysis (once, at the planned
+  length) and "looking every day" (stop at the first day from 6 on whose result shows a
+  difference, up to 28 or 42 days), which the pre-registration exists to prevent;
+* what skipping the days on which the massaged calf felt worse does to the false positives
+  (why missing days are counted and warned about);
+* the 95% interval's coverage of the true difference, soreness and knee-to-wall;
+* the chance of a "better" result by days at the typical spread, against the table the app
+  advises from (`calfcare.core.split_leg_power`).
+Every result goes through the app's own `estimate` and verdict table; the coin is the real
+`draw_split_leg_day`. docs/insights.md quotes the figures.
 """
 
 from __future__ import annotations
@@ -22,104 +20,144 @@ from __future__ import annotations
 import argparse
 import math
 import random
-import statistics
-from datetime import date, timedelta
+import sys
+import time
+from pathlib import Path
 
-from calfcare.core.levels import Leg
-from calfcare.core.split_leg import Conclusion, analyse_split_leg
-from calfcare.core.tracking import (
-    SorenessCheckIn,
-    SorenessMoment,
-    SplitLegDay,
-    draw_split_leg_day,
-)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-CHECKPOINTS = (14, 20, 28)
-START = date(2026, 1, 5)
-TODAY = date(2027, 1, 1)
+from split_leg_model import person_diffs, soreness_days
 
+from calfcare.core.randomisation import sign_flip_test
+from calfcare.core.split_leg import estimate
+from calfcare.core.split_leg_design import ALPHA, SPECS, Outcome
+from calfcare.core.split_leg_power import TYPICAL_SPREAD, default_days, power
 
-def simulate_person(
-    rng: random.Random, days: int, effect: float
-) -> tuple[list[SplitLegDay], list[SorenessCheckIn]]:
-    """One person's stored coins and soreness check-ins for ``days`` consecutive days."""
-    allocations: list[SplitLegDay] = []
-    check_ins: list[SorenessCheckIn] = []
-    u = rng.gauss(0, 1.0)
-    e = {leg: rng.gauss(0, 1.1) for leg in Leg}
-    offset = {leg: rng.gauss(0, 0.5) for leg in Leg}
-    for t in range(days):
-        day = START + timedelta(days=t)
-        alloc = draw_split_leg_day(day, rng, today=TODAY)
-        allocations.append(alloc)
-        u = 0.6 * u + rng.gauss(0, 1.0 * math.sqrt(1 - 0.6**2))
-        for leg in Leg:
-            e[leg] = 0.5 * e[leg] + rng.gauss(0, 1.1 * math.sqrt(1 - 0.5**2))
-            before = _clip(3 + 1.2 * u + offset[leg] + rng.gauss(0, 0.5))
-            bump = effect if leg is alloc.massaged else 0.0
-            next_day = _clip(before + 1 + 0.8 * u + e[leg] - bump)
-            check_ins.append(SorenessCheckIn(day, leg, SorenessMoment.BEFORE, before))
-            check_ins.append(SorenessCheckIn(day, leg, SorenessMoment.NEXT_DAY, next_day))
-    return allocations, check_ins
+SORENESS, KNEE = Outcome.NEXT_DAY_SORENESS, Outcome.KNEE_TO_WALL
 
 
-def _clip(x: float) -> int:
-    return max(0, min(10, round(x)))
+def shows_difference(diffs: list[float], outcome: Outcome) -> bool:
+    """Whether the result claims a difference (the whole interval on one side of zero).
+    A p-value of 0.05 or more means the interval holds zero; only the rest need it."""
+    spec = SPECS[outcome]
+    if sign_flip_test(diffs, resolution=spec.resolution).p_value >= ALPHA:
+        return False
+    interval = estimate(diffs, spec).interval
+    assert interval is not None
+    return interval.low > 0 or interval.high < 0
 
 
-def run(people: int, seed: int, effect: float) -> dict[str, object]:
-    """Share of people with p < 0.05 (and with each verdict) at each checkpoint."""
-    master = random.Random(seed)
-    significant = dict.fromkeys(CHECKPOINTS, 0)
-    beyond_threshold = dict.fromkeys(CHECKPOINTS, 0)
-    spreads: list[float] = []
+def false_positives(people: int, seed: int, days: int) -> float:
+    """No true difference: the share whose registered result (at ``days``) shows one."""
+    rng = random.Random(seed)
+    hits = sum(
+        shows_difference(person_diffs(rng, SORENESS, days, 0.0, TYPICAL_SPREAD), SORENESS)
+        for _ in range(people)
+    )
+    return hits / people
+
+
+def looking_daily(people: int, seed: int, last: int) -> float:
+    """No true difference: the share who would see a difference on some day from 6 to
+    ``last`` if the result were shown, and believed, every day."""
+    rng = random.Random(seed)
+    hits = 0
     for _ in range(people):
-        rng = random.Random(master.getrandbits(64))
-        allocations, check_ins = simulate_person(rng, max(CHECKPOINTS), effect)
-        for n in CHECKPOINTS:
-            last = START + timedelta(days=n - 1)
-            result = analyse_split_leg(
-                [a for a in allocations if a.day <= last],
-                [c for c in check_ins if c.day <= last],
-            )
-            if result.p_value is not None and result.p_value < 0.05:
-                significant[n] += 1
-            if result.conclusion is Conclusion.MASSAGED_BETTER:
-                beyond_threshold[n] += 1
-            if n == max(CHECKPOINTS):
-                spreads.append(result.spread)
-    return {
-        "significant": {n: k / people for n, k in significant.items()},
-        "beyond_threshold": {n: k / people for n, k in beyond_threshold.items()},
-        "sd_d": statistics.median(spreads),
-    }
+        diffs = person_diffs(rng, SORENESS, last, 0.0, TYPICAL_SPREAD)
+        hits += any(shows_difference(diffs[:n], SORENESS) for n in range(6, last + 1))
+    return hits / people
+
+
+def skipping_worse_days(people: int, seed: int, days: int, skip: float) -> float:
+    """No true difference, but a day on which the massaged calf felt worse goes unrated
+    with chance ``skip``: the share whose result then shows a difference."""
+    rng = random.Random(seed)
+    hits = 0
+    for _ in range(people):
+        diffs = person_diffs(rng, SORENESS, days, 0.0, TYPICAL_SPREAD)
+        kept = [d for d in diffs if d <= 0 or rng.random() >= skip]
+        hits += len(kept) >= 6 and shows_difference(kept, SORENESS)
+    return hits / people
+
+
+def coverage(people: int, seed: int, outcome: Outcome, effect: float, days: int) -> float:
+    """The share of 95% intervals that hold the true difference (massaged minus other:
+    -effect for soreness, +effect for knee-to-wall)."""
+    rng = random.Random(seed)
+    spec = SPECS[outcome]
+    truth = -effect if spec.lower_is_better else effect
+    held = 0
+    for _ in range(people):
+        interval = estimate(person_diffs(rng, outcome, days, effect, TYPICAL_SPREAD), spec).interval
+        assert interval is not None
+        held += interval.low <= truth <= interval.high
+    return held / people
+
+
+def simulated_power(people: int, seed: int, outcome: Outcome, days: int) -> float:
+    """The share whose result says "massaged better" when the truth is the threshold."""
+    rng = random.Random(seed)
+    spec = SPECS[outcome]
+    hits = 0
+    for _ in range(people):
+        diffs = person_diffs(rng, outcome, days, spec.threshold, TYPICAL_SPREAD)
+        iv = estimate(diffs, spec).interval
+        hits += iv is not None and (iv.high < 0 if spec.lower_is_better else iv.low > 0)
+    return hits / people
 
 
 def mc_se(share: float, people: int) -> float:
     return math.sqrt(max(share * (1 - share), 1e-12) / people)
 
 
+def fmt(share: float, people: int) -> str:
+    return f"{share:.3f} ± {mc_se(share, people):.3f}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--effect", type=float, default=1.5, help="points, for the power run")
     args = parser.parse_args()
-    null = run(args.people, args.seed, 0.0)
-    alt = run(args.people, args.seed + 1, args.effect)
-    fpr = null["significant"]
-    power = alt["significant"]
-    verdict = alt["beyond_threshold"]
-    assert isinstance(fpr, dict) and isinstance(power, dict) and isinstance(verdict, dict)
-    print(
-        f"people={args.people} seed={args.seed} sd_d~{null['sd_d']:.2f} | no effect, "
-        "false positives (p<0.05) at "
-        + ", ".join(f"{n}d {fpr[n]:.3f}±{mc_se(fpr[n], args.people):.3f}" for n in CHECKPOINTS)
-        + f" | effect {args.effect:g} points, detected (p<0.05) at "
-        + ", ".join(f"{n}d {power[n]:.3f}" for n in CHECKPOINTS)
-        + "; verdict 'massaged calf better' (p<0.05 and mean >= 1.4) at "
-        + ", ".join(f"{n}d {verdict[n]:.3f}" for n in CHECKPOINTS)
+    n, seed = args.people, args.seed
+    started = time.perf_counter()
+    n_sore, n_knee = default_days(SORENESS), default_days(KNEE)
+    sd = soreness_days(random.Random(seed), 4000, 0.0, 1.0)[0]
+    print(f"people={n} seed={seed}; default lengths: soreness {n_sore} days, knee-to-wall "
+          f"{n_knee} days (typical spread {TYPICAL_SPREAD}); spread at noise 1.0: "
+          f"{math.sqrt(sum(d * d for d in sd) / len(sd)):.2f}")  # fmt: skip
+    print("False positives, no true difference (a result showing any difference):")
+    for days in (n_sore, 20, 28):
+        print(
+            f"  registered, analysed once at {days} days: {fmt(false_positives(n, seed, days), n)}"
+        )
+    for last in (28, 42):
+        print(
+            f"  looking every day from day 6 to {last}: {fmt(looking_daily(n, seed + 1, last), n)}"
+        )
+    for skip in (0.3, 0.6):
+        share = skipping_worse_days(n, seed + 2, 20, skip)
+        print(f"  20 days, {skip:.0%} of days the massaged calf felt worse left unrated: "
+              f"{fmt(share, n)}")  # fmt: skip
+    print("Coverage of the 95% interval (true difference inside):")
+    cases = (
+        (SORENESS, 1.4, n_sore),
+        (SORENESS, 1.5, 20),
+        (SORENESS, 0.5, 20),
+        (SORENESS, 0.0, 20),
+        (KNEE, 1.5, n_knee),
+        (KNEE, 0.0, 20),
     )
+    for outcome, effect, days in cases:
+        share = coverage(n, seed + 3, outcome, effect, days)
+        print(f"  {outcome.value}, true difference {effect:g}, {days} days: {fmt(share, n)}")
+    print("Chance of a 'massaged calf better' result at the threshold (simulated vs table):")
+    for outcome, days_list in ((SORENESS, (10, n_sore, 20, 28)), (KNEE, (6, n_knee, 14, 20))):
+        for days in days_list:
+            share = simulated_power(n, seed + 4, outcome, days)
+            print(f"  {outcome.value}, {days} days: {fmt(share, n)} (table "
+                  f"{power(outcome, days):.3f})")  # fmt: skip
+    print(f"simulate_split_leg: {time.perf_counter() - started:.0f} s")
 
 
 if __name__ == "__main__":

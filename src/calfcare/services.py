@@ -9,7 +9,6 @@ a single `Store.transaction`, so nothing is ever partly saved. ``now`` is always
 
 from __future__ import annotations
 
-import random
 import threading
 import uuid
 from collections import Counter, OrderedDict, defaultdict
@@ -49,7 +48,6 @@ from calfcare.core.tracking import (
     MobilityTest,
     SorenessCheckIn,
     SorenessMoment,
-    SplitLegDay,
     mobility_test,
     soreness_check_in,
 )
@@ -449,7 +447,7 @@ def load_records(
         return tx.records(since, until, kinds=kinds)
 
 
-INSIGHT_KINDS = ("sessions", "soreness", "mobility", "split_leg_days")
+INSIGHT_KINDS = ("sessions", "soreness", "mobility", "split_leg_days", "split_leg_experiments")
 """The kinds of record `calfcare.core.insight_report.analyse_records` reads."""
 T = TypeVar("T")
 MISSING: Any = object()
@@ -672,6 +670,16 @@ def _new_records(
                     f"{s.screening_id!r} is neither in the file nor stored",
                 )
             )
+    experiments = {e.id for e in stored.split_leg_experiments}
+    experiments |= {e.id for e in parsed.records.split_leg_experiments}
+    for d in parsed.records.split_leg_days:
+        if d.experiment_id is not None and d.experiment_id not in experiments:
+            problems.append(
+                Problem(
+                    f"{parsed.where[('split_leg_days', d.day.isoformat())]}.experiment_id",
+                    f"{d.experiment_id!r} is neither in the file nor stored",
+                )
+            )
     records = RecordSet(**{name: tuple(items) for name, items in new.items()})
     return records, problems, skipped
 
@@ -884,28 +892,3 @@ __all__ = [
     "session_from_result",
     "stats",
 ]
-
-
-# -- split-leg days (added for the web app's split-leg pages and API) ------------------------
-
-
-def split_leg_today(
-    store: Store, *, now: datetime, rng: random.Random | None = None
-) -> tuple[SplitLegDay, bool]:
-    """Today's split-leg coin: the stored one, or a fresh fair toss stored at once.
-
-    Returns ``(allocation, drawn_now)``. The coin is read and, when missing, drawn and saved
-    in one transaction, before the session; a stored coin is never redrawn (the analysis is
-    only valid when the coin, not the person, picked the calf). ``rng`` defaults to
-    `random.SystemRandom` (tests pass a seeded one).
-    """
-    from calfcare.core.tracking import draw_split_leg_day
-
-    today = today_of(now)
-    with store.transaction() as tx:
-        stored = tx.split_leg_days(today, today)
-        if stored:
-            return stored[0], False
-        allocation = draw_split_leg_day(today, rng or random.SystemRandom(), today=today)
-        tx.add_split_leg_day(allocation)
-    return allocation, True

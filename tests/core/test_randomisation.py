@@ -12,7 +12,6 @@ from calfcare.core.randomisation import (
     Method,
     brute_force_p,
     exact_tail,
-    randomisation_interval,
     sign_flip_test,
 )
 
@@ -85,28 +84,6 @@ def test_monte_carlo_is_seeded_reported_and_close() -> None:
     assert sign_flip_test(diffs, seed=9) == first
     with pytest.raises(ValueError, match="20000"):
         sign_flip_test(diffs, draws=100)
-
-
-def test_interval_contains_mean_and_needs_six_days() -> None:
-    diffs = [-2, -1, -3, 0, -2, -1, -2, 1, -3, -2, -1, -2, 0, -2]
-    low, high = randomisation_interval(diffs, step=0.1) or (0.0, 0.0)
-    mean = sum(diffs) / len(diffs)
-    assert low <= mean <= high
-    assert (low, high) == pytest.approx((-2.0, -0.8))
-    assert randomisation_interval([-2] * 5, step=0.1) is None
-    assert randomisation_interval([], step=0.1) is None
-
-
-@given(st.lists(st.integers(-8, 8), min_size=6, max_size=25))
-@settings(max_examples=60, deadline=None)
-def test_interval_properties(diffs: list[int]) -> None:
-    interval = randomisation_interval(diffs, step=0.1)
-    assert interval is not None
-    low, high = interval
-    mean = sum(diffs) / len(diffs)
-    assert low - 0.1 <= mean <= high + 0.1
-    mirrored = randomisation_interval([-d for d in diffs], step=0.1)
-    assert mirrored == pytest.approx((-high, -low))
 
 
 def test_empty_and_bad_resolution() -> None:

@@ -26,8 +26,10 @@ from calfcare.core.records import (
 from calfcare.core.routine import Intensity, Tool
 from calfcare.core.screening import screen
 from calfcare.core.screening_rules import GENERAL_QUESTION_IDS, LEG_RULES
+from calfcare.core.split_leg_design import REGISTRABLE, SplitLegExperiment
 from calfcare.core.timeline import Outcome
 from calfcare.core.tracking import (
+    MassagedCalves,
     MobilityMoment,
     MobilityTest,
     SorenessCheckIn,
@@ -133,6 +135,25 @@ mobility = st.builds(
 )  # fmt: skip
 notes = st.builds(Note, ids, days, times, text)
 split_leg_days = st.builds(SplitLegDay, days, legs)
+experiments = st.builds(
+    SplitLegExperiment, ids, times, days, st.integers(6, 60), st.sampled_from(REGISTRABLE),
+    st.none() | times,
+)  # fmt: skip
+
+
+@st.composite
+def split_leg_parts(
+    draw: st.DrawFn,
+) -> tuple[tuple[SplitLegExperiment, ...], tuple[SplitLegDay, ...]]:
+    """Experiments, and coins (old ones without a draw time, or of those experiments)."""
+    exps = _unique(draw(st.lists(experiments, max_size=2)), lambda e: e.id)
+    coins = []
+    for _ in range(draw(st.integers(0, 3))):
+        eid = draw(st.none() | st.sampled_from([e.id for e in exps])) if exps else None
+        said = draw(st.none() | st.sampled_from(list(MassagedCalves)))
+        drawn = None if eid is None else draw(st.none() | times)
+        coins.append(SplitLegDay(draw(days), draw(legs), drawn, eid, said))
+    return exps, _unique(coins, lambda c: c.day)
 
 
 def _unique(items: list[Any], key: Any) -> tuple[Any, ...]:
@@ -145,12 +166,12 @@ def _unique(items: list[Any], key: Any) -> tuple[Any, ...]:
 record_sets = st.builds(
     lambda sc, se, so, mo, no, sp: RecordSet(
         _unique(sc, lambda r: r.id), _unique(se, lambda r: r.id), _unique(so, lambda r: r.id),
-        _unique(mo, lambda r: r.id), _unique(no, lambda r: r.id), _unique(sp, lambda r: r.day),
+        _unique(mo, lambda r: r.id), _unique(no, lambda r: r.id), sp[1], sp[0],
     ).sorted(),
     st.lists(screenings(), max_size=3),
     st.lists(sessions(), max_size=3),
     st.lists(soreness, max_size=5),
     st.lists(mobility, max_size=5),
     st.lists(notes, max_size=3),
-    st.lists(split_leg_days, max_size=3),
+    split_leg_parts(),
 )  # fmt: skip

@@ -17,7 +17,7 @@ from calfcare.core.records import Note
 from calfcare.core.tracking import SplitLegDay
 from calfcare.storage import StorageError, Store, open_store
 from calfcare.storage.engine import make_engine
-from calfcare.storage.migrate import current_revision, downgrade, upgrade
+from calfcare.storage.migrate import HEAD, current_revision, downgrade, upgrade
 
 
 def _note(n: int) -> Note:
@@ -139,7 +139,7 @@ def test_upgrading_from_0001_starts_at_1_when_there_is_data(db_url: str, with_da
     store = open_store(db_url)  # upgrades to head
     try:
         with store.engine.connect() as connection:
-            assert current_revision(connection) == "0002"
+            assert current_revision(connection) == HEAD
         assert store.data_version() == (1 if with_data else 0)
         with store.transaction() as tx:
             tx.add_note(_note(2))

@@ -71,7 +71,43 @@ HOSTILE: list[tuple[str, Any, str]] = [
     ("future day", lambda d: d["notes"][0].update(day="2099-01-01"), "notes.0.day"),
     ("huge string", lambda d: d["notes"][0].update(text="x" * 100_000), "notes.0.text"),
     ("nul in text", lambda d: d["notes"][0].update(text="a\x00b"), "notes.0.text"),
-    ("unknown version", lambda d: d.update(version=2), "version"),
+    ("unknown version", lambda d: d.update(version=3), "version"),
+    (
+        "coin of no experiment",
+        lambda d: d["split_leg_days"].append(
+            {
+                "day": "2026-01-01",
+                "massaged": "left",
+                "drawn_at": "2026-01-01T08:00:00+00:00",
+                "experiment_id": "nope",
+                "reported": None,
+            }
+        ),
+        "split_leg_days.0.experiment_id",
+    ),
+    (
+        "experiment too short",
+        lambda d: d["split_leg_experiments"].append(
+            {
+                "id": "e1",
+                "registered_at": "2026-01-01T08:00:00+00:00",
+                "start_day": "2026-01-01",
+                "planned_days": 3,
+                "outcome": "next_day_soreness",
+                "stopped_at": None,
+            }
+        ),
+        "split_leg_experiments.0.planned_days",
+    ),
+    (
+        "version 1 has no draw times",
+        lambda d: (
+            d.update(version=1),
+            d.pop("split_leg_experiments"),
+            d["split_leg_days"].append({"day": "2026-01-01", "massaged": "left", "drawn_at": None}),
+        ),
+        "split_leg_days.0.drawn_at",
+    ),
     ("unknown field", lambda d: d["notes"][0].update(extra=1), "notes.0.extra"),
     ("bad id", lambda d: d["notes"][0].update(id="../../etc"), "notes.0.id"),
     (

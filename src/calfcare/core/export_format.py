@@ -1,4 +1,9 @@
-"""The export document (format ``calfcare-export``, version 1): records to JSON and back.
+"""The export document (format ``calfcare-export``, version 2): records to JSON and back.
+
+Version 2 added the split-leg experiments (``split_leg_experiments``) and, on each coin,
+when it was drawn, its experiment and the calves the person said they massaged. Version 1
+documents (exports made before that) are still read: their coins have none of these and are
+analysed as one finished experiment that was not pre-registered.
 
 Pure: text or parsed JSON in, a `RecordSet` (or `InvalidInput` naming every bad field by its
 dotted path, e.g. ``soreness.3.score``) out. An import file may come from anywhere, so it is
@@ -44,12 +49,24 @@ from calfcare.core.records import (
 from calfcare.core.routine import Intensity, Tool
 from calfcare.core.screening import screen
 from calfcare.core.screening_rules import CONTRACT_VERSION
+from calfcare.core.split_leg_design import SplitLegExperiment, experiment
 from calfcare.core.timeline import Outcome
 from calfcare.core.tracking import mobility_test, soreness_check_in, split_leg_day
 
 FORMAT = "calfcare-export"
-VERSION = 1
-SECTIONS = ("screenings", "sessions", "soreness", "mobility", "notes", "split_leg_days")
+VERSION = 2
+READS = (1, 2)
+"""The versions this calfcare reads."""
+SECTIONS = (
+    "screenings",
+    "sessions",
+    "soreness",
+    "mobility",
+    "notes",
+    "split_leg_days",
+    "split_leg_experiments",
+)
+SPLIT_LEG_FIELDS_V2 = ("drawn_at", "experiment_id", "reported")
 MAX_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 24
 """Deepest nesting anywhere in a document (a real one reaches about 8)."""
@@ -121,8 +138,27 @@ def to_document(records: RecordSet) -> dict[str, Any]:
             for n in r.notes
         ],
         "split_leg_days": [
-            {"day": d.day.isoformat(), "massaged": d.massaged.value} for d in r.split_leg_days
+            {
+                "day": d.day.isoformat(),
+                "massaged": d.massaged.value,
+                "drawn_at": None if d.drawn_at is None else _time(d.drawn_at),
+                "experiment_id": d.experiment_id,
+                "reported": None if d.reported is None else d.reported.value,
+            }
+            for d in r.split_leg_days
         ],
+        "split_leg_experiments": [_experiment_json(e) for e in r.split_leg_experiments],
+    }
+
+
+def _experiment_json(e: SplitLegExperiment) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "registered_at": _time(e.registered_at),
+        "start_day": e.start_day.isoformat(),
+        "planned_days": e.planned_days,
+        "outcome": e.outcome.value,
+        "stopped_at": None if e.stopped_at is None else _time(e.stopped_at),
     }
 
 
@@ -208,15 +244,17 @@ def from_document(data: object, *, today: date) -> Parsed:
     if data.get("format") != FORMAT:
         head.append(Problem("format", f'must be "{FORMAT}"'))
     version = data.get("version")
-    if type(version) is not int or version != VERSION:
-        head.append(Problem("version", f"unknown version {version!r}; this calfcare reads 1"))
+    if type(version) is not int or version not in READS:
+        head.append(Problem("version", f"unknown version {version!r}; this calfcare reads 1 or 2"))
     if head:
         raise _invalid(head)
-    reader = _Reader(today)
+    assert isinstance(version, int)
+    reader = _Reader(today, version)
+    sections = SECTIONS if version >= 2 else SECTIONS[:-1]
     for key in data:
-        if key not in (*SECTIONS, "format", "version"):
+        if key not in (*sections, "format", "version"):
             reader.problems.append(Problem(str(key), "unknown field"))
-    result = {name: reader.section(data, name) for name in SECTIONS}
+    result = {name: reader.section(data, name) for name in sections}
     if reader.problems:
         raise _invalid(reader.problems)
     records = RecordSet(**{name: tuple(items) for name, items in result.items()})
@@ -264,8 +302,9 @@ def _size(value: object) -> int:
 class _Reader:
     """Collects problems while turning each section's entries into records."""
 
-    def __init__(self, today: date) -> None:
+    def __init__(self, today: date, version: int = VERSION) -> None:
         self.today = today
+        self.version = version
         self.problems: list[Problem] = []
         self.where: dict[tuple[str, str], str] = {}
 
@@ -456,13 +495,62 @@ class _Reader:
         return self._guard(path, lambda: Note(sid, day, at, text))  # type: ignore[arg-type]
 
     def _split_leg_days(self, e: dict[str, Any], path: str) -> Any:
-        self._fields(e, path, ("day", "massaged"))
+        more = SPLIT_LEG_FIELDS_V2 if self.version >= 2 else ()
+        self._fields(e, path, ("day", "massaged", *more))
         day = self._day(e, path)
-        if day is None:
+        drawn = None if e.get("drawn_at") is None else self._time(e, "drawn_at", path)
+        if day is None or (e.get("drawn_at") is not None and drawn is None):
+            return None
+        experiment_id = e.get("experiment_id")
+        if experiment_id is not None and (
+            not isinstance(experiment_id, str) or not ID_PATTERN.fullmatch(experiment_id)
+        ):
+            self.problems.append(
+                Problem(f"{path}.experiment_id", "an id is 1 to 64 letters, digits, - or _")
+            )
             return None
         return self._guard(
-            path, lambda: split_leg_day(day=day, massaged=e.get("massaged"), today=self.today)
+            path,
+            lambda: split_leg_day(
+                day=day,
+                massaged=e.get("massaged"),
+                today=self.today,
+                drawn_at=drawn,
+                experiment_id=experiment_id,
+                reported=e.get("reported"),
+            ),
         )
+
+    def _split_leg_experiments(self, e: dict[str, Any], path: str) -> Any:
+        allowed = ("id", "registered_at", "start_day", "planned_days", "outcome", "stopped_at")
+        self._fields(e, path, allowed)
+        sid = self._id(e, path)
+        at = self._time(e, "registered_at", path)
+        start = self._day({"day": e.get("start_day")}, path)
+        if start is None:
+            self.problems[-1] = Problem(f"{path}.start_day", self.problems[-1].message)
+        stopped = None if e.get("stopped_at") is None else self._time(e, "stopped_at", path)
+        if sid is None or at is None or start is None:
+            return None
+        if e.get("stopped_at") is not None and stopped is None:
+            return None
+        try:
+            return experiment(
+                id=sid,
+                days=e.get("planned_days"),
+                outcome=e.get("outcome"),
+                now=at,
+                today=self.today,
+                stopped_at=stopped,
+                start_day=start,
+            )
+        except InvalidInput as error:
+            renamed = {"days": "planned_days"}
+            self.problems += [
+                Problem(f"{path}.{renamed.get(p.field, p.field)}", p.message)
+                for p in error.problems
+            ]
+            return None
 
     # -- field readers ----------------------------------------------------------------------
 

@@ -5,11 +5,12 @@ differs between those days (a hard run, a rest day) is mixed in: every result sa
 observational comparison. Only the split-leg experiment (`calfcare.core.split_leg`) can
 separate massage from those other things.
 
-Judged against what the measures can tell apart: soreness 1.4 points (Ranchordas 2017,
-``ranchordas-2017``); knee-to-wall 1.9 cm within one leg (Powden 2015, ``powden-2015``: the
-one-tester MDC, since a person measures themselves; home measures are noisier still).
-Intervals are Student t intervals (Welch for the two groups), O(n), so years of records stay
-fast; the t quantile is computed here because the core has no SciPy.
+Every reading comes from the whole interval (`calfcare.core.interval_verdict`), never from
+the average alone: soreness against 1.4 points (Ranchordas 2017, ``ranchordas-2017``);
+knee-to-wall against 1.9 cm, the change one test by one person must show to be sure it is
+not measurement error (Powden 2015, ``powden-2015``). That 1.9 cm is a threshold for one
+measurement's change: it is applied as such to the latest session's change, while averages
+and trends are judged by their intervals. The words say which change or level they describe.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from statistics import NormalDist
 
+from calfcare.core.interval_verdict import Reading, judge
 from calfcare.core.levels import Leg
+from calfcare.core.student_t import t_quantile
 from calfcare.core.tracking import (
     MobilityMoment,
     MobilityTest,
@@ -31,14 +33,14 @@ from calfcare.core.tracking import (
     SorenessCheckIn,
     SorenessMoment,
 )
+from calfcare.core.trend import robust_trend
 
 SORENESS_THRESHOLD = 1.4
 MOBILITY_MDC_CM = 1.9
 MIN_PER_GROUP = 5
 MIN_PAIRS = 5
-MIN_TREND_TESTS, MIN_TREND_SPAN_DAYS = 4, 14
-DEFAULT_SORENESS_SD = 2.0  # between days, points; used until there are records
-DEFAULT_CHANGE_SD_CM = 1.5
+MIN_TREND_TESTS, MIN_TREND_SPAN_DAYS = 8, 21
+OBSERVATIONAL = "other things differ between those days, so this alone does not show what caused it"
 
 
 class InsightKind(StrEnum):
@@ -47,19 +49,10 @@ class InsightKind(StrEnum):
     MOBILITY_TREND = "mobility_trend"
 
 
-class Reading(StrEnum):
-    """How the figure reads against the threshold and its interval."""
-
-    TOO_LITTLE_DATA = "too_little_data"
-    WITHIN_MEASUREMENT_ERROR = "within_measurement_error"
-    NO_CLEAR_DIFFERENCE = "no_clear_difference"
-    LOWER = "lower"
-    HIGHER = "higher"
-
-
 @dataclass(frozen=True, slots=True)
 class Insight:
-    """One observational finding; ``headline`` first, then ``figures``."""
+    """One observational finding: ``headline`` first, then plain ``figures``, then
+    ``details`` (how it was worked out)."""
 
     kind: InsightKind
     leg: Leg | None
@@ -74,98 +67,53 @@ class Insight:
     headline: str
     figures: tuple[str, ...]
     sources: tuple[str, ...]
-
-    @classmethod
-    def too_little_data(
-        cls,
-        kind: InsightKind,
-        leg: Leg | None,
-        n: int,
-        *,
-        threshold: float,
-        unit: str,
-        more_days: int,
-        headline: str,
-        sources: tuple[str, ...],
-        figures: tuple[str, ...] = (),
-    ) -> Insight:
-        """Not enough records yet: no estimate, and how many more days would tell."""
-        return cls(
-            kind,
-            leg,
-            n,
-            None,
-            None,
-            None,
-            threshold,
-            unit,
-            Reading.TOO_LITTLE_DATA,
-            more_days,
-            headline,
-            figures,
-            sources,
-        )
+    details: tuple[str, ...] = ()
 
 
-def t_cdf(t: float, df: float) -> float:
-    """Student t distribution function (via the regularised incomplete beta function)."""
-    x = df / (df + t * t)
-    tail = 0.5 * _betainc(df / 2, 0.5, x)
-    return 1 - tail if t > 0 else tail
-
-
-def t_quantile(p: float, df: float) -> float:
-    """Inverse of `t_cdf`, by bisection (60 halvings: far below display precision)."""
-    lo, hi = -1e3, 1e3
-    for _ in range(60):
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if t_cdf(mid, df) < p else (lo, mid)
-    return (lo + hi) / 2
-
-
-def _betainc(a: float, b: float, x: float) -> float:
-    if x <= 0 or x >= 1:
-        return 0.0 if x <= 0 else 1.0
-    front = math.exp(
-        math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
+def _too_little(
+    kind: InsightKind,
+    leg: Leg | None,
+    n: int,
+    threshold: float,
+    unit: str,
+    more: int,
+    headline: str,
+    sources: tuple[str, ...],
+    figures: tuple[str, ...] = (),
+) -> Insight:
+    return Insight(
+        kind,
+        leg,
+        n,
+        None,
+        None,
+        None,
+        threshold,
+        unit,
+        Reading.TOO_LITTLE_DATA,
+        more,
+        headline,
+        figures,
+        sources,
     )
-    if x < (a + 1) / (a + b + 2):
-        return front * _betacf(a, b, x) / a
-    return 1 - front * _betacf(b, a, 1 - x) / b
 
 
-def _betacf(a: float, b: float, x: float) -> float:
-    # Lentz's continued fraction (Numerical Recipes 6.4).
-    tiny = 1e-300
-    c, d = 1.0, 1 - (a + b) * x / (a + 1)
-    d = 1 / (d if abs(d) > tiny else tiny)
-    h = d
-    for m in range(1, 300):
-        for num in (
-            m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
-            -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1)),
-        ):
-            d = 1 + num * d
-            d = 1 / (d if abs(d) > tiny else tiny)
-            c = 1 + num / c
-            c = c if abs(c) > tiny else tiny
-            h *= d * c
-        if abs(d * c - 1) < 1e-15:
-            break
-    return h
-
-
-def _needed(sd: float, delta: float, groups: int = 1) -> int:
-    z = NormalDist().inv_cdf(0.975) + NormalDist().inv_cdf(0.8)
-    return math.ceil(groups * (z * sd / delta) ** 2)
-
-
-def _read(estimate: float, interval: tuple[float, float], threshold: float) -> Reading:
-    if abs(estimate) < threshold:
-        return Reading.WITHIN_MEASUREMENT_ERROR
-    if interval[0] <= 0 <= interval[1]:
-        return Reading.NO_CLEAR_DIFFERENCE
-    return Reading.LOWER if estimate < 0 else Reading.HIGHER
+def sentence(reading: Reading, *, subject: str, than: str, topic: str, thr: str) -> str:
+    """What an interval reading says, in words: ``subject`` was lower/higher ``than`` ...,
+    or, when it shows no direction, what is known about ``topic``."""
+    if reading in (Reading.MEANINGFUL_DECREASE, Reading.DECREASE_SIZE_UNCLEAR):
+        word = "lower"
+    elif reading in (Reading.MEANINGFUL_INCREASE, Reading.INCREASE_SIZE_UNCLEAR):
+        word = "higher"
+    elif reading is Reading.NO_MEANINGFUL_CHANGE:
+        return f"{topic}: any difference is smaller than {thr}"
+    else:
+        return (
+            f"{topic}: we can't tell; the records fit no difference as well as one of {thr} or more"
+        )
+    if reading in (Reading.MEANINGFUL_DECREASE, Reading.MEANINGFUL_INCREASE):
+        return f"{subject} was {word} {than}, by more than {thr}"
+    return f"{subject} was {word} {than}, but we can't tell whether by more than {thr}"
 
 
 def soreness_after_massage_days(
@@ -178,29 +126,16 @@ def soreness_after_massage_days(
     for c in check_ins:
         if c.moment is SorenessMoment.NEXT_DAY:
             (with_m if (c.day, c.leg) in massaged else without).append(c.score)
-    kind, thr, src = InsightKind.SORENESS_AFTER_MASSAGE_DAYS, SORENESS_THRESHOLD, "ranchordas-2017"
+    kind, thr = InsightKind.SORENESS_AFTER_MASSAGE_DAYS, SORENESS_THRESHOLD
     counts = f"{len(with_m)} calf-days after massage, {len(without)} without"
-    sources = (src, "farrar-2001")
+    sources = ("ranchordas-2017", "farrar-2001")
     if min(len(with_m), len(without)) < MIN_PER_GROUP:
-        sd = DEFAULT_SORENESS_SD
-        if len(with_m) + len(without) >= 2 * MIN_PER_GROUP:
-            sd = statistics.stdev(with_m + without)
-        more = max(MIN_PER_GROUP, _needed(sd, thr, 2)) - min(len(with_m), len(without))
+        more = MIN_PER_GROUP - min(len(with_m), len(without))
         head = (
             f"Too little data yet to compare next-day soreness after massage days with other "
-            f"days ({counts}); about {more} more days of each kind would tell."
+            f"days ({counts}): at least {more} more of each kind are needed first."
         )
-        return Insight.too_little_data(
-            kind,
-            None,
-            0,
-            threshold=thr,
-            unit="points",
-            more_days=more,
-            headline=head,
-            sources=sources,
-            figures=(counts + ".",),
-        )
+        return _too_little(kind, None, 0, thr, "points", more, head, sources, (counts + ".",))
     m1, m0 = statistics.fmean(with_m), statistics.fmean(without)
     v1, v0 = statistics.variance(with_m), statistics.variance(without)
     n1, n0 = len(with_m), len(without)
@@ -214,112 +149,112 @@ def soreness_after_massage_days(
         interval = (diff - half, diff + half)
     pooled = math.sqrt(((n1 - 1) * v1 + (n0 - 1) * v0) / (n1 + n0 - 2))
     g = None if pooled == 0 else diff / pooled * (1 - 3 / (4 * (n1 + n0) - 9))
-    reading = _read(diff, interval, thr)
-    more = (
-        0
-        if reading in (Reading.LOWER, Reading.HIGHER)
-        else max(0, _needed(pooled or DEFAULT_SORENESS_SD, thr, 2) - min(n1, n0))
+    reading = judge(interval, thr)
+    judged = sentence(
+        reading,
+        subject="your next-day soreness (its level, 0 to 10) after massage days",
+        than="than after other days",
+        topic="next-day soreness after massage days against other days",
+        thr=f"the {thr:g} points that matter",
     )
-    size = f"{abs(diff):.1f} points {'lower' if diff < 0 else 'higher'}"
-    judged = {
-        Reading.WITHIN_MEASUREMENT_ERROR: "within what the measure can't tell apart "
-        f"(under {thr:g} points)",
-        Reading.NO_CLEAR_DIFFERENCE: "not a clear difference yet (the interval includes zero)",
-        Reading.LOWER: f"more than the {thr:g} points that counts as a real difference",
-        Reading.HIGHER: f"more than the {thr:g} points that counts as a real difference",
-    }[reading]
-    head = (
-        f"Observational: after massage days your next-day soreness was {size} than after "
-        f"other days, {judged}; other things differ between those days, so this alone "
-        "does not show what caused it."
-    )
+    head = f"Observational: {judged}; {OBSERVATIONAL}."
     figures = (
         counts + ".",
-        f"Average next-day soreness: {m1:.1f} after massage, {m0:.1f} without.",
-        f"Difference: {diff:+.1f} points, 95% interval {interval[0]:+.1f} to "
-        f"{interval[1]:+.1f} (Welch t interval over calf-days, which treats them as "
-        "independent).",
+        f"Average next-day soreness: {m1:.1f} after massage days, {m0:.1f} after other days: "
+        f"{abs(diff):.1f} points {'lower' if diff < 0 else 'higher'} (likely between "
+        f"{interval[0]:+.1f} and {interval[1]:+.1f} points; 95% interval).",
+        f"{thr:g} points is the smallest difference in muscle soreness that matters "
+        "(Ranchordas 2017; 2 points is the figure for long-lasting pain, Farrar 2001).",
+    )
+    details = (
+        "Difference in means with a Welch t interval over calf-days. It treats calf-days as "
+        "independent, and they are not quite (the two calves of a day, and days close "
+        "together, are alike), so the true interval is somewhat wider.",
         "Effect size (Hedges' g): " + ("n/a" if g is None else f"{g:+.2f}") + ".",
-        f"Threshold: {thr:g} points (Ranchordas 2017; 2 points is the chronic-pain figure, "
-        "Farrar 2001).",
-    ) + ((f"About {more} more days of each kind would tell.",) if more else ())
+    )
     return Insight(
-        kind, None, n1 + n0, diff, interval, g, thr, "points", reading, more, head, figures, sources
+        kind,
+        None,
+        n1 + n0,
+        diff,
+        interval,
+        g,
+        thr,
+        "points",
+        reading,
+        0,
+        head,
+        figures,
+        sources,
+        details,
     )
 
 
-def mobility_before_after(tests: Iterable[MobilityTest]) -> tuple[Insight, ...]:
-    """Per calf: knee-to-wall right after a session minus just before it, same day."""
+def mobility_before_after(
+    tests: Iterable[MobilityTest], sessions: Iterable[SessionDay] = ()
+) -> tuple[Insight, ...]:
+    """Per calf: knee-to-wall right after a session minus just before it, same day, counting
+    only the calves that session massaged (a calf left alone is no before/after)."""
+    massaged = {(s.day, leg) for s in sessions for leg in s.legs}
     by: dict[tuple[date, Leg, MobilityMoment], float] = {}
     for t in tests:
         by[(t.day, t.leg, t.moment)] = t.distance_cm
     out = []
     for leg in Leg:
         changes = [
-            by[(day, leg, MobilityMoment.AFTER)] - value
+            (day, by[(day, leg, MobilityMoment.AFTER)] - value)
             for (day, lg, moment), value in sorted(by.items())
             if lg is leg
             and moment is MobilityMoment.BEFORE
+            and (day, leg) in massaged
             and (day, leg, MobilityMoment.AFTER) in by
         ]
         out.append(_mean_change(leg, changes))
     return tuple(out)
 
 
-def _mean_change(leg: Leg, changes: Sequence[float]) -> Insight:
+def _mean_change(leg: Leg, changes: Sequence[tuple[date, float]]) -> Insight:
     kind, mdc, n = InsightKind.MOBILITY_BEFORE_AFTER, MOBILITY_MDC_CM, len(changes)
     sources = ("powden-2015",)
     if n < MIN_PAIRS:
         more = MIN_PAIRS - n
         head = (
             f"Too little data yet for your {leg.value} calf's knee-to-wall before and after "
-            f"sessions ({n} sessions with both); about {more} more sessions would tell."
+            f"massaging it ({n} sessions with both tests): at least {more} more are needed."
         )
-        return Insight.too_little_data(
-            kind,
-            leg,
-            n,
-            threshold=mdc,
-            unit="cm",
-            more_days=more,
-            headline=head,
-            sources=sources,
-        )
-    mean, sd = statistics.fmean(changes), statistics.stdev(changes)
+        return _too_little(kind, leg, n, mdc, "cm", more, head, sources)
+    values = [c for _, c in changes]
+    mean, sd = statistics.fmean(values), statistics.stdev(values)
     half = t_quantile(0.975, n - 1) * sd / math.sqrt(n)
     interval = (mean - half, mean + half)
-    reading = _read(mean, interval, mdc)
-    head = _mobility_head(
-        f"Right after sessions your {leg.value} knee-to-wall distance was",
-        mean,
+    reading = judge(interval, mdc)
+    judged = sentence(
         reading,
-        "than before",
+        subject=f"On average, your {leg.value} knee-to-wall distance right after massaging it",
+        than="than just before",
+        topic=f"Your {leg.value} knee-to-wall distance before and after massaging it",
+        thr=f"{mdc:g} cm (the change one test must show to be sure it is real)",
     )
+    head = judged + "."
+    last_day, last = changes[-1]
+    single = "more than" if abs(last) >= mdc else "within"
     figures = (
-        f"{n} sessions with a test before and after.",
-        f"Average change: {mean:+.1f} cm, 95% interval {interval[0]:+.1f} to "
-        f"{interval[1]:+.1f} cm (t interval).",
-        f"Measurement error: changes under {mdc:g} cm are within the test's measurement "
-        "error (Powden 2015, measured by clinicians; home tests are noisier).",
+        f"{n} sessions that massaged your {leg.value} calf, with a test before and after.",
+        f"Average change over a session: {mean:+.1f} cm (likely between {interval[0]:+.1f} "
+        f"and {interval[1]:+.1f} cm; 95% interval).",
+        f"Latest ({last_day.isoformat()}): {last:+.1f} cm, {single} the {mdc:g} cm one test "
+        "can be off by (Powden 2015, measured by clinicians; home tests are noisier). The "
+        "average above is judged by its interval instead.",
     )
+    details = ("Mean of the per-session changes with a Student t interval.",)
     return Insight(
-        kind, leg, n, mean, interval, None, mdc, "cm", reading, 0, head, figures, sources
+        kind, leg, n, mean, interval, None, mdc, "cm", reading, 0, head, figures, sources, details
     )
-
-
-def _mobility_head(lead: str, value: float, reading: Reading, tail: str) -> str:
-    size = f"{abs(value):.1f} cm {'higher' if value >= 0 else 'lower'} {tail}"
-    judged = {
-        Reading.WITHIN_MEASUREMENT_ERROR: "within the test's measurement error",
-        Reading.NO_CLEAR_DIFFERENCE: "not a clear change yet",
-        Reading.LOWER: "a change larger than the test's measurement error",
-        Reading.HIGHER: "a change larger than the test's measurement error",
-    }
-    return f"{lead} {size}: {judged.get(reading, '')}."
 
 
 def mobility_trend(tests: Iterable[MobilityTest]) -> tuple[Insight, ...]:
-    """Per calf: least-squares slope of rested knee-to-wall (before/other tests) per week."""
+    """Per calf: the straight-line change of rested knee-to-wall (before/other tests) over
+    the period, with an interval that allows for days close together being alike."""
     daily: dict[Leg, dict[date, list[float]]] = defaultdict(lambda: defaultdict(list))
     for t in tests:
         if t.moment is not MobilityMoment.AFTER:  # right after rolling is a short-lived high
@@ -338,46 +273,38 @@ def _trend(leg: Leg, points: dict[date, float]) -> Insight:
         more = max(MIN_TREND_SPAN_DAYS - span, MIN_TREND_TESTS - n, 1)
         head = (
             f"Too little data yet for a trend in your {leg.value} knee-to-wall distance "
-            f"({n} test days over {span} days); about {more} more days of tests would tell."
+            f"({n} test days over {span} days): a trend needs at least {MIN_TREND_TESTS} "
+            f"rested tests over {MIN_TREND_SPAN_DAYS} days."
         )
-        return Insight.too_little_data(
-            kind,
-            leg,
-            n,
-            threshold=mdc,
-            unit="cm",
-            more_days=more,
-            headline=head,
-            sources=sources,
-        )
-    xs = [(d - days[0]).days / 7 for d in days]
-    ys = [points[d] for d in days]
-    mx, my = statistics.fmean(xs), statistics.fmean(ys)
-    sxx = math.fsum((x - mx) ** 2 for x in xs)
-    slope = math.fsum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
-    resid = math.fsum((y - my - slope * (x - mx)) ** 2 for x, y in zip(xs, ys, strict=True))
-    se = math.sqrt(resid / (n - 2) / sxx)
-    half = t_quantile(0.975, n - 2) * se
-    interval = (slope - half, slope + half)
+        return _too_little(kind, leg, n, mdc, "cm", more, head, sources)
+    fit = robust_trend([(d - days[0]).days for d in days], [points[d] for d in days])
     weeks = span / 7
-    total = slope * weeks
-    reading = _read(total, (interval[0] * weeks, interval[1] * weeks), mdc)
-    head = _mobility_head(
-        f"Over {weeks:.0f} weeks your {leg.value} knee-to-wall distance ended about",
-        total,
+    slope, interval = fit.slope * 7, (fit.interval[0] * 7, fit.interval[1] * 7)
+    total = fit.slope * span
+    reading = judge((fit.interval[0] * span, fit.interval[1] * span), mdc)
+    judged = sentence(
         reading,
-        "than it began (fitted line)",
+        subject=f"Your {leg.value} rested knee-to-wall distance at the end of these "
+        f"{weeks:.0f} weeks",
+        than="than at the start (a line fitted through the tests)",
+        topic=f"Your {leg.value} rested knee-to-wall distance over these {weeks:.0f} weeks",
+        thr=f"{mdc:g} cm (the change one test must show to be sure it is real)",
     )
+    head = judged + "."
     figures = (
         f"{n} days with a rested test over {span} days.",
-        f"Slope: {slope:+.2f} cm per week, 95% interval {interval[0]:+.2f} to "
-        f"{interval[1]:+.2f} (least squares, t interval; days close together are alike, "
-        "so the true interval is somewhat wider).",
-        f"Fitted change over the period: {total:+.1f} cm; under {mdc:g} cm is within the "
-        "test's measurement error (Powden 2015).",
+        f"Change over the period along the fitted line: {total:+.1f} cm (likely between "
+        f"{fit.interval[0] * span:+.1f} and {fit.interval[1] * span:+.1f} cm; 95% interval).",
         "Rolling the calves has not shown lasting knee-to-wall gains in pooled studies "
         "(Konrad 2022), though one two-week study found some (Seever 2022).",
     )
+    details = (
+        f"Least-squares slope {slope:+.2f} cm per week, 95% interval {interval[0]:+.2f} to "
+        f"{interval[1]:+.2f}. The interval allows for days close together being alike: a "
+        f"day-to-day correlation of up to {fit.autocorrelation:.2f} (estimated from the "
+        f"tests and raised by one standard error), about {fit.effective_days:.0f} days' "
+        "worth of independent information (docs/insights.md).",
+    )
     return Insight(
-        kind, leg, n, slope, interval, None, mdc, "cm", reading, 0, head, figures, sources
+        kind, leg, n, slope, interval, None, mdc, "cm", reading, 0, head, figures, sources, details
     )

@@ -25,10 +25,8 @@ How the null distribution is computed (all are "every 2^n sign pattern counted")
 * ``monte-carlo``: off-grid and n > 20: ``draws`` (>= 20,000) seeded sign patterns,
   p = (1 + hits) / (draws + 1), reported with the number of draws.
 
-The interval inverts the test: it holds every shift delta for which the test of d - delta
-does not reject at 5%, searched by bisection on a grid of shifts (0.1 points or 0.1 cm).
-Beyond 100 days it uses the normal limit of the same randomisation distribution (variance
-sum (d - delta)^2), which is closed-form and, at that many days, equal within rounding.
+The interval that inverts this test (every shift the test does not reject) is in
+`calfcare.core.exact_interval`.
 """
 
 from __future__ import annotations
@@ -37,7 +35,7 @@ import math
 import random
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
@@ -46,7 +44,6 @@ from statistics import NormalDist
 
 MIN_DRAWS = 20_000
 MAX_ENUMERATED_DAYS = 20
-NORMAL_INTERVAL_ABOVE_DAYS = 100
 _GRID_TOLERANCE = 1e-7
 _DP_BIT_BUDGET = 60_000_000  # about 5 ms of shifting and adding
 _TAIL_LOG_BOUND = math.log(2e17)
@@ -207,61 +204,3 @@ def brute_force_p(diffs: Sequence[float]) -> float:
         if abs(math.fsum(s * d for s, d in zip(signs, diffs, strict=True))) >= observed - tol:
             hits += 1
     return hits / (1 << len(diffs))
-
-
-def randomisation_interval(
-    diffs: Sequence[float], *, step: float, confidence: float = 0.95
-) -> tuple[float, float] | None:
-    """The shifts of the mean the sign-flip test does not reject; None when unbounded.
-
-    Shifts are searched on multiples of ``step``, which must also be a grid the differences
-    lie on (0.1 for both soreness points and knee-to-wall cm), so the bounds are exact to
-    that step.
-
-    With n days no shift can be rejected unless 1/2^(n-1) < 1 - confidence (6 days at 95%),
-    so there is no interval before that.
-    """
-    n = len(diffs)
-    alpha = 1 - confidence
-    if n == 0 or 2.0 ** (1 - n) >= alpha:
-        return None
-    if n > NORMAL_INTERVAL_ABOVE_DAYS:
-        return _normal_interval(diffs, confidence)
-    units = on_grid(diffs, step)
-    if units is None:
-        raise ValueError(f"differences are not on the {step} grid")
-
-    def accepted(j: int) -> bool:
-        shifted = [u - j for u in units]
-        p, _ = exact_tail([abs(u) for u in shifted], abs(sum(shifted)))
-        return p > alpha
-
-    centre = sum(units) // n  # floor of the mean, in steps
-    lower = _boundary(accepted, inside=centre, outside=min(units) - 1)
-    upper = _boundary(accepted, inside=centre + (sum(units) % n > 0), outside=max(units) + 1)
-    return round(lower * step, 9), round(upper * step, 9)
-
-
-def _boundary(accepted: Callable[[int], bool], *, inside: int, outside: int) -> int:
-    # Bisection between a shift the test accepts and one it rejects; the result is the
-    # accepted grid point next to the rejection region.
-    if not accepted(inside):
-        return inside
-    while abs(inside - outside) > 1:
-        mid = (inside + outside) // 2
-        if accepted(mid):
-            inside = mid
-        else:
-            outside = mid
-    return inside
-
-
-def _normal_interval(diffs: Sequence[float], confidence: float) -> tuple[float, float]:
-    # Solve (S - n delta)^2 = z^2 * sum (d - delta)^2 for delta.
-    n = len(diffs)
-    z = NormalDist().inv_cdf(1 - (1 - confidence) / 2)
-    s = math.fsum(diffs)
-    q = math.fsum(d * d for d in diffs)
-    c = (s * s - z * z * q) / (n - z * z)
-    root = math.sqrt(max(0.0, s * s - n * c))
-    return (s - root) / n, (s + root) / n

@@ -21,6 +21,7 @@ from typing import Any, Generic, TypeVar
 from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.levels import Leg, Level
 from calfcare.core.routine import Intensity, Tool
+from calfcare.core.split_leg_design import SplitLegExperiment
 from calfcare.core.timeline import Outcome
 from calfcare.core.tracking import MobilityTest, SorenessCheckIn, SplitLegDay
 
@@ -272,6 +273,7 @@ class RecordSet:
     mobility: tuple[Logged[MobilityTest], ...] = ()
     notes: tuple[Note, ...] = ()
     split_leg_days: tuple[SplitLegDay, ...] = ()
+    split_leg_experiments: tuple[SplitLegExperiment, ...] = ()
 
     def counts(self) -> dict[str, int]:
         return {
@@ -281,6 +283,7 @@ class RecordSet:
             "mobility": len(self.mobility),
             "notes": len(self.notes),
             "split_leg_days": len(self.split_leg_days),
+            "split_leg_experiments": len(self.split_leg_experiments),
         }
 
     def sorted(self) -> RecordSet:
@@ -292,6 +295,9 @@ class RecordSet:
             mobility=tuple(sorted(self.mobility, key=_logged_key)),
             notes=tuple(sorted(self.notes, key=lambda r: (r.day, r.written_at, r.id))),
             split_leg_days=tuple(sorted(self.split_leg_days, key=lambda r: r.day)),
+            split_leg_experiments=tuple(
+                sorted(self.split_leg_experiments, key=lambda r: (r.registered_at, r.id))
+            ),
         )
 
 

@@ -2,405 +2,418 @@
 
 Each day's difference d = (change in the massaged calf) - (change in the control calf) cancels
 what both calves share that day; the coin makes its sign exchangeable under "no effect", so
-the analysis is the sign-flip test in `calfcare.core.randomisation` (never two pooled groups
-and a Welch test: Senn 2016, ``senn-2016``). The design, thresholds and wording rules are
-``/work/shared/evidence/SELF-EXPERIMENT.md``; `docs/insights.md` explains them.
+the analysis is the sign-flip test (`calfcare.core.randomisation`) and the interval that
+inverts it (`calfcare.core.exact_interval`), never two pooled groups and a Welch test (Senn
+2016, ``senn-2016``). The verdict comes from the whole interval
+(`calfcare.core.interval_verdict`), never from the average alone.
 
-A day counts for an outcome only when every rating that outcome needs exists; other days are
-dropped and counted with the reason, never filled in.
+What is analysed, and when (the experiment is pre-registered: `split_leg_design`):
+
+* A day counts for an outcome when every rating it needs is in, unambiguous, and its coin is
+  verified: drawn on its day, after that day's "before" ratings of both calves (so that no
+  rating could follow the coin), while the experiment ran. Days failing the check are left
+  out with the reason; days missing a rating are counted as missing, never filled in.
+* The registered outcome's result is due once the planned number of days count. It uses
+  the first days to become complete (by the time their last rating was recorded), so a
+  rating added later for an old day cannot change a result already due. Until then only
+  progress is shown (``not_yet_due``): no average, no p-value, no interval.
+* Primary analysis by the coin (intention to treat); beside it, per protocol, only the days
+  on which exactly the coin's calf was massaged (from that day's sessions, or the person's
+  answer when no session was recorded).
+* Coins stored before experiments were registered (no experiment, no draw time) form one
+  finished experiment of all their days, marked not pre-registered.
+
+The words are `calfcare.core.split_leg_words`.
 """
 
 from __future__ import annotations
 
 import math
 import statistics
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from statistics import NormalDist
 
 from calfcare.core.errors import InvalidInput, Problem
-from calfcare.core.levels import Leg
-from calfcare.core.randomisation import SignFlipTest, randomisation_interval, sign_flip_test
-from calfcare.core.tracking import (
-    MobilityMoment,
-    MobilityTest,
-    SorenessCheckIn,
-    SplitLegDay,
+from calfcare.core.exact_interval import Interval, sign_flip_interval
+from calfcare.core.interval_verdict import DECREASES, INCREASES, Reading, judge
+from calfcare.core.randomisation import SignFlipTest, sign_flip_test
+from calfcare.core.split_leg_days import ClassifiedDay, Ratings, as_allocated, classify
+from calfcare.core.split_leg_design import (
+    MIN_DAYS_FOR_P,
+    SPECS,
+    Outcome,
+    OutcomeSpec,
+    SplitLegExperiment,
+    outcomes_in_order,
 )
+from calfcare.core.tracking import SplitLegDay
 
-ALPHA = 0.05
-POWER = 0.8
-MIN_DAYS_FOR_P = 6  # 1/2^(n-1) < 0.05 first at n = 6
-DAYS_FOR_OWN_SPREAD = 5  # from here the person's own SD of d replaces the default
-DEFAULT_SD = 1.5  # the design's sigma_d, points (used for cm too: no home figure exists)
-
-
-class Outcome(StrEnum):
-    """What a split-leg day is compared on; the first is the primary outcome."""
-
-    NEXT_DAY_SORENESS = "next_day_soreness"
-    SAME_SESSION_SORENESS = "same_session_soreness"
-    KNEE_TO_WALL = "knee_to_wall"
+DAYS_FOR_OWN_SPREAD = 5
+DEFAULT_SPREAD = 1.5  # the design's sigma_d (points; used for cm too: no home figure exists)
+MISSING_WARNING_SHARE = 0.2
 
 
 class Conclusion(StrEnum):
-    """The verdict category; the words for each live in `split_leg_words`."""
+    """The verdict: the interval table's names (``better``/``worse`` for the massaged calf),
+    or that there are too few days, or that the result is not due yet."""
 
+    MASSAGED_BETTER_MEANINGFUL = "massaged_better_meaningful"
+    MASSAGED_BETTER_SIZE_UNCLEAR = "massaged_better_size_unclear"
+    MASSAGED_WORSE_MEANINGFUL = "massaged_worse_meaningful"
+    MASSAGED_WORSE_SIZE_UNCLEAR = "massaged_worse_size_unclear"
+    NO_MEANINGFUL_DIFFERENCE = "no_meaningful_difference"
+    INCONCLUSIVE = "inconclusive"
     TOO_FEW_DAYS = "too_few_days"
-    NO_DIFFERENCE_YET = "no_difference_detected_yet"
-    WITHIN_MEASUREMENT = "within_what_the_measure_cannot_tell_apart"
-    MASSAGED_BETTER = "massaged_calf_better"
-    MASSAGED_WORSE = "massaged_calf_worse"
+    NOT_YET_DUE = "not_yet_due"
+
+
+class Status(StrEnum):
+    RUNNING = "running"
+    COMPLETE = "complete"
+    STOPPED = "stopped"
+    NOT_PRE_REGISTERED = "not_pre_registered"
 
 
 @dataclass(frozen=True, slots=True)
-class OutcomeSpec:
-    """How an outcome is measured and judged (threshold with the source it comes from)."""
-
-    unit: str
-    threshold: float
-    threshold_sources: tuple[str, ...]
-    lower_is_better: bool
-    resolution: float  # the grid the differences lie on, for the exact test
-
-
-_SORENESS_SOURCES = ("ranchordas-2017", "farrar-2001")
-SPECS: dict[Outcome, OutcomeSpec] = {
-    Outcome.NEXT_DAY_SORENESS: OutcomeSpec("points", 1.4, _SORENESS_SOURCES, True, 1.0),
-    Outcome.SAME_SESSION_SORENESS: OutcomeSpec("points", 1.4, _SORENESS_SOURCES, True, 1.0),
-    Outcome.KNEE_TO_WALL: OutcomeSpec("cm", 1.5, ("chisholm-2012",), False, 0.1),
-}
-
-
-@dataclass(frozen=True, slots=True)
-class DroppedDay:
+class DayNote:
     day: date
     reason: str
 
 
 @dataclass(frozen=True, slots=True)
+class Estimate:
+    """A mean day difference with its exact interval and how that interval reads."""
+
+    days: int
+    mean: float | None
+    interval: Interval | None
+    test: SignFlipTest | None
+    reading: Reading
+
+
+@dataclass(frozen=True, slots=True)
 class SplitLegResult:
-    """One outcome's analysis: figures, verdict, and the words to show (headline first).
+    """One outcome of one experiment: figures, verdict, and the words (headline first).
 
     ``mean_difference`` and ``interval`` are massaged minus control in ``unit``: negative is
-    better for soreness, positive for knee-to-wall. ``p_value`` is None before 6 days.
-    """
+    better for soreness, positive for knee-to-wall. All of them are None until due."""
 
     outcome: Outcome
+    primary: bool
+    status: Status
     unit: str
+    threshold: float
     planned_days: int
     days: int
-    dropped: tuple[DroppedDay, ...]
     differences: tuple[float, ...]
     mean_difference: float | None
     interval: tuple[float, float] | None
+    interval_method: str | None
     test: SignFlipTest | None
-    threshold: float
     conclusion: Conclusion
+    per_protocol: Estimate | None
+    missing: tuple[DayNote, ...]
+    left_out: tuple[DayNote, ...]
+    pending: int
+    after_end: int
     spread: float
     spread_is_own: bool
-    days_needed: int
-    more_days: int
-    headline: str
-    figures: tuple[str, ...]
-    caveats: tuple[str, ...]
-    sources: tuple[str, ...]
+    headline: str = ""
+    figures: tuple[str, ...] = ()
+    details: tuple[str, ...] = ()
+    caveats: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
 
     @property
     def p_value(self) -> float | None:
         return None if self.test is None else self.test.p_value
 
+    @property
+    def missing_share(self) -> float:
+        counted = self.days + len(self.missing)
+        return len(self.missing) / counted if counted else 0.0
 
-def days_needed(spread: float, threshold: float, alpha: float = ALPHA, power: float = POWER) -> int:
-    """Days for ``power`` to detect a true difference of ``threshold``: ((z+z) sd / delta)^2."""
-    z = NormalDist().inv_cdf(1 - alpha / 2) + NormalDist().inv_cdf(power)
-    return max(MIN_DAYS_FOR_P, math.ceil((z * spread / threshold) ** 2))
+
+@dataclass(frozen=True, slots=True)
+class ExperimentResult:
+    """An experiment (None: coins from before experiments were registered) and its results,
+    the registered outcome first."""
+
+    experiment: SplitLegExperiment | None
+    status: Status
+    coin_days: int
+    complete_days: int
+    results: tuple[SplitLegResult, ...] = field(default_factory=tuple)
+
+    @property
+    def primary(self) -> SplitLegResult:
+        return self.results[0]
 
 
-def analyse_split_leg(
-    allocations: Iterable[SplitLegDay],
-    soreness: Iterable[SorenessCheckIn] = (),
-    mobility: Iterable[MobilityTest] = (),
+def estimate(diffs: Sequence[float], spec: OutcomeSpec, *, seed: int = 0) -> Estimate:
+    """The mean of ``diffs`` with its exact interval (from 6 days) and its reading."""
+    n = len(diffs)
+    mean = math.fsum(diffs) / n if n else None
+    if n < MIN_DAYS_FOR_P:
+        return Estimate(n, mean, None, None, Reading.TOO_LITTLE_DATA)
+    test = sign_flip_test(diffs, resolution=spec.resolution, seed=seed)
+    interval = sign_flip_interval(diffs, unit=spec.resolution)
+    assert interval is not None
+    return Estimate(n, mean, interval, test, judge(interval.as_tuple(), spec.threshold))
+
+
+def conclusion_of(reading: Reading, spec: OutcomeSpec) -> Conclusion:
+    """The table's split-leg name for an interval reading ("better" is lower soreness or a
+    larger knee-to-wall gain)."""
+    if reading is Reading.TOO_LITTLE_DATA:
+        return Conclusion.TOO_FEW_DAYS
+    better, worse = (DECREASES, INCREASES) if spec.lower_is_better else (INCREASES, DECREASES)
+    meaningful = reading in (Reading.MEANINGFUL_DECREASE, Reading.MEANINGFUL_INCREASE)
+    if reading in better:
+        return (
+            Conclusion.MASSAGED_BETTER_MEANINGFUL
+            if meaningful
+            else Conclusion.MASSAGED_BETTER_SIZE_UNCLEAR
+        )
+    if reading in worse:
+        return (
+            Conclusion.MASSAGED_WORSE_MEANINGFUL
+            if meaningful
+            else Conclusion.MASSAGED_WORSE_SIZE_UNCLEAR
+        )
+    if reading is Reading.NO_MEANINGFUL_CHANGE:
+        return Conclusion.NO_MEANINGFUL_DIFFERENCE
+    return Conclusion.INCONCLUSIVE
+
+
+# -- experiments ------------------------------------------------------------------------------
+
+
+def analyse_experiments(
+    experiments: Iterable[SplitLegExperiment],
+    coins: Iterable[SplitLegDay],
+    ratings: Ratings,
     *,
-    outcome: Outcome = Outcome.NEXT_DAY_SORENESS,
+    today: date | None = None,
     seed: int = 0,
-) -> SplitLegResult:
-    """Analyse one outcome of the experiment from the stored coins and the records."""
-    allocs = _unique_allocations(allocations)
-    return _analyse(allocs, _index(soreness, mobility, outcome), outcome, seed)
+) -> tuple[ExperimentResult, ...]:
+    """Every experiment, oldest first; coins without an experiment (stored before experiments
+    were registered) first of all, as one finished experiment that was not pre-registered.
+    Pass every experiment the coins name: a coin of an experiment not passed is skipped."""
+    from calfcare.core.split_leg_words import with_words
+
+    by_id = {e.id: e for e in experiments}
+    groups: dict[str | None, list[SplitLegDay]] = defaultdict(list)
+    for coin in _unique(coins):
+        if coin.experiment_id is None or coin.experiment_id in by_id:
+            groups[coin.experiment_id].append(coin)  # (a coin of an unknown id: not passed)
+    out: list[ExperimentResult] = []
+    if groups.get(None):
+        out.append(_legacy(groups[None], ratings, seed))
+    for exp in sorted(by_id.values(), key=lambda e: (e.registered_at, e.id)):
+        out.append(_registered(exp, groups.get(exp.id, []), ratings, today, seed))
+    return tuple(with_words(r) for r in out)
 
 
-def _analyse(
-    allocs: Sequence[SplitLegDay],
-    values: dict[tuple[date, Leg, str], float],
-    outcome: Outcome,
-    seed: int,
-) -> SplitLegResult:
-    spec = SPECS[outcome]
-    moments = (
-        ("before", "next_day") if outcome is Outcome.NEXT_DAY_SORENESS else ("before", "after")
+def _legacy(coins: list[SplitLegDay], ratings: Ratings, seed: int) -> ExperimentResult:
+    results = []
+    primary_days = 0
+    for outcome in outcomes_in_order(Outcome.NEXT_DAY_SORENESS):
+        spec = SPECS[outcome]
+        days = [classify(c, spec, ratings, None) for c in coins]
+        used = [d for d in days if d.diff is not None]
+        missing = [DayNote(d.coin.day, d.note or "") for d in days if d.diff is None]
+        if outcome is Outcome.NEXT_DAY_SORENESS:
+            primary_days = len(used)
+        elif not used:
+            continue  # a secondary outcome the person did not measure
+        results.append(
+            _result(
+                outcome,
+                spec,
+                Status.NOT_PRE_REGISTERED,
+                len(coins),
+                used,
+                missing,
+                [],
+                0,
+                0,
+                ratings,
+                seed,
+            )
+        )
+    return ExperimentResult(
+        None, Status.NOT_PRE_REGISTERED, len(coins), primary_days, tuple(results)
     )
-    diffs: list[float] = []
-    dropped: list[DroppedDay] = []
-    for alloc in allocs:
-        change: dict[Leg, float] = {}
-        missing: list[str] = []
-        for leg in (alloc.massaged, alloc.control):
-            got = [values.get((alloc.day, leg, m)) for m in moments]
-            for m, v in zip(moments, got, strict=True):
-                if v is None:
-                    missing.append(f"{m.replace('_', '-')} {leg.value}")
-                elif v != v:  # NaN marks conflicting duplicates
-                    missing.append(f"conflicting {m.replace('_', '-')} {leg.value}")
-            first, second = got
-            if first is not None and second is not None:
-                change[leg] = second - first
-        if missing:
-            dropped.append(DroppedDay(alloc.day, "missing or unclear: " + ", ".join(missing)))
-            continue
-        diffs.append(round(change[alloc.massaged] - change[alloc.control], 6))
-    return _result(outcome, spec, len(allocs), diffs, dropped, seed)
 
 
-def analyse_all(
-    allocations: Iterable[SplitLegDay],
-    soreness: Iterable[SorenessCheckIn] = (),
-    mobility: Iterable[MobilityTest] = (),
-    *,
-    seed: int = 0,
-) -> tuple[SplitLegResult, ...]:
-    """Every outcome, primary first. Each kind of record is indexed once, not per outcome
-    (ten years of daily records: see bench/insights_ten_years.py)."""
-    allocs = _unique_allocations(allocations)
-    sore = _index(soreness, (), Outcome.NEXT_DAY_SORENESS)
-    mob = _index((), mobility, Outcome.KNEE_TO_WALL)
-    return tuple(
-        _analyse(allocs, mob if o is Outcome.KNEE_TO_WALL else sore, o, seed) for o in Outcome
+def _registered(
+    exp: SplitLegExperiment,
+    coins: list[SplitLegDay],
+    ratings: Ratings,
+    today: date | None,
+    seed: int,
+) -> ExperimentResult:
+    spec = SPECS[exp.outcome]
+    days = [classify(c, spec, ratings, exp) for c in coins]
+    complete = sorted(
+        (d for d in days if d.diff is not None), key=lambda d: (d.completed_at, d.coin.day)
+    )
+    if exp.stopped_at is not None:
+        complete = [d for d in complete if d.completed_at and d.completed_at <= exp.stopped_at]
+    due = exp.stopped_at is None and len(complete) >= exp.planned_days
+    status = Status.COMPLETE if due else Status.STOPPED if exp.stopped_at else Status.RUNNING
+    if not due:
+        window = 2 if spec.moments[1] == "next_day" else 1
+        pending = [
+            d
+            for d in days
+            if d.diff is None
+            and not d.left_out
+            and today is not None
+            and (today - d.coin.day).days < window
+            and exp.stopped_at is None
+        ]
+        result = _progress(exp, spec, status, days, complete, pending)
+        return ExperimentResult(exp, status, len(coins), len(complete), (result,))
+    analysed = complete[: exp.planned_days]
+    cutoff = analysed[-1].completed_at
+    assert cutoff is not None
+    last_day = max(d.coin.day for d in analysed)
+    chosen = {d.coin.day for d in analysed}
+    results = []
+    for outcome in outcomes_in_order(exp.outcome):
+        o_spec = SPECS[outcome]
+        if outcome is exp.outcome:
+            used = analysed
+            rest = [d for d in days if d.coin.day not in chosen]
+        else:
+            mine = [classify(c, o_spec, ratings, exp) for c in coins if c.day <= last_day]
+            used = [d for d in mine if d.completed_at is not None and d.completed_at <= cutoff]
+            taken = {d.coin.day for d in used}
+            rest = [d for d in mine if d.coin.day not in taken]
+        inside = [d for d in rest if d.coin.day <= last_day]
+        missing = [
+            DayNote(d.coin.day, d.note or "came in after the result was due")
+            for d in inside
+            if not d.left_out
+        ]
+        left = [DayNote(d.coin.day, d.note or "") for d in inside if d.left_out]
+        after = sum(1 for d in rest if d.coin.day > last_day)
+        if not used and outcome is not exp.outcome:
+            continue  # a secondary outcome the person did not measure
+        results.append(
+            _result(
+                outcome,
+                o_spec,
+                status,
+                exp.planned_days,
+                used,
+                missing,
+                left,
+                0,
+                after,
+                ratings,
+                seed,
+                primary=outcome is exp.outcome,
+            )
+        )
+    return ExperimentResult(exp, status, len(coins), len(complete), tuple(results))
+
+
+def _progress(
+    exp: SplitLegExperiment,
+    spec: OutcomeSpec,
+    status: Status,
+    days: list[ClassifiedDay],
+    complete: list[ClassifiedDay],
+    pending: list[ClassifiedDay],
+) -> SplitLegResult:
+    waiting = {id(d) for d in pending}
+    missing = [
+        DayNote(d.coin.day, d.note or "")
+        for d in days
+        if d.diff is None and not d.left_out and id(d) not in waiting
+    ]
+    left = [DayNote(d.coin.day, d.note or "") for d in days if d.left_out]
+    return SplitLegResult(
+        outcome=exp.outcome,
+        primary=True,
+        status=status,
+        unit=spec.unit,
+        threshold=spec.threshold,
+        planned_days=exp.planned_days,
+        days=len(complete),
+        differences=(),
+        mean_difference=None,
+        interval=None,
+        interval_method=None,
+        test=None,
+        conclusion=Conclusion.NOT_YET_DUE,
+        per_protocol=None,
+        missing=tuple(missing),
+        left_out=tuple(left),
+        pending=len(pending),
+        after_end=0,
+        spread=DEFAULT_SPREAD,
+        spread_is_own=False,
     )
 
 
 def _result(
     outcome: Outcome,
     spec: OutcomeSpec,
+    status: Status,
     planned: int,
-    diffs: list[float],
-    dropped: list[DroppedDay],
+    used: Sequence[ClassifiedDay],
+    missing: list[DayNote],
+    left: list[DayNote],
+    pending: int,
+    after: int,
+    ratings: Ratings,
     seed: int,
+    *,
+    primary: bool = True,
 ) -> SplitLegResult:
-    n = len(diffs)
-    mean = math.fsum(diffs) / n if n else None
-    test = interval = None
-    if n >= MIN_DAYS_FOR_P:
-        test = sign_flip_test(diffs, resolution=spec.resolution, seed=seed)
-        interval = randomisation_interval(diffs, step=0.1)
-    own = n >= DAYS_FOR_OWN_SPREAD and statistics.stdev(diffs) > 0
-    spread = statistics.stdev(diffs) if own else DEFAULT_SD
-    needed = days_needed(spread, spec.threshold)
-    conclusion = _conclude(spec, mean, test)
-    more = (
-        0
-        if conclusion in (Conclusion.MASSAGED_BETTER, Conclusion.MASSAGED_WORSE)
-        else max(0, needed - n)
-    )
-    result = SplitLegResult(
+    used = sorted(used, key=lambda d: d.coin.day)
+    diffs = [d.diff for d in used if d.diff is not None]
+    main = estimate(diffs, spec, seed=seed)
+    protocol = [d.diff for d in used if d.diff is not None and as_allocated(d.coin, ratings)]
+    own = len(diffs) >= DAYS_FOR_OWN_SPREAD and statistics.stdev(diffs) > 0
+    return SplitLegResult(
         outcome=outcome,
+        primary=primary,
+        status=status,
         unit=spec.unit,
-        planned_days=planned,
-        days=n,
-        dropped=tuple(dropped),
-        differences=tuple(diffs),
-        mean_difference=mean,
-        interval=interval,
-        test=test,
         threshold=spec.threshold,
-        conclusion=conclusion,
-        spread=spread,
+        planned_days=planned,
+        days=len(diffs),
+        differences=tuple(diffs),
+        mean_difference=main.mean,
+        interval=None if main.interval is None else main.interval.as_tuple(),
+        interval_method=None if main.interval is None else main.interval.method.value,
+        test=main.test,
+        conclusion=conclusion_of(main.reading, spec),
+        per_protocol=estimate(protocol, spec, seed=seed) if len(protocol) < len(diffs) else main,
+        missing=tuple(missing),
+        left_out=tuple(left),
+        pending=pending,
+        after_end=after,
+        spread=statistics.stdev(diffs) if own else DEFAULT_SPREAD,
         spread_is_own=own,
-        days_needed=needed,
-        more_days=more,
-        headline="",
-        figures=(),
-        caveats=(),
-        sources=(),
     )
-    return _with_words(result, spec)
 
 
-def _conclude(spec: OutcomeSpec, mean: float | None, test: SignFlipTest | None) -> Conclusion:
-    if test is None or mean is None:
-        return Conclusion.TOO_FEW_DAYS
-    if test.p_value >= ALPHA:
-        return Conclusion.NO_DIFFERENCE_YET
-    if abs(mean) < spec.threshold:
-        return Conclusion.WITHIN_MEASUREMENT
-    better = mean < 0 if spec.lower_is_better else mean > 0
-    return Conclusion.MASSAGED_BETTER if better else Conclusion.MASSAGED_WORSE
-
-
-def _unique_allocations(allocations: Iterable[SplitLegDay]) -> list[SplitLegDay]:
+def _unique(coins: Iterable[SplitLegDay]) -> list[SplitLegDay]:
     seen: dict[date, SplitLegDay] = {}
     problems: list[Problem] = []
-    for i, alloc in enumerate(allocations):
-        if alloc.day in seen and seen[alloc.day] != alloc:
-            problems.append(
-                Problem(f"allocations[{i}].day", f"two different coins for {alloc.day}")
-            )
-        seen.setdefault(alloc.day, alloc)
+    for i, coin in enumerate(coins):
+        if coin.day in seen and seen[coin.day].massaged != coin.massaged:
+            problems.append(Problem(f"allocations[{i}].day", f"two different coins for {coin.day}"))
+        seen.setdefault(coin.day, coin)
     if problems:
         raise InvalidInput(problems, "The split-leg allocations are not valid.")
-    return sorted(seen.values(), key=lambda a: a.day)
-
-
-def _index(
-    soreness: Iterable[SorenessCheckIn], mobility: Iterable[MobilityTest], outcome: Outcome
-) -> dict[tuple[date, Leg, str], float]:
-    # Repeated identical records count once; disagreeing ones become NaN (day dropped).
-    index: dict[tuple[date, Leg, str], float] = {}
-    records: Sequence[tuple[date, Leg, str, float]]
-    if outcome is Outcome.KNEE_TO_WALL:
-        records = [
-            (t.day, t.leg, t.moment, t.distance_cm)
-            for t in mobility
-            if t.moment is not MobilityMoment.OTHER
-        ]
-    else:
-        # Moments are StrEnums: equal to, and hashed as, their string values, so they key the
-        # index directly (converting 40,000 of them cost a third of the analysis).
-        records = [(c.day, c.leg, c.moment, c.score) for c in soreness]
-    for day, leg, moment, value in records:
-        key = (day, leg, moment)
-        index[key] = value if index.get(key, value) == value else math.nan
-    return index
-
-
-# --- Words. Rules (SELF-EXPERIMENT.md, "What the words may say"): one sentence first (the
-# finding, how sure, how much), then figures; under the threshold is "within what the measure
-# can't tell apart"; non-significant is "no difference detected yet"; spill-over and
-# carry-over caveats always; no word of success or proof anywhere.
-
-_WHAT = {
-    Outcome.NEXT_DAY_SORENESS: "next-day soreness",
-    Outcome.SAME_SESSION_SORENESS: "soreness right after the session",
-    Outcome.KNEE_TO_WALL: "knee-to-wall distance over the session",
-}
-_THRESHOLD_NOTE = {
-    "points": "the minimal important difference for muscle soreness, Ranchordas 2017; "
-    "2 points is the chronic-pain figure, Farrar 2001",
-    "cm": "the smallest real change in the difference between legs, Chisholm 2012; "
-    "home measures are noisier than the clinic's",
-}
-SPILL_OVER = (
-    "Rolling one leg also loosens the other a little (about 6-7% more range of motion in "
-    "the untreated leg, Konrad 2023), so this comparison tends to understate any difference."
-)
-CARRY_OVER = (
-    "Gains can last for days (Seever 2022), so a calf massaged earlier may still benefit on "
-    "its control days; that also pulls the difference toward zero."
-)
-_CAVEAT_SOURCES = ("konrad-2023", "seever-2022", "bulte-onghena-2008", "senn-2016")
-
-
-def _amount(result: SplitLegResult, spec: OutcomeSpec) -> str:
-    """'1.8 points less sore the next day than the other calf', from the sign of the mean."""
-    mean = result.mean_difference or 0.0
-    size = f"{abs(mean):.1f} {result.unit}"
-    if round(abs(mean), 1) == 0:
-        return "no different from the other calf on average"
-    if result.outcome is Outcome.KNEE_TO_WALL:
-        more = "more" if mean > 0 else "less"
-        return f"{size} {more} knee-to-wall gain over the session than the other calf"
-    when = "the next day" if result.outcome is Outcome.NEXT_DAY_SORENESS else "after the session"
-    return f"{size} {'less' if mean < 0 else 'more'} sore {when} than the other calf"
-
-
-def _p_text(p: float) -> str:
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
-
-
-def _headline(r: SplitLegResult, spec: OutcomeSpec) -> str:
-    what, n, thr = _WHAT[r.outcome], r.days, f"{spec.threshold:g} {r.unit}"
-    days = f"{n} day{'s' if n != 1 else ''}"
-    if r.conclusion is Conclusion.TOO_FEW_DAYS:
-        return (
-            f"Too early to tell: {days} of {what} so far; a result needs at least "
-            f"{MIN_DAYS_FOR_P} complete days, and 14 to 20 give a fair chance to see a "
-            f"difference of {thr}."
-        )
-    assert r.p_value is not None
-    span = ""
-    if r.interval is not None:
-        span = f", 95% interval {r.interval[0]:+.1f} to {r.interval[1]:+.1f} {r.unit}"
-    how_much = f"your massaged calf was {_amount(r, spec)}"
-    if r.conclusion is Conclusion.NO_DIFFERENCE_YET:
-        return (
-            f"No difference detected yet in {what} after {days}: {how_much} "
-            f"({_p_text(r.p_value)}{span}), which could well be chance."
-        )
-    if r.conclusion is Conclusion.WITHIN_MEASUREMENT:
-        return (
-            f"Over {days}, {how_much}; that is unlikely to be chance ({_p_text(r.p_value)}) "
-            f"but within what the measure can't tell apart (under {thr})."
-        )
-    return (
-        f"Over {days}, {how_much}, more than the {thr} that counts as a real difference "
-        f"and unlikely to be chance ({_p_text(r.p_value)}{span})."
-    )
-
-
-def _figures(r: SplitLegResult, spec: OutcomeSpec) -> tuple[str, ...]:
-    lines = [f"Days analysed: {r.days} of {r.planned_days} days with a stored coin toss."]
-    if r.dropped:
-        lines.append(
-            f"Dropped: {len(r.dropped)} day(s) with a rating missing (never filled in): "
-            + "; ".join(f"{d.day.isoformat()} ({d.reason})" for d in r.dropped[:10])
-            + (f"; and {len(r.dropped) - 10} more" if len(r.dropped) > 10 else "")
-            + "."
-        )
-    if r.mean_difference is not None:
-        lines.append(
-            f"Average difference, massaged minus other calf: {r.mean_difference:+.1f} {r.unit}."
-        )
-    if r.interval is not None:
-        lines.append(
-            f"95% interval (by inverting the randomisation test): {r.interval[0]:+.1f} to "
-            f"{r.interval[1]:+.1f} {r.unit}."
-        )
-    if r.test is None:
-        lines.append(
-            f"No p-value before {MIN_DAYS_FOR_P} complete days: with fewer, even every day "
-            "going the same way could be chance."
-        )
-    else:
-        lines.append(
-            f"{_p_text(r.test.p_value)} (randomisation test on the stored coin tosses, "
-            f"two-sided, {r.test.method.value})."
-        )
-    lines.append(
-        f"Threshold: differences under {spec.threshold:g} {r.unit} are within what the "
-        f"measure can't tell apart ({_THRESHOLD_NOTE[r.unit]})."
-    )
-    spread = f"{'your' if r.spread_is_own else 'a typical'} day-to-day spread of {r.spread:.1f}"
-    if r.more_days > 0:
-        lines.append(
-            f"About {r.more_days} more days would tell: {r.days_needed} days give an 80% "
-            f"chance to detect a true difference of {spec.threshold:g} {r.unit}, with {spread} "
-            f"{r.unit}."
-        )
-    elif r.conclusion is Conclusion.NO_DIFFERENCE_YET:
-        lines.append(
-            f"With {spread} {r.unit}, {r.days_needed} days usually reveal a difference of "
-            f"{spec.threshold:g} {r.unit}, so any difference is probably smaller than that."
-        )
-    return tuple(lines)
-
-
-def _with_words(r: SplitLegResult, spec: OutcomeSpec) -> SplitLegResult:
-    return replace(
-        r,
-        headline=_headline(r, spec),
-        figures=_figures(r, spec),
-        caveats=(SPILL_OVER, CARRY_OVER),
-        sources=(*spec.threshold_sources, *_CAVEAT_SOURCES),
-    )
+    return sorted(seen.values(), key=lambda c: c.day)

@@ -77,12 +77,34 @@ class MobilityTest:
         object.__setattr__(self, "distance_cm", round(float(self.distance_cm), 1))
 
 
+class MassagedCalves(StrEnum):
+    """Which calves a person says they massaged on a split-leg day (asked when no session
+    was recorded that day)."""
+
+    LEFT = "left"
+    RIGHT = "right"
+    BOTH = "both"
+    NEITHER = "neither"
+
+
 @dataclass(frozen=True, slots=True)
 class SplitLegDay:
-    """The stored coin toss of a split-leg day: drawn *before* the session, never redrawn."""
+    """The stored coin toss of a split-leg day: drawn *before* the session, never redrawn.
+
+    ``drawn_at`` is when the coin was drawn and ``experiment_id`` the pre-registered
+    experiment it belongs to; both are None on coins stored before experiments were
+    registered (their allocation cannot be verified). ``reported`` is which calves the
+    person said they massaged, when no session of that day says so."""
 
     day: date
     massaged: Leg
+    drawn_at: datetime | None = None
+    experiment_id: str | None = None
+    reported: MassagedCalves | None = None
+
+    def __post_init__(self) -> None:
+        if self.drawn_at is not None and self.drawn_at.utcoffset() is None:
+            _raise_if([Problem("drawn_at", "give a time with a time zone")])
 
     @property
     def control(self) -> Leg:
@@ -145,23 +167,52 @@ def mobility_test(
     return MobilityTest(day, parsed_leg, parsed_moment, float(distance_cm), sid)
 
 
-def split_leg_day(*, day: object, massaged: object, today: date) -> SplitLegDay:
+def split_leg_day(
+    *,
+    day: object,
+    massaged: object,
+    today: date,
+    drawn_at: object = None,
+    experiment_id: object = None,
+    reported: object = None,
+) -> SplitLegDay:
     """Rebuild a stored allocation from raw values (storage, import), or raise `InvalidInput`."""
     problems = _day_problems(day, today)
     leg = _parse_enum(Leg, massaged, "massaged", problems)
+    if drawn_at is not None and (
+        not isinstance(drawn_at, datetime) or drawn_at.utcoffset() is None
+    ):
+        problems.append(Problem("drawn_at", "give a time with a time zone"))
+    if experiment_id is not None and not (
+        isinstance(experiment_id, str) and 0 < len(experiment_id) <= 64
+    ):
+        problems.append(Problem("experiment_id", "give the experiment's id, or none"))
+    said = None if reported is None else _parse_enum(MassagedCalves, reported, "reported", problems)
     _raise_if(problems)
     assert isinstance(day, date) and leg is not None
-    return SplitLegDay(day, leg)
+    when = drawn_at if isinstance(drawn_at, datetime) else None
+    eid = experiment_id if isinstance(experiment_id, str) else None
+    return SplitLegDay(day, leg, when, eid, said)
 
 
-def draw_split_leg_day(day: date, rng: random.Random, *, today: date) -> SplitLegDay:
+def draw_split_leg_day(
+    day: date,
+    rng: random.Random,
+    *,
+    today: date,
+    drawn_at: datetime | None = None,
+    experiment_id: str | None = None,
+) -> SplitLegDay:
     """Toss the fair coin for ``day``; the caller must store the result before the session.
 
     The analysis is only valid because this coin, not the person, chose the calf (Senn 2016,
     ``senn-2016``), so the draw is one call to a caller-seeded generator and nothing else.
+    When and whether a coin may be drawn (today only, after both "before" ratings) is
+    `calfcare.core.split_leg_design.draw_problems`.
     """
     _raise_if(_day_problems(day, today))
-    return SplitLegDay(day, Leg.LEFT if rng.getrandbits(1) == 0 else Leg.RIGHT)
+    leg = Leg.LEFT if rng.getrandbits(1) == 0 else Leg.RIGHT
+    return SplitLegDay(day, leg, drawn_at, experiment_id)
 
 
 def session_day(*, day: object, legs: object, today: date) -> SessionDay:

@@ -33,8 +33,11 @@ from calfcare.core.records import (
     TenderSpot,
 )
 from calfcare.core.routine import Intensity, Tool
+from calfcare.core.split_leg_design import Outcome as SplitLegOutcome
+from calfcare.core.split_leg_design import SplitLegExperiment
 from calfcare.core.timeline import Outcome
 from calfcare.core.tracking import (
+    MassagedCalves,
     MobilityMoment,
     MobilityTest,
     SorenessCheckIn,
@@ -60,6 +63,8 @@ SORENESS_MOMENTS = _members(SorenessMoment)
 MOBILITY_MOMENTS = _members(MobilityMoment)
 SPOT_HEIGHTS = _members(SpotHeight)
 SPOT_SIDES = _members(SpotSide)
+MASSAGED_CALVES = _members(MassagedCalves)
+SPLIT_LEG_OUTCOMES = _members(SplitLegOutcome)
 
 
 def to_utc(moment: datetime) -> datetime:
@@ -286,11 +291,54 @@ def note_records(rows: Iterable[Sequence[Any]]) -> list[Note]:
 
 
 def split_leg_row(d: SplitLegDay) -> dict[str, Any]:
-    return {"day": d.day, "massaged": d.massaged.value}
+    return {
+        "day": d.day,
+        "massaged": d.massaged.value,
+        "drawn_at": None if d.drawn_at is None else to_utc(d.drawn_at),
+        "experiment_id": d.experiment_id,
+        "reported": None if d.reported is None else d.reported.value,
+    }
 
 
-SPLIT_LEG_COLUMNS = ("day", "massaged")
+SPLIT_LEG_COLUMNS = ("day", "massaged", "drawn_at", "experiment_id", "reported")
 
 
 def split_leg_records(rows: Iterable[Sequence[Any]]) -> list[SplitLegDay]:
-    return [SplitLegDay(day, LEGS[massaged]) for day, massaged in rows]
+    return [
+        SplitLegDay(
+            day,
+            LEGS[massaged],
+            None if drawn_at is None else from_db(drawn_at),
+            experiment_id,
+            None if reported is None else MASSAGED_CALVES[reported],
+        )
+        for day, massaged, drawn_at, experiment_id, reported in rows
+    ]
+
+
+def experiment_row(e: SplitLegExperiment) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "registered_at": to_utc(e.registered_at),
+        "day": e.start_day,
+        "planned_days": e.planned_days,
+        "outcome": e.outcome.value,
+        "stopped_at": None if e.stopped_at is None else to_utc(e.stopped_at),
+    }
+
+
+EXPERIMENT_COLUMNS = ("id", "registered_at", "day", "planned_days", "outcome", "stopped_at")
+
+
+def experiment_records(rows: Iterable[Sequence[Any]]) -> list[SplitLegExperiment]:
+    return [
+        SplitLegExperiment(
+            id_,
+            from_db(at),
+            day,
+            planned,
+            SPLIT_LEG_OUTCOMES[outcome],
+            None if stopped is None else from_db(stopped),
+        )
+        for id_, at, day, planned, outcome, stopped in rows
+    ]

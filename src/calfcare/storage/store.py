@@ -46,7 +46,8 @@ from calfcare.core.records import (
     ScreeningRecord,
     SessionRecord,
 )
-from calfcare.core.tracking import MobilityTest, SorenessCheckIn, SplitLegDay
+from calfcare.core.split_leg_design import SplitLegExperiment
+from calfcare.core.tracking import MassagedCalves, MobilityTest, SorenessCheckIn, SplitLegDay
 from calfcare.storage import convert
 from calfcare.storage.engine import READ_ONLY
 from calfcare.storage.errors import StorageError
@@ -56,7 +57,15 @@ TABLES = {
     table.name: table for table in Base.metadata.sorted_tables if table.name != "data_version"
 }
 """The record tables, parents before children."""
-RECORD_KINDS = ("screenings", "sessions", "soreness", "mobility", "notes", "split_leg_days")
+RECORD_KINDS = (
+    "screenings",
+    "sessions",
+    "soreness",
+    "mobility",
+    "notes",
+    "split_leg_days",
+    "split_leg_experiments",
+)
 VERSION = Base.metadata.tables[DataVersionRow.__tablename__]
 _READ_VERSION = "SELECT version FROM data_version WHERE id = 1"
 BATCH = 500
@@ -226,6 +235,37 @@ class Transaction:
     def add_split_leg_day(self, allocation: SplitLegDay) -> None:
         self._insert("split_leg_days", [convert.split_leg_row(allocation)])
 
+    def add_split_leg_experiment(self, experiment: SplitLegExperiment) -> None:
+        self._insert("split_leg_experiments", [convert.experiment_row(experiment)])
+
+    def stop_split_leg_experiment(self, experiment_id: str, at: datetime) -> bool:
+        """Set the experiment's ``stopped_at`` once; False if it is unknown or was stopped."""
+        table = TABLES["split_leg_experiments"]
+        query = (
+            update(table)
+            .where(table.c.id == experiment_id, table.c.stopped_at.is_(None))
+            .values(stopped_at=convert.to_utc(at))
+        )
+        return self._update(query)
+
+    def set_split_leg_reported(self, day: date, reported: MassagedCalves) -> bool:
+        """Record once which calves the person said they massaged on a coin's day; False if
+        there is no coin that day or an answer is already stored."""
+        table = TABLES["split_leg_days"]
+        query = (
+            update(table)
+            .where(table.c.day == day, table.c.reported.is_(None))
+            .values(reported=reported.value)
+        )
+        return self._update(query)
+
+    def _update(self, query: Any) -> bool:
+        if self._read_only:
+            raise StorageError("Cannot write in a read-only transaction (Store.reading).")
+        changed = getattr(self._session.execute(query), "rowcount", 0) == 1
+        self.wrote = self.wrote or changed
+        return changed
+
     def add_all(self, records: RecordSet, progress: Callable[[int], None] | None = None) -> None:
         """Insert every record in bulk (an import); ``progress`` gets each batch's size."""
         rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
@@ -237,6 +277,9 @@ class Transaction:
         rows["mobility"] = [convert.mobility_row(r) for r in records.mobility]
         rows["notes"] = [convert.note_row(r) for r in records.notes]
         rows["split_leg_days"] = [convert.split_leg_row(r) for r in records.split_leg_days]
+        rows["split_leg_experiments"] = [
+            convert.experiment_row(r) for r in records.split_leg_experiments
+        ]
         for name in TABLES:  # sorted_tables: parents before children
             table_rows = rows[name]
             for start in range(0, len(table_rows), BATCH):
@@ -347,6 +390,13 @@ class Transaction:
     ) -> list[SplitLegDay]:
         rows = self._kind("split_leg_days", convert.SPLIT_LEG_COLUMNS, since, until)
         return convert.split_leg_records(rows)
+
+    def split_leg_experiments(
+        self, since: date | None = None, until: date | None = None
+    ) -> list[SplitLegExperiment]:
+        """Experiments that started between two days (by their start day)."""
+        rows = self._kind("split_leg_experiments", convert.EXPERIMENT_COLUMNS, since, until)
+        return convert.experiment_records(rows)
 
     def counts(
         self,

@@ -143,10 +143,32 @@ class NoteRow(Base):
 
 
 class SplitLegRow(Base):
+    """A split-leg coin. ``drawn_at`` and ``experiment_id`` are null on coins stored before
+    experiments were registered (revision 0004); ``reported`` is which calves the person said
+    they massaged (left, right, both, neither), set once when no session says so."""
+
     __tablename__ = "split_leg_days"
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     massaged: Mapped[str] = mapped_column(LEG)
+    drawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    experiment_id: Mapped[str | None] = mapped_column(ID)
+    reported: Mapped[str | None] = mapped_column(String(8))
+
+
+class SplitLegExperimentRow(Base):
+    """A pre-registered split-leg experiment; ``day`` is its start day (named like every
+    record table's day, so that the day filters apply). ``stopped_at`` is set once, when it
+    is stopped early."""
+
+    __tablename__ = "split_leg_experiments"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    day: Mapped[date] = mapped_column(Date, index=True)
+    planned_days: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(32))
+    stopped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class DataVersionRow(Base):
