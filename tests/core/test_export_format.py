@@ -41,7 +41,11 @@ def test_empty_document() -> None:
     [
         ([], {"(root)"}),
         ({"format": "other", "version": 1}, {"format"}),
-        ({"format": "calfcare-export", "version": 2}, {"version"}),
+        ({"format": "calfcare-export", "version": 3}, {"version"}),
+        (
+            {"format": "calfcare-export", "version": 1, "split_leg_experiments": []},
+            {"split_leg_experiments"},
+        ),
         ({"format": "calfcare-export", "version": True}, {"version"}),
         ({"format": "calfcare-export", "version": 1, "extra": []}, {"extra"}),
         ({"format": "calfcare-export", "version": 1, "notes": [1]}, {"notes.0"}),
@@ -53,6 +57,50 @@ def test_bad_documents(data: object, fields: set[str]) -> None:
 
 def _doc(**sections: Any) -> dict[str, Any]:
     return {"format": "calfcare-export", "version": 1, **sections}
+
+
+def test_a_version_1_document_still_imports_its_coins_without_times() -> None:
+    old = _doc(split_leg_days=[{"day": "2025-12-01", "massaged": "left"}])
+    (coin,) = export_format.from_document(old, today=TODAY).records.split_leg_days
+    assert coin.drawn_at is None and coin.experiment_id is None
+    assert problems(
+        _doc(split_leg_days=[{"day": "2025-12-01", "massaged": "left", "drawn_at": None}])
+    ) == {"split_leg_days.0.drawn_at"}
+
+
+def test_version_2_experiments_and_coins() -> None:
+    experiment = {
+        "id": "e1",
+        "registered_at": "2025-12-01T07:00:00+00:00",
+        "start_day": "2025-12-01",
+        "planned_days": 14,
+        "outcome": "next_day_soreness",
+        "stopped_at": None,
+    }
+    coin = {
+        "day": "2025-12-01",
+        "massaged": "left",
+        "drawn_at": "2025-12-01T08:00:00+00:00",
+        "experiment_id": "e1",
+        "reported": "both",
+    }
+    doc = {**_doc(split_leg_days=[coin], split_leg_experiments=[experiment]), "version": 2}
+    records = export_format.from_document(doc, today=TODAY).records
+    assert records.split_leg_experiments[0].planned_days == 14
+    assert records.split_leg_days[0].reported == "both"
+    bad = {
+        **experiment,
+        "planned_days": 61,
+        "outcome": "same_session_soreness",
+        "start_day": "2099-01-01",
+    }
+    bad_coin = {**coin, "reported": "one", "drawn_at": "noon"}
+    doc = {**_doc(split_leg_days=[bad_coin], split_leg_experiments=[bad]), "version": 2}
+    assert problems(doc) == {
+        "split_leg_experiments.0.planned_days", "split_leg_experiments.0.outcome",
+        "split_leg_experiments.0.start_day", "split_leg_days.0.drawn_at",
+        "split_leg_days.0.reported",
+    }  # fmt: skip
 
 
 def test_every_bad_field_is_named_with_its_path() -> None:

@@ -499,8 +499,6 @@ class _Reader:
         self._fields(e, path, ("day", "massaged", *more))
         day = self._day(e, path)
         drawn = None if e.get("drawn_at") is None else self._time(e, "drawn_at", path)
-        if day is None or (e.get("drawn_at") is not None and drawn is None):
-            return None
         experiment_id = e.get("experiment_id")
         if experiment_id is not None and (
             not isinstance(experiment_id, str) or not ID_PATTERN.fullmatch(experiment_id)
@@ -508,11 +506,11 @@ class _Reader:
             self.problems.append(
                 Problem(f"{path}.experiment_id", "an id is 1 to 64 letters, digits, - or _")
             )
-            return None
+            experiment_id = None
         return self._guard(
             path,
             lambda: split_leg_day(
-                day=day,
+                day=day or date.min,
                 massaged=e.get("massaged"),
                 today=self.today,
                 drawn_at=drawn,
@@ -526,20 +524,20 @@ class _Reader:
         self._fields(e, path, allowed)
         sid = self._id(e, path)
         at = self._time(e, "registered_at", path)
-        start = self._day({"day": e.get("start_day")}, path)
-        if start is None:
-            self.problems[-1] = Problem(f"{path}.start_day", self.problems[-1].message)
+        raw = e.get("start_day")
+        start: object = raw
+        if isinstance(raw, str) and _DAY.fullmatch(raw):
+            try:
+                start = date.fromisoformat(raw)
+            except ValueError:
+                pass
         stopped = None if e.get("stopped_at") is None else self._time(e, "stopped_at", path)
-        if sid is None or at is None or start is None:
-            return None
-        if e.get("stopped_at") is not None and stopped is None:
-            return None
         try:
-            return experiment(
-                id=sid,
+            record = experiment(
+                id=sid or "x",
                 days=e.get("planned_days"),
                 outcome=e.get("outcome"),
-                now=at,
+                now=at or datetime.now(UTC),
                 today=self.today,
                 stopped_at=stopped,
                 start_day=start,
@@ -551,6 +549,7 @@ class _Reader:
                 for p in error.problems
             ]
             return None
+        return record if sid is not None and at is not None else None
 
     # -- field readers ----------------------------------------------------------------------
 
