@@ -13,7 +13,7 @@ from markupsafe import escape
 from starlette.requests import Request
 
 import calfcare.web
-from calfcare.content.learn import load_learn
+from calfcare.content.learn import load_grades, load_learn
 from calfcare.content.mobility import load_mobility
 from calfcare.content.sources import load_sources
 from calfcare.core.insights import MOBILITY_MDC_CM
@@ -184,7 +184,13 @@ def test_a_cached_page_is_the_page_a_fresh_render_gives(client: TestClient, path
 
 @pytest.mark.parametrize(
     ("template", "context"),
-    [("learn.html", {"sections": load_learn()}), ("mobility.html", {"guide": load_mobility()})],
+    [
+        (
+            "learn.html",
+            {"sections": load_learn(), "grades": load_grades(), "sources": load_sources()},
+        ),
+        ("mobility.html", {"guide": load_mobility()}),
+    ],
 )
 def test_the_cached_render_is_byte_for_byte_the_plain_render(
     client: TestClient, template: str, context: dict[str, Any]

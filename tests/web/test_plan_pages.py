@@ -13,6 +13,7 @@ import pytest
 from calfcare.core.errors import InvalidInput
 from tests.web.conftest import TestClient, csrf_token
 from tests.web.forms import forms, post_form, walk_screening
+from tests.web.split_leg_helpers import draw_todays_coin
 
 
 def _build(client: TestClient, **fields: str) -> Any:
@@ -136,7 +137,7 @@ def test_an_unfinished_screening_cannot_start_a_plan(client: TestClient) -> None
 
 def test_split_leg_plans_only_the_calf_the_coin_picked(client: TestClient) -> None:
     assert "No coin has been drawn" in client.get("/plan?split_leg=1").text
-    coin = client.post("/api/split-leg/days", json={}).json()
+    coin = draw_todays_coin(client)
     page = client.get("/plan?split_leg=1").text
     assert f"Today's coin picked your <strong>{coin['massaged']} calf</strong>" in page
     other = "left" if coin["massaged"] == "right" else "right"
@@ -156,7 +157,7 @@ def test_only_the_plain_form_is_cached_never_a_split_leg_day(client: TestClient)
     assert 'value="150"' in prefilled
     assert len(cache) == 1
     assert "No coin has been drawn" in client.get("/plan?split_leg=1").text
-    client.post("/api/split-leg/days", json={})
+    draw_todays_coin(client)
     assert "Today's coin picked your" in client.get("/plan?split_leg=1").text
     assert len(cache) == 1, "the split-leg form reads today's coin: rendered every time"
     assert client.get("/plan?tool=hands&seconds_per_calf=150").text == prefilled

@@ -201,28 +201,16 @@ def test_stats_insights_and_split_leg(client: TestClient) -> None:
     assert stats["counts"]["soreness"] == 0 and stats["first_day"] is None
     assert client.get("/api/stats?until=nope").status_code == 422
     insights = client.get("/api/insights").json()
-    assert [r["outcome"] for r in insights["split_leg"]] == [
-        "next_day_soreness",
-        "same_session_soreness",
-        "knee_to_wall",
-    ]
-    for result in insights["split_leg"]:
-        assert len(result["caveats"]) == 2 and result["conclusion"] == "too_few_days"
-        assert result["headline"].startswith("Too early to tell")
+    assert insights["split_leg"] == [] and insights["split_leg_experiments"] == []
     assert {i["kind"] for i in insights["insights"]} == {
         "soreness_after_massage_days",
         "mobility_before_after",
         "mobility_trend",
     }
     assert client.get("/api/split-leg/days").json() == {"days": [], "today": None}
-    drawn = client.post("/api/split-leg/days", json={})
-    assert drawn.status_code == 201 and drawn.json()["drawn_now"] is True
-    again = client.post("/api/split-leg/days", json={"day": date.today().isoformat()})
-    assert again.status_code == 200 and again.json()["massaged"] == drawn.json()["massaged"]
-    past = client.post("/api/split-leg/days", json={"day": "2020-01-01"})
-    assert past.status_code == 422 and _problems(past) == {"day"}
-    listed = client.get("/api/split-leg/days").json()
-    assert listed["today"]["massaged"] == drawn.json()["massaged"] and len(listed["days"]) == 1
+    # The split-leg flow itself (plan, before-ratings, coin) is tests/web/test_split_leg.py.
+    refused = client.post("/api/split-leg/days", json={})
+    assert refused.status_code == 422 and _problems(refused) == {"experiment"}
 
 
 def test_export_and_import_round_trip(client: TestClient) -> None:
@@ -264,8 +252,12 @@ def test_every_new_operation_documents_its_errors(client: TestClient) -> None:
         ("/api/records", "get"): {"422", "503"},
         ("/api/stats", "get"): {"422", "503"},
         ("/api/insights", "get"): {"503"},
+        ("/api/split-leg", "get"): {"503"},
         ("/api/split-leg/days", "get"): {"503"},
         ("/api/split-leg/days", "post"): {"400", "415", "422", "503"},
+        ("/api/split-leg/experiments", "post"): {"400", "415", "422", "503"},
+        ("/api/split-leg/stop", "post"): {"400", "415", "422", "503"},
+        ("/api/split-leg/massaged", "post"): {"400", "415", "422", "503"},
         ("/api/export", "get"): {"422", "503"},
         ("/api/import", "post"): {"413", "415", "422", "503"},
     }
@@ -338,7 +330,7 @@ def test_reads_agree_with_an_uncached_computation(client: TestClient, app: objec
         assert client.get("/api/records").json() == history_rows(records, kinds, None)
         assert client.get("/api/stats").json() == services.stats(records).to_json()
         insights = client.get("/api/insights").json()
-        assert insights == json.loads(json.dumps(analyse_records(records).to_json()))
+        assert insights == json.loads(json.dumps(analyse_records(records, date.today()).to_json()))
         assert client.get("/api/export").content == services.export_bytes(store, "json")
 
 
@@ -349,7 +341,6 @@ def test_reads_agree_with_an_uncached_computation(client: TestClient, app: objec
         ("/api/checkins/mobility", {"left": 9.5}),
         ("/api/checkins/soreness", {"moment": "after", "left": 3}),
         ("/api/manual-sessions", {"tool": "hands"}),
-        ("/api/split-leg/days", {}),
     ],
 )
 def test_an_empty_day_is_refused_and_a_missing_day_is_today(

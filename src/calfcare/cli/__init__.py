@@ -63,6 +63,7 @@ def _register_commands(app: typer.Typer) -> None:
         screen,
         serve,
         session,
+        split_leg,
         stats,
         transfer,
     )
@@ -77,6 +78,7 @@ def _register_commands(app: typer.Typer) -> None:
         history,
         stats,
         insights,
+        split_leg,
         transfer,
         report,
     ):

@@ -23,7 +23,7 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
-from calfcare.content.learn import load_learn
+from calfcare.content.learn import grade_json, load_grades, load_learn
 from calfcare.content.screening import load_screening_text
 from calfcare.content.sources import load_sources
 from calfcare.core.answers import parse_answers
@@ -186,15 +186,24 @@ def _questions_body() -> bytes:
     response_model=schemas.LearnOut,
 )
 async def api_learn() -> Response:
-    """The same as ``calfcare learn --json``: sections of sourced items, and those sources."""
+    """The same as ``calfcare learn --json``: sections of sourced items, the evidence grade
+    of each health claim, and their sources."""
     return _json(_learn_body())
 
 
 @cache
 def _learn_body() -> bytes:
     sections = load_learn()
+    grades = load_grades()
     cited = {sid for s in sections for item in s.item for sid in item.sources}
-    return _encode({"sections": [s.model_dump() for s in sections], "sources": _cited(cited)})
+    cited |= {sid for g in grades for sid in g.sources}
+    return _encode(
+        {
+            "sections": [s.model_dump() for s in sections],
+            "grades": [grade_json(g) for g in grades],
+            "sources": _cited(cited),
+        }
+    )
 
 
 @router.get(

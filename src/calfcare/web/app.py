@@ -25,6 +25,8 @@ from calfcare.web import (
     plan_pages,
     screening_pages,
     session_pages,
+    split_leg_api,
+    split_leg_pages,
     tracking_api,
     tracking_pages,
 )
@@ -61,10 +63,12 @@ def create_app(settings: Settings, *, secret: bytes | None = None) -> FastAPI:
     # enough that matching past the page routes was a tenth of their time (docs/web.md).
     app.include_router(api.router)
     app.include_router(tracking_api.router)
+    app.include_router(split_leg_api.router)
     app.include_router(pages.router)
     app.include_router(screening_pages.router)
     app.include_router(plan_pages.router)
     tracking_pages.install(app)
+    app.include_router(split_leg_pages.router)
     app.include_router(session_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Compress what is worth compressing (pages, CSS, JS): the live session page goes from

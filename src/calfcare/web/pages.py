@@ -15,8 +15,9 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import FileResponse, HTMLResponse
 
-from calfcare.content.learn import LearnItem, load_learn
+from calfcare.content.learn import LearnItem, load_grades, load_learn
 from calfcare.content.mobility import load_mobility
+from calfcare.content.sources import load_sources
 from calfcare.services import MISSING
 from calfcare.web.templating import STATIC_DIR, Pages, PagesDep
 
@@ -69,7 +70,9 @@ async def _tracking_summary(pages: Pages) -> tuple[Any, str]:
 @router.get("/learn", name="learn")
 async def learn(request: Request, pages: PagesDep) -> HTMLResponse:
     """The article's guidance in calfcare's words, with numbered sources."""
-    return pages.render_cached(request, "learn.html", sections=load_learn())
+    return pages.render_cached(
+        request, "learn.html", sections=load_learn(), grades=load_grades(), sources=load_sources()
+    )
 
 
 @router.get("/mobility/knee-to-wall", name="mobility")

@@ -111,6 +111,7 @@ class SourceOut(BaseModel):
     title: str
     citation: str
     url: str | None
+    short: str | None = Field(description="a short name for lists, e.g. Guo 2017")
     seen: Literal["seen", "secondary"]
 
 
@@ -138,6 +139,18 @@ class LearnItemOut(BaseModel):
     text: str
     quotes: list[str]
     sources: list[str]
+    grades: list[str] = Field(description="ids of the evidence grades of its claims")
+
+
+class EvidenceGradeOut(BaseModel):
+    id: str
+    claim: str
+    grade: Literal["supported", "mixed", "not_supported", "no_good_evidence"]
+    qualifier: str | None
+    word: str = Field(description='the grade in words, e.g. "Supported (small to moderate)"')
+    effect: str
+    sources: list[str]
+    source_names: list[str]
 
 
 class LearnSectionOut(BaseModel):
@@ -148,6 +161,7 @@ class LearnSectionOut(BaseModel):
 
 class LearnOut(BaseModel):
     sections: list[LearnSectionOut]
+    grades: list[EvidenceGradeOut]
     sources: dict[str, SourceOut]
 
 

@@ -1,5 +1,6 @@
-"""The JSON API for the plan, the check-ins, history, insights, the split-leg days, export
-and import: the same services, validation and serialisation as the CLI.
+"""The JSON API for the plan, the check-ins, history, export and import: the same services,
+validation and serialisation as the CLI (insights and the split-leg experiment:
+`calfcare.web.split_leg_api`).
 
 Each endpoint reads the raw JSON body (``application/json`` only: 415 otherwise, 400 when it
 is not JSON) and hands the values to the same `calfcare.services` / `calfcare.core` functions
@@ -7,10 +8,10 @@ the CLI calls, so a bad field gets the same `InvalidInput` (422, every problem n
 Dates are ``YYYY-MM-DD`` strings. The request bodies are described with hand-written JSON
 schemas (documentation, not validation), like ``POST /api/screening``.
 
-The helpers at the top (`make_plan`, `history_rows`, `insights_json`, ...) are shared with
+The helpers at the top (`make_plan`, `history_rows`, `cached_json`, ...) are shared with
 the HTML pages (`calfcare.web.plan_pages`, `calfcare.web.tracking_pages`).
 
-Reads (records, stats, insights, export) answer from the app's `calfcare.services.ReadCache`:
+Reads (records, stats, export) answer from the app's `calfcare.services.ReadCache`:
 the encoded body is computed once per data version and filter set, and any write, from
 this process or another, moves the version and so invalidates it.
 """
@@ -31,7 +32,6 @@ from starlette.responses import JSONResponse, Response
 
 from calfcare import services
 from calfcare.core.errors import InvalidInput, Problem
-from calfcare.core.insight_report import InsightsReport, analyse_records
 from calfcare.core.records import RecordSet
 from calfcare.core.routine import Plan
 from calfcare.web import schemas
@@ -158,16 +158,6 @@ def query_of(request: Request) -> Mapping[str, str]:
     return request.query_params if request.scope.get("query_string") else NO_QUERY
 
 
-def insights_report(cache: services.ReadCache) -> InsightsReport:
-    """The whole insights report (`analyse_records` of every record), once per version;
-    call it in a worker thread (a miss reads every record)."""
-
-    def compute() -> InsightsReport:
-        return analyse_records(services.load_records(cache.store, kinds=services.INSIGHT_KINDS))
-
-    return cache.get(("insights",), compute)
-
-
 def history_filters(
     since: str | None, until: str | None, kind: str | None, leg: str | None, limit: str | None
 ) -> tuple[date | None, date | None, set[str], str | None, int | None]:
@@ -191,19 +181,6 @@ def history_filters(
     if problems:
         raise InvalidInput(problems, "The filters are not valid.")
     return first, last, set(kinds or KINDS), leg, count
-
-
-def insights_json(records: RecordSet) -> dict[str, Any]:
-    """The insights of ``records``, as `calfcare insights --json` prints them."""
-    return analyse_records(records).to_json()
-
-
-def split_leg_day_json(allocation: Any) -> dict[str, Any]:
-    return {
-        "day": allocation.day.isoformat(),
-        "massaged": allocation.massaged.value,
-        "control": allocation.control.value,
-    }
 
 
 def saved_soreness_json(item: Any) -> dict[str, Any]:
@@ -487,14 +464,6 @@ MANUAL_SESSION_BODY = {
         },
     },
 }
-SPLIT_LEG_BODY = {
-    "title": "SplitLegDraw",
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        "day": {**_DAY, "description": "only today: the coin is drawn before the session"}
-    },
-}
 IMPORT_BODY = {
     "title": "ExportDocument",
     "type": "object",
@@ -593,64 +562,6 @@ class StatsOut(_Open):
     mobility: dict[str, dict[str, float]]
     tender_spots: dict[str, int]
     urgent_followups: int
-
-
-class InsightOut(_Open):
-    kind: str
-    leg: Literal["left", "right"] | None
-    n: int
-    estimate: float | None
-    interval: list[float | None] | None
-    effect_size: float | None
-    threshold: float
-    unit: str
-    reading: str
-    more_days: int
-    headline: str
-    figures: list[str]
-    sources: list[str]
-
-
-class DroppedOut(_Open):
-    day: str
-    reason: str
-
-
-class SplitLegOut(_Open):
-    outcome: str
-    unit: str
-    planned_days: int
-    days: int
-    dropped: list[DroppedOut]
-    mean_difference: float | None
-    interval: list[float | None] | None
-    p_value: float | None
-    conclusion: str
-    more_days: int
-    headline: str
-    figures: list[str]
-    caveats: list[str]
-    sources: list[str]
-
-
-class InsightsOut(_Open):
-    insights: list[InsightOut]
-    split_leg: list[SplitLegOut]
-
-
-class SplitLegDayOut(_Open):
-    day: str
-    massaged: Literal["left", "right"]
-    control: Literal["left", "right"]
-
-
-class SplitLegDrawOut(SplitLegDayOut):
-    drawn_now: bool = Field(description="false: today's coin was already stored (never redrawn)")
-
-
-class SplitLegDaysOut(_Open):
-    days: list[SplitLegDayOut]
-    today: SplitLegDayOut | None
 
 
 class ImportOut(_Open):
@@ -764,92 +675,6 @@ async def api_stats(request: Request) -> Response:
         ("api_stats", first, last),
         lambda: services.read_stats(cache.store, first, last).to_json(),
     )
-
-
-@_read(
-    "/insights",
-    name="api_insights",
-    summary="Is it helping? Observational insights and the split-leg analysis",
-    response_model=InsightsOut,
-    responses=errors(),
-)
-async def api_insights(request: Request) -> Response:
-    """Each result's ``headline`` first (plain words), then ``figures``; the split-leg
-    results always carry the spill-over and carry-over ``caveats``."""
-    cache = await get_read_cache(request)
-    return await cached_json(cache, ("api_insights",), lambda: insights_report(cache).to_json())
-
-
-@_read(
-    "/split-leg/days",
-    name="api_split_leg_days",
-    summary="The stored coin tosses of the split-leg experiment",
-    response_model=SplitLegDaysOut,
-    responses=errors(),
-)
-async def api_split_leg_days(request: Request) -> Response:
-    """Every split-leg day, oldest first, and today's (null when none is drawn yet)."""
-    cache = await get_read_cache(request)
-    today = services.today_of(now())
-
-    def compute() -> dict[str, Any]:
-        with cache.store.reading() as tx:  # only the coins, not every record
-            days = tx.split_leg_days()
-        current = next((d for d in days if d.day == today), None)
-        return {
-            "days": [split_leg_day_json(d) for d in days],
-            "today": None if current is None else split_leg_day_json(current),
-        }
-
-    return await cached_json(cache, ("api_split_leg_days", today), compute)
-
-
-@router.post(
-    "/split-leg/days",
-    name="api_split_leg_draw",
-    summary="Draw and store today's coin (before the session): which calf to massage",
-    response_model=SplitLegDrawOut,
-    status_code=201,
-    responses={
-        200: {"model": SplitLegDrawOut, "description": "Today's coin was already stored."},
-        **errors(400, 415, 422),
-    },
-    openapi_extra=_body(SPLIT_LEG_BODY),
-)
-async def api_split_leg_draw(request: Request, store: StoreDep) -> JSONResponse:
-    """A fair coin picks today's calf; it is stored before anything else happens and never
-    redrawn (a second call returns the stored one, 200). Only today can be drawn."""
-    data = await json_object(request, ("day",))
-    when = now()
-    today = services.today_of(when)
-    day = parse_day(data.get("day"), today)
-    if not isinstance(day, date):
-        raise InvalidInput([Problem("day", f"{day!r}: give a calendar date (YYYY-MM-DD)")])
-    if day != today:
-        raise InvalidInput(
-            [
-                Problem(
-                    "day",
-                    f"only today ({today.isoformat()}): the coin is drawn before the "
-                    "session, never afterwards",
-                )
-            ]
-        )
-    allocation, drawn = services.split_leg_today(store, now=when)
-    body = {**split_leg_day_json(allocation), "drawn_now": drawn}
-    return JSONResponse(body, status_code=201 if drawn else 200)
-
-
-@router.api_route(
-    "/split-leg/days",
-    methods=["HEAD", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"],
-    include_in_schema=False,
-)
-def split_leg_days_other_methods() -> None:
-    """Two routes share this path; without this, a 405 would name only the first one's
-    method in ``Allow``. HEAD is here too: FastAPI's GET route does not answer it, so it is
-    a 405 like any other undocumented method, and must name both."""
-    raise HTTPException(405, headers={"Allow": "GET, POST"})
 
 
 @_read(

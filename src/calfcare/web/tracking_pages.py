@@ -1,4 +1,5 @@
-"""Check-ins, history, insights, the split-leg experiment, export and import, as pages.
+"""Check-ins, history, export and import, as pages (insights and the split-leg experiment:
+`calfcare.web.split_leg_pages`).
 
 Every form posts with its CSRF token, is checked by the same `calfcare.services` functions as
 the CLI (every bad field named at once, the form shown again with a 422 and nothing saved),
@@ -28,7 +29,6 @@ from calfcare.core.errors import CalfcareError, InvalidInput, Problem
 from calfcare.core.followup import SIGNS
 from calfcare.core.levels import Level
 from calfcare.core.records import RecordSet, ScreeningKind
-from calfcare.core.tracking import SplitLegDay
 from calfcare.storage import Store
 from calfcare.web import charts
 from calfcare.web.deps import ReadCacheDep, StoreDep, app_read_cache
@@ -40,7 +40,6 @@ from calfcare.web.tracking_api import (
     history_filters,
     history_rows,
     import_bytes,
-    insights_report,
     now,
     save_manual_session,
     save_mobility,
@@ -78,11 +77,6 @@ SAVED = {
     "mobility": "Your knee-to-wall test is saved.",
     "note": "Your note is saved.",
     "session": "Your session is saved. Rate your soreness now, and again tomorrow.",
-}
-OUTCOME_TITLES = {
-    "next_day_soreness": "Next-day soreness (the main comparison)",
-    "same_session_soreness": "Soreness right after the session",
-    "knee_to_wall": "Knee-to-wall change over the session",
 }
 
 
@@ -693,56 +687,6 @@ def _history_page(
     chart_records = services.load_records(store, chart_first, last, kinds=CHART_KINDS)
     assert newest.total is not None
     return HistoryPage(shown, newest.total, history_charts(chart_records), window)
-
-
-# -- insights and the split-leg experiment ---------------------------------------------------
-
-
-@router.get("/insights", name="insights")
-async def insights(request: Request, pages: PagesDep, cache: ReadCacheDep) -> HTMLResponse:
-    """Is it helping? Plain words first, then the figures and the caveats."""
-    today = services.today_of(now())
-    version, (report, coins) = await cached(
-        cache, ("insights_page",), lambda: (insights_report(cache), _coins(cache.store))
-    )
-    return pages.render_cached(
-        request,
-        "insights.html",
-        vary=("data", version, today),
-        ordinary=report.ordinary,
-        split=report.split_leg,
-        outcome_titles=OUTCOME_TITLES,
-        coin=coins.get(today),
-        coin_days=len(coins),
-    )
-
-
-def _coins(store: Store) -> dict[date, SplitLegDay]:
-    with store.reading() as tx:
-        return {d.day: d for d in tx.split_leg_days()}
-
-
-@router.get("/split-leg", name="split_leg")
-def split_leg(request: Request, pages: PagesDep, store: StoreDep) -> HTMLResponse:
-    """The split-leg experiment: how it works, today's coin, the days so far."""
-    with store.reading() as tx:  # only the coins, not every record
-        days = tx.split_leg_days()
-    today = services.today_of(now())
-    coin = next((d for d in days if d.day == today), None)
-    return pages.render(
-        request,
-        "split_leg.html",
-        coin=coin,
-        days=list(reversed(days)),
-        drawn=request.query_params.get("drawn") == "1",
-    )
-
-
-@router.post("/split-leg", name="split_leg_draw")
-def split_leg_draw(request: Request, store: StoreDep) -> RedirectResponse:
-    """Draw and store today's coin (or keep the stored one), then show it."""
-    _, drawn = services.split_leg_today(store, now=now())
-    return _redirect(request, "split_leg", **({"drawn": "1"} if drawn else {}))
 
 
 # -- export and import -----------------------------------------------------------------------

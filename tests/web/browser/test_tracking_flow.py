@@ -106,7 +106,8 @@ def test_from_screening_to_insights(browser_page: BrowserPage) -> None:
     _fits(page)
 
     page.goto("/insights")
-    assert page.get_by_text("Rolling one leg also loosens the other").count() == 3
+    assert page.get_by_role("link", name="Plan a split-leg experiment").count() == 1
+    assert page.get_by_role("heading", name="From your everyday records").count() == 1
     _fits(page)
 
 
@@ -118,10 +119,20 @@ def test_tracking_page_is_accessible_and_fits(browser_page: BrowserPage, path: s
     _fits(page)
 
 
-def test_split_leg_draw_then_plan_that_calf(browser_page: BrowserPage) -> None:
+def test_split_leg_plan_rate_draw_then_plan_that_calf(browser_page: BrowserPage) -> None:
     page = browser_page.page
     page.goto("/split-leg")
+    if page.get_by_role("button", name="Plan the experiment").count():
+        _fits(page)
+        _submit(page, "Plan the experiment")
+    if page.get_by_role("button", name="Save both").count():
+        assert not page.get_by_role("button", name="Draw today's coin").count()
+        _fits(page)
+        page.check("#left-score-4")
+        page.check("#right-score-3")
+        _submit(page, "Save both")
     if page.get_by_role("button", name="Draw today's coin").count():
+        _fits(page)
         _submit(page, "Draw today's coin")
     heading = page.locator("#coin h2").inner_text()
     leg = "left" if "left" in heading else "right"

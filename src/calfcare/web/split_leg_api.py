@@ -1,0 +1,354 @@
+"""The JSON API for the insights and the split-leg experiment (``/api/insights``,
+``/api/split-leg/*``): the same use cases (`calfcare.split_leg_services`) and words
+(`calfcare.core.insight_report`) as ``calfcare insights --json`` and ``calfcare split-leg``.
+
+Reads answer from the app's read cache, per data version and day ("today" decides which
+recent days may still get their ratings); writes go through the use cases, one transaction
+each. The time is `calfcare.web.tracking_api.now` (tests replace it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request
+from pydantic import Field
+from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse, Response
+
+from calfcare import services, split_leg_services
+from calfcare.core.errors import InvalidInput, Problem
+from calfcare.core.insight_report import InsightsReport, analyse_records, experiment_record_json
+from calfcare.core.split_leg_design import MAX_PLANNED_DAYS, MIN_PLANNED_DAYS, REGISTRABLE
+from calfcare.core.split_leg_today import coin_json, today_json
+from calfcare.web import tracking_api
+from calfcare.web.api import DirectRoute
+from calfcare.web.deps import StoreDep, get_read_cache
+from calfcare.web.tracking_api import _DAY, _body, _Open, cached_json, errors, json_object
+
+router = APIRouter(prefix="/api", tags=["tracking"])
+
+
+def insights_report(cache: services.ReadCache, today: date) -> InsightsReport:
+    """The whole insights report, once per data version and day; call it in a worker
+    thread (a miss reads every record it needs)."""
+
+    def compute() -> InsightsReport:
+        records = services.load_records(cache.store, kinds=services.INSIGHT_KINDS)
+        return analyse_records(records, today)
+
+    return cache.get(("insights", today), compute)
+
+
+def _today() -> date:
+    return services.today_of(tracking_api.now())
+
+
+# -- response models (documentation; schemathesis checks real responses against them) -----
+
+
+class InsightOut(_Open):
+    kind: str
+    leg: Literal["left", "right"] | None
+    n: int
+    estimate: float | None
+    interval: list[float | None] | None
+    threshold: float
+    unit: str
+    reading: str = Field(
+        description="meaningful_decrease, decrease_size_unclear, meaningful_increase, "
+        "increase_size_unclear, no_meaningful_change, inconclusive or too_little_data"
+    )
+    headline: str
+    figures: list[str]
+    details: list[str]
+    sources: list[str]
+
+
+class DayNoteOut(_Open):
+    day: str
+    reason: str
+
+
+class ExperimentOut(_Open):
+    id: str
+    registered_at: str
+    start_day: str
+    planned_days: int
+    outcome: Literal["next_day_soreness", "knee_to_wall"]
+    stopped_at: str | None
+
+
+class SplitLegOut(_Open):
+    outcome: str
+    primary: bool
+    status: Literal["running", "complete", "stopped", "not_pre_registered"]
+    pre_registered: bool
+    experiment: ExperimentOut | None
+    unit: str
+    planned_days: int
+    days: int
+    missing_days: list[DayNoteOut]
+    left_out: list[DayNoteOut]
+    mean_difference: float | None = Field(description="null until the result is due")
+    interval: list[float | None] | None = Field(description="null until the result is due")
+    p_value: float | None = Field(description="null until the result is due")
+    threshold: float
+    conclusion: str = Field(
+        description="massaged_better_meaningful, massaged_better_size_unclear, "
+        "massaged_worse_meaningful, massaged_worse_size_unclear, no_meaningful_difference, "
+        "inconclusive, too_few_days or not_yet_due"
+    )
+    headline: str
+    figures: list[str]
+    details: list[str]
+    caveats: list[str]
+    sources: list[str]
+
+
+class ExperimentResultOut(_Open):
+    experiment: ExperimentOut | None
+    status: str
+    coin_days: int
+    complete_days: int
+    headline: str
+    results: list[SplitLegOut]
+
+
+class InsightsOut(_Open):
+    insights: list[InsightOut]
+    split_leg: list[SplitLegOut]
+    split_leg_experiments: list[ExperimentResultOut]
+
+
+class SplitLegDayOut(_Open):
+    day: str
+    massaged: Literal["left", "right"]
+    control: Literal["left", "right"]
+    drawn_at: str | None = Field(description="null on coins from before experiments were planned")
+    experiment_id: str | None
+    reported: Literal["left", "right", "both", "neither"] | None
+
+
+class SplitLegDrawOut(SplitLegDayOut):
+    drawn_now: bool = Field(description="false: today's coin was already stored (never redrawn)")
+
+
+class SplitLegDaysOut(_Open):
+    days: list[SplitLegDayOut]
+    today: SplitLegDayOut | None
+
+
+class SplitLegStateOut(_Open):
+    today: str
+    experiment: ExperimentOut | None
+    status: str | None
+    complete_days: int | None
+    coin: SplitLegDayOut | None
+    rated_before: list[str]
+    next_step: Literal["start", "rate_before", "draw", "massage", "rate_after", "done_today"]
+    headline: str | None
+
+
+EXPERIMENT_BODY = {
+    "title": "SplitLegExperimentStart",
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "days": {
+            "type": "integer",
+            "minimum": MIN_PLANNED_DAYS,
+            "maximum": MAX_PLANNED_DAYS,
+            "description": "complete days to run; default: the fewest with an 80% chance at "
+            "a typical day-to-day spread",
+        },
+        "outcome": {"enum": [o.value for o in REGISTRABLE]},
+    },
+}
+DRAW_BODY = {
+    "title": "SplitLegDraw",
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "day": {
+            **_DAY,
+            "description": "must be today (the default): a coin is drawn on its own day, "
+            "after both calves' before-session ratings, never for another day",
+        }
+    },
+}
+MASSAGED_BODY = {
+    "title": "SplitLegMassaged",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["calves"],
+    "properties": {
+        "calves": {"enum": ["left", "right", "both", "neither"]},
+        "day": {**_DAY, "description": "the coin's day (default today)"},
+    },
+}
+
+
+def _read(path: str, **options: Any) -> Callable[[Any], Any]:
+    def register(endpoint: Any) -> Any:
+        router.add_api_route(
+            path, endpoint, methods=["GET"], route_class_override=DirectRoute, **options
+        )
+        return endpoint
+
+    return register
+
+
+@_read(
+    "/insights",
+    name="api_insights",
+    summary="Is it helping? The split-leg experiment and the observational insights",
+    response_model=InsightsOut,
+    responses=errors(),
+)
+async def api_insights(request: Request) -> Response:
+    """Each result's ``headline`` first (plain words), then ``figures``, then ``details``
+    (how it was worked out). ``split_leg`` is the current experiment (its registered outcome
+    first); until its planned days are in, only progress (``not_yet_due``)."""
+    cache = await get_read_cache(request)
+    today = _today()
+    return await cached_json(
+        cache, ("api_insights", today), lambda: insights_report(cache, today).to_json()
+    )
+
+
+@_read(
+    "/split-leg",
+    name="api_split_leg",
+    summary="Today in the split-leg experiment: where it stands and the next step",
+    response_model=SplitLegStateOut,
+    responses=errors(),
+)
+async def api_split_leg(request: Request) -> Response:
+    cache = await get_read_cache(request)
+    when = tracking_api.now()
+    return await cached_json(
+        cache,
+        ("api_split_leg", services.today_of(when)),
+        lambda: today_json(split_leg_services.split_leg_today(cache.store, now=when)),
+    )
+
+
+@_read(
+    "/split-leg/days",
+    name="api_split_leg_days",
+    summary="The stored coin tosses of the split-leg experiment",
+    response_model=SplitLegDaysOut,
+    responses=errors(),
+)
+async def api_split_leg_days(request: Request) -> Response:
+    """Every coin, oldest first, and today's (null when none is drawn yet)."""
+    cache = await get_read_cache(request)
+    today = _today()
+
+    def compute() -> dict[str, Any]:
+        with cache.store.reading() as tx:  # only the coins, not every record
+            days = tx.split_leg_days()
+        current = next((d for d in days if d.day == today), None)
+        return {
+            "days": [coin_json(d) for d in days],
+            "today": None if current is None else coin_json(current),
+        }
+
+    return await cached_json(cache, ("api_split_leg_days", today), compute)
+
+
+@router.post(
+    "/split-leg/experiments",
+    name="api_split_leg_start",
+    summary="Plan a split-leg experiment before its first coin: its length and outcome",
+    response_model=ExperimentOut,
+    status_code=201,
+    responses=errors(400, 415, 422),
+    openapi_extra=_body(EXPERIMENT_BODY, required=False),
+)
+async def api_split_leg_start(request: Request, store: StoreDep) -> JSONResponse:
+    """Refused (422) while another experiment runs. The result comes once the planned
+    number of complete days is in, never before."""
+    data = await _optional_object(request, ("days", "outcome"))
+    exp = split_leg_services.start_experiment(
+        store, days=data.get("days"), outcome=data.get("outcome"), now=tracking_api.now()
+    )
+    return JSONResponse(experiment_record_json(exp), status_code=201)
+
+
+@router.post(
+    "/split-leg/stop",
+    name="api_split_leg_stop",
+    summary="Stop the running experiment early: it ends without a result",
+    response_model=ExperimentOut,
+    responses=errors(400, 415, 422),
+    openapi_extra=_body({"title": "Empty", "type": "object", "maxProperties": 0}, False),
+)
+async def api_split_leg_stop(request: Request, store: StoreDep) -> JSONResponse:
+    await _optional_object(request, ())
+    exp = split_leg_services.stop_experiment(store, now=tracking_api.now())
+    return JSONResponse(experiment_record_json(exp))
+
+
+@router.post(
+    "/split-leg/days",
+    name="api_split_leg_draw",
+    summary="Draw and store today's coin (only today, after both before-ratings)",
+    response_model=SplitLegDrawOut,
+    status_code=201,
+    responses={
+        200: {"model": SplitLegDrawOut, "description": "Today's coin was already stored."},
+        **errors(400, 415, 422),
+    },
+    openapi_extra=_body(DRAW_BODY, required=False),
+)
+async def api_split_leg_draw(request: Request, store: StoreDep) -> JSONResponse:
+    """A fair coin picks today's calf; it is stored with its time and never redrawn (a
+    second call returns the stored one, 200). 422 for any day but today, with no experiment
+    running, or before today's before-session ratings of both calves are recorded."""
+    data = await _optional_object(request, ("day",))
+    when = tracking_api.now()
+    day = tracking_api.parse_day(data.get("day"), services.today_of(when))
+    coin, drawn = split_leg_services.draw_coin(store, now=when, day=day)
+    return JSONResponse({**coin_json(coin), "drawn_now": drawn}, status_code=201 if drawn else 200)
+
+
+@router.post(
+    "/split-leg/massaged",
+    name="api_split_leg_massaged",
+    summary="Say which calves were massaged on a coin's day (when no session says)",
+    response_model=SplitLegDayOut,
+    responses=errors(400, 415, 422),
+    openapi_extra=_body(MASSAGED_BODY),
+)
+async def api_split_leg_massaged(request: Request, store: StoreDep) -> JSONResponse:
+    """Once per coin day; refused when a session of that day already says which calves."""
+    data = await json_object(request, ("calves", "day"))
+    when = tracking_api.now()
+    day = tracking_api.parse_day(data.get("day"), services.today_of(when))
+    if not isinstance(day, date):
+        raise InvalidInput([Problem("day", f"{day!r}: give a calendar date (YYYY-MM-DD)")])
+    coin = split_leg_services.record_massaged(store, calves=data.get("calves"), now=when, day=day)
+    return JSONResponse(coin_json(coin))
+
+
+@router.api_route(
+    "/split-leg/days",
+    methods=["HEAD", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"],
+    include_in_schema=False,
+)
+def split_leg_days_other_methods() -> None:
+    """Two routes share this path; without this, a 405 would name only the first one's
+    method in ``Allow``. HEAD is here too: FastAPI's GET route does not answer it, so it is
+    a 405 like any other undocumented method, and must name both."""
+    raise HTTPException(405, headers={"Allow": "GET, POST"})
+
+
+async def _optional_object(request: Request, allowed: tuple[str, ...]) -> dict[str, Any]:
+    """The JSON body as an object of ``allowed`` keys; an empty body is ``{}``."""
+    if not await request.body():
+        return {}
+    return await json_object(request, allowed)

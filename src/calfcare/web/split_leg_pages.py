@@ -1,0 +1,218 @@
+"""The insights page and the split-leg experiment's page, with its forms.
+
+``/split-leg`` walks a person through the day in the order that keeps the coin concealed:
+plan the experiment (once), rate both calves before the session, draw the coin, massage only
+that calf (or say which calves were massaged), rate both right after and the next day. Every
+form posts with its CSRF token to the same use cases as the CLI
+(`calfcare.split_leg_services`); a refused form is shown again (422) with every problem
+named, and a saved one redirects (303) back to the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from calfcare import services, split_leg_services
+from calfcare.core.errors import InvalidInput, Problem
+from calfcare.core.split_leg_design import MAX_PLANNED_DAYS, MIN_PLANNED_DAYS, REGISTRABLE
+from calfcare.core.split_leg_power import default_days
+from calfcare.core.split_leg_words import plan_sentence
+from calfcare.web import tracking_api
+from calfcare.web.deps import ReadCacheDep, StoreDep
+from calfcare.web.split_leg_api import insights_report
+from calfcare.web.templating import Pages, PagesDep
+from calfcare.web.tracking_api import cached
+
+router = APIRouter(include_in_schema=False)
+
+OUTCOME_TITLES = {
+    "next_day_soreness": "Next-day soreness",
+    "same_session_soreness": "Soreness right after the session",
+    "knee_to_wall": "Knee-to-wall gain over the session",
+}
+OUTCOME_CHOICES = (
+    ("next_day_soreness", "Next-day soreness", "how sore each calf is the day after"),
+    ("knee_to_wall", "Knee-to-wall", "how far each ankle bends, before and after the session"),
+)
+SAVED = {
+    "started": "Your experiment is planned. Day 1 starts with today's before-session rating.",
+    "before": "Both before-session ratings are saved. Now draw today's coin.",
+    "drawn": "Today's coin is drawn and stored.",
+    "massaged": "Saved: which calves you massaged today.",
+    "stopped": "The experiment is stopped. It ends without a result.",
+}
+FIELD_IDS = {
+    "days": "days",
+    "outcome": "outcome-0",
+    "experiment": "top",
+    "before": "left-score",
+    "left": "left-score",
+    "right": "right-score",
+    "left.score": "left-score",
+    "right.score": "right-score",
+    "left.distance_cm": "left-cm",
+    "right.distance_cm": "right-cm",
+    "calves": "calves-0",
+    "confirm": "confirm",
+    "day": "top",
+}
+
+
+@router.get("/insights", name="insights")
+async def insights(request: Request, pages: PagesDep, cache: ReadCacheDep) -> HTMLResponse:
+    """Is it helping? Plain words first, then the figures; the statistics in a detail."""
+    today = services.today_of(tracking_api.now())
+    version, report = await cached(
+        cache, ("insights_report", today), lambda: insights_report(cache, today)
+    )
+    return pages.render_cached(
+        request,
+        "insights.html",
+        vary=("data", version, today),
+        ordinary=report.ordinary,
+        current=report.current,
+        earlier=report.experiments[:-1],
+        outcome_titles=OUTCOME_TITLES,
+    )
+
+
+@router.get("/split-leg", name="split_leg")
+def split_leg(request: Request, pages: PagesDep, store: StoreDep) -> HTMLResponse:
+    """The experiment today: what is done, what comes next, and the form for it."""
+    return _page(request, pages, store, saved=SAVED.get(request.query_params.get("saved", "")))
+
+
+def _page(
+    request: Request,
+    pages: Pages,
+    store: Any,
+    *,
+    saved: str | None = None,
+    problems: list[Problem] | None = None,
+    values: Mapping[str, str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    state = split_leg_services.split_leg_today(store, now=tracking_api.now())
+    with store.reading() as tx:  # only this experiment's coins, for the table
+        coins = [c for c in tx.split_leg_days() if state.experiment is None
+                 or c.experiment_id == state.experiment.id]  # fmt: skip
+    plans = {o.value: (default_days(o), plan_sentence(o, default_days(o))) for o in REGISTRABLE}
+    problems = problems or []
+    return pages.render(
+        request,
+        "split_leg.html",
+        status=status,
+        state=state,
+        coins=list(reversed(coins)),
+        saved=saved,
+        plans=plans,
+        outcome_choices=OUTCOME_CHOICES,
+        min_days=MIN_PLANNED_DAYS,
+        max_days=MAX_PLANNED_DAYS,
+        scores=tuple(range(11)),
+        values=dict(values or {}),
+        problems=problems,
+        problem_fields={p.field for p in problems} | {p.field.split(".")[0] for p in problems},
+        field_ids=FIELD_IDS,
+    )
+
+
+def _back(request: Request, saved: str) -> RedirectResponse:
+    url = str(request.app.url_path_for("split_leg"))
+    return RedirectResponse(url + "?" + urlencode({"saved": saved}), status_code=303)
+
+
+async def _form(request: Request) -> dict[str, str]:
+    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+
+
+@router.post("/split-leg/start", name="split_leg_start")
+async def split_leg_start(request: Request, pages: PagesDep, store: StoreDep) -> Response:
+    values = await _form(request)
+    raw = values.get("days", "").strip()
+    days: object = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 4 else raw or None
+    try:
+        split_leg_services.start_experiment(
+            store, days=days, outcome=values.get("outcome") or None, now=tracking_api.now()
+        )
+    except InvalidInput as error:
+        return _page(request, pages, store, problems=error.problems, values=values, status=422)
+    return _back(request, "started")
+
+
+@router.post("/split-leg/before", name="split_leg_before")
+async def split_leg_before(request: Request, pages: PagesDep, store: StoreDep) -> Response:
+    """Today's before-session measure of both calves, then back to draw the coin."""
+    values = await _form(request)
+    when = tracking_api.now()
+    state = split_leg_services.split_leg_today(store, now=when)
+    knee = state.experiment is not None and state.experiment.outcome == "knee_to_wall"
+    problems = [
+        Problem(leg, "give a value for both calves") for leg in ("left", "right")
+        if not values.get(leg, "").strip()
+    ]  # fmt: skip
+    if not problems:
+        given = {leg: _number(values[leg]) for leg in ("left", "right")}
+        today = services.today_of(when)
+        try:
+            if knee:
+                services.log_mobility(store, day=today, distances=given, moment="before", now=when)
+            else:
+                services.log_soreness(store, day=today, scores=given, moment="before", now=when)
+        except InvalidInput as error:
+            problems = error.problems
+    if problems:
+        return _page(request, pages, store, problems=problems, values=values, status=422)
+    return _back(request, "before")
+
+
+@router.post("/split-leg", name="split_leg_draw")
+def split_leg_draw(request: Request, pages: PagesDep, store: StoreDep) -> Response:
+    """Draw and store today's coin (or keep the stored one), then show it."""
+    try:
+        split_leg_services.draw_coin(store, now=tracking_api.now())
+    except InvalidInput as error:
+        return _page(request, pages, store, problems=error.problems, status=422)
+    return _back(request, "drawn")
+
+
+@router.post("/split-leg/massaged", name="split_leg_massaged")
+async def split_leg_massaged(request: Request, pages: PagesDep, store: StoreDep) -> Response:
+    values = await _form(request)
+    try:
+        split_leg_services.record_massaged(
+            store, calves=values.get("calves", ""), now=tracking_api.now()
+        )
+    except InvalidInput as error:
+        return _page(request, pages, store, problems=error.problems, values=values, status=422)
+    return _back(request, "massaged")
+
+
+@router.post("/split-leg/stop", name="split_leg_stop")
+async def split_leg_stop(request: Request, pages: PagesDep, store: StoreDep) -> Response:
+    values = await _form(request)
+    try:
+        if values.get("confirm") != "yes":
+            raise InvalidInput(
+                [Problem("confirm", "tick the box: stopping ends the experiment without a result")]
+            )
+        split_leg_services.stop_experiment(store, now=tracking_api.now())
+    except InvalidInput as error:
+        return _page(request, pages, store, problems=error.problems, values=values, status=422)
+    return _back(request, "stopped")
+
+
+def _number(value: str) -> object:
+    """A typed number (``9,5`` or ``9.5``; 0-10 as a whole number), else the text for the
+    core to refuse with its own message."""
+    text = value.strip().replace(",", ".")
+    try:
+        number = float(text)
+    except ValueError:
+        return value
+    return int(number) if number.is_integer() else number
