@@ -4,11 +4,12 @@ fails loudly naming the file and the field."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
 from calfcare.content import learn as learn_module
-from calfcare.content.learn import article_text, load_learn
+from calfcare.content.learn import article_text, load_grades, load_learn
 from calfcare.content.load import parse_model
 from calfcare.content.screening import _ScreeningFile, load_screening_text
 from calfcare.content.sources import check_sources, load_sources
@@ -126,3 +127,49 @@ def test_misquoted_article_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None
             load_learn()
     finally:
         load_learn.cache_clear()
+
+
+def test_every_health_claim_carries_an_evidence_grade() -> None:
+    grades = {g.id: g for g in load_grades()}
+    benefits = next(s for s in load_learn() if s.id == "benefits")
+    for item in benefits.item:
+        assert item.grades, f"benefits item {item.id} has no evidence grade"
+    dvt = next(i for s in load_learn() for i in s.item if i.id == "dvt")
+    assert dvt.grades == ["pe-risk"]
+    named = {g for s in load_learn() for i in s.item for g in i.grades}
+    assert named == set(grades), "every grade belongs to a claim calfcare makes"
+    words = {g.grade for g in grades.values()}
+    assert words == {"supported", "mixed", "not_supported", "no_good_evidence"}
+    assert grades["lactate"].word == "Not supported (it slowed it)"
+    sources = load_sources()
+    for grade in grades.values():
+        assert all(sources[sid].short for sid in grade.sources)
+        assert len(grade.effect) <= 240, "one line, not a wall of citations"
+
+
+def test_a_grade_the_items_name_must_exist(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = learn_module.load_model  # type: ignore[attr-defined]
+
+    def with_unknown(filename: str, model: type[Any]) -> Any:
+        data = real(filename, model)
+        item = data.section[0].item[0]
+        data.section[0].item[0] = item.model_copy(update={"grades": ["nonsense"]})
+        return data
+
+    monkeypatch.setattr(learn_module, "load_model", with_unknown)
+    load_learn.cache_clear()
+    try:
+        with pytest.raises(ContentError, match=r"learn\.toml.*grades: unknown grade 'nonsense'"):
+            load_learn()
+    finally:
+        load_learn.cache_clear()
+
+
+def test_a_grade_word_outside_the_four_fails_loudly() -> None:
+    from calfcare.content.learn import _LearnFile
+
+    grade = {"id": "x", "claim": "A claim of ten", "grade": "strong",
+             "effect": "An effect line.", "sources": ["guo-2017"]}  # fmt: skip
+    bad = {"section": [], "grade": [grade]}
+    with pytest.raises(ContentError, match=r"learn\.toml.*grade\.0\.grade"):
+        parse_model("learn.toml", bad, _LearnFile)

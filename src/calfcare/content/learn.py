@@ -1,4 +1,7 @@
-"""The article's guidance as calfcare teaches it (``data/learn.toml``), every item sourced."""
+"""The article's guidance as calfcare teaches it (``data/learn.toml``), every item sourced,
+and how strong the evidence is for each health claim it makes (``[[grade]]``: supported,
+mixed, not supported or no good evidence, with the effect and its sources, from
+shared/evidence/FACTS.md, "Evidence grades per claim")."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from calfcare.content.load import load_model
-from calfcare.content.sources import check_sources
+from calfcare.content.sources import check_sources, load_sources
 from calfcare.core.errors import ContentError
 
 FILENAME = "learn.toml"
@@ -23,6 +26,36 @@ class LearnItem(BaseModel):
     text: str = Field(min_length=10)
     quotes: list[str] = Field(min_length=1)
     sources: list[str]
+    grades: list[str] = []
+    """Ids of the evidence grades (``[[grade]]``) of the claims this item makes."""
+
+
+GRADE_WORDS = {
+    "supported": "Supported",
+    "mixed": "Mixed",
+    "not_supported": "Not supported",
+    "no_good_evidence": "No good evidence",
+}
+
+
+class EvidenceGrade(BaseModel):
+    """How strong the evidence is for one health claim: short and clear, not a wall of
+    citations (a grade word, a one-line effect, the sources' short names)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    claim: str = Field(min_length=10, max_length=100)
+    grade: Literal["supported", "mixed", "not_supported", "no_good_evidence"]
+    qualifier: str | None = Field(default=None, max_length=40)
+    effect: str = Field(min_length=10, max_length=240)
+    sources: list[str] = Field(min_length=1)
+
+    @property
+    def word(self) -> str:
+        """The grade in words, with its qualifier: "Supported (small to moderate)"."""
+        word = GRADE_WORDS[self.grade]
+        return f"{word} ({self.qualifier})" if self.qualifier else word
 
 
 class LearnSection(BaseModel):
@@ -36,6 +69,7 @@ class LearnSection(BaseModel):
 class _LearnFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     section: list[LearnSection]
+    grade: list[EvidenceGrade] = Field(min_length=1)
 
 
 def article_text() -> str:
@@ -45,13 +79,21 @@ def article_text() -> str:
 
 @cache
 def load_learn() -> tuple[LearnSection, ...]:
-    """The guidance; each item cites known sources and quotes the article word for word."""
+    """The guidance; each item cites known sources and quotes the article word for word,
+    and names only known evidence grades."""
     data = load_model(FILENAME, _LearnFile)
     article = article_text()
+    grades = {g.id for g in _checked(data.grade)}
     for section in data.section:
         for item in section.item:
             where = f"section.{section.id}.item.{item.id}"
             check_sources(FILENAME, f"{where}.sources", item.sources)
+            for gid in item.grades:
+                if gid not in grades:
+                    raise ContentError(
+                        f"content file {FILENAME} is malformed: {where}.grades: unknown grade "
+                        f"{gid!r}"
+                    )
             for n, quote in enumerate(item.quotes):
                 if quote not in article:
                     raise ContentError(
@@ -59,3 +101,36 @@ def load_learn() -> tuple[LearnSection, ...]:
                         "is not in the article word for word"
                     )
     return tuple(data.section)
+
+
+@cache
+def load_grades() -> tuple[EvidenceGrade, ...]:
+    """The evidence grade of each health claim; each cites known sources with short names."""
+    return _checked(load_model(FILENAME, _LearnFile).grade)
+
+
+def _checked(grades: list[EvidenceGrade]) -> tuple[EvidenceGrade, ...]:
+    if len({g.id for g in grades}) != len(grades):
+        raise ContentError(f"content file {FILENAME} is malformed: duplicate grade id")
+    known = load_sources()
+    for grade in grades:
+        where = f"grade.{grade.id}.sources"
+        check_sources(FILENAME, where, grade.sources)
+        for sid in grade.sources:
+            if known[sid].short is None:
+                raise ContentError(
+                    f"content file {FILENAME} is malformed: {where}: {sid!r} has no short name "
+                    "in sources.toml"
+                )
+    return tuple(grades)
+
+
+def grade_json(grade: EvidenceGrade) -> dict[str, object]:
+    """A grade as ``calfcare learn --json`` and ``/api/learn`` give it: its fields, the grade
+    in words, and its sources' short names."""
+    sources = load_sources()
+    return {
+        **grade.model_dump(),
+        "word": grade.word,
+        "source_names": [sources[sid].short for sid in grade.sources],
+    }

@@ -20,6 +20,8 @@ class Source(BaseModel):
     title: str = Field(min_length=3)
     citation: str = Field(min_length=10)
     url: str | None = None
+    short: str | None = Field(default=None, min_length=3)
+    """A short name for lists ("Guo 2017"); every source an evidence grade cites has one."""
     seen: Literal["seen", "secondary"]
 
 
