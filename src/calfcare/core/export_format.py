@@ -18,6 +18,7 @@ export again gives the same bytes (with ``sort_keys``), on SQLite and PostgreSQL
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
@@ -527,10 +528,8 @@ class _Reader:
         raw = e.get("start_day")
         start: object = raw
         if isinstance(raw, str) and _DAY.fullmatch(raw):
-            try:
+            with contextlib.suppress(ValueError):
                 start = date.fromisoformat(raw)
-            except ValueError:
-                pass
         stopped = None if e.get("stopped_at") is None else self._time(e, "stopped_at", path)
         try:
             record = experiment(
