@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from split_leg_model import person_diffs, soreness_days
+from split_leg_model import calibrate, person_diffs
 
 from calfcare.core.randomisation import sign_flip_test
 from calfcare.core.split_leg import estimate
@@ -122,10 +122,11 @@ def main() -> None:
     n, seed = args.people, args.seed
     started = time.perf_counter()
     n_sore, n_knee = default_days(SORENESS), default_days(KNEE)
-    sd = soreness_days(random.Random(seed), 4000, 0.0, 1.0)[0]
-    print(f"people={n} seed={seed}; default lengths: soreness {n_sore} days, knee-to-wall "
-          f"{n_knee} days (typical spread {TYPICAL_SPREAD}); spread at noise 1.0: "
-          f"{math.sqrt(sum(d * d for d in sd) / len(sd)):.2f}")  # fmt: skip
+    print(
+        f"people={n} seed={seed}; default lengths: soreness {n_sore} days, knee-to-wall "
+        f"{n_knee} days (typical spread {TYPICAL_SPREAD}; calf noise SD for it "
+        f"{calibrate(TYPICAL_SPREAD):.2f})"
+    )
     print("False positives, no true difference (a result showing any difference):")
     for days in (n_sore, 20, 28):
         print(

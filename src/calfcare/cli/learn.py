@@ -64,6 +64,8 @@ def _print(sections: Any, grades: Any, sources: Any) -> None:
     from rich.console import Console
     from rich.markup import escape
 
+    from calfcare.content.learn import GRADE_WORDS
+
     console = Console(highlight=False)
     width = console.width
     by_id = {g.id: g for g in grades}
@@ -92,7 +94,8 @@ def _print(sections: Any, grades: Any, sources: Any) -> None:
         for grade in grades:
             names = ", ".join(sources[sid].short for sid in grade.sources)
             refs(grade.sources)
-            head = f"{grade.claim}: {grade.word.upper()}."
+            word = GRADE_WORDS[grade.grade].upper()
+            head = f"{grade.claim}: {word}{f' ({grade.qualifier})' if grade.qualifier else ''}."
             for n, line in enumerate(textwrap.wrap(f"{head} {grade.effect} ({names})", width - 2)):
                 shown = escape(line)
                 if n == 0:

@@ -116,6 +116,19 @@ def sentence(reading: Reading, *, subject: str, than: str, topic: str, thr: str)
     return f"{subject} was {word} {than}, but we can't tell whether by more than {thr}"
 
 
+def between(interval: tuple[float, float], unit: str, lower: str, higher: str) -> str:
+    """'likely between 0.8 and 2.0 points lower; 95% interval', in words either side."""
+    low, high = interval
+
+    def side(v: float) -> str:
+        return f"{abs(v):.1f} {unit} {higher if v > 0 else lower}" if round(v, 1) else "no change"
+
+    if low >= 0 or high <= 0:
+        near, far = (low, high) if low >= 0 else (high, low)
+        return f"likely between {abs(near):.1f} and {side(far)}; 95% interval"
+    return f"likely between {side(low)} and {side(high)}; 95% interval"
+
+
 def soreness_after_massage_days(
     check_ins: Iterable[SorenessCheckIn], sessions: Iterable[SessionDay]
 ) -> Insight:
@@ -161,8 +174,8 @@ def soreness_after_massage_days(
     figures = (
         counts + ".",
         f"Average next-day soreness: {m1:.1f} after massage days, {m0:.1f} after other days: "
-        f"{abs(diff):.1f} points {'lower' if diff < 0 else 'higher'} (likely between "
-        f"{interval[0]:+.1f} and {interval[1]:+.1f} points; 95% interval).",
+        f"{abs(diff):.1f} points {'lower' if diff < 0 else 'higher'} "
+        f"({between(interval, 'points', 'lower', 'higher')}).",
         f"{thr:g} points is the smallest difference in muscle soreness that matters "
         "(Ranchordas 2017; 2 points is the figure for long-lasting pain, Farrar 2001).",
     )
@@ -240,8 +253,8 @@ def _mean_change(leg: Leg, changes: Sequence[tuple[date, float]]) -> Insight:
     single = "more than" if abs(last) >= mdc else "within"
     figures = (
         f"{n} sessions that massaged your {leg.value} calf, with a test before and after.",
-        f"Average change over a session: {mean:+.1f} cm (likely between {interval[0]:+.1f} "
-        f"and {interval[1]:+.1f} cm; 95% interval).",
+        f"Average change over a session: {mean:+.1f} cm "
+        f"({between(interval, 'cm', 'lower', 'higher')}).",
         f"Latest ({last_day.isoformat()}): {last:+.1f} cm, {single} the {mdc:g} cm one test "
         "can be off by (Powden 2015, measured by clinicians; home tests are noisier). The "
         "average above is judged by its interval instead.",
@@ -293,8 +306,8 @@ def _trend(leg: Leg, points: dict[date, float]) -> Insight:
     head = judged + "."
     figures = (
         f"{n} days with a rested test over {span} days.",
-        f"Change over the period along the fitted line: {total:+.1f} cm (likely between "
-        f"{fit.interval[0] * span:+.1f} and {fit.interval[1] * span:+.1f} cm; 95% interval).",
+        f"Change over the period along the fitted line: {total:+.1f} cm "
+        f"({between((fit.interval[0] * span, fit.interval[1] * span), 'cm', 'lower', 'higher')}).",
         "Rolling the calves has not shown lasting knee-to-wall gains in pooled studies "
         "(Konrad 2022), though one two-week study found some (Seever 2022).",
     )

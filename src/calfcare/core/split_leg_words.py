@@ -280,8 +280,7 @@ def plan_sentence(outcome: Outcome, days: int) -> str:
     return (
         f"{days} complete days give a chance of about {chance:.0%} to show a difference of "
         f"{spec.threshold:g} {spec.unit} if there is one, assuming a typical day-to-day "
-        f"spread ({TYPICAL_SPREAD:g} {spec.unit}) and no missed days (from simulated people; "
-        "docs/insights.md)."
+        f"spread ({TYPICAL_SPREAD:g} {spec.unit}) and no missed days (from simulated people)."
     )
 
 
