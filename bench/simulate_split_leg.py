@@ -29,9 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from split_leg_model import calibrate, person_diffs
 
 from calfcare.core.randomisation import sign_flip_test
-from calfcare.core.split_leg import estimate
 from calfcare.core.split_leg_design import ALPHA, SPECS, Outcome
 from calfcare.core.split_leg_power import TYPICAL_SPREAD, default_days, power
+from calfcare.core.split_leg_stats import estimate
 
 SORENESS, KNEE = Outcome.NEXT_DAY_SORENESS, Outcome.KNEE_TO_WALL
 

@@ -30,9 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from split_leg_model import person_diffs
 
 from calfcare.core.randomisation import sign_flip_test
-from calfcare.core.split_leg import Conclusion, conclusion_of, estimate
 from calfcare.core.split_leg_design import ALPHA, SPECS, Outcome
 from calfcare.core.split_leg_power import DAYS, SPREADS
+from calfcare.core.split_leg_stats import Conclusion, conclusion_of, estimate
 
 TABLES = {"soreness": Outcome.NEXT_DAY_SORENESS, "knee_to_wall": Outcome.KNEE_TO_WALL}
 TARGET = Path(__file__).resolve().parents[1] / "src/calfcare/core/split_leg_power.py"

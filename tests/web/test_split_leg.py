@@ -93,7 +93,7 @@ def rate_day(client: TestClient, clock: Clock, n: int, token: str, better: bool)
                                for leg in ("left", "right")}},
         )  # fmt: skip
         assert next_day.status_code == 201, next_day.text
-    page = client.get("/split-leg").text
+    page = str(client.get("/split-leg").text)
     if "Save both" not in page:
         return page
     saved = post_form(client, "/split-leg/before",
@@ -103,7 +103,7 @@ def rate_day(client: TestClient, clock: Clock, n: int, token: str, better: bool)
     assert "Draw today's coin" in client.get("/split-leg").text
     drawn = post_form(client, "/split-leg", [("csrftoken", token)], follow_redirects=False)
     assert drawn.headers["location"] == "/split-leg?saved=drawn"
-    return client.get("/split-leg?saved=drawn").text
+    return str(client.get("/split-leg?saved=drawn").text)
 
 
 def test_the_page_day_3_day_12_and_after_the_planned_end(client: TestClient, clock: Clock) -> None:

@@ -22,7 +22,6 @@ from calfcare.core.insights import (
 )
 from calfcare.core.records import RecordSet
 from calfcare.core.split_leg import (
-    Estimate,
     ExperimentResult,
     SplitLegResult,
     Status,
@@ -30,6 +29,7 @@ from calfcare.core.split_leg import (
 )
 from calfcare.core.split_leg_days import index_ratings
 from calfcare.core.split_leg_design import SplitLegExperiment
+from calfcare.core.split_leg_stats import Estimate
 from calfcare.core.tracking import SessionDay
 
 

@@ -14,13 +14,13 @@ from dataclasses import replace
 from calfcare.core.split_leg import (
     DAYS_FOR_OWN_SPREAD,
     MISSING_WARNING_SHARE,
-    Conclusion,
     ExperimentResult,
     SplitLegResult,
     Status,
 )
 from calfcare.core.split_leg_design import MIN_DAYS_FOR_P, SPECS, Outcome
 from calfcare.core.split_leg_power import TARGET, TYPICAL_SPREAD, days_for, spread_column
+from calfcare.core.split_leg_stats import Conclusion
 
 _WHAT = {
     Outcome.NEXT_DAY_SORENESS: "next-day soreness",
