@@ -65,6 +65,9 @@ def test_a_day_of_the_experiment_in_order(store: Store) -> None:
         split_leg_services.record_massaged(store, calves="left", now=DAY1)
     assert "already answered" in problems(twice)["day"]
     assert split_leg_services.split_leg_today(store, now=DAY1).step is Step.RATE_AFTER
+    csv = services.export_bytes(store, "csv").decode()
+    assert f"split_leg_day,{exp.id},2026-11-02,2026-11-02T08:00:00+00:00" in csv
+    assert "reported=both" in csv and f"split_leg_experiment,{exp.id},2026-11-02," in csv
 
 
 def test_the_result_comes_after_the_planned_days_and_stop_ends_without_one(store: Store) -> None:

@@ -104,7 +104,15 @@ def to_csv(records: RecordSet) -> str:
         writer.writerow(_safe(["screening", sc.id, sc.taken_at.date(), sc.taken_at.isoformat(),
                                "", sc.kind.value, sc.verdict.value, "", ""]))  # fmt: skip
     for d in records.split_leg_days:
-        writer.writerow(_safe(["split_leg_day", "", d.day, "", d.massaged.value, "", "", "", ""]))
+        drawn = d.drawn_at.isoformat() if d.drawn_at else ""
+        said = f"reported={d.reported.value}" if d.reported else ""
+        writer.writerow(_safe(["split_leg_day", d.experiment_id or "", d.day, drawn,
+                               d.massaged.value, "", "", "", said]))  # fmt: skip
+    for e in records.split_leg_experiments:
+        stopped = f"; stopped={e.stopped_at.isoformat()}" if e.stopped_at else ""
+        writer.writerow(_safe(["split_leg_experiment", e.id, e.start_day,
+                               e.registered_at.isoformat(), "", e.outcome.value, e.planned_days,
+                               "days", stopped.lstrip("; ")]))  # fmt: skip
     return out.getvalue()
 
 
