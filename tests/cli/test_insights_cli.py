@@ -110,9 +110,18 @@ def test_stop_needs_a_yes_and_ends_without_a_result(person: Person) -> None:
 
 def test_every_line_fits_80_columns(person: Person) -> None:
     person.run("split-leg", "start", "--outcome", "knee_to_wall")
-    for args in (("split-leg",), ("insights",), ("split-leg", "start", "--days", "3")):
+    first: list[tuple[str, ...]] = [
+        ("split-leg",),
+        ("insights",),
+        ("split-leg", "start", "--days", "3"),
+    ]
+    for args in first:
         done = person.runner.invoke(app, list(args), env=person.env)
         for line in done.stdout.splitlines():  # (error messages are the shared reporter's)
+            assert len(line) <= 80, line
+    person.run("log", "mobility", "--moment", "before", "--left", "9.5", "--right", "9.0")
+    for more in (("split-leg", "draw"), ("split-leg", "status")):
+        for line in person.run(*more).splitlines():
             assert len(line) <= 80, line
 
 

@@ -119,22 +119,30 @@ def draw(db: str | None = cli_db.db_option(), json_output: bool = cli_db.json_op
         store = _store(db)
         try:
             coin, drawn = split_leg_services.draw_coin(store, now=_now())
+            state = split_leg_services.split_leg_today(store, now=_now())
         finally:
             store.close()
         if json_output:
             print(json.dumps({**coin_json(coin), "drawn_now": drawn}, indent=2))
             return
         how = "The coin says" if drawn else "Today's coin (already drawn) says"
+        knee = state.experiment is not None and state.experiment.outcome == "knee_to_wall"
+        after = (
+            "test both legs: calfcare log mobility --moment after --left CM --right CM"
+            if knee
+            else "rate both calves: calfcare log soreness --moment after --left N --right N"
+        )
         print(
-            f"{how}: massage your {coin.massaged.value} calf only; the "
-            f"{coin.control.value} calf is today's comparison.\n"
-            f"  1. Massage the {coin.massaged.value} calf: calfcare session --tool foam-roller "
-            f"--legs {coin.massaged.value}\n"
-            "  2. Right after, rate both calves: calfcare log soreness --moment after "
-            "--left N --right N\n"
-            "  3. Tomorrow, rate both again: calfcare log soreness --moment next_day ...\n"
-            "Massaged without the coach? Say which calves: calfcare split-leg massaged "
-            f"{coin.massaged.value}"
+            wrapped(
+                f"{how}: massage your {coin.massaged.value} calf only; the "
+                f"{coin.control.value} calf is today's comparison.\n"
+                f"  1. Massage the {coin.massaged.value} calf: calfcare session --tool foam-roller "
+                f"--legs {coin.massaged.value}\n"
+                f"  2. Right after, {after}\n"
+                "  3. Tomorrow, rate both calves: calfcare log soreness --moment next_day ...\n"
+                "Massaged without the coach? Say which calves: calfcare split-leg massaged "
+                f"{coin.massaged.value}"
+            )
         )
 
 
@@ -166,7 +174,9 @@ def massaged(
             if coin.reported.value == coin.massaged.value
             else (f"the coin said {coin.massaged.value}; the day still counts as the coin decided")
         )
-        print(f"Saved for {coin.day.isoformat()}: massaged {coin.reported.value} ({match}).")
+        print(
+            wrapped(f"Saved for {coin.day.isoformat()}: massaged {coin.reported.value} ({match}).")
+        )
 
 
 @split_leg_app.command("stop")
@@ -200,8 +210,10 @@ def stop(
             print(json.dumps(experiment_record_json(exp), indent=2))
             return
         print(
-            "Stopped. This experiment ends without a result: part of an experiment can "
-            "mislead.\nStart a new one whenever you like: calfcare split-leg start"
+            wrapped(
+                "Stopped. This experiment ends without a result: part of an experiment can "
+                "mislead.\nStart a new one whenever you like: calfcare split-leg start"
+            )
         )
 
 
