@@ -566,15 +566,36 @@ def export_document(store: Store) -> dict[str, Any]:
     return export_format.to_document(load_records(store))
 
 
+EXPORT_FORMATS = ("json", "csv", "fhir")
+"""What `export_text` writes: calfcare's own JSON, a CSV table, or a FHIR R4 bundle."""
+EXPORT_MEDIA_TYPES = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "fhir": "application/fhir+json",
+}
+EXPORT_SUFFIXES = {"json": "json", "csv": "csv", "fhir": "fhir.json"}
+
+
 def export_text(records: RecordSet, fmt: str) -> str:
-    """The export file's text: ``json`` (canonical, re-importable) or ``csv``."""
+    """The export file's text: ``json`` (canonical, re-importable), ``csv``, or ``fhir``
+    (an R4 bundle for a clinic's system, docs/fhir.md; export only)."""
     from calfcare.core.record_views import to_csv
 
     if fmt == "json":
         return export_format.dumps(export_format.to_document(records))
     if fmt == "csv":
         return to_csv(records)
-    raise InvalidInput([Problem("format", f"{fmt!r}: use json or csv")])
+    if fmt == "fhir":
+        return fhir_text(records)
+    raise InvalidInput([Problem("format", f"{fmt!r}: use json, csv or fhir")])
+
+
+def fhir_text(records: RecordSet) -> str:
+    """The records as a FHIR R4 bundle (JSON text, sorted keys: equal records, equal bytes)."""
+    from calfcare.content.screening import load_screening_text
+    from calfcare.core.fhir_export import to_bundle
+
+    return export_format.dumps(to_bundle(records, load_screening_text()))
 
 
 def export_bytes(store: Store, fmt: str) -> bytes:

@@ -855,13 +855,14 @@ def split_leg_days_other_methods() -> None:
 @_read(
     "/export",
     name="api_export",
-    summary="Every record: JSON (lossless, re-importable) or CSV (calfcare export)",
+    summary="Every record: JSON (lossless, re-importable), CSV or FHIR R4 (calfcare export)",
     responses={
         200: {
-            "description": "The export document (JSON) or a CSV table",
+            "description": "The export document (JSON), a CSV table, or a FHIR R4 Bundle",
             "content": {
                 "application/json": {"schema": {"type": "object"}},
                 "text/csv": {"schema": {"type": "string"}},
+                "application/fhir+json": {"schema": {"type": "object"}},
             },
         },
         **errors(422),
@@ -873,13 +874,13 @@ def split_leg_days_other_methods() -> None:
                 "in": "query",
                 "required": False,
                 "schema": {"type": "string", "default": "json"},
-                "description": "json or csv",
+                "description": "json, csv or fhir (a FHIR R4 bundle, application/fhir+json)",
             }
         ]
     },
 )
 async def api_export(request: Request) -> Response:
-    """The same bytes as ``calfcare export --format json|csv``."""
+    """The same bytes as ``calfcare export --format json|csv|fhir``."""
     cache = await get_read_cache(request)
     return await export_response(cache, query_of(request).get("format", "json"))
 
@@ -887,14 +888,13 @@ async def api_export(request: Request) -> Response:
 async def export_response(cache: services.ReadCache, fmt: str) -> Response:
     """The export file, encoded once per data version (the bytes do not depend on the day;
     only the file name does)."""
-    if fmt not in ("json", "csv"):
-        raise InvalidInput([Problem("format", f"{fmt!r}: use json or csv")])
+    if fmt not in services.EXPORT_FORMATS:
+        raise InvalidInput([Problem("format", f"{fmt!r}: use json, csv or fhir")])
     _, body = await cached(cache, ("export", fmt), lambda: services.export_bytes(cache.store, fmt))
     stamp = services.today_of(now()).isoformat()
-    name = f"calfcare-export-{stamp}.{fmt}"
+    name = f"calfcare-export-{stamp}.{services.EXPORT_SUFFIXES[fmt]}"
     headers = {"content-disposition": f'attachment; filename="{name}"'}
-    media_type = "application/json" if fmt == "json" else "text/csv; charset=utf-8"
-    return Response(body, media_type=media_type, headers=headers)
+    return Response(body, media_type=services.EXPORT_MEDIA_TYPES[fmt], headers=headers)
 
 
 @router.post(

@@ -775,7 +775,7 @@ def _counts(store: Store) -> dict[str, int]:
 
 @router.get("/export/download", name="export_download")
 async def export_download(cache: ReadCacheDep, format: str = "json") -> Response:
-    """The file itself, as ``calfcare export --format json|csv``."""
+    """The file itself, as ``calfcare export --format json|csv|fhir``."""
     return await export_response(cache, format)
 
 
