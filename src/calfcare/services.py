@@ -18,7 +18,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from calfcare.core import export_format
 from calfcare.core.answers import parse_answers
@@ -54,6 +54,9 @@ from calfcare.core.tracking import (
     soreness_check_in,
 )
 from calfcare.storage import Store
+
+if TYPE_CHECKING:
+    from calfcare.core.period_report import PeriodReport
 
 Progress = Callable[[int, int], None]
 """Called with (records written so far, total) during a large import."""
@@ -930,3 +933,31 @@ def split_leg_today(
         allocation = draw_split_leg_day(today, rng or random.SystemRandom(), today=today)
         tx.add_split_leg_day(allocation)
     return allocation, True
+
+
+# -- the one-page report (issue 17) ----------------------------------------------------------
+
+REPORT_KINDS = ("screenings", "sessions", "soreness", "mobility", "split_leg_days")
+"""The kinds of record the one-page report reads (`calfcare.core.period_report`)."""
+
+
+def period_report(
+    store: Store,
+    *,
+    since: date | None,
+    until: date | None,
+    name: object = None,
+    now: datetime,
+) -> PeriodReport:
+    """The one-page report for a period (default: the 28 days up to today). The name or
+    alias is only printed, never stored. A day of margin is read on both sides because the
+    store files screenings by UTC day and the report by the person's."""
+    from calfcare.core.period_report import build_report, clean_name, period_of
+
+    first, last = period_of(since, until, today=today_of(now))
+    person = clean_name(name)
+    margin = timedelta(days=1)
+    records = load_records(store, first - margin, last + margin, kinds=REPORT_KINDS)
+    zone = now.astimezone().tzinfo
+    assert zone is not None
+    return build_report(records, first, last, person, zone=zone)

@@ -23,6 +23,7 @@ from calfcare.web import (
     errors,
     pages,
     plan_pages,
+    report_pages,
     screening_pages,
     session_pages,
     tracking_api,
@@ -66,6 +67,7 @@ def create_app(settings: Settings, *, secret: bytes | None = None) -> FastAPI:
     app.include_router(plan_pages.router)
     tracking_pages.install(app)
     app.include_router(session_pages.router)
+    app.include_router(report_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Compress what is worth compressing (pages, CSS, JS): the live session page goes from
     # about 50 KB to about 20 KB on a phone. Small JSON answers are left alone. Level 6, not
