@@ -190,9 +190,9 @@ def _sessions(page: _Page, report: PeriodReport, view: dict[str, Any]) -> None:
     outcomes = ", ".join(f"{n} {words}" for words, n in report.outcomes)
     page.text(f"{report.sessions} sessions on {report.session_days} days"
               + (f": {outcomes}." if outcomes else "."), 8.5, width=width)  # fmt: skip
-    columns = (("Calf", "name"), ("Sessions", "sessions"), ("Time massaged", "time"),
-               ("Planned", "planned"), ("Tender-spot holds", "holds"))  # fmt: skip
-    xs = [0.0, 0.85, 1.6, 2.75, 3.5]
+    columns = (("Calf", "name"), ("Sessions", "sessions"), ("Massaged", "time"),
+               ("Planned", "planned"), ("Holds", "holds"))  # fmt: skip
+    xs = [0.0, 0.85, 1.6, 2.45, 3.2]
     for row in [{k: h for h, k in columns}, *view["calves"]]:
         bold = row["name"] == "Calf"
         for x, (_, key) in zip(xs, columns, strict=True):
@@ -201,10 +201,10 @@ def _sessions(page: _Page, report: PeriodReport, view: dict[str, Any]) -> None:
                           weight="bold" if bold else "normal")  # fmt: skip
         page.y -= 8.5 * page.scale * 1.45 / 72
     page.y -= 0.04
-    page.text("Time massaged is time actually spent on the calf (pauses not counted); planned "
-              "is what the coach's plan asked for, where there was one. Right: tender spots "
-              "held, number of sessions per place, calves seen from behind.", 7.2,
-              width=width)  # fmt: skip
+    page.text("Massaged: time actually spent on the calf (pauses not counted). Planned: what "
+              "the coach's plan asked for, where there was one. Holds: tender spots held still. "
+              "Right: where tender spots were held, number of sessions per place, calves seen "
+              "from behind.", 7.2, width=width)  # fmt: skip
     page.y = min(page.y, top - diagram_h - 0.05)
 
 

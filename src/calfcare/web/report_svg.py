@@ -133,16 +133,16 @@ def _svg(
 
 def _marker(kind: int, x: float, y: float) -> str:
     if kind == 0:
-        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.6" fill="#000"/>'
+        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.2" fill="#000"/>'
     return (
-        f'<path d="M{x:.1f} {y - 3.4:.1f}L{x + 3.2:.1f} {y + 2.4:.1f}L{x - 3.2:.1f} '
-        f'{y + 2.4:.1f}Z" fill="#fff" stroke="#000" stroke-width="1"/>'
+        f'<path d="M{x:.1f} {y - 4.2:.1f}L{x + 4:.1f} {y + 3:.1f}L{x - 4:.1f} '
+        f'{y + 3:.1f}Z" fill="#fff" stroke="#000" stroke-width="1.2"/>'
     )
 
 
 def measure_chart(chart: MeasureChart, first: date, last: date) -> Markup:
     """One leg's measure over the period, with its band around the first value."""
-    w, h, left, right, top, bottom = 300, 150, 30, 8, 26, 20
+    w, h, left, right, top, bottom = 300, 190, 34, 10, 52, 24
     lo, hi = chart.y_range
     span_days = max(1, (last - first).days)
 
@@ -168,34 +168,35 @@ def measure_chart(chart: MeasureChart, first: date, last: date) -> Markup:
         y = y_of(tick)
         body.append(
             f'<line x1="{left - 3}" x2="{left}" y1="{y:.1f}" y2="{y:.1f}" stroke="#000"/>'
-            f'<text x="{left - 5}" y="{y + 3.5:.1f}" text-anchor="end" font-size="9">'
+            f'<text x="{left - 5}" y="{y + 4.5:.1f}" text-anchor="end" font-size="13">'
             f"{tick:g}</text>"
         )
         tick += step
     body.append(f'<path d="M{left} {top}V{h - bottom}H{w - right}" fill="none" stroke="#000"/>')
     for d, anchor in ((first, "start"), (last, "end")):
         body.append(
-            f'<text x="{x_of(d):.1f}" y="{h - 6}" text-anchor="{anchor}" font-size="9">'
+            f'<text x="{x_of(d):.1f}" y="{h - 5}" text-anchor="{anchor}" font-size="13">'
             f"{d.day} {d:%b}</text>"
         )
     for i, line in enumerate(chart.lines):
-        lx = left + 4 + i * 130
+        ly = 12 + 19 * i
         dash = f' stroke-dasharray="{DASH[i]}"' if DASH[i] else ""
         body.append(
-            f'<line x1="{lx}" x2="{lx + 18}" y1="10" y2="10" stroke="#000"{dash}/>'
-            f"{_marker(i, lx + 9, 10)}"
-            f'<text x="{lx + 22}" y="13.5" font-size="9">{escape(line.label)}</text>'
+            f'<line x1="4" x2="26" y1="{ly}" y2="{ly}" stroke="#000"{dash}/>'
+            f"{_marker(i, 15, ly)}"
+            f'<text x="32" y="{ly + 4.5}" font-size="13">{escape(line.label)}</text>'
         )
         if not line.points:
             continue
         path = " ".join(f"{x_of(d):.1f},{y_of(v):.1f}" for d, v in line.points)
         body.append(
-            f'<polyline points="{path}" fill="none" stroke="#000" stroke-width="1.2"{dash}/>'
+            f'<polyline points="{path}" fill="none" stroke="#000" stroke-width="1.5"{dash}/>'
         )
         body.extend(_marker(i, x_of(d), y_of(v)) for d, v in line.points)
     if chart.empty:
         body.append(
-            f'<text x="{w / 2}" y="{h / 2 + 4}" text-anchor="middle">nothing recorded yet</text>'
+            f'<text x="{w / 2}" y="{h / 2 + 4}" text-anchor="middle" font-size="14">'
+            "nothing recorded yet</text>"
         )
     desc = "; ".join(
         f"{line.label}: " + (", ".join(f"{d.isoformat()} {v:g}" for d, v in line.points) or "none")
