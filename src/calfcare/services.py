@@ -594,11 +594,12 @@ def export_text(records: RecordSet, fmt: str) -> str:
 
 
 def fhir_text(records: RecordSet) -> str:
-    """The records as a FHIR R4 bundle (JSON text, sorted keys: equal records, equal bytes)."""
+    """The records as a FHIR R4 bundle (compact JSON, sorted keys: equal records, equal
+    bytes)."""
     from calfcare.content.screening import load_screening_text
-    from calfcare.core.fhir_export import to_bundle
+    from calfcare.core.fhir_export import dumps, to_bundle
 
-    return export_format.dumps(to_bundle(records, load_screening_text()))
+    return dumps(to_bundle(records, load_screening_text()))
 
 
 def export_bytes(store: Store, fmt: str) -> bytes:

@@ -15,7 +15,6 @@ from hypothesis import settings as hsettings
 from pydantic import ValidationError
 
 from calfcare.content.screening import load_screening_text
-from calfcare.core.export_format import dumps
 from calfcare.core.fhir import (
     BASE,
     EXT_LATERALITY,
@@ -26,7 +25,7 @@ from calfcare.core.fhir import (
     UCUM,
     full_url,
 )
-from calfcare.core.fhir_export import to_bundle
+from calfcare.core.fhir_export import dumps, to_bundle
 from calfcare.core.fhir_screening import FOLLOW_UP_URL, SCREENING_URL
 from calfcare.core.followup import SIGNS
 from calfcare.core.levels import Leg

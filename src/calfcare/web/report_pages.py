@@ -26,7 +26,7 @@ from calfcare.web.report_html import render_document, report_view
 from calfcare.web.templating import PagesDep
 from calfcare.web.tracking_api import DAY_RE, cached, now
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 DOWNLOADS = {"pdf": "application/pdf", "png": "image/png", "html": "text/html; charset=utf-8"}
 FIELD_IDS = {"name": "report-name", "since": "report-since", "until": "report-until"}
 
