@@ -22,6 +22,7 @@ from typing import Any, TypeVar, cast
 
 from calfcare.core import export_format
 from calfcare.core.answers import parse_answers
+from calfcare.core.days import day_problems
 from calfcare.core.errors import InvalidInput, Problem, SessionConflict
 from calfcare.core.followup import FollowUpAnswers, check_followup
 from calfcare.core.levels import Leg, Level
@@ -389,11 +390,7 @@ def log_session(
             )
         except InvalidInput as error:
             problems += error.problems
-    today = today_of(now)
-    if not isinstance(day, date) or isinstance(day, datetime):
-        problems.append(Problem("day", "give a calendar date (YYYY-MM-DD)"))
-    elif day > today:
-        problems.append(Problem("day", f"{day.isoformat()} is after today ({today.isoformat()})"))
+    problems += day_problems(day, today_of(now))
     if tool not in [t.value for t in Tool]:
         problems.append(Problem("tool", f"{tool!r} is not one of: foam-roller, ball, hands"))
     parsed_legs = []
@@ -843,10 +840,10 @@ def newest_history_rows(
         days = (last - first).days + 1
         width = 1 + (count * days * 5) // (4 * max(stored, 1))
         while True:
-            start = last - timedelta(days=width)
-            if start <= first:
+            if width >= (last - first).days:  # the window holds every day: read them all
                 rows = history_rows(tx.records(since, until, kinds=wanted), kinds, leg)
                 return HistoryRows(rows[-count:], matching)
+            start = last - timedelta(days=width)
             after = start.isoformat()
             rows = [
                 row

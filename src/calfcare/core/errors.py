@@ -6,6 +6,7 @@ the mapping lives in exactly one place per edge::
 
     CalfcareError
     ├── InvalidInput          bad input; names every offending field       exit 2, HTTP 422
+    │   └── MalformedInput    unreadable: not UTF-8, not JSON, too deep     exit 2, HTTP 400
     ├── PlanBlocked           screening says: no plan today                exit 3, HTTP 409
     ├── ContentError          a shipped content file is malformed           exit 1 (a bug)
     └── StorageError          the database could not be used                exit 1, HTTP 503
@@ -59,6 +60,13 @@ class InvalidInput(CalfcareError):
         lines = [self.message]
         lines += [f"  - {p.field}: {p.message}" for p in self.problems]
         return "\n".join(lines)
+
+
+class MalformedInput(InvalidInput):
+    """The input could not be read at all: not UTF-8, not JSON, or nested too deeply.
+
+    Raised by `calfcare.core.json_input.parse_json`; its problem says where it broke (line
+    and column). A kind of `InvalidInput` (exit 2, nothing written) that HTTP calls 400."""
 
 
 class PlanBlocked(CalfcareError):

@@ -29,7 +29,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Engine, Table, false, func, insert, select, update
@@ -37,6 +37,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql import Select
 
+from calfcare.core.days import day_end_utc, day_start_utc
 from calfcare.core.levels import Level
 from calfcare.core.records import (
     Logged,
@@ -520,11 +521,10 @@ def _when(query: Select[Any], name: str, since: date | None, until: date | None)
     if name != "screenings":
         return _days(query, table, since, until)
     if since is not None:
-        query = query.where(table.c.taken_at >= datetime.combine(since, time(), UTC))
-    if until is not None:
-        query = query.where(
-            table.c.taken_at < datetime.combine(until + timedelta(days=1), time(), UTC)
-        )
+        query = query.where(table.c.taken_at >= day_start_utc(since))
+    end = None if until is None else day_end_utc(until)  # None: the calendar's last day
+    if end is not None:
+        query = query.where(table.c.taken_at < end)
     return query
 
 

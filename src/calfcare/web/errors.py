@@ -20,6 +20,7 @@ from calfcare.core.errors import (
     CalfcareError,
     ContentError,
     InvalidInput,
+    MalformedInput,
     PlanBlocked,
     SessionConflict,
     StorageError,
@@ -27,6 +28,7 @@ from calfcare.core.errors import (
 
 HTTP_STATUS: dict[type[CalfcareError], int] = {
     InvalidInput: 422,
+    MalformedInput: 400,
     PlanBlocked: 409,
     SessionConflict: 409,
     ContentError: 500,

@@ -17,7 +17,6 @@ this process or another, moves the version and so invalidates it.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
@@ -32,6 +31,8 @@ from starlette.responses import JSONResponse, Response
 from calfcare import services
 from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.insight_report import InsightsReport, analyse_records
+from calfcare.core.json_input import parse_json
+from calfcare.core.record_views import MAX_LIMIT
 from calfcare.core.records import RecordSet
 from calfcare.core.routine import Plan
 from calfcare.web import schemas
@@ -184,10 +185,13 @@ def history_filters(
     count = None
     if limit not in (None, ""):
         assert limit is not None
-        if limit.strip().isascii() and limit.strip().isdigit() and int(limit) >= 1:
-            count = int(limit)
+        text = limit.strip()
+        if text.isascii() and text.isdigit() and len(text) <= 7 and 1 <= int(text) <= MAX_LIMIT:
+            count = int(text)
         else:
-            problems.append(Problem("limit", f"{limit!r}: give a whole number, 1 or more"))
+            problems.append(
+                Problem("limit", f"{limit[:20]!r}: give a whole number from 1 to {MAX_LIMIT}")
+            )
     if problems:
         raise InvalidInput(problems, "The filters are not valid.")
     return first, last, set(kinds or KINDS), leg, count
@@ -346,10 +350,7 @@ async def json_object(request: Request, allowed: tuple[str, ...]) -> dict[str, A
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type not in JSON_TYPES:
         raise HTTPException(415, "Send the body as application/json.")
-    try:
-        data = json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise HTTPException(400, f"The body is not valid JSON: {exc}") from None
+    data = parse_json(await request.body())
     if not isinstance(data, dict):
         raise InvalidInput([Problem("(root)", "expected a JSON object")])
     problems = [
@@ -1000,7 +1001,7 @@ async def api_manual_sessions(request: Request, store: StoreDep) -> JSONResponse
     name="api_import",
     summary="Import an export document: all of it or nothing (calfcare import)",
     response_model=ImportOut,
-    responses=errors(413, 415, 422),
+    responses=errors(400, 413, 415, 422),
     openapi_extra=_body(IMPORT_BODY),
 )
 async def api_import(request: Request, store: StoreDep) -> JSONResponse:
