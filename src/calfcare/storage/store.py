@@ -490,6 +490,15 @@ class Transaction:
             for kind, verdict in self._rows(query)
         ]
 
+    def by_ids(self, name: str, ids: Collection[str]) -> list[Any]:
+        """The soreness check-ins, knee-to-wall tests or notes (``name``) stored under
+        ``ids``: how a client id is checked before its records are stored
+        (`calfcare.core.client_ids`)."""
+        table = TABLES[name]
+        columns, build = _BY_ID[name]
+        rows = self._rows(_columns(table, columns).where(table.c.id.in_(list(ids))))
+        return list(build(rows))
+
     def _kind(
         self, name: str, columns: Sequence[str], since: date | None, until: date | None
     ) -> Sequence[Any]:
@@ -498,6 +507,13 @@ class Transaction:
 
     def _rows(self, query: Select[Any]) -> Sequence[Any]:
         return self._session.execute(query).all()
+
+
+_BY_ID: dict[str, tuple[Sequence[str], Callable[[Sequence[Any]], Sequence[Any]]]] = {
+    "soreness": (convert.SORENESS_COLUMNS, convert.soreness_items),
+    "mobility": (convert.MOBILITY_COLUMNS, convert.mobility_items),
+    "notes": (convert.NOTE_COLUMNS, convert.note_records),
+}
 
 
 def _as_day(value: Any) -> date:

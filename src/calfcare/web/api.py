@@ -80,7 +80,7 @@ def _cited(ids: set[str]) -> dict[str, Any]:
     name="api_screening",
     summary="Screen answers (screening contract v1)",
     response_model=schemas.ScreeningReport,
-    responses=schemas.error_responses(400, 415, 422),
+    responses=schemas.error_responses(400, 413, 415, 422),
     openapi_extra={
         "requestBody": {
             "required": True,
