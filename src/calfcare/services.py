@@ -9,6 +9,7 @@ a single `Store.transaction`, so nothing is ever partly saved. ``now`` is always
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import threading
 import uuid
@@ -107,6 +108,16 @@ def record_screening(
     with store.transaction() as tx:
         tx.add_screening(record)
     return record
+
+
+def stored_report(record: ScreeningRecord) -> dict[str, Any]:
+    """A stored screening's report to show: made again from its answers by today's rules
+    and wording (the report is derived data; one stored by an older calfcare, or damaged,
+    must not decide what a page says)."""
+    from calfcare.content.screening import load_screening_text
+    from calfcare.core.report import screening_report
+
+    return screening_report(screen(parse_answers(dict(record.answers))), load_screening_text())
 
 
 def followup_report(followup: FollowUpAnswers) -> dict[str, Any]:
@@ -723,7 +734,10 @@ def import_document(
     with different content is refused (naming the field), as is a session whose screening is
     in neither the file nor the database.
     """
-    parsed = export_format.from_document(data, today=today_of(now))
+    from calfcare.content.screening import load_screening_text
+
+    wording = load_screening_text()
+    parsed = export_format.from_document(data, today=today_of(now), wording=wording)
     with store.transaction() as tx:
         stored = tx.records()
         new, problems, skipped = _new_records(parsed, stored)
@@ -745,6 +759,15 @@ def import_document(
 _IMPORT_REFUSED = "The import file disagrees with what is stored; nothing was imported."
 
 
+def _same_stored(stored: object, record: object) -> bool:
+    """Whether an imported record is the stored one. A screening's report is derived from
+    its answers (and made again on import), so it is not compared: the same screening
+    exported by an older calfcare, with other wording, is still the same record."""
+    if isinstance(stored, ScreeningRecord) and isinstance(record, ScreeningRecord):
+        return dataclasses.replace(stored, report={}) == dataclasses.replace(record, report={})
+    return stored == record
+
+
 def _new_records(
     parsed: export_format.Parsed, stored: RecordSet
 ) -> tuple[RecordSet, list[Problem], dict[str, int]]:
@@ -762,7 +785,7 @@ def _new_records(
             key = key_of(record)
             if key not in have:
                 new[name].append(record)
-            elif have[key] == record:
+            elif _same_stored(have[key], record):
                 skipped[name] += 1
             else:
                 where = parsed.where[(name, key)]

@@ -43,6 +43,7 @@ from calfcare.core.records import (
     TenderSpot,
     session_id_problems,
 )
+from calfcare.core.report import ScreeningWording, screening_report
 from calfcare.core.routine import Intensity, Tool
 from calfcare.core.screening import screen
 from calfcare.core.screening_rules import CONTRACT_VERSION
@@ -186,11 +187,14 @@ def loads(text: str | bytes) -> object:
     return parse_json(text, field="(file)", source="The import file", max_depth=MAX_DEPTH)
 
 
-def from_document(data: object, *, today: date) -> Parsed:
+def from_document(data: object, *, today: date, wording: ScreeningWording | None = None) -> Parsed:
     """Check a parsed export document; return its records or raise `InvalidInput`.
 
     Records repeated within the document with identical content count once; the same id with
-    different content is a problem at both places.
+    different content is a problem at both places. A screening's ``report`` is derived data:
+    with ``wording`` (an import always passes it) it is made again from the answers, so a
+    report that is empty, malformed or says something else than its verdict can never be
+    stored or shown; the file's report must still be a JSON object.
     """
     if not isinstance(data, dict):
         raise _invalid([Problem("(root)", "expected a JSON object (a calfcare export)")])
@@ -204,7 +208,7 @@ def from_document(data: object, *, today: date) -> Parsed:
         head.append(Problem("version", f"unknown version {version!r}; this calfcare reads 1"))
     if head:
         raise _invalid(head)
-    reader = _Reader(today)
+    reader = _Reader(today, wording)
     for key in data:
         if key not in (*SECTIONS, "format", "version"):
             reader.problems.append(Problem(str(key), "unknown field"))
@@ -241,8 +245,9 @@ def _size(value: object) -> int:
 class _Reader:
     """Collects problems while turning each section's entries into records."""
 
-    def __init__(self, today: date) -> None:
+    def __init__(self, today: date, wording: ScreeningWording | None = None) -> None:
         self.today = today
+        self.wording = wording
         self.problems: list[Problem] = []
         self.where: dict[tuple[str, str], str] = {}
 
@@ -329,6 +334,8 @@ class _Reader:
             return None  # each problem is already listed
         if answers is None or report is None:  # (a report that is not an object, or too big)
             return None
+        if self.wording is not None:  # derived data: made again from the answers
+            report = screening_report(screen(answers), self.wording)
         return ScreeningRecord(
             sid, kind, taken_at, CONTRACT_VERSION, verdict, answers.to_json(), report
         )

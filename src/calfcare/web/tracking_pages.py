@@ -379,7 +379,7 @@ def followup_result(
         record = tx.screening(screening_id) if len(screening_id) <= 64 else None
     if record is None or record.kind is not ScreeningKind.FOLLOW_UP:
         raise HTTPException(404)
-    report = dict(record.report)
+    report = services.stored_report(record)
     severe = record.verdict >= Level.URGENT
     findings = [f for f in report.get("findings", []) if Level(f["level"]) >= Level.URGENT]
     return pages.render(
