@@ -79,9 +79,7 @@ def test_allowed_hosts_come_from_the_environment_too(
 
 
 def test_an_allowed_host_that_is_not_a_name_is_exit_2() -> None:
-    done = run_cli(
-        "serve", "--host", "0.0.0.0", "--allow-remote", "--allowed-host", "evil.com/x"
-    )
+    done = run_cli("serve", "--host", "0.0.0.0", "--allow-remote", "--allowed-host", "evil.com/x")
     assert done.returncode == 2
     assert "--allowed-host" in done.stderr and "evil.com/x" in done.stderr
 
