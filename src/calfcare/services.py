@@ -225,8 +225,9 @@ def soreness_records(
     problems: list[Problem] = []
     records: list[SorenessCheckIn] = []
     problems += session_id_problems(session_id)
-    if not scores:
+    if not scores:  # (the day is checked with each rating; without one, here)
         problems.append(Problem("score", "give a rating for at least one calf (--left, --right)"))
+        problems += day_problems(day, today)
     for leg, score in scores.items():
         try:
             records.append(
@@ -279,6 +280,7 @@ def log_mobility(
         problems.append(
             Problem("distance_cm", "give at least one leg's distance (--left, --right)")
         )
+        problems += day_problems(day, today)
     for leg, distance in distances.items():
         try:
             records.append(

@@ -137,16 +137,20 @@ def test_a_refused_form_keeps_its_client_id(client: TestClient) -> None:
     assert CLIENT_ID.findall(refused.text) == [client_id]
 
 
-def test_the_soreness_form_names_every_bad_field_at_once(app: FastAPI, client: TestClient) -> None:
+@pytest.mark.parametrize("scores", [[("left", "11")], []])
+def test_the_soreness_form_names_every_bad_field_at_once(
+    app: FastAPI, client: TestClient, scores: list[tuple[str, str]]
+) -> None:
     html = client.get("/checkins/soreness").text
     pairs = [
         ("csrftoken", csrf_token(html)),
         ("moment", "sometime"),
         ("day", "1999-12-31"),
-        ("left", "11"),
+        *scores,
     ]
     response = post_form(client, "/checkins/soreness", pairs)
     assert response.status_code == 422
-    for said in ("choose before or right after", "before 2000-01-01", "outside 0 to 10"):
+    rating = "outside 0 to 10" if scores else "give a rating for at least one calf"
+    for said in ("choose before or right after", "before 2000-01-01", rating):
         assert said in response.text, said
     assert counts(app)["soreness"] == 0
