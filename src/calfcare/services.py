@@ -9,6 +9,7 @@ a single `Store.transaction`, so nothing is ever partly saved. ``now`` is always
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import threading
 import uuid
@@ -22,7 +23,22 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from calfcare.core import export_format
 from calfcare.core.answers import parse_answers
-from calfcare.core.errors import InvalidInput, Problem, SessionConflict
+from calfcare.core.client_ids import (
+    client_id_problems,
+    follow_up_id,
+    leg_id,
+    same_follow_up,
+    same_logged,
+    same_note,
+)
+from calfcare.core.days import day_problems
+from calfcare.core.errors import (
+    ClientIdConflict,
+    InvalidInput,
+    Problem,
+    SessionConflict,
+    StorageError,
+)
 from calfcare.core.followup import FollowUpAnswers, check_followup
 from calfcare.core.levels import Leg, Level
 from calfcare.core.plan_json import plan_to_json
@@ -97,6 +113,16 @@ def record_screening(
     return record
 
 
+def stored_report(record: ScreeningRecord) -> dict[str, Any]:
+    """A stored screening's report to show: made again from its answers by today's rules
+    and wording (the report is derived data; one stored by an older calfcare, or damaged,
+    must not decide what a page says)."""
+    from calfcare.content.screening import load_screening_text
+    from calfcare.core.report import screening_report
+
+    return screening_report(screen(parse_answers(dict(record.answers))), load_screening_text())
+
+
 def followup_report(followup: FollowUpAnswers) -> dict[str, Any]:
     """The follow-up screened by the contract's rules, worded as the screening is."""
     from calfcare.content.screening import load_screening_text
@@ -114,6 +140,8 @@ class SorenessLogged:
 
     items: tuple[Logged[SorenessCheckIn], ...]
     followup: dict[str, Any] | None = None
+    created: bool = True
+    """False when a client id's records were already stored (a replay: nothing written)."""
 
     @property
     def escalated(self) -> bool:
@@ -129,14 +157,17 @@ def log_soreness(
     now: datetime,
     session_id: object = None,
     followup: FollowUpAnswers | None = None,
+    client_id: str | None = None,
 ) -> SorenessLogged:
     """Save soreness for one or both calves (``{"left": 3, "right": 5}``).
 
     A next-day check-in must come with the follow-up answers (new swelling, redness or
     warmth); they are screened by the real rules and kept in the audit trail with the
     ratings, in the same transaction. An urgent result is returned for the caller to show.
+    With a ``client_id`` a repeat of a stored check-in writes nothing and returns it
+    (`calfcare.core.client_ids`; ``created`` is False), and other content is a conflict.
     """
-    problems: list[Problem] = []
+    problems: list[Problem] = client_id_problems(client_id)
     records: list[SorenessCheckIn] = []
     try:
         records = soreness_records(
@@ -151,13 +182,33 @@ def log_soreness(
     if problems:
         raise InvalidInput(problems, _CHECK_IN_REFUSED)
     report = followup_report(followup) if followup is not None else None
-    items = tuple(Logged(new_id(), now, r) for r in records)
-    with store.transaction() as tx:
+    items = tuple(Logged(_record_id(client_id, r.leg), now, r) for r in records)
+    follow = None
+    if report is not None:
+        fid = new_id() if client_id is None else follow_up_id(client_id)
+        follow = _followup_record(followup, report, now, fid)
+
+    def stored_of(tx: Any) -> tuple[list[Logged[SorenessCheckIn]], ScreeningRecord | None]:
+        assert client_id is not None
+        found = tx.by_ids("soreness", [leg_id(client_id, leg) for leg in Leg])
+        return found, tx.screening(follow_up_id(client_id))
+
+    def write(tx: Any) -> None:
         for item in items:
             tx.add_soreness(item)
-        if report is not None:
-            tx.add_screening(_followup_record(followup, report, now))
-    return SorenessLogged(items, report)
+        if follow is not None:
+            tx.add_screening(follow)
+
+    stored = _save_once(store, client_id, stored_of, write)
+    if stored is None:
+        return SorenessLogged(items, report)
+    found, stored_follow = stored
+    if not (same_logged(found, items) and same_follow_up(stored_follow, follow)):
+        raise _conflict(client_id, "check-in")
+    found.sort(key=lambda i: [r.leg for r in records].index(i.record.leg))
+    return SorenessLogged(
+        tuple(found), None if stored_follow is None else dict(stored_follow.report), False
+    )
 
 
 _CHECK_IN_REFUSED = "The check-in is not valid; nothing was saved."
@@ -177,8 +228,9 @@ def soreness_records(
     problems: list[Problem] = []
     records: list[SorenessCheckIn] = []
     problems += session_id_problems(session_id)
-    if not scores:
+    if not scores:  # (the day is checked with each rating; without one, here)
         problems.append(Problem("score", "give a rating for at least one calf (--left, --right)"))
+        problems += day_problems(day, today)
     for leg, score in scores.items():
         try:
             records.append(
@@ -194,14 +246,14 @@ def soreness_records(
 
 
 def _followup_record(
-    followup: FollowUpAnswers | None, report: dict[str, Any], now: datetime
+    followup: FollowUpAnswers | None, report: dict[str, Any], now: datetime, record_id: str
 ) -> ScreeningRecord:
     assert followup is not None
     from calfcare.core.followup import as_screening_answers
 
     answers = as_screening_answers(followup)
     return ScreeningRecord(
-        new_id(),
+        record_id,
         ScreeningKind.FOLLOW_UP,
         now,
         CONTRACT_VERSION,
@@ -219,16 +271,19 @@ def log_mobility(
     moment: object,
     now: datetime,
     session_id: object = None,
+    client_id: str | None = None,
 ) -> tuple[Logged[MobilityTest], ...]:
-    """Save knee-to-wall distances (cm, per calf) from one test sitting."""
+    """Save knee-to-wall distances (cm, per calf) from one test sitting; with a
+    ``client_id``, once (as `log_soreness`: a repeat returns the stored tests)."""
     today = today_of(now)
-    problems: list[Problem] = []
+    problems: list[Problem] = client_id_problems(client_id)
     records: list[MobilityTest] = []
     problems += session_id_problems(session_id)
     if not distances:
         problems.append(
             Problem("distance_cm", "give at least one leg's distance (--left, --right)")
         )
+        problems += day_problems(day, today)
     for leg, distance in distances.items():
         try:
             records.append(
@@ -245,18 +300,87 @@ def log_mobility(
             problems += [_for_leg(p, leg) for p in error.problems]
     if problems:
         raise InvalidInput(_unique(problems), "The test is not valid; nothing was saved.")
-    items = tuple(Logged(new_id(), now, r) for r in records)
-    with store.transaction() as tx:
+    items = tuple(Logged(_record_id(client_id, r.leg), now, r) for r in records)
+
+    def write(tx: Any) -> None:
         for item in items:
             tx.add_mobility(item)
-    return items
+
+    def stored_of(tx: Any) -> list[Logged[MobilityTest]]:
+        assert client_id is not None
+        return list(tx.by_ids("mobility", [leg_id(client_id, leg) for leg in Leg]))
+
+    found = _save_once(store, client_id, stored_of, write)
+    if found is None:
+        return items
+    if not same_logged(found, items):
+        raise _conflict(client_id, "knee-to-wall test")
+    return tuple(sorted(found, key=lambda i: [r.leg for r in records].index(i.record.leg)))
 
 
-def add_note(store: Store, *, day: object, text: object, now: datetime) -> Note:
-    record = note(id=new_id(), day=day, text=text, now=now, today=today_of(now))
-    with store.transaction() as tx:
-        tx.add_note(record)
-    return record
+def add_note(
+    store: Store, *, day: object, text: object, now: datetime, client_id: str | None = None
+) -> Note:
+    """Save a note; with a ``client_id`` (its id), once (a repeat returns the stored note)."""
+    _raise_if(client_id_problems(client_id), "The note is not valid; nothing was saved.")
+    record = note(id=client_id or new_id(), day=day, text=text, now=now, today=today_of(now))
+
+    def stored_of(tx: Any) -> list[Note]:
+        return list(tx.by_ids("notes", [record.id]))
+
+    found = _save_once(store, client_id, stored_of, lambda tx: tx.add_note(record))
+    if found is None:
+        return record
+    if not same_note(found[0], record):
+        raise _conflict(client_id, "note")
+    return found[0]
+
+
+def _record_id(client_id: str | None, leg: Leg) -> str:
+    return new_id() if client_id is None else leg_id(client_id, leg)
+
+
+S = TypeVar("S")
+
+
+def _save_once(
+    store: Store,
+    client_id: str | None,
+    stored_of: Callable[[Any], S],
+    write: Callable[[Any], None],
+) -> S | None:
+    """``write`` in one transaction; with a ``client_id``, only when nothing is stored under
+    it (``stored_of`` gives what is: falsy parts for nothing), returning what is stored
+    instead for the caller to compare. Two requests with one new id at once: the second
+    insert fails on the id, and the second look then finds the first one's records."""
+    for attempt in (1, 2):
+        try:
+            with store.transaction() as tx:
+                stored = stored_of(tx) if client_id is not None else None
+                if stored is None or not any(_as_parts(stored)):
+                    write(tx)
+                    return None
+            return stored
+        except StorageError:
+            if client_id is None or attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _as_parts(stored: object) -> tuple[object, ...]:
+    return stored if isinstance(stored, tuple) else (stored,)
+
+
+def _conflict(client_id: str | None, what: str) -> ClientIdConflict:
+    return ClientIdConflict(
+        f"The client id {client_id!r} is stored with a different {what}: "
+        "an id names one record forever; send a new id for a new record."
+    )
+
+
+def _raise_if(problems: list[Problem], message: str) -> None:
+    if problems:
+        raise InvalidInput(problems, message)
 
 
 def _for_leg(problem: Problem, leg: str) -> Problem:
@@ -392,11 +516,7 @@ def log_session(
             )
         except InvalidInput as error:
             problems += error.problems
-    today = today_of(now)
-    if not isinstance(day, date) or isinstance(day, datetime):
-        problems.append(Problem("day", "give a calendar date (YYYY-MM-DD)"))
-    elif day > today:
-        problems.append(Problem("day", f"{day.isoformat()} is after today ({today.isoformat()})"))
+    problems += day_problems(day, today_of(now))
     if tool not in [t.value for t in Tool]:
         problems.append(Problem("tool", f"{tool!r} is not one of: foam-roller, ball, hands"))
     parsed_legs = []
@@ -641,7 +761,10 @@ def import_document(
     with different content is refused (naming the field), as is a session whose screening is
     in neither the file nor the database.
     """
-    parsed = export_format.from_document(data, today=today_of(now))
+    from calfcare.content.screening import load_screening_text
+
+    wording = load_screening_text()
+    parsed = export_format.from_document(data, today=today_of(now), wording=wording)
     with store.transaction() as tx:
         stored = tx.records()
         new, problems, skipped = _new_records(parsed, stored)
@@ -663,6 +786,15 @@ def import_document(
 _IMPORT_REFUSED = "The import file disagrees with what is stored; nothing was imported."
 
 
+def _same_stored(stored: object, record: object) -> bool:
+    """Whether an imported record is the stored one. A screening's report is derived from
+    its answers (and made again on import), so it is not compared: the same screening
+    exported by an older calfcare, with other wording, is still the same record."""
+    if isinstance(stored, ScreeningRecord) and isinstance(record, ScreeningRecord):
+        return dataclasses.replace(stored, report={}) == dataclasses.replace(record, report={})
+    return stored == record
+
+
 def _new_records(
     parsed: export_format.Parsed, stored: RecordSet
 ) -> tuple[RecordSet, list[Problem], dict[str, int]]:
@@ -680,7 +812,7 @@ def _new_records(
             key = key_of(record)
             if key not in have:
                 new[name].append(record)
-            elif have[key] == record:
+            elif _same_stored(have[key], record):
                 skipped[name] += 1
             else:
                 where = parsed.where[(name, key)]
@@ -868,10 +1000,10 @@ def newest_history_rows(
         days = (last - first).days + 1
         width = 1 + (count * days * 5) // (4 * max(stored, 1))
         while True:
-            start = last - timedelta(days=width)
-            if start <= first:
+            if width >= (last - first).days:  # the window holds every day: read them all
                 rows = history_rows(tx.records(since, until, kinds=wanted), kinds, leg)
                 return HistoryRows(rows[-count:], matching)
+            start = last - timedelta(days=width)
             after = start.isoformat()
             rows = [
                 row

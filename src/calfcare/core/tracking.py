@@ -16,10 +16,11 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 
+from calfcare.core.days import day_problems
 from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.levels import Leg
 
@@ -111,7 +112,7 @@ def soreness_check_in(
     session_id: object = None,
 ) -> SorenessCheckIn:
     """Build a check-in from raw values, or raise `InvalidInput` naming every bad field."""
-    problems = _day_problems(day, today)
+    problems = day_problems(day, today)
     if isinstance(day, date) and moment == SorenessMoment.NEXT_DAY and not day < today:
         problems.append(Problem("day", "a next-day rating can only be given after that day"))
     parsed_leg = _parse_enum(Leg, leg, "leg", problems)
@@ -134,7 +135,7 @@ def mobility_test(
     session_id: object = None,
 ) -> MobilityTest:
     """Build a knee-to-wall record from raw values, or raise `InvalidInput`."""
-    problems = _day_problems(day, today)
+    problems = day_problems(day, today)
     parsed_leg = _parse_enum(Leg, leg, "leg", problems)
     parsed_moment = _parse_enum(MobilityMoment, moment, "moment", problems)
     problems += _distance_problems(distance_cm, "distance_cm") + _id_problems(session_id)
@@ -147,7 +148,7 @@ def mobility_test(
 
 def split_leg_day(*, day: object, massaged: object, today: date) -> SplitLegDay:
     """Rebuild a stored allocation from raw values (storage, import), or raise `InvalidInput`."""
-    problems = _day_problems(day, today)
+    problems = day_problems(day, today)
     leg = _parse_enum(Leg, massaged, "massaged", problems)
     _raise_if(problems)
     assert isinstance(day, date) and leg is not None
@@ -160,13 +161,13 @@ def draw_split_leg_day(day: date, rng: random.Random, *, today: date) -> SplitLe
     The analysis is only valid because this coin, not the person, chose the calf (Senn 2016,
     ``senn-2016``), so the draw is one call to a caller-seeded generator and nothing else.
     """
-    _raise_if(_day_problems(day, today))
+    _raise_if(day_problems(day, today))
     return SplitLegDay(day, Leg.LEFT if rng.getrandbits(1) == 0 else Leg.RIGHT)
 
 
 def session_day(*, day: object, legs: object, today: date) -> SessionDay:
     """Build a session day from raw values (a list of calf names), or raise `InvalidInput`."""
-    problems = _day_problems(day, today)
+    problems = day_problems(day, today)
     parsed: set[Leg] = set()
     if isinstance(legs, str) or not isinstance(legs, list | tuple | set | frozenset):
         problems.append(Problem("legs", "give a list of calves: left, right or both"))
@@ -185,14 +186,6 @@ def session_day(*, day: object, legs: object, today: date) -> SessionDay:
 def _raise_if(problems: list[Problem]) -> None:
     if problems:
         raise InvalidInput(problems, "The record is not valid.")
-
-
-def _day_problems(day: object, today: date) -> list[Problem]:
-    if not isinstance(day, date) or isinstance(day, datetime):
-        return [Problem("day", "give a calendar date (YYYY-MM-DD)")]
-    if day > today:
-        return [Problem("day", f"{day.isoformat()} is after today ({today.isoformat()})")]
-    return []
 
 
 def _parse_enum(kind: type[E], raw: object, field: str, problems: list[Problem]) -> E | None:

@@ -31,7 +31,8 @@ from calfcare.web import (
 )
 from calfcare.web.compression import CompressWhenAccepted
 from calfcare.web.csrf import new_secret
-from calfcare.web.security import SecurityMiddleware, allowed_hosts_for
+from calfcare.web.limits import allowed_hosts_for
+from calfcare.web.security import SecurityMiddleware
 from calfcare.web.templating import STATIC_DIR, Pages
 
 
@@ -78,7 +79,7 @@ def create_app(settings: Settings, *, secret: bytes | None = None) -> FastAPI:
     app.add_middleware(
         SecurityMiddleware,
         secret=secret or new_secret(),
-        allowed_hosts=allowed_hosts_for(settings.host),
+        allowed_hosts=allowed_hosts_for(settings.host, settings.allowed_hosts),
         error_response=errors.error_response,
         debug=settings.debug,
     )
