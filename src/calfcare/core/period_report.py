@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, timedelta, tzinfo
 from enum import StrEnum
 
+from calfcare.core.days import FIRST_DAY
 from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.levels import Leg, Level
 from calfcare.core.records import RecordSet, ScreeningKind, ScreeningRecord, SpotHeight, SpotSide
@@ -183,9 +184,23 @@ def day_list(days: Iterable[date]) -> str:
 
 
 def period_of(since: date | None, until: date | None, *, today: date) -> tuple[date, date]:
-    """The report's days: ``until`` (default today) and the 28 days up to it by default."""
-    last = until or today
-    first = since or last - timedelta(days=DEFAULT_DAYS - 1)
+    """The report's days: ``until`` (default today) and the 28 days up to it by default.
+
+    A period reaching past the days a record can have (`days.FIRST_DAY` to today) is cut to
+    them, so the ends of the calendar ask for no impossible dates.
+    """
+    last = min(until or today, today)
+    if since is not None and since > today:
+        raise InvalidInput(
+            [Problem("since", f"{since.isoformat()} is after today; a report covers past days")],
+            "The report period is not valid.",
+        )
+    if last < FIRST_DAY:
+        raise InvalidInput(
+            [Problem("until", f"no record can be before {FIRST_DAY.isoformat()}")],
+            "The report period is not valid.",
+        )
+    first = max(since or last - timedelta(days=DEFAULT_DAYS - 1), FIRST_DAY)
     if first > last:
         raise InvalidInput(
             [Problem("since", f"{first.isoformat()} is after {last.isoformat()}")],
