@@ -9,6 +9,7 @@ a single `Store.transaction`, so nothing is ever partly saved. ``now`` is always
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import uuid
 from collections import Counter, OrderedDict, defaultdict
@@ -17,11 +18,26 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from calfcare.core import export_format
 from calfcare.core.answers import parse_answers
-from calfcare.core.errors import InvalidInput, Problem, SessionConflict
+from calfcare.core.client_ids import (
+    client_id_problems,
+    follow_up_id,
+    leg_id,
+    same_follow_up,
+    same_logged,
+    same_note,
+)
+from calfcare.core.days import day_problems
+from calfcare.core.errors import (
+    ClientIdConflict,
+    InvalidInput,
+    Problem,
+    SessionConflict,
+    StorageError,
+)
 from calfcare.core.followup import FollowUpAnswers, check_followup
 from calfcare.core.levels import Leg, Level
 from calfcare.core.plan_json import plan_to_json
@@ -52,6 +68,9 @@ from calfcare.core.tracking import (
     soreness_check_in,
 )
 from calfcare.storage import Store
+
+if TYPE_CHECKING:
+    from calfcare.core.period_report import PeriodReport
 
 Progress = Callable[[int, int], None]
 """Called with (records written so far, total) during a large import."""
@@ -92,6 +111,16 @@ def record_screening(
     return record
 
 
+def stored_report(record: ScreeningRecord) -> dict[str, Any]:
+    """A stored screening's report to show: made again from its answers by today's rules
+    and wording (the report is derived data; one stored by an older calfcare, or damaged,
+    must not decide what a page says)."""
+    from calfcare.content.screening import load_screening_text
+    from calfcare.core.report import screening_report
+
+    return screening_report(screen(parse_answers(dict(record.answers))), load_screening_text())
+
+
 def followup_report(followup: FollowUpAnswers) -> dict[str, Any]:
     """The follow-up screened by the contract's rules, worded as the screening is."""
     from calfcare.content.screening import load_screening_text
@@ -109,6 +138,8 @@ class SorenessLogged:
 
     items: tuple[Logged[SorenessCheckIn], ...]
     followup: dict[str, Any] | None = None
+    created: bool = True
+    """False when a client id's records were already stored (a replay: nothing written)."""
 
     @property
     def escalated(self) -> bool:
@@ -124,14 +155,17 @@ def log_soreness(
     now: datetime,
     session_id: object = None,
     followup: FollowUpAnswers | None = None,
+    client_id: str | None = None,
 ) -> SorenessLogged:
     """Save soreness for one or both calves (``{"left": 3, "right": 5}``).
 
     A next-day check-in must come with the follow-up answers (new swelling, redness or
     warmth); they are screened by the real rules and kept in the audit trail with the
     ratings, in the same transaction. An urgent result is returned for the caller to show.
+    With a ``client_id`` a repeat of a stored check-in writes nothing and returns it
+    (`calfcare.core.client_ids`; ``created`` is False), and other content is a conflict.
     """
-    problems: list[Problem] = []
+    problems: list[Problem] = client_id_problems(client_id)
     records: list[SorenessCheckIn] = []
     try:
         records = soreness_records(
@@ -146,13 +180,33 @@ def log_soreness(
     if problems:
         raise InvalidInput(problems, _CHECK_IN_REFUSED)
     report = followup_report(followup) if followup is not None else None
-    items = tuple(Logged(new_id(), now, r) for r in records)
-    with store.transaction() as tx:
+    items = tuple(Logged(_record_id(client_id, r.leg), now, r) for r in records)
+    follow = None
+    if report is not None:
+        fid = new_id() if client_id is None else follow_up_id(client_id)
+        follow = _followup_record(followup, report, now, fid)
+
+    def stored_of(tx: Any) -> tuple[list[Logged[SorenessCheckIn]], ScreeningRecord | None]:
+        assert client_id is not None
+        found = tx.by_ids("soreness", [leg_id(client_id, leg) for leg in Leg])
+        return found, tx.screening(follow_up_id(client_id))
+
+    def write(tx: Any) -> None:
         for item in items:
             tx.add_soreness(item)
-        if report is not None:
-            tx.add_screening(_followup_record(followup, report, now))
-    return SorenessLogged(items, report)
+        if follow is not None:
+            tx.add_screening(follow)
+
+    stored = _save_once(store, client_id, stored_of, write)
+    if stored is None:
+        return SorenessLogged(items, report)
+    found, stored_follow = stored
+    if not (same_logged(found, items) and same_follow_up(stored_follow, follow)):
+        raise _conflict(client_id, "check-in")
+    found.sort(key=lambda i: [r.leg for r in records].index(i.record.leg))
+    return SorenessLogged(
+        tuple(found), None if stored_follow is None else dict(stored_follow.report), False
+    )
 
 
 _CHECK_IN_REFUSED = "The check-in is not valid; nothing was saved."
@@ -172,8 +226,9 @@ def soreness_records(
     problems: list[Problem] = []
     records: list[SorenessCheckIn] = []
     problems += session_id_problems(session_id)
-    if not scores:
+    if not scores:  # (the day is checked with each rating; without one, here)
         problems.append(Problem("score", "give a rating for at least one calf (--left, --right)"))
+        problems += day_problems(day, today)
     for leg, score in scores.items():
         try:
             records.append(
@@ -189,14 +244,14 @@ def soreness_records(
 
 
 def _followup_record(
-    followup: FollowUpAnswers | None, report: dict[str, Any], now: datetime
+    followup: FollowUpAnswers | None, report: dict[str, Any], now: datetime, record_id: str
 ) -> ScreeningRecord:
     assert followup is not None
     from calfcare.core.followup import as_screening_answers
 
     answers = as_screening_answers(followup)
     return ScreeningRecord(
-        new_id(),
+        record_id,
         ScreeningKind.FOLLOW_UP,
         now,
         CONTRACT_VERSION,
@@ -214,16 +269,19 @@ def log_mobility(
     moment: object,
     now: datetime,
     session_id: object = None,
+    client_id: str | None = None,
 ) -> tuple[Logged[MobilityTest], ...]:
-    """Save knee-to-wall distances (cm, per calf) from one test sitting."""
+    """Save knee-to-wall distances (cm, per calf) from one test sitting; with a
+    ``client_id``, once (as `log_soreness`: a repeat returns the stored tests)."""
     today = today_of(now)
-    problems: list[Problem] = []
+    problems: list[Problem] = client_id_problems(client_id)
     records: list[MobilityTest] = []
     problems += session_id_problems(session_id)
     if not distances:
         problems.append(
             Problem("distance_cm", "give at least one leg's distance (--left, --right)")
         )
+        problems += day_problems(day, today)
     for leg, distance in distances.items():
         try:
             records.append(
@@ -240,18 +298,87 @@ def log_mobility(
             problems += [_for_leg(p, leg) for p in error.problems]
     if problems:
         raise InvalidInput(_unique(problems), "The test is not valid; nothing was saved.")
-    items = tuple(Logged(new_id(), now, r) for r in records)
-    with store.transaction() as tx:
+    items = tuple(Logged(_record_id(client_id, r.leg), now, r) for r in records)
+
+    def write(tx: Any) -> None:
         for item in items:
             tx.add_mobility(item)
-    return items
+
+    def stored_of(tx: Any) -> list[Logged[MobilityTest]]:
+        assert client_id is not None
+        return list(tx.by_ids("mobility", [leg_id(client_id, leg) for leg in Leg]))
+
+    found = _save_once(store, client_id, stored_of, write)
+    if found is None:
+        return items
+    if not same_logged(found, items):
+        raise _conflict(client_id, "knee-to-wall test")
+    return tuple(sorted(found, key=lambda i: [r.leg for r in records].index(i.record.leg)))
 
 
-def add_note(store: Store, *, day: object, text: object, now: datetime) -> Note:
-    record = note(id=new_id(), day=day, text=text, now=now, today=today_of(now))
-    with store.transaction() as tx:
-        tx.add_note(record)
-    return record
+def add_note(
+    store: Store, *, day: object, text: object, now: datetime, client_id: str | None = None
+) -> Note:
+    """Save a note; with a ``client_id`` (its id), once (a repeat returns the stored note)."""
+    _raise_if(client_id_problems(client_id), "The note is not valid; nothing was saved.")
+    record = note(id=client_id or new_id(), day=day, text=text, now=now, today=today_of(now))
+
+    def stored_of(tx: Any) -> list[Note]:
+        return list(tx.by_ids("notes", [record.id]))
+
+    found = _save_once(store, client_id, stored_of, lambda tx: tx.add_note(record))
+    if found is None:
+        return record
+    if not same_note(found[0], record):
+        raise _conflict(client_id, "note")
+    return found[0]
+
+
+def _record_id(client_id: str | None, leg: Leg) -> str:
+    return new_id() if client_id is None else leg_id(client_id, leg)
+
+
+S = TypeVar("S")
+
+
+def _save_once(
+    store: Store,
+    client_id: str | None,
+    stored_of: Callable[[Any], S],
+    write: Callable[[Any], None],
+) -> S | None:
+    """``write`` in one transaction; with a ``client_id``, only when nothing is stored under
+    it (``stored_of`` gives what is: falsy parts for nothing), returning what is stored
+    instead for the caller to compare. Two requests with one new id at once: the second
+    insert fails on the id, and the second look then finds the first one's records."""
+    for attempt in (1, 2):
+        try:
+            with store.transaction() as tx:
+                stored = stored_of(tx) if client_id is not None else None
+                if stored is None or not any(_as_parts(stored)):
+                    write(tx)
+                    return None
+            return stored
+        except StorageError:
+            if client_id is None or attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _as_parts(stored: object) -> tuple[object, ...]:
+    return stored if isinstance(stored, tuple) else (stored,)
+
+
+def _conflict(client_id: str | None, what: str) -> ClientIdConflict:
+    return ClientIdConflict(
+        f"The client id {client_id!r} is stored with a different {what}: "
+        "an id names one record forever; send a new id for a new record."
+    )
+
+
+def _raise_if(problems: list[Problem], message: str) -> None:
+    if problems:
+        raise InvalidInput(problems, message)
 
 
 def _for_leg(problem: Problem, leg: str) -> Problem:
@@ -387,11 +514,7 @@ def log_session(
             )
         except InvalidInput as error:
             problems += error.problems
-    today = today_of(now)
-    if not isinstance(day, date) or isinstance(day, datetime):
-        problems.append(Problem("day", "give a calendar date (YYYY-MM-DD)"))
-    elif day > today:
-        problems.append(Problem("day", f"{day.isoformat()} is after today ({today.isoformat()})"))
+    problems += day_problems(day, today_of(now))
     if tool not in [t.value for t in Tool]:
         problems.append(Problem("tool", f"{tool!r} is not one of: foam-roller, ball, hands"))
     parsed_legs = []
@@ -564,15 +687,37 @@ def export_document(store: Store) -> dict[str, Any]:
     return export_format.to_document(load_records(store))
 
 
+EXPORT_FORMATS = ("json", "csv", "fhir")
+"""What `export_text` writes: calfcare's own JSON, a CSV table, or a FHIR R4 bundle."""
+EXPORT_MEDIA_TYPES = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "fhir": "application/fhir+json",
+}
+EXPORT_SUFFIXES = {"json": "json", "csv": "csv", "fhir": "fhir.json"}
+
+
 def export_text(records: RecordSet, fmt: str) -> str:
-    """The export file's text: ``json`` (canonical, re-importable) or ``csv``."""
+    """The export file's text: ``json`` (canonical, re-importable), ``csv``, or ``fhir``
+    (an R4 bundle for a clinic's system, docs/fhir.md; export only)."""
     from calfcare.core.record_views import to_csv
 
     if fmt == "json":
         return export_format.dumps(export_format.to_document(records))
     if fmt == "csv":
         return to_csv(records)
-    raise InvalidInput([Problem("format", f"{fmt!r}: use json or csv")])
+    if fmt == "fhir":
+        return fhir_text(records)
+    raise InvalidInput([Problem("format", f"{fmt!r}: use json, csv or fhir")])
+
+
+def fhir_text(records: RecordSet) -> str:
+    """The records as a FHIR R4 bundle (compact JSON, sorted keys: equal records, equal
+    bytes)."""
+    from calfcare.content.screening import load_screening_text
+    from calfcare.core.fhir_export import dumps, to_bundle
+
+    return dumps(to_bundle(records, load_screening_text()))
 
 
 def export_bytes(store: Store, fmt: str) -> bytes:
@@ -614,7 +759,10 @@ def import_document(
     with different content is refused (naming the field), as is a session whose screening is
     in neither the file nor the database.
     """
-    parsed = export_format.from_document(data, today=today_of(now))
+    from calfcare.content.screening import load_screening_text
+
+    wording = load_screening_text()
+    parsed = export_format.from_document(data, today=today_of(now), wording=wording)
     with store.transaction() as tx:
         stored = tx.records()
         new, problems, skipped = _new_records(parsed, stored)
@@ -636,6 +784,15 @@ def import_document(
 _IMPORT_REFUSED = "The import file disagrees with what is stored; nothing was imported."
 
 
+def _same_stored(stored: object, record: object) -> bool:
+    """Whether an imported record is the stored one. A screening's report is derived from
+    its answers (and made again on import), so it is not compared: the same screening
+    exported by an older calfcare, with other wording, is still the same record."""
+    if isinstance(stored, ScreeningRecord) and isinstance(record, ScreeningRecord):
+        return dataclasses.replace(stored, report={}) == dataclasses.replace(record, report={})
+    return stored == record
+
+
 def _new_records(
     parsed: export_format.Parsed, stored: RecordSet
 ) -> tuple[RecordSet, list[Problem], dict[str, int]]:
@@ -653,7 +810,7 @@ def _new_records(
             key = key_of(record)
             if key not in have:
                 new[name].append(record)
-            elif have[key] == record:
+            elif _same_stored(have[key], record):
                 skipped[name] += 1
             else:
                 where = parsed.where[(name, key)]
@@ -851,10 +1008,10 @@ def newest_history_rows(
         days = (last - first).days + 1
         width = 1 + (count * days * 5) // (4 * max(stored, 1))
         while True:
-            start = last - timedelta(days=width)
-            if start <= first:
+            if width >= (last - first).days:  # the window holds every day: read them all
                 rows = history_rows(tx.records(since, until, kinds=wanted), kinds, leg)
                 return HistoryRows(rows[-count:], matching)
+            start = last - timedelta(days=width)
             after = start.isoformat()
             rows = [
                 row
@@ -892,3 +1049,44 @@ __all__ = [
     "session_from_result",
     "stats",
 ]
+
+
+# -- the one-page report (issue 17) ----------------------------------------------------------
+
+REPORT_KINDS = ("screenings", "sessions", "soreness", "mobility")
+"""The kinds of record the one-page report reads for its period (`calfcare.core.period_report`);
+the split-leg experiments and coins are read whole."""
+
+
+def period_report(
+    store: Store,
+    *,
+    since: date | None,
+    until: date | None,
+    name: object = None,
+    now: datetime,
+) -> PeriodReport:
+    """The one-page report for a period (default: the 28 days up to today). The name or
+    alias is only printed, never stored. A day of margin is read on both sides because the
+    store files screenings by UTC day and the report by the person's. The split-leg
+    experiments that ran in the period are analysed whole, so the days of their coins are
+    read too (`calfcare.core.report_split_leg.split_leg_span`)."""
+    from calfcare.core.period_report import build_report, clean_name, period_of
+    from calfcare.core.report_split_leg import split_leg_span
+
+    today = today_of(now)
+    first, last = period_of(since, until, today=today)
+    person = clean_name(name)
+    zone = now.astimezone().tzinfo
+    assert zone is not None
+    margin = timedelta(days=1)
+    with store.reading() as tx:
+        experiments = tuple(tx.split_leg_experiments())
+        coins = tuple(tx.split_leg_days())
+        span = split_leg_span(experiments, coins, first, last, zone=zone)
+        low, high = first - margin, last + margin
+        if span is not None:
+            low, high = min(low, span[0]), max(high, span[1])
+        records = tx.records(low, high, kinds=REPORT_KINDS)
+    records = dataclasses.replace(records, split_leg_days=coins, split_leg_experiments=experiments)
+    return build_report(records, first, last, person, zone=zone, today=today)

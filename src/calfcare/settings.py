@@ -36,6 +36,9 @@ class Settings:
     """CALFCARE_PORT: the port `calfcare serve` listens on."""
     debug: bool = False
     """CALFCARE_DEBUG: 1 shows tracebacks for internal errors (never in normal use)."""
+    allowed_hosts: tuple[str, ...] = ()
+    """CALFCARE_ALLOWED_HOSTS: comma-separated host names the web app answers to besides
+    this computer's own (``--allowed-host``); required to serve on 0.0.0.0 or ::."""
 
     @property
     def effective_database_url(self) -> str:
@@ -44,7 +47,7 @@ class Settings:
         return f"sqlite:///{self.data_dir / 'calfcare.sqlite3'}"
 
 
-SETTING_NAMES = ("data_dir", "database_url", "host", "port", "debug")
+SETTING_NAMES = ("data_dir", "database_url", "host", "port", "debug", "allowed_hosts")
 
 
 def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -60,5 +63,8 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
     if f"{ENV_PREFIX}PORT" in env:
         values["port"] = int(env[f"{ENV_PREFIX}PORT"])
     values["debug"] = env.get(f"{ENV_PREFIX}DEBUG") == "1"
+    if env.get(f"{ENV_PREFIX}ALLOWED_HOSTS"):
+        names = env[f"{ENV_PREFIX}ALLOWED_HOSTS"].split(",")
+        values["allowed_hosts"] = tuple(n.strip() for n in names if n.strip())
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(**values)  # type: ignore[arg-type]

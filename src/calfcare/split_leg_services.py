@@ -12,7 +12,8 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 
-from calfcare.core.errors import InvalidInput, Problem
+from calfcare.core.days import day_problems
+from calfcare.core.errors import InvalidInput
 from calfcare.core.records import RecordSet
 from calfcare.core.split_leg_design import Outcome, SplitLegExperiment, experiment
 from calfcare.core.split_leg_power import default_days
@@ -104,8 +105,10 @@ def draw_coin(
     defaults to `random.SystemRandom` (tests pass a seeded one)."""
     today = today_of(now)
     wanted = today if day is None else day
-    if not isinstance(wanted, date) or isinstance(wanted, datetime):
-        raise InvalidInput([Problem("day", "give a calendar date (YYYY-MM-DD)")])
+    bad_day = day_problems(wanted, today)  # (`calfcare.core.days`: every record's bounds)
+    if bad_day:
+        raise InvalidInput(bad_day, "No coin was drawn.")
+    assert isinstance(wanted, date)
     with store.transaction() as tx:
         state = build_today(_records(tx, today), today)
         problems = draw_problems(state, wanted)
@@ -131,16 +134,18 @@ def record_massaged(
     """Record which calves were massaged on a coin's day when no session says so (once)."""
     today = today_of(now)
     wanted = today if day is None else day
-    if not isinstance(wanted, date) or isinstance(wanted, datetime):
-        raise InvalidInput([Problem("day", "give a calendar date (YYYY-MM-DD)")])
     with store.transaction() as tx:
         records = _records(tx, today)
-        extra = tx.records(wanted, wanted, kinds=("sessions", "split_leg_days"))
-        both = RecordSet(sessions=extra.sessions, split_leg_days=extra.split_leg_days)
+        both = RecordSet()
+        if not day_problems(wanted, today):  # (`calfcare.core.days`: a coin's day bounds)
+            assert isinstance(wanted, date)
+            extra = tx.records(wanted, wanted, kinds=("sessions", "split_leg_days"))
+            both = RecordSet(sessions=extra.sessions, split_leg_days=extra.split_leg_days)
         problems = report_problems(build_today(records, today), wanted, calves, both)
         if problems:
             raise InvalidInput(problems, "Nothing was saved.")
         said = MassagedCalves(str(calves))
+        assert isinstance(wanted, date)
         tx.set_split_leg_reported(wanted, said)
-        coin = extra.split_leg_days[0]
+        coin = both.split_leg_days[0]
     return SplitLegDay(coin.day, coin.massaged, coin.drawn_at, coin.experiment_id, said)

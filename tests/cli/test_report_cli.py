@@ -1,10 +1,16 @@
-"""`calfcare report`: PNG and SVG charts, even with no data yet; bad output names exit 2."""
+"""`calfcare report`: the one-page report as PNG (the default), PDF, SVG or HTML, even with
+no data yet; bad options exit 2 naming the option. `calfcare export --format fhir`."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
+from fhir.resources.R4B.bundle import Bundle
+
 from tests.conftest import run_cli
+from tests.month_records import a_month
 
 
 def cli(tmp_path: Path, *args: str) -> tuple[int, str, str]:
@@ -24,3 +30,52 @@ def test_report_png_and_svg(tmp_path: Path) -> None:
     assert data.startswith(b"\x89PNG") and len(data) > 20_000
     code, _, err = cli(tmp_path, "report", "-o", str(tmp_path / "r.gif"))
     assert code == 2 and "--output" in err
+
+
+def test_a_month_as_one_pdf_page_and_as_html(tmp_path: Path) -> None:
+    from calfcare.storage import open_store
+
+    url = f"sqlite:///{tmp_path / 'month.sqlite3'}"
+    store = open_store(url)
+    with store.transaction() as tx:
+        tx.add_all(a_month())
+    store.close()
+    period = ("--since", "2026-03-02", "--until", "2026-03-29", "--db", url)
+    for paper in ("a4", "letter"):
+        pdf = tmp_path / f"{paper}.pdf"
+        code, _, err = cli(tmp_path, "report", *period, "--name", "Sam", "--paper", paper,
+                           "-o", str(pdf))  # fmt: skip
+        assert code == 0, err
+        assert "2 Mar 2026 to 29 Mar 2026" in err
+        assert len(re.findall(rb"/Type /Page\b", pdf.read_bytes())) == 1
+    code, _, err = cli(tmp_path, "report", *period, "--format", "html", "-o", str(tmp_path / "r"))
+    assert code == 0, err
+    html = (tmp_path / "r").read_text()
+    assert "URGENT: Safety check" in html and "Split-leg experiment" in html
+
+
+def test_bad_options_exit_2_naming_the_option(tmp_path: Path) -> None:
+    for args, option in (
+        (("--format", "doc"), "--format"),
+        (("--paper", "a3"), "--paper"),
+        (("--since", "2026-03-10", "--until", "2026-03-01"), "--since"),
+        (("--until", "29/03/2026"), "--until"),
+        (("--name", "x" * 81), "name"),
+    ):
+        code, _, err = cli(tmp_path, "report", *args, "-o", str(tmp_path / "x.pdf"))
+        assert code == 2 and option in err, (args, err)
+        assert not (tmp_path / "x.pdf").exists()
+
+
+def test_export_fhir(tmp_path: Path) -> None:
+    cli(tmp_path, "log", "soreness", "--moment", "before", "--left", "2", "--right", "5")
+    code, out, err = cli(tmp_path, "export", "--format", "fhir")
+    assert code == 0, err
+    bundle = json.loads(out)
+    Bundle.model_validate(bundle)
+    codes = [
+        e["resource"].get("code", {}).get("coding", [{}])[0].get("code") for e in bundle["entry"]
+    ]
+    assert codes.count("72514-3") == 2
+    code, _, err = cli(tmp_path, "export", "--format", "xml")
+    assert code == 2 and "json, csv or fhir" in err

@@ -7,6 +7,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from calfcare.content.screening_wording import load_screening_wording
 from calfcare.core.answers import parse_answers
 from calfcare.core.levels import Leg
 from calfcare.core.records import (
@@ -23,6 +24,7 @@ from calfcare.core.records import (
     SpotSide,
     TenderSpot,
 )
+from calfcare.core.report import screening_report
 from calfcare.core.routine import Intensity, Tool
 from calfcare.core.screening import screen
 from calfcare.core.screening_rules import GENERAL_QUESTION_IDS, LEG_RULES
@@ -78,7 +80,7 @@ def screenings(draw: st.DrawFn) -> ScreeningRecord:
         1,
         screen(answers).verdict,
         answers.to_json(),
-        draw(json_objects),
+        screening_report(screen(answers), load_screening_wording()),  # derived (issue 13)
     )
 
 

@@ -120,3 +120,35 @@ def test_coins_from_before_experiments_survive_the_upgrade(db_url: str) -> None:
         assert legacy.experiment is None and legacy.status is Status.NOT_PRE_REGISTERED
     finally:
         store.close()
+
+
+def test_the_report_shows_each_experiment_of_its_period_whole(store: Store) -> None:
+    """The one-page report reads the days of an experiment's coins outside its period too:
+    its split-leg line is what the insights say of the whole experiment, never a result of
+    the days that happen to fall in the period."""
+    split_leg_services.start_experiment(store, days=6, now=DAY1)
+    for n in range(6):
+        now = DAY1 + timedelta(days=n)
+        rate(store, now)
+        split_leg_services.draw_coin(store, now=now, rng=random.Random(n))
+        if n == 2:  # a report made while it runs: its progress only
+            running = services.period_report(store, since=None, until=None, now=now)
+            assert [h for _, h in running.split_leg_lines] == [
+                "Day 2 of 6: the result comes on day 6, so that looking early cannot fool you."
+            ]
+        rate(store, now + timedelta(days=1), "next_day", day=services.today_of(now))
+    later = DAY1 + timedelta(days=9)
+    today = services.today_of(later)
+    last_two = services.today_of(DAY1 + timedelta(days=4))
+    report = services.period_report(store, since=last_two, until=today, now=later)
+    records = services.load_records(store, kinds=services.INSIGHT_KINDS)
+    (whole,) = split_leg_results(records, today)
+    assert whole.status is Status.COMPLETE and whole.primary.days == 6
+    assert report.split_leg == (whole,)
+    assert report.split_leg_lines[0] == (
+        f"Next-day soreness: 6 days planned from {DAY1.day} Nov 2026",
+        whole.primary.headline,
+    )
+    # The soreness charts still show only the period's days.
+    soreness_days = {d for c in report.charts for line in c.lines for d, _ in line.points}
+    assert soreness_days and min(soreness_days) >= last_two

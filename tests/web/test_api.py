@@ -88,7 +88,8 @@ def test_an_unparseable_body_is_a_400_in_the_contract_shape(
     )
     assert response.status_code == 400
     assert response.json()["error"].startswith("The body is not valid JSON")
-    assert response.json()["problems"] == []
+    [problem] = response.json()["problems"]  # says where it broke (issue 13)
+    assert problem["field"] == "(body)" and "line 1, column" in problem["message"]
 
 
 def test_a_body_that_is_not_json_is_a_415(client: TestClient) -> None:

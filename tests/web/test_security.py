@@ -10,7 +10,8 @@ from fastapi import FastAPI
 from calfcare.settings import Settings
 from calfcare.web import csrf
 from calfcare.web.app import create_app
-from calfcare.web.security import SECURITY_HEADERS, allowed_hosts_for, has_headers, host_name
+from calfcare.web.limits import allowed_hosts_for, host_name
+from calfcare.web.security import SECURITY_HEADERS, has_headers
 from tests.web.conftest import BASE_URL, TestClient, csrf_token
 from tests.web.forms import FORM_HEADERS, form, post_form
 
@@ -156,12 +157,58 @@ def test_an_unknown_host_is_refused_against_dns_rebinding(client: TestClient) ->
 
 
 def test_allowed_hosts() -> None:
-    assert allowed_hosts_for("0.0.0.0") is None
-    assert set(allowed_hosts_for("127.0.0.1") or ()) == {"127.0.0.1", "localhost", "::1"}
-    assert "192.168.1.5" in (allowed_hosts_for("192.168.1.5") or set())
+    # A wildcard bind never accepts any name (issue 13): its own names, and those given.
+    assert allowed_hosts_for("0.0.0.0") == {"127.0.0.1", "localhost", "::1"}
+    assert allowed_hosts_for("::", ("Box.local", "[fe80::1]")) == {
+        "127.0.0.1",
+        "localhost",
+        "::1",
+        "box.local",
+        "fe80::1",
+    }
+    assert set(allowed_hosts_for("127.0.0.1")) == {"127.0.0.1", "localhost", "::1"}
+    assert "192.168.1.5" in allowed_hosts_for("192.168.1.5")
     assert host_name("[::1]:80") == "::1"
     assert host_name("localhost") == "localhost"
+    assert host_name("LocalHost") == "localhost"
     assert host_name("127.0.0.1:8000") == "127.0.0.1"
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "127.0.0.1:8000@evil.com",
+        "127.0.0.1:evil",
+        "127.0.0.1:8000:9000",
+        "user@127.0.0.1",
+        "127.0.0.1 evil.com",
+        "127.0.0.1/evil",
+        "[::1",
+        "[::1]x",
+        "",
+        ":8000",
+        "127.0.0.1:123456",
+    ],
+)
+def test_a_host_header_that_is_not_a_name_and_port_is_refused(
+    client: TestClient, host: str
+) -> None:
+    assert host_name(host) is None
+    response = client.get("/", headers={"host": host})
+    assert response.status_code == 400
+    assert response.json()["problems"][0]["field"] == "host"
+    write = client.post("/api/notes", json={"text": "x"}, headers={"host": host})
+    assert write.status_code == 400
+    assert client.get("/api/records").json() == []  # nothing was written
+
+
+def test_a_wildcard_app_answers_only_to_its_allowed_hosts(tmp_path: Path) -> None:
+    app = create_app(Settings(data_dir=tmp_path, host="0.0.0.0", allowed_hosts=("box.local",)))
+    with TestClient(app, base_url="http://box.local:8000") as box:
+        assert box.get("/").status_code == 200
+        for host in ("evil.example", "box.local.evil.example", "192.168.1.9"):
+            assert box.get("/", headers={"host": host}).status_code == 400, host
+        assert box.get("/", headers={"host": "127.0.0.1:8000"}).status_code == 200
 
 
 def test_an_unexpected_error_is_a_contract_shaped_500_with_headers(tmp_path: Path) -> None:

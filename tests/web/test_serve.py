@@ -45,10 +45,43 @@ def test_allow_remote_warns_and_serves(monkeypatch: pytest.MonkeyPatch, capsys: 
         serve_module, "_run", lambda s, open_browser: calls.append((s, open_browser))
     )
     monkeypatch.setattr(serve_module, "port_free", lambda host, port: True)
-    serve_module.serve(host="0.0.0.0", port=8123, no_browser=True, allow_remote=True)
-    assert "WARNING" in capsys.readouterr().err
+    serve_module.serve(
+        host="0.0.0.0",
+        port=8123,
+        no_browser=True,
+        allow_remote=True,
+        allowed_host=["box.local", "192.168.1.20"],
+    )
+    err = capsys.readouterr().err
+    assert "WARNING" in err and "box.local" in err and "192.168.1.20" in err
+    assert "others are refused" in err
     assert calls[0][0].host == "0.0.0.0" and calls[0][0].port == 8123
+    assert calls[0][0].allowed_hosts == ("box.local", "192.168.1.20")
     assert calls[0][1] is False
+
+
+def test_a_wildcard_address_without_host_names_is_refused_with_the_fix() -> None:
+    done = run_cli("serve", "--host", "0.0.0.0", "--allow-remote", "--no-browser")
+    assert done.returncode == 2
+    assert "--allowed-host" in done.stderr and "CALFCARE_ALLOWED_HOSTS" in done.stderr
+    assert "DNS rebinding" in done.stderr
+
+
+def test_allowed_hosts_come_from_the_environment_too(
+    monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    calls: list[Any] = []
+    monkeypatch.setattr(serve_module, "_run", lambda s, open_browser: calls.append(s))
+    monkeypatch.setattr(serve_module, "port_free", lambda host, port: True)
+    monkeypatch.setenv("CALFCARE_ALLOWED_HOSTS", "box.local, 10.0.0.2")
+    serve_module.serve(host="::", port=8124, no_browser=True, allow_remote=True, allowed_host=[])
+    assert calls[0].allowed_hosts == ("box.local", "10.0.0.2")
+
+
+def test_an_allowed_host_that_is_not_a_name_is_exit_2() -> None:
+    done = run_cli("serve", "--host", "0.0.0.0", "--allow-remote", "--allowed-host", "evil.com/x")
+    assert done.returncode == 2
+    assert "--allowed-host" in done.stderr and "evil.com/x" in done.stderr
 
 
 def test_a_port_in_use_says_to_choose_another() -> None:

@@ -93,5 +93,11 @@ def __getattr__(name: str) -> typer.Typer:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point (arguments that are not UTF-8 text are refused first, as
+    `calfcare.launcher` refuses them)."""
+    import sys
+
+    from calfcare.launcher import check_arguments
+
+    check_arguments(sys.argv[1:])
     build_app()(prog_name="calfcare")

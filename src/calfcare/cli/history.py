@@ -14,7 +14,7 @@ from calfcare.core.errors import InvalidInput, Problem
 if TYPE_CHECKING:
     pass
 
-from calfcare.core.record_views import KINDS
+from calfcare.core.record_views import KINDS, MAX_LIMIT
 
 
 def register(app: typer.Typer) -> None:
@@ -28,7 +28,9 @@ def history(
         None, "--kind", help="Only these kinds, comma-separated: " + ", ".join(KINDS) + "."
     ),
     leg: str | None = typer.Option(None, "--leg", help="Only records about this calf."),
-    limit: int | None = typer.Option(None, "--limit", min=1, help="Only the last N rows."),
+    limit: int | None = typer.Option(
+        None, "--limit", min=1, max=MAX_LIMIT, help=f"Only the last N rows (at most {MAX_LIMIT})."
+    ),
     db: str | None = db_option(),
     json_output: bool = json_option(),
 ) -> None:

@@ -1,131 +1,112 @@
-"""`calfcare report`: charts of soreness, knee-to-wall and sessions per week (PNG or SVG).
+"""`calfcare report`: the one-page report for a physio or doctor, as PDF, PNG, SVG or HTML.
 
-Matplotlib is imported only here, inside the command, with the non-interactive Agg backend
-(no display needed) and ``layout="constrained"`` so that labels are never cut off.
+The same report as the web app's ``/report`` (`calfcare.core.period_report` builds it):
+safety first, sessions with time per calf, where tender spots were held, soreness and
+knee-to-wall over time with their measurement-error bands, and the split-leg result.
+PDF, PNG and SVG are drawn by matplotlib (`calfcare.web.report_figure`), HTML by the web
+page's template (`calfcare.web.report_html`); each is imported inside the command only.
 """
 
 from __future__ import annotations
 
 import sys
-from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
-from calfcare.cli.db import db_option, open_cli_store, parse_optional_day
+from calfcare.cli.db import db_option, now, open_cli_store, parse_optional_day
 from calfcare.cli.errors import reporting
 from calfcare.core.errors import InvalidInput, Problem
 
 if TYPE_CHECKING:
-    from calfcare.core.records import RecordSet
+    from calfcare.core.period_report import PeriodReport
 
-FORMATS = (".png", ".svg")
-LEG_COLOURS = {"left": "#1f77b4", "right": "#d62728"}
-MOMENT_STYLES = {"before": "-", "after": ":", "next_day": "--", "other": "-"}
+FORMATS = ("pdf", "png", "svg", "html")
+PAPERS = ("a4", "letter")
 
 
 def register(app: typer.Typer) -> None:
     app.command(name="report")(report)
 
 
+def output_and_format(output: str | None, fmt: str | None) -> tuple[Path, str]:
+    """``--format`` wins; otherwise the output's suffix says it; with neither, a PNG."""
+    if fmt is not None and fmt not in FORMATS:
+        raise InvalidInput([Problem("--format", f"{fmt!r}: use pdf, png, svg or html")])
+    if output is None:
+        chosen = fmt or "png"
+        return Path(f"calfcare-report.{chosen}"), chosen
+    path = Path(output)
+    if fmt is None:
+        fmt = path.suffix.lower().removeprefix(".")
+        if fmt not in FORMATS:
+            raise InvalidInput(
+                [
+                    Problem(
+                        "--output",
+                        f"{path.name}: use a .pdf, .png, .svg or .html file, or say --format",
+                    )
+                ]
+            )
+    return path, fmt
+
+
 def report(
-    output_name: str = typer.Option(
-        "calfcare-report.png", "--output", "-o", metavar="FILE", help="A .png or .svg file."
+    output_name: str | None = typer.Option(
+        None,
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="The file to write (default calfcare-report.png, or .FORMAT).",
+    ),
+    fmt: str | None = typer.Option(
+        None, "--format", help="pdf, png, svg or html (default: from --output, else png)."
+    ),
+    name: str | None = typer.Option(
+        None, "--name", help="A name or alias to print on the report (never stored)."
     ),
     since: str | None = typer.Option(None, "--since", help="First day (YYYY-MM-DD)."),
-    until: str | None = typer.Option(None, "--until", help="Last day (YYYY-MM-DD)."),
+    until: str | None = typer.Option(
+        None, "--until", help="Last day (YYYY-MM-DD; default today; the period is 28 days)."
+    ),
+    paper: str = typer.Option("a4", "--paper", help="a4 or letter (PDF, PNG, SVG)."),
     db: str | None = db_option(),
 ) -> None:
-    """Draw your soreness and knee-to-wall distance over time per calf, and sessions per week."""
+    """A one-page report for your physio or doctor: safety, sessions, soreness, knee-to-wall."""
     from calfcare import services
 
     with reporting():
-        output = Path(output_name)
-        if output.suffix.lower() not in FORMATS:
-            raise InvalidInput([Problem("--output", f"{output.name}: use a .png or .svg file")])
+        output, chosen = output_and_format(output_name, fmt)
+        if paper not in PAPERS:
+            raise InvalidInput([Problem("--paper", f"{paper!r}: use a4 or letter")])
         first = parse_optional_day(since, "--since")
         last = parse_optional_day(until, "--until")
+        if first is not None and last is not None and first > last:
+            raise InvalidInput([Problem("--since", f"{since} is after --until {until}")])
+        when = now()
         store = open_cli_store(db)
         try:
-            records = services.load_records(
-                store, first, last, kinds=("sessions", "soreness", "mobility")
-            )
+            page = services.period_report(store, since=first, until=last, name=name, now=when)
         finally:
             store.close()
-        draw(records, output)
-        print(f"report written to {output}", file=sys.stderr)
+        data = render(page, chosen, paper, services.today_of(when))
+        try:
+            output.write_bytes(data)
+        except OSError as error:
+            raise InvalidInput([Problem("--output", f"cannot write {output}: {error}")]) from None
+        print(f"report for {page.period} written to {output}", file=sys.stderr)
 
 
-def draw(records: RecordSet, output: Path) -> None:
-    """Three charts, one above the other, into ``output`` (format from its suffix)."""
-    import matplotlib
+def render(page: PeriodReport, fmt: str, paper: str, made_on: date) -> bytes:
+    """The report's bytes in ``fmt``."""
+    from calfcare.content.sources import load_sources
 
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
+    if fmt == "html":
+        from calfcare.web.report_html import render_document
 
-    fig, (sore, mobility, weekly) = plt.subplots(3, 1, figsize=(8, 10), layout="constrained")
-    _soreness(sore, records)
-    _mobility(mobility, records)
-    _weekly(weekly, records)
-    fig.suptitle("calfcare: is calf self-massage helping?")
-    try:
-        fig.savefig(output)
-    except OSError as error:
-        raise InvalidInput([Problem("--output", f"cannot write {output}: {error}")]) from None
-    finally:
-        plt.close(fig)
+        return render_document(page, load_sources(), made_on).encode("utf-8")
+    from calfcare.web.report_figure import render_page
 
-
-def _soreness(ax: Any, records: RecordSet) -> None:
-    series: dict[tuple[str, str], dict[date, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for item in records.soreness:
-        r = item.record
-        series[(r.leg.value, r.moment.value)][r.day].append(r.score)
-    for (leg, moment), by_day in sorted(series.items()):
-        days = sorted(by_day)
-        values = [sum(by_day[d]) / len(by_day[d]) for d in days]
-        ax.plot(days, values, MOMENT_STYLES[moment], marker="o", color=LEG_COLOURS[leg],
-                label=f"{leg} calf, {moment.replace('_', ' ')}")  # fmt: skip
-    ax.set_title("Soreness per calf (0 none - 10 worst)")
-    ax.set_ylim(-0.5, 10.5)
-    ax.set_ylabel("soreness")
-    _finish(ax, bool(series))
-
-
-def _mobility(ax: Any, records: RecordSet) -> None:
-    series: dict[str, dict[date, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for item in records.mobility:
-        t = item.record
-        series[t.leg.value][t.day].append(t.distance_cm)
-    for leg, by_day in sorted(series.items()):
-        days = sorted(by_day)
-        ax.plot(days, [max(by_day[d]) for d in days], marker="s", color=LEG_COLOURS[leg],
-                label=f"{leg} leg")  # fmt: skip
-    ax.set_title("Ankle mobility: knee-to-wall distance (greatest of the day)")
-    ax.set_ylabel("big toe to wall, cm")
-    _finish(ax, bool(series))
-
-
-def _weekly(ax: Any, records: RecordSet) -> None:
-    weeks: dict[date, int] = defaultdict(int)
-    for s in records.sessions:
-        weeks[s.day - timedelta(days=s.day.weekday())] += 1
-    if weeks:
-        starts = sorted(weeks)
-        ax.bar(starts, [weeks[w] for w in starts], width=5, color="#2ca02c")
-    ax.set_title("Sessions per week (bars at each week's Monday)")
-    ax.set_ylabel("sessions")
-    _finish(ax, bool(weeks), legend=False)
-
-
-def _finish(ax: Any, has_data: bool, *, legend: bool = True) -> None:
-    if not has_data:
-        ax.text(0.5, 0.5, "nothing recorded yet", ha="center", va="center",
-                transform=ax.transAxes, color="grey")  # fmt: skip
-        return
-    if legend:
-        ax.legend(loc="best", fontsize="small")
-    ax.tick_params(axis="x", labelrotation=30)
-    ax.grid(True, alpha=0.3)
+    return render_page(page, load_sources(), made_on, fmt, paper)

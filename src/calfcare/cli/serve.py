@@ -3,7 +3,9 @@
 FastAPI and uvicorn are imported inside the command, after the options are checked, so
 `calfcare --help` stays fast (tests/cli/test_startup.py). The app binds to loopback by
 default: calfcare has no accounts yet, so anyone who can reach the address can see and
-change the data. Another address needs ``--allow-remote``, and gets a warning.
+change the data. Another address needs ``--allow-remote``, and gets a warning. A wildcard
+address (0.0.0.0, ::) also needs the host names other computers use (``--allowed-host``):
+the app answers only to those and its own, which keeps DNS-rebinding pages out.
 """
 
 from __future__ import annotations
@@ -32,6 +34,17 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def check_allowed_hosts(names: tuple[str, ...]) -> None:
+    """`InvalidInput` (exit 2) naming each allowed host that is not a host name or address."""
+    from calfcare.core.errors import InvalidInput, Problem
+    from calfcare.web.limits import is_host_name
+
+    bad = [Problem("--allowed-host", f"{n!r}: give a host name or an IP address") for n in names]
+    bad = [p for p, n in zip(bad, names, strict=True) if not is_host_name(n)]
+    if bad:
+        raise InvalidInput(bad, "The allowed host names are not valid.")
 
 
 def port_free(host: str, port: int) -> bool:
@@ -76,12 +89,31 @@ def serve(
         "--allow-remote",
         help="Allow an address other computers can reach (there are no accounts yet).",
     ),
+    allowed_host: list[str] = typer.Option(  # noqa: B008 (Typer's way of declaring options)
+        [],
+        "--allowed-host",
+        metavar="NAME",
+        help="A host name or address other computers use to reach this one (repeatable; "
+        "default CALFCARE_ALLOWED_HOSTS). Needed to serve on 0.0.0.0 or ::.",
+    ),
 ) -> None:
     """Start the web app on this computer and open it in your browser."""
     with reporting():
         from calfcare.settings import load_settings
+        from calfcare.web.limits import WILDCARD_HOSTS, allowed_hosts_for
 
-        settings = load_settings(host=host, port=port)
+        settings = load_settings(host=host, port=port, allowed_hosts=tuple(allowed_host) or None)
+        check_allowed_hosts(settings.allowed_hosts)
+        if allow_remote and settings.host in WILDCARD_HOSTS and not settings.allowed_hosts:
+            print(
+                f"calfcare: refusing to serve on {settings.host or 'every address'} without "
+                "host names: answering to any name would let a web page you visit reach your "
+                "data (DNS rebinding). Name each host name or address other computers use to "
+                "reach this one: --allowed-host 192.168.1.20 (repeat it for each), or set "
+                "CALFCARE_ALLOWED_HOSTS=name1,name2.",
+                file=sys.stderr,
+            )
+            raise typer.Exit(EXIT_BAD_INPUT)
         if not is_loopback(settings.host):
             if not allow_remote:
                 print(
@@ -91,8 +123,10 @@ def serve(
                     file=sys.stderr,
                 )
                 raise typer.Exit(EXIT_BAD_INPUT)
+            names = sorted(allowed_hosts_for(settings.host, settings.allowed_hosts))
             print(
-                f"calfcare: WARNING: serving on {settings.host}. calfcare has no accounts yet: "
+                f"calfcare: WARNING: serving on {settings.host}, answering to the host names "
+                f"{', '.join(names)} (others are refused). calfcare has no accounts yet: "
                 "anyone who can reach this address can see and change your data.",
                 file=sys.stderr,
             )

@@ -32,15 +32,18 @@ def register(app: typer.Typer) -> None:
 
 def export(
     output: str = typer.Option("-", "--output", "-o", metavar="FILE", help="'-' is stdout."),
-    fmt: str = typer.Option("json", "--format", help="json (lossless, re-importable) or csv."),
+    fmt: str = typer.Option(
+        "json", "--format", help="json (lossless, re-importable), csv, or fhir (FHIR R4)."
+    ),
     db: str | None = db_option(),
 ) -> None:
-    """Export every record: JSON to import again anywhere, or CSV for a spreadsheet."""
+    """Export every record: JSON to import again anywhere, CSV for a spreadsheet, or FHIR for
+    a clinic's system."""
     from calfcare import services
 
     with reporting():
-        if fmt not in ("json", "csv"):
-            raise InvalidInput([Problem("--format", f"{fmt!r}: use json or csv")])
+        if fmt not in services.EXPORT_FORMATS:
+            raise InvalidInput([Problem("--format", f"{fmt!r}: use json, csv or fhir")])
         store = open_cli_store(db)
         try:
             records = services.load_records(store)

@@ -6,7 +6,9 @@ the mapping lives in exactly one place per edge::
 
     CalfcareError
     ├── InvalidInput          bad input; names every offending field       exit 2, HTTP 422
+    │   └── MalformedInput    unreadable: not UTF-8, not JSON, too deep     exit 2, HTTP 400
     ├── PlanBlocked           screening says: no plan today                exit 3, HTTP 409
+    ├── SessionConflict, ClientIdConflict  an id already names another record     HTTP 409
     ├── ContentError          a shipped content file is malformed           exit 1 (a bug)
     └── StorageError          the database could not be used                exit 1, HTTP 503
 
@@ -61,6 +63,13 @@ class InvalidInput(CalfcareError):
         return "\n".join(lines)
 
 
+class MalformedInput(InvalidInput):
+    """The input could not be read at all: not UTF-8, not JSON, or nested too deeply.
+
+    Raised by `calfcare.core.json_input.parse_json`; its problem says where it broke (line
+    and column). A kind of `InvalidInput` (exit 2, nothing written) that HTTP calls 400."""
+
+
 class PlanBlocked(CalfcareError):
     """The screening answers rule out massage today, so no plan was made."""
 
@@ -85,6 +94,11 @@ class SessionConflict(CalfcareError):
     session forever (a repeated upload of the same session is not a conflict)."""
 
 
+class ClientIdConflict(CalfcareError):
+    """A record with this client id is already stored with different content: a client id
+    names one record forever (a repeat of the very same record is not a conflict)."""
+
+
 class ContentError(CalfcareError):
     """A content file shipped with calfcare is malformed."""
 
@@ -96,4 +110,17 @@ class StorageError(CalfcareError):
     reached, is locked for too long, or was written by a newer calfcare. Bad input is never a
     `StorageError`: it is refused as `InvalidInput` before anything is written. Defined here so
     the adapters can map it without importing storage (and SQLAlchemy) at start-up.
+
+    ``message`` may name the database's URL or file (for the person at the terminal, and the
+    server's log); ``advice`` is what a web client is told instead: what to do, never where
+    the database is.
     """
+
+    DEFAULT_ADVICE = (
+        "The database cannot be used right now; nothing was changed. Try again in a moment; "
+        "if it keeps happening, the server's log says why."
+    )
+
+    def __init__(self, message: str | None = None, *, advice: str | None = None) -> None:
+        super().__init__(message)
+        self.advice = advice or self.DEFAULT_ADVICE

@@ -24,12 +24,14 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any, TypeVar
 
 from calfcare.core.answers import parse_answers
+from calfcare.core.days import FIRST_DAY, day_problems, time_problems
 from calfcare.core.errors import InvalidInput, Problem
+from calfcare.core.json_input import MAX_DEPTH, depth, parse_json
 from calfcare.core.levels import Leg, Level
 from calfcare.core.records import (
     ID_PATTERN,
@@ -47,6 +49,7 @@ from calfcare.core.records import (
     TenderSpot,
     session_id_problems,
 )
+from calfcare.core.report import ScreeningWording, screening_report
 from calfcare.core.routine import Intensity, Tool
 from calfcare.core.screening import screen
 from calfcare.core.screening_rules import CONTRACT_VERSION
@@ -69,8 +72,6 @@ SECTIONS = (
 )
 SPLIT_LEG_FIELDS_V2 = ("drawn_at", "experiment_id", "reported")
 MAX_BYTES = 64 * 1024 * 1024
-MAX_DEPTH = 24
-"""Deepest nesting anywhere in a document (a real one reaches about 8)."""
 MAX_RECORDS = 200_000
 """Per section: decades of daily records, far below what would exhaust memory."""
 MAX_ITEMS = 100
@@ -216,30 +217,25 @@ def _session_json(s: SessionRecord) -> dict[str, Any]:
 
 
 def loads(text: str | bytes) -> object:
-    """Parse an import file's text, refusing oversized or absurdly nested documents."""
+    """Parse an import file's text, refusing oversized, unreadable or absurdly nested
+    documents (`calfcare.core.json_input.parse_json`, with this format's depth limit)."""
     if len(text) > MAX_BYTES:
         raise _invalid([Problem("(file)", f"larger than {MAX_BYTES // 2**20} MB")])
-    try:
-        data = json.loads(text)
-    except RecursionError:
-        raise _invalid([Problem("(file)", f"nested deeper than {MAX_DEPTH} levels")]) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise _invalid([Problem("(file)", f"not valid JSON: {error}")]) from None
-    depth = _depth(data)
-    if depth > MAX_DEPTH:
-        raise _invalid([Problem("(file)", f"nested {depth} levels deep; at most {MAX_DEPTH}")])
-    return data
+    return parse_json(text, field="(file)", source="The import file", max_depth=MAX_DEPTH)
 
 
-def from_document(data: object, *, today: date) -> Parsed:
+def from_document(data: object, *, today: date, wording: ScreeningWording | None = None) -> Parsed:
     """Check a parsed export document; return its records or raise `InvalidInput`.
 
     Records repeated within the document with identical content count once; the same id with
-    different content is a problem at both places.
+    different content is a problem at both places. A screening's ``report`` is derived data:
+    with ``wording`` (an import always passes it) it is made again from the answers, so a
+    report that is empty, malformed or says something else than its verdict can never be
+    stored or shown; the file's report must still be a JSON object.
     """
     if not isinstance(data, dict):
         raise _invalid([Problem("(root)", "expected a JSON object (a calfcare export)")])
-    if _depth(data) > MAX_DEPTH:
+    if depth(data, MAX_DEPTH) > MAX_DEPTH:
         raise _invalid([Problem("(root)", f"nested deeper than {MAX_DEPTH} levels")])
     head: list[Problem] = []
     if data.get("format") != FORMAT:
@@ -250,7 +246,7 @@ def from_document(data: object, *, today: date) -> Parsed:
     if head:
         raise _invalid(head)
     assert isinstance(version, int)
-    reader = _Reader(today, version)
+    reader = _Reader(today, version, wording)
     sections = SECTIONS if version >= 2 else SECTIONS[:-1]
     for key in data:
         if key not in (*sections, "format", "version"):
@@ -267,21 +263,6 @@ def _invalid(problems: list[Problem]) -> InvalidInput:
     if len(problems) > MAX_PROBLEMS:
         shown.append(Problem("(more)", f"... and {len(problems) - MAX_PROBLEMS} more problems"))
     return InvalidInput(shown, _MESSAGE)
-
-
-def _depth(value: object) -> int:
-    """Nesting depth, without recursion (a hostile document must not exhaust the stack)."""
-    deepest = 0
-    stack: list[tuple[object, int]] = [(value, 1)]
-    while stack:
-        item, level = stack.pop()
-        if isinstance(item, dict | list):
-            deepest = max(deepest, level)
-            if level > MAX_DEPTH:
-                return level
-            children = item.values() if isinstance(item, dict) else item
-            stack.extend((child, level + 1) for child in children)
-    return deepest
 
 
 def _size(value: object) -> int:
@@ -303,9 +284,12 @@ def _size(value: object) -> int:
 class _Reader:
     """Collects problems while turning each section's entries into records."""
 
-    def __init__(self, today: date, version: int = VERSION) -> None:
+    def __init__(
+        self, today: date, version: int = VERSION, wording: ScreeningWording | None = None
+    ) -> None:
         self.today = today
         self.version = version
+        self.wording = wording
         self.problems: list[Problem] = []
         self.where: dict[tuple[str, str], str] = {}
 
@@ -392,6 +376,8 @@ class _Reader:
             return None  # each problem is already listed
         if answers is None or report is None:  # (a report that is not an object, or too big)
             return None
+        if self.wording is not None:  # derived data: made again from the answers
+            report = screening_report(screen(answers), self.wording)
         return ScreeningRecord(
             sid, kind, taken_at, CONTRACT_VERSION, verdict, answers.to_json(), report
         )
@@ -477,7 +463,7 @@ class _Reader:
         record = self._guard(
             path,
             lambda: build(
-                day=day or date.min, leg=e.get("leg"), moment=e.get("moment"),
+                day=day or FIRST_DAY, leg=e.get("leg"), moment=e.get("moment"),
                 today=self.today, session_id=e.get("session_id"), **{value: e.get(value)},
             ),
         )  # fmt: skip
@@ -564,10 +550,9 @@ class _Reader:
         try:
             if isinstance(value, str) and _DAY.fullmatch(value):
                 day = date.fromisoformat(value)
-                if day > self.today:
-                    self.problems.append(Problem(f"{path}.day", f"{value} is in the future"))
-                    return None
-                return day
+                problems = day_problems(day, self.today, f"{path}.day")
+                self.problems += problems
+                return None if problems else day
         except ValueError:
             pass
         self.problems.append(Problem(f"{path}.day", "give a date as YYYY-MM-DD"))
@@ -579,11 +564,9 @@ class _Reader:
             if isinstance(value, str) and len(value) <= 40:
                 moment = datetime.fromisoformat(value)
                 if moment.utcoffset() is not None:
-                    # A day of slack: "today" is local, the time is compared in UTC.
-                    if moment.astimezone(UTC).date() > self.today + timedelta(days=1):
-                        self.problems.append(Problem(f"{path}.{key}", "is in the future"))
-                        return None
-                    return moment.astimezone(UTC)
+                    problems = time_problems(moment, self.today, f"{path}.{key}")
+                    self.problems += problems
+                    return None if problems else moment.astimezone(UTC)
         except ValueError:
             pass
         self.problems.append(

@@ -27,6 +27,8 @@ from calfcare.core.screening_rules import (
 
 SIGNS = ("swelling", "redness", "warmth")
 """The follow-up's questions: screening leg ids, asked again for each calf."""
+FOLLOWUP_KEYS = tuple(leg.value for leg in Leg)
+"""The keys a follow-up object may have (anything else is refused by name)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,9 @@ def followup_answers(data: object) -> FollowUpAnswers:
             "The follow-up answers are not valid.",
         )
     sections: dict[str, dict[str, Answer]] = {}
+    for key in data:
+        if key not in FOLLOWUP_KEYS:
+            problems.append(Problem(f"followup.{key}", "unknown; use left and right"))
     for leg in Leg:
         raw = data.get(leg.value)
         if not isinstance(raw, Mapping):

@@ -21,6 +21,9 @@ RECORD_KIND = {
     "screening": "screenings",
 }
 """Each history kind's field of `RecordSet`."""
+MAX_LIMIT = 1_000_000
+"""The largest number of history rows one read may ask for (``limit``, ``--limit``): decades
+of daily records are about 100,000 rows, so a larger number is a typo, refused by name."""
 CSV_COLUMNS = ("kind", "id", "day", "time", "leg", "moment", "value", "unit", "details")
 
 

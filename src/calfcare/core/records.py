@@ -18,6 +18,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
+from calfcare.core.days import day_problems
 from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.levels import Leg, Level
 from calfcare.core.routine import Intensity, Tool
@@ -172,7 +173,7 @@ class Logged(Generic[R]):
 
 def note(*, id: str, day: object, text: object, now: datetime, today: date) -> Note:
     """Build a note from raw values, or raise `InvalidInput` naming every bad field."""
-    problems = _day_problems(day, today) + text_problems(text, "text")
+    problems = day_problems(day, today) + text_problems(text, "text")
     _raise_if(problems)
     assert isinstance(day, date) and isinstance(text, str)
     return Note(id, day, now, text.strip())
@@ -246,14 +247,6 @@ def _id_problems(value: object, field: str) -> list[Problem]:
 def _time_problems(value: object, field: str) -> list[Problem]:
     if not isinstance(value, datetime) or value.utcoffset() is None:
         return [Problem(field, "give a date and time with a time zone")]
-    return []
-
-
-def _day_problems(day: object, today: date) -> list[Problem]:
-    if not isinstance(day, date) or isinstance(day, datetime):
-        return [Problem("day", "give a calendar date (YYYY-MM-DD)")]
-    if day > today:
-        return [Problem("day", f"{day.isoformat()} is after today ({today.isoformat()})")]
     return []
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from calfcare.core.days import day_problems
 from calfcare.core.errors import InvalidInput, Problem
 
 ALPHA = 0.05
@@ -110,10 +111,7 @@ def experiment(
     else:
         problems += _outcome_problems(outcome)
     start = today if start_day is None else start_day
-    if not isinstance(start, date) or isinstance(start, datetime):
-        problems.append(Problem("start_day", "give a calendar date (YYYY-MM-DD)"))
-    elif start > today:
-        problems.append(Problem("start_day", f"{start.isoformat()} is after today"))
+    problems += day_problems(start, today, "start_day")
     if stopped_at is not None and not isinstance(stopped_at, datetime):
         problems.append(Problem("stopped_at", "give a time with a time zone"))
     if problems:

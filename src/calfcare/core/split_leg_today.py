@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
+from calfcare.core.days import day_problems
 from calfcare.core.errors import Problem
 from calfcare.core.insight_report import experiment_record_json
 from calfcare.core.levels import Leg
@@ -165,16 +166,18 @@ def draw_problems(t: Today, day: date) -> list[Problem]:
     return []
 
 
-def report_problems(t: Today, day: date, calves: object, records: RecordSet) -> list[Problem]:
-    """Why the calves massaged on ``day`` may not be recorded now (empty: they may)."""
+def report_problems(t: Today, day: object, calves: object, records: RecordSet) -> list[Problem]:
+    """Why the calves massaged on ``day`` may not be recorded now (empty: they may). A day
+    outside the bounds of every record's day (`calfcare.core.days`) is named as such."""
     problems: list[Problem] = []
     if not isinstance(calves, str) or calves not in [c.value for c in MassagedCalves]:
         allowed = ", ".join(c.value for c in MassagedCalves)
-        problems.append(Problem("calves", f"{calves!r} is not one of: {allowed}"))
+        problems.append(Problem("calves", f"{calves!r:.60} is not one of: {allowed}"))
+    bad_day = day_problems(day, t.today)
+    if bad_day or not isinstance(day, date):
+        return problems + bad_day
     coin = next((d for d in records.split_leg_days if d.day == day), None)
-    if day > t.today:
-        problems.append(Problem("day", f"{day.isoformat()} is after today"))
-    elif coin is None:
+    if coin is None:
         problems.append(Problem("day", f"no split-leg coin was drawn on {day.isoformat()}"))
     elif coin.reported is not None:
         problems.append(

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TypeVar
 
+from calfcare.core.days import day_problems
 from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.levels import Leg
 
@@ -133,7 +134,7 @@ def soreness_check_in(
     session_id: object = None,
 ) -> SorenessCheckIn:
     """Build a check-in from raw values, or raise `InvalidInput` naming every bad field."""
-    problems = _day_problems(day, today)
+    problems = day_problems(day, today)
     if isinstance(day, date) and moment == SorenessMoment.NEXT_DAY and not day < today:
         problems.append(Problem("day", "a next-day rating can only be given after that day"))
     parsed_leg = _parse_enum(Leg, leg, "leg", problems)
@@ -156,7 +157,7 @@ def mobility_test(
     session_id: object = None,
 ) -> MobilityTest:
     """Build a knee-to-wall record from raw values, or raise `InvalidInput`."""
-    problems = _day_problems(day, today)
+    problems = day_problems(day, today)
     parsed_leg = _parse_enum(Leg, leg, "leg", problems)
     parsed_moment = _parse_enum(MobilityMoment, moment, "moment", problems)
     problems += _distance_problems(distance_cm, "distance_cm") + _id_problems(session_id)
@@ -177,7 +178,7 @@ def split_leg_day(
     reported: object = None,
 ) -> SplitLegDay:
     """Rebuild a stored allocation from raw values (storage, import), or raise `InvalidInput`."""
-    problems = _day_problems(day, today)
+    problems = day_problems(day, today)
     leg = _parse_enum(Leg, massaged, "massaged", problems)
     if drawn_at is not None and (
         not isinstance(drawn_at, datetime) or drawn_at.utcoffset() is None
@@ -210,14 +211,14 @@ def draw_split_leg_day(
     When and whether a coin may be drawn (today only, after both "before" ratings) is
     `calfcare.core.split_leg_design.draw_problems`.
     """
-    _raise_if(_day_problems(day, today))
+    _raise_if(day_problems(day, today))
     leg = Leg.LEFT if rng.getrandbits(1) == 0 else Leg.RIGHT
     return SplitLegDay(day, leg, drawn_at, experiment_id)
 
 
 def session_day(*, day: object, legs: object, today: date) -> SessionDay:
     """Build a session day from raw values (a list of calf names), or raise `InvalidInput`."""
-    problems = _day_problems(day, today)
+    problems = day_problems(day, today)
     parsed: set[Leg] = set()
     if isinstance(legs, str) or not isinstance(legs, list | tuple | set | frozenset):
         problems.append(Problem("legs", "give a list of calves: left, right or both"))
@@ -236,14 +237,6 @@ def session_day(*, day: object, legs: object, today: date) -> SessionDay:
 def _raise_if(problems: list[Problem]) -> None:
     if problems:
         raise InvalidInput(problems, "The record is not valid.")
-
-
-def _day_problems(day: object, today: date) -> list[Problem]:
-    if not isinstance(day, date) or isinstance(day, datetime):
-        return [Problem("day", "give a calendar date (YYYY-MM-DD)")]
-    if day > today:
-        return [Problem("day", f"{day.isoformat()} is after today ({today.isoformat()})")]
-    return []
 
 
 def _parse_enum(kind: type[E], raw: object, field: str, problems: list[Problem]) -> E | None:

@@ -76,5 +76,6 @@ def _run(engine: Engine, action: str, revision: str) -> None:
     except CommandError as error:
         raise StorageError(
             f"The database's schema is not one this calfcare knows ({error}). "
-            "It may have been written by a newer calfcare: upgrade calfcare."
+            "It may have been written by a newer calfcare: upgrade calfcare.",
+            advice="The database may have been written by a newer calfcare: upgrade calfcare.",
         ) from None

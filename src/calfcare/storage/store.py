@@ -29,7 +29,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Engine, Table, false, func, insert, select, update
@@ -37,6 +37,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql import Select
 
+from calfcare.core.days import day_end_utc, day_start_utc
 from calfcare.core.levels import Level
 from calfcare.core.records import (
     Logged,
@@ -539,6 +540,15 @@ class Transaction:
             for kind, verdict in self._rows(query)
         ]
 
+    def by_ids(self, name: str, ids: Collection[str]) -> list[Any]:
+        """The soreness check-ins, knee-to-wall tests or notes (``name``) stored under
+        ``ids``: how a client id is checked before its records are stored
+        (`calfcare.core.client_ids`)."""
+        table = TABLES[name]
+        columns, build = _BY_ID[name]
+        rows = self._rows(_columns(table, columns).where(table.c.id.in_(list(ids))))
+        return list(build(rows))
+
     def _kind(
         self, name: str, columns: Sequence[str], since: date | None, until: date | None
     ) -> Sequence[Any]:
@@ -547,6 +557,13 @@ class Transaction:
 
     def _rows(self, query: Select[Any]) -> Sequence[Any]:
         return self._session.execute(query).all()
+
+
+_BY_ID: dict[str, tuple[Sequence[str], Callable[[Sequence[Any]], Sequence[Any]]]] = {
+    "soreness": (convert.SORENESS_COLUMNS, convert.soreness_items),
+    "mobility": (convert.MOBILITY_COLUMNS, convert.mobility_items),
+    "notes": (convert.NOTE_COLUMNS, convert.note_records),
+}
 
 
 def _as_day(value: Any) -> date:
@@ -570,11 +587,10 @@ def _when(query: Select[Any], name: str, since: date | None, until: date | None)
     if name != "screenings":
         return _days(query, table, since, until)
     if since is not None:
-        query = query.where(table.c.taken_at >= datetime.combine(since, time(), UTC))
-    if until is not None:
-        query = query.where(
-            table.c.taken_at < datetime.combine(until + timedelta(days=1), time(), UTC)
-        )
+        query = query.where(table.c.taken_at >= day_start_utc(since))
+    end = None if until is None else day_end_utc(until)  # None: the calendar's last day
+    if end is not None:
+        query = query.where(table.c.taken_at < end)
     return query
 
 

@@ -13,7 +13,6 @@ body that fails is never stored, so each bad body is checked and refused afresh.
 from __future__ import annotations
 
 import inspect
-import json
 from collections.abc import Callable, Coroutine
 from functools import cache, lru_cache
 from typing import Any
@@ -27,6 +26,7 @@ from calfcare.content.learn import grade_json, load_grades, load_learn
 from calfcare.content.screening import load_screening_text
 from calfcare.content.sources import load_sources
 from calfcare.core.answers import parse_answers
+from calfcare.core.json_input import parse_json
 from calfcare.core.levels import Leg
 from calfcare.core.questionnaire import EMERGENCY_FIRST, Questionnaire
 from calfcare.core.report import screening_report
@@ -80,7 +80,7 @@ def _cited(ids: set[str]) -> dict[str, Any]:
     name="api_screening",
     summary="Screen answers (screening contract v1)",
     response_model=schemas.ScreeningReport,
-    responses=schemas.error_responses(400, 415, 422),
+    responses=schemas.error_responses(400, 413, 415, 422),
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -112,11 +112,8 @@ def _screening_body(body: bytes) -> bytes:
 
 
 def _screen_body(body: bytes) -> bytes:
-    """The encoded report for a request body; `HTTPException` 400 or `InvalidInput`."""
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise HTTPException(400, f"The body is not valid JSON: {exc}") from None
+    """The encoded report for a request body; `InvalidInput` (`MalformedInput`: 400)."""
+    data = parse_json(body)
     return _encode(screening_report(screen(parse_answers(data)), load_screening_text()))
 
 

@@ -23,6 +23,7 @@ from calfcare.web import (
     errors,
     pages,
     plan_pages,
+    report_pages,
     screening_pages,
     session_pages,
     split_leg_api,
@@ -32,7 +33,8 @@ from calfcare.web import (
 )
 from calfcare.web.compression import CompressWhenAccepted
 from calfcare.web.csrf import new_secret
-from calfcare.web.security import SecurityMiddleware, allowed_hosts_for
+from calfcare.web.limits import allowed_hosts_for
+from calfcare.web.security import SecurityMiddleware
 from calfcare.web.templating import STATIC_DIR, Pages
 
 
@@ -70,6 +72,7 @@ def create_app(settings: Settings, *, secret: bytes | None = None) -> FastAPI:
     tracking_pages.install(app)
     app.include_router(split_leg_pages.router)
     app.include_router(session_pages.router)
+    app.include_router(report_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Compress what is worth compressing (pages, CSS, JS): the live session page goes from
     # about 50 KB to about 20 KB on a phone. Small JSON answers are left alone. Level 6, not
@@ -80,7 +83,7 @@ def create_app(settings: Settings, *, secret: bytes | None = None) -> FastAPI:
     app.add_middleware(
         SecurityMiddleware,
         secret=secret or new_secret(),
-        allowed_hosts=allowed_hosts_for(settings.host),
+        allowed_hosts=allowed_hosts_for(settings.host, settings.allowed_hosts),
         error_response=errors.error_response,
         debug=settings.debug,
     )

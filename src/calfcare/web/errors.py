@@ -8,6 +8,7 @@ client that does not ask for HTML), and rendered as a page for a browser.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -18,17 +19,23 @@ from starlette.types import Scope
 
 from calfcare.core.errors import (
     CalfcareError,
+    ClientIdConflict,
     ContentError,
     InvalidInput,
+    MalformedInput,
     PlanBlocked,
     SessionConflict,
     StorageError,
 )
 
+log = logging.getLogger("calfcare.web")
+
 HTTP_STATUS: dict[type[CalfcareError], int] = {
     InvalidInput: 422,
+    MalformedInput: 400,
     PlanBlocked: 409,
     SessionConflict: 409,
+    ClientIdConflict: 409,
     ContentError: 500,
     StorageError: 503,
 }
@@ -54,7 +61,12 @@ def status_for(error: CalfcareError) -> int:
 
 
 def error_body(error: CalfcareError) -> dict[str, Any]:
-    """The contract shape for any domain error; `PlanBlocked` keeps its extra keys."""
+    """The contract shape for any domain error; `PlanBlocked` keeps its extra keys. A
+    `StorageError` says only its advice: its message, which may name the database's URL or
+    file, goes to the server's log."""
+    if isinstance(error, StorageError):
+        log.warning("the database cannot be used: %s", error.message)
+        return {"error": error.advice, "problems": []}
     body = error.to_json()
     body.setdefault("error", error.message)
     body.setdefault("problems", [])

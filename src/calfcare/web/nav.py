@@ -31,6 +31,7 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("insights", "Insights"),
     NavEntry("learn", "Learn"),
     NavEntry("mobility", "Knee-to-wall test"),
+    NavEntry("report", "Report"),
     NavEntry("export", "Export"),
 )
 

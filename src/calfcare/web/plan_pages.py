@@ -21,6 +21,7 @@ from starlette.responses import HTMLResponse, Response
 
 from calfcare import services
 from calfcare.core.errors import InvalidInput, PlanBlocked, Problem
+from calfcare.core.json_input import parse_json
 from calfcare.core.routine import (
     PACE_MAX_PER_MINUTE,
     PACE_MIN_PER_MINUTE,
@@ -85,7 +86,7 @@ def _form_context(
 ) -> dict[str, Any]:
     calves: list[tuple[str, str]] = []
     if screening:
-        calves = _screening_calves(json.loads(screening))
+        calves = _screening_calves(parse_json(screening, field="screening", prefix="screening"))
     problems = problems or []
     return {
         "values": _defaults(values),
@@ -190,9 +191,11 @@ async def plan_build(request: Request, pages: PagesDep) -> Response:
     screening: object | None = None
     if screening_text:
         try:
-            screening = json.loads(screening_text)
-        except ValueError:
-            problems.append(Problem("screening", "the safety check answers are garbled"))
+            screening = parse_json(
+                screening_text, field="screening", prefix="screening", source="The answers"
+            )
+        except InvalidInput as error:
+            problems += error.problems
     coin = _today_coin(request) if split else None
     if split and coin is None:
         problems.append(Problem("split_leg", "draw today's coin first (Insights → split-leg)"))

@@ -176,6 +176,7 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         404: "No such endpoint.",
         405: "Method not allowed.",
         409: "The screening rules this out today.",
+        413: "The body is larger than this endpoint accepts (docs/api.md lists the limits).",
         415: "The body is not sent as application/json.",
         422: "The input is not valid: every offending field is named in `problems`.",
         500: "Internal error (a bug).",

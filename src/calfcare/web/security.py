@@ -6,8 +6,12 @@ is protection someone forgets. Everything here applies to every route, present a
 - **Host check.** calfcare has no accounts yet, so the only thing between a web page in the
   same browser and the person's health answers is the Host header: a DNS-rebinding page on
   ``evil.example`` that resolves to 127.0.0.1 sends ``Host: evil.example``, which is refused.
+- **Body size** (`calfcare.web.limits`). Every request body is bounded before any route
+  reads it: a declared ``Content-Length`` over the path's limit is refused at once, and the
+  body is read only up to the limit (413, the one error shape).
 - **CSRF** (`calfcare.web.csrf`). Every unsafe request outside ``/api/`` must be an
-  urlencoded form whose ``csrftoken`` matches the signed cookie. The JSON API is exempt
+  urlencoded form (or, on an upload path, a multipart one) whose ``csrftoken`` matches the
+  signed cookie. The JSON API is exempt
   from tokens because it only accepts ``application/json`` (a cross-site form cannot send
   that without a CORS preflight, which is never granted) and reads no cookies.
   Every unsafe request, API included, with an ``Origin`` header must come from this origin.
@@ -26,18 +30,24 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from starlette.datastructures import Headers
+from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from calfcare.web import csrf
+from calfcare.web.limits import (
+    UPLOAD_PATHS,
+    body_limit,
+    host_name,
+    size_text,
+)
 
 log = logging.getLogger("calfcare.web")
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 FORM_TYPE = "application/x-www-form-urlencoded"
-MAX_FORM_BYTES = 64 * 1024
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+MULTIPART_TYPE = "multipart/form-data"
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -71,21 +81,6 @@ _SECURITY_RAW: tuple[tuple[bytes, bytes], ...] = tuple(
 _SECURITY_RAW_NO_STORE = (*_SECURITY_RAW, (b"cache-control", b"no-store"))
 
 ErrorResponder = Callable[[Scope, int, dict[str, Any]], Response]
-
-
-def allowed_hosts_for(bind_host: str) -> frozenset[str] | None:
-    """The Host names to accept when serving on ``bind_host``; None accepts any (a wildcard
-    bind such as 0.0.0.0, only reachable with ``calfcare serve --allow-remote``)."""
-    if bind_host in ("0.0.0.0", "::", ""):
-        return None
-    return LOOPBACK_HOSTS | {bind_host.strip("[]")}
-
-
-def host_name(host_header: str) -> str:
-    """``127.0.0.1:8000`` → ``127.0.0.1``; ``[::1]:8000`` → ``::1``."""
-    if host_header.startswith("["):
-        return host_header[1 : host_header.find("]")] if "]" in host_header else ""
-    return host_header.rsplit(":", 1)[0] if host_header.count(":") == 1 else host_header
 
 
 def _problem(message: str, field: str) -> dict[str, Any]:
@@ -122,8 +117,10 @@ class SecurityMiddleware:
         send = self._with_headers(send, path, token if issued else None)
 
         refusal = self._refusal(conn)
-        if refusal is None and scope["method"] not in SAFE_METHODS and _is_form_path(path):
-            body, refusal = await self._check_form(conn, receive, cookie)
+        if refusal is None and scope["method"] not in SAFE_METHODS:
+            body, refusal = await self._read_bounded(conn, receive)
+            if refusal is None and _is_form_path(path):
+                refusal = await self._check_form(conn, body, cookie)
             receive = _replay(body, receive)
         if refusal is not None:
             status, body_json = refusal
@@ -140,7 +137,7 @@ class SecurityMiddleware:
 
     def _refusal(self, conn: HTTPConnection) -> tuple[int, dict[str, Any]] | None:
         host = host_name(conn.headers.get("host", ""))
-        if self.allowed_hosts is not None and host not in self.allowed_hosts:
+        if host is None or (self.allowed_hosts is not None and host not in self.allowed_hosts):
             return 400, _problem("This address is not one calfcare serves.", "host")
         origin = conn.headers.get("origin")
         if conn.scope["method"] not in SAFE_METHODS and origin is not None:
@@ -149,26 +146,42 @@ class SecurityMiddleware:
                 return 403, _problem("Requests from other sites are not accepted.", "origin")
         return None
 
-    async def _check_form(
-        self, conn: HTTPConnection, receive: Receive, cookie: str | None
+    async def _read_bounded(
+        self, conn: HTTPConnection, receive: Receive
     ) -> tuple[bytes, tuple[int, dict[str, Any]] | None]:
+        """The body, read only up to the path's limit (`calfcare.web.limits.body_limit`);
+        a declared length over it is refused before a byte is read."""
+        limit = body_limit(conn.scope["path"])
+        declared = conn.headers.get("content-length", "")
+        too_large = (
+            413,
+            _problem(f"The request is too large: at most {size_text(limit)}.", "(body)"),
+        )
+        if declared.isdigit() and int(declared) > limit:
+            return b"", too_large
+        body = await _read_body(receive, limit)
+        return (b"", too_large) if body is None else (body, None)
+
+    async def _check_form(
+        self, conn: HTTPConnection, body: bytes, cookie: str | None
+    ) -> tuple[int, dict[str, Any]] | None:
         content_type = conn.headers.get("content-type", "").split(";")[0].strip().lower()
-        body = await _read_body(receive, MAX_FORM_BYTES)
-        if body is None:
-            return b"", (413, _problem("The form is too large.", "(body)"))
-        if content_type != FORM_TYPE:
+        if content_type == FORM_TYPE:
+            fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+            submitted = fields.get(csrf.FORM_FIELD, [None])[0]
+        elif content_type == MULTIPART_TYPE and conn.scope["path"] in UPLOAD_PATHS:
+            submitted = await _multipart_token(conn, body)
+        else:
             message = "Forms must be sent as application/x-www-form-urlencoded."
-            return body, (403, _problem(message, csrf.FORM_FIELD))
-        fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
-        submitted = fields.get(csrf.FORM_FIELD, [None])[0]
+            return 403, _problem(message, csrf.FORM_FIELD)
         reason = csrf.check_submission(self.secret, cookie, submitted)
         if reason is None:
-            return body, None
+            return None
         message = (
             f"This form could not be accepted: {reason}. "
             "Go back, reload the page and send it again."
         )
-        return body, (403, _problem(message, csrf.FORM_FIELD))
+        return 403, _problem(message, csrf.FORM_FIELD)
 
     def _with_headers(self, send: Send, path: str, new_token: str | None) -> Send:
         """``send`` adding the security headers (unless the response set its own), the
@@ -211,6 +224,25 @@ class SecurityMiddleware:
             log.exception("internal error on %s %s", scope["method"], scope["path"])
             body = {"error": "Internal error: this is a bug in calfcare.", "problems": []}
             await self.error_response(scope, 500, body)(scope, receive, send)
+
+
+async def _multipart_token(conn: HTTPConnection, body: bytes) -> str | None:
+    """The CSRF field of a multipart form (None when it is missing or the form is broken:
+    the route never sees a form whose token was not checked)."""
+
+    async def stream() -> Any:
+        yield body
+
+    parser = MultiPartParser(conn.headers, stream(), max_part_size=len(body) + 1)
+    try:
+        form = await parser.parse()
+    except MultiPartException:
+        return None
+    try:
+        value = form.get(csrf.FORM_FIELD)
+        return value if isinstance(value, str) else None
+    finally:
+        await form.close()
 
 
 def _is_form_path(path: str) -> bool:

@@ -29,6 +29,7 @@ from starlette.responses import JSONResponse, Response
 
 from calfcare import services
 from calfcare.core.errors import InvalidInput, Problem
+from calfcare.core.json_input import parse_json
 from calfcare.core.plan_json import parse_plan, plan_to_json
 from calfcare.core.records import (
     ID_PATTERN,
@@ -52,7 +53,6 @@ QUERY_NAMES = {
 }
 """Planner option → the query parameter the page reads (problems name the parameter)."""
 
-MAX_BODY_BYTES = 512 * 1024
 MAX_EVENTS = 5000
 FUTURE_TOLERANCE = timedelta(minutes=10)
 """How far ``ended_at`` may be ahead of the server's clock (the phone's clock may run fast)."""
@@ -290,13 +290,7 @@ async def api_save_session(request: Request) -> JSONResponse:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/json":
         raise HTTPException(415, "Send the session as application/json.")
-    body = await request.body()
-    if len(body) > MAX_BODY_BYTES:
-        raise HTTPException(413, f"The session is larger than {MAX_BODY_BYTES} bytes.")
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise HTTPException(400, f"The body is not valid JSON: {exc}") from None
+    data = parse_json(await request.body())  # bounded first: `calfcare.web.limits`
     record = session_record(data, datetime.now(UTC), _sharp_pain_advice())
     created = services.save_session(deps.app_store(request.app), record)
     return JSONResponse(_saved(record, created=created), status_code=201 if created else 200)

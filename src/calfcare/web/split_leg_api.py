@@ -348,7 +348,9 @@ def split_leg_days_other_methods() -> None:
 
 
 async def _optional_object(request: Request, allowed: tuple[str, ...]) -> dict[str, Any]:
-    """The JSON body as an object of ``allowed`` keys; an empty body is ``{}``."""
-    if not await request.body():
+    """The JSON body as an object of ``allowed`` keys; no body at all (empty, and no
+    ``content-type``) is ``{}``. A body declared as JSON is read by the one JSON parser
+    (`calfcare.core.json_input`, via `json_object`), so an empty one is unreadable (400)."""
+    if "content-type" not in request.headers and not await request.body():
         return {}
     return await json_object(request, allowed)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from pathlib import Path
@@ -170,6 +171,9 @@ class Pages:
         # can put it into a page through a query string to move a token somewhere else.
         self._marker = f"csrf{secrets.token_hex(16)}"
         self._marker_bytes = self._marker.encode("ascii")
+        # The same for ``fresh_id``, a new id per served page (a form's client id).
+        self._id_marker = f"fresh{secrets.token_hex(16)}"
+        self._id_marker_bytes = self._id_marker.encode("ascii")
         self.env = jinja2.Environment(
             loader=jinja2.PackageLoader("calfcare.web", "templates"),
             autoescape=True,
@@ -205,7 +209,11 @@ class Pages:
         return known
 
     def _context(
-        self, scope: Scope, current: str | None, token: str | None = None
+        self,
+        scope: Scope,
+        current: str | None,
+        token: str | None = None,
+        fresh_id: str | None = None,
     ) -> dict[str, Any]:
         if token is None:
             token = _token(scope)
@@ -213,6 +221,9 @@ class Pages:
             "nav": visible(entry.route for entry in NAV if self.has_route(entry.route)),
             "current": current,
             "csrftoken": token,
+            # A new id on every page served: a form's client id, so that a form sent twice
+            # (a double click, a retry) is saved once (docs/api.md, "Idempotency").
+            "fresh_id": fresh_id or uuid.uuid4().hex,
             "has_route": self.has_route,
             "url": self.app.url_path_for,
             "cite": Citations(load_sources()),
@@ -259,14 +270,20 @@ class Pages:
         pieces = self.cache.get(key)
         if pieces is None:
             current = getattr(scope.get("route"), "name", None)
-            values = {**self._context(scope, current, token=self._marker), **context}
+            values = {
+                **self._context(scope, current, token=self._marker, fresh_id=self._id_marker),
+                **context,
+            }
             if make_context is not None:
                 values.update(make_context())
             html = self.env.get_template(template).render(values)
             pieces = tuple(html.encode("utf-8").split(self._marker_bytes))
             self.cache.put(key, pieces)
         token = str(escape(_token(scope))).encode("utf-8")
-        return HTMLResponse(token.join(pieces), headers=headers)
+        body = token.join(pieces)
+        if self._id_marker_bytes in body:
+            body = body.replace(self._id_marker_bytes, uuid.uuid4().hex.encode("ascii"))
+        return HTMLResponse(body, headers=headers)
 
     def render_error(self, scope: Scope, status: int, body: dict[str, Any]) -> str:
         values = {**self._context(scope, None), "status": status, "body": body}

@@ -18,7 +18,6 @@ this process or another, moves the version and so invalidates it.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
@@ -31,7 +30,11 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
 from calfcare import services
+from calfcare.core import export_format
+from calfcare.core.client_ids import client_id_problems
 from calfcare.core.errors import InvalidInput, Problem
+from calfcare.core.json_input import parse_json
+from calfcare.core.record_views import MAX_LIMIT
 from calfcare.core.records import RecordSet
 from calfcare.core.routine import Plan
 from calfcare.web import schemas
@@ -43,7 +46,7 @@ router = APIRouter(prefix="/api", tags=["tracking"])
 KINDS = ("session", "soreness", "mobility", "note", "screening")
 LEGS = ("left", "right")
 T = TypeVar("T")
-DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 JSON_TYPES = ("application/json",)
 
 
@@ -73,10 +76,11 @@ def parse_day(value: object, default: date) -> object:
 
 
 def optional_day(value: str | None, name: str, problems: list[Problem]) -> date | None:
-    """A filter date (``since``/``until``), or None; a problem names a bad one."""
-    if value is None or value.strip() == "":
+    """A filter date (``since``/``until``), exactly ``YYYY-MM-DD``, or None for none or
+    empty; a problem names a bad one. Any calendar date reads (``9999-12-31``: no bound)."""
+    if value is None or value == "":
         return None
-    parsed = parse_day(value.strip(), date.min)
+    parsed = parse_day(value, date.min)
     if not isinstance(parsed, date):
         problems.append(Problem(name, f"{value!r}: give a calendar date (YYYY-MM-DD)"))
         return None
@@ -174,10 +178,13 @@ def history_filters(
     count = None
     if limit not in (None, ""):
         assert limit is not None
-        if limit.strip().isascii() and limit.strip().isdigit() and int(limit) >= 1:
-            count = int(limit)
+        text = limit.strip().lstrip("0")
+        if text.isascii() and text.isdigit() and len(text) <= 7 and 1 <= int(text) <= MAX_LIMIT:
+            count = int(text)
         else:
-            problems.append(Problem("limit", f"{limit!r}: give a whole number, 1 or more"))
+            problems.append(
+                Problem("limit", f"{limit[:20]!r}: give a whole number from 1 to {MAX_LIMIT}")
+            )
     if problems:
         raise InvalidInput(problems, "The filters are not valid.")
     return first, last, set(kinds or KINDS), leg, count
@@ -216,12 +223,14 @@ def log_soreness_checked(
     session_id: object,
     followup_raw: object,
     when: datetime,
+    client_id: object = None,
 ) -> services.SorenessLogged:
     """Read the follow-up answers and check the ratings, naming every problem of both at
-    once (as ``calfcare log soreness`` does), then save in one transaction."""
+    once (as ``calfcare log soreness`` does), then save in one transaction (once per
+    ``client_id``: `calfcare.core.client_ids`)."""
     from calfcare.core.followup import followup_answers
 
-    problems: list[Problem] = []
+    problems: list[Problem] = client_id_problems(client_id)
     followup = None
     if followup_raw is not None:
         try:
@@ -248,6 +257,7 @@ def log_soreness_checked(
         now=when,
         session_id=session_id,
         followup=followup,
+        client_id=cast(str | None, client_id),
     )
 
 
@@ -266,6 +276,7 @@ def save_soreness(store: Any, data: Mapping[str, Any], when: datetime) -> servic
         session_id=data.get("session_id"),
         followup_raw=data.get("followup"),
         when=when,
+        client_id=data.get("client_id"),
     )
 
 
@@ -278,6 +289,7 @@ def save_mobility(store: Any, data: Mapping[str, Any], when: datetime) -> tuple[
         moment=data.get("moment", "other"),
         now=when,
         session_id=data.get("session_id"),
+        client_id=data.get("client_id"),
     )
 
 
@@ -288,7 +300,14 @@ def save_note(store: Any, data: Mapping[str, Any], when: datetime) -> Any:
         day=parse_day(data.get("day"), services.today_of(when)),
         text=data.get("text"),
         now=when,
+        client_id=data.get("client_id"),
     )
+
+
+def is_replay(recorded_at: datetime, when: datetime) -> bool:
+    """Whether a record returned by a save made at ``when`` was already stored (a client
+    id's repeat: the stored record keeps the time it was first recorded at)."""
+    return recorded_at != when
 
 
 def save_manual_session(store: Any, data: Mapping[str, Any], when: datetime) -> Any:
@@ -323,10 +342,7 @@ async def json_object(request: Request, allowed: tuple[str, ...]) -> dict[str, A
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type not in JSON_TYPES:
         raise HTTPException(415, "Send the body as application/json.")
-    try:
-        data = json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise HTTPException(400, f"The body is not valid JSON: {exc}") from None
+    data = parse_json(await request.body())
     if not isinstance(data, dict):
         raise InvalidInput([Problem("(root)", "expected a JSON object")])
     problems = [
@@ -369,6 +385,19 @@ _SIGNS = {
 }
 _SCORE = {"type": "integer", "minimum": 0, "maximum": 10}
 _CM = {"type": "number", "minimum": 0, "maximum": 30, "multipleOf": 0.1}
+_SESSION_ID = {
+    "type": ["string", "null"],
+    "minLength": 1,
+    "maxLength": 100,
+    "pattern": "^[^\\x00-\\x08\\x0b-\\x1f\\x7f]*$",
+    "description": "the session it belongs to (1 to 100 characters, no control characters)",
+}
+_CLIENT_ID = {
+    "type": "string",
+    "pattern": "^[A-Za-z0-9_-]{1,48}$",
+    "description": "an id made by the client (e.g. a UUID): a repeat with the same id and "
+    "content is saved once (200 with the stored record), other content is a 409",
+}
 
 
 def _body(schema: dict[str, Any], required: bool = True) -> dict[str, Any]:
@@ -413,7 +442,8 @@ SORENESS_BODY = {
         "day": {**_DAY, "description": "the session's day; default today (next_day: yesterday)"},
         "left": _SCORE,
         "right": _SCORE,
-        "session_id": {"type": ["string", "null"], "maxLength": 100},
+        "session_id": _SESSION_ID,
+        "client_id": _CLIENT_ID,
         "followup": {
             "type": "object",
             "description": "next_day only (required then): new swelling, redness or warmth",
@@ -432,7 +462,8 @@ MOBILITY_BODY = {
         "day": _DAY,
         "left": _CM,
         "right": _CM,
-        "session_id": {"type": ["string", "null"], "maxLength": 100},
+        "session_id": _SESSION_ID,
+        "client_id": _CLIENT_ID,
     },
 }
 NOTE_BODY = {
@@ -440,7 +471,11 @@ NOTE_BODY = {
     "type": "object",
     "additionalProperties": False,
     "required": ["text"],
-    "properties": {"day": _DAY, "text": {"type": "string", "minLength": 1, "maxLength": 4000}},
+    "properties": {
+        "day": _DAY,
+        "text": {"type": "string", "minLength": 1, "maxLength": 4000, "pattern": r"\S"},
+        "client_id": {**_CLIENT_ID, "description": "the note's id (see client ids)"},
+    },
 }
 MANUAL_SESSION_BODY = {
     "title": "ManualSession",
@@ -467,7 +502,19 @@ MANUAL_SESSION_BODY = {
 IMPORT_BODY = {
     "title": "ExportDocument",
     "type": "object",
-    "description": "a file from GET /api/export (format calfcare-export, version 1)",
+    "description": "a file from GET /api/export (format calfcare-export, version 2; version 1 "
+    "files are still read, without split_leg_experiments); every record is checked as it "
+    "would be when made (docs/tracking.md)",
+    "required": ["format", "version"],
+    "properties": {
+        "format": {"const": export_format.FORMAT},
+        "version": {"type": "integer", "minimum": 1, "maximum": export_format.VERSION},
+        **{
+            section: {"type": "array", "items": {"type": "object"}}
+            for section in export_format.SECTIONS
+        },
+    },
+    "additionalProperties": False,
 }
 
 
@@ -570,14 +617,28 @@ class ImportOut(_Open):
 
 
 def errors(*statuses: int, storage: bool = True) -> dict[int | str, dict[str, Any]]:
-    """``responses=`` for these statuses, plus 503 when the endpoint uses the database."""
-    extra = {413: "The body is larger than an export file may be (64 MB)."}
-    out = schemas.error_responses(*(s for s in statuses if s not in extra))
-    out.update(
-        {s: {"model": schemas.ErrorBody, "description": extra[s]} for s in statuses if s in extra}
-    )
+    """``responses=`` for these statuses, plus 413 when the endpoint reads a body (400 is
+    listed: every body is capped before it is read) and 503 when it uses the database."""
+    if 400 in statuses and 413 not in statuses:
+        statuses = (*statuses, 413)
+    out = schemas.error_responses(*statuses)
     if storage:
         out[503] = {"model": schemas.ErrorBody, "description": "The database cannot be used."}
+    return out
+
+
+def replay_responses(model: type[BaseModel], what: str) -> dict[int | str, dict[str, Any]]:
+    """`errors` of a write that takes a ``client_id``: 200 for a repeat, 409 for a clash."""
+    out = errors(400, 409, 415, 422)
+    out[200] = {
+        "model": model,
+        "description": f"A repeat of a stored {what} (same client_id, same content): the "
+        "stored one; nothing was written.",
+    }
+    out[409] = {
+        "model": schemas.ErrorBody,
+        "description": f"The client_id is stored with a different {what}.",
+    }
     return out
 
 
@@ -606,23 +667,32 @@ def _read(path: str, **options: Any) -> Callable[[Any], Any]:
     return register
 
 
-def _query(**described: str) -> dict[str, Any]:
-    """``openapi_extra`` naming optional string query parameters (name: description)."""
+def _query(**described: tuple[str, dict[str, Any]]) -> dict[str, Any]:
+    """``openapi_extra`` naming optional query parameters (name: description, schema)."""
     return {
         "parameters": [
             {
                 "name": name,
                 "in": "query",
                 "required": False,
-                "schema": {"type": "string"},
+                "schema": schema,
                 "description": text,
             }
-            for name, text in described.items()
+            for name, (text, schema) in described.items()
         ]
     }
 
 
-_SINCE_UNTIL = {"since": "first day, YYYY-MM-DD", "until": "last day, YYYY-MM-DD"}
+_DAY_OR_EMPTY = {"type": "string", "anyOf": [{"format": "date"}, {"maxLength": 0}]}
+_SINCE_UNTIL = {
+    "since": ("first day, YYYY-MM-DD (empty: no bound)", _DAY_OR_EMPTY),
+    "until": ("last day, YYYY-MM-DD (empty: no bound)", _DAY_OR_EMPTY),
+}
+_KIND = "(?:" + "|".join(KINDS) + ")"
+KIND_PATTERN = rf"^\s*(?:{_KIND}\s*)?(?:,\s*(?:{_KIND}\s*)?)*$"
+"""``kind``: kinds separated by commas, spaces around them allowed (empty: every kind)."""
+LIMIT_PATTERN = r"^(?:\s*0*(?:[1-9][0-9]{0,5}|1000000)\s*)?$"
+"""``limit``: a whole number from 1 to `MAX_LIMIT` (empty: every row)."""
 
 
 @_read(
@@ -633,9 +703,12 @@ _SINCE_UNTIL = {"since": "first day, YYYY-MM-DD", "until": "last day, YYYY-MM-DD
     responses=errors(422),
     openapi_extra=_query(
         **_SINCE_UNTIL,
-        kind="comma-separated: " + ", ".join(KINDS),
-        leg="left or right",
-        limit="only the last N rows",
+        kind=("comma-separated: " + ", ".join(KINDS), {"type": "string", "pattern": KIND_PATTERN}),
+        leg=("left or right (empty: both)", {"enum": ["", "left", "right"]}),
+        limit=(
+            f"only the last N rows, 1 to {MAX_LIMIT}",
+            {"type": "string", "pattern": LIMIT_PATTERN},
+        ),
     ),
 )
 async def api_records(request: Request) -> Response:
@@ -680,13 +753,14 @@ async def api_stats(request: Request) -> Response:
 @_read(
     "/export",
     name="api_export",
-    summary="Every record: JSON (lossless, re-importable) or CSV (calfcare export)",
+    summary="Every record: JSON (lossless, re-importable), CSV or FHIR R4 (calfcare export)",
     responses={
         200: {
-            "description": "The export document (JSON) or a CSV table",
+            "description": "The export document (JSON), a CSV table, or a FHIR R4 Bundle",
             "content": {
                 "application/json": {"schema": {"type": "object"}},
                 "text/csv": {"schema": {"type": "string"}},
+                "application/fhir+json": {"schema": {"type": "object"}},
             },
         },
         **errors(422),
@@ -697,14 +771,14 @@ async def api_stats(request: Request) -> Response:
                 "name": "format",
                 "in": "query",
                 "required": False,
-                "schema": {"type": "string", "default": "json"},
-                "description": "json or csv",
+                "schema": {"enum": ["json", "csv", "fhir"], "default": "json"},
+                "description": "json, csv or fhir (a FHIR R4 bundle, application/fhir+json)",
             }
         ]
     },
 )
 async def api_export(request: Request) -> Response:
-    """The same bytes as ``calfcare export --format json|csv``."""
+    """The same bytes as ``calfcare export --format json|csv|fhir``."""
     cache = await get_read_cache(request)
     return await export_response(cache, query_of(request).get("format", "json"))
 
@@ -712,14 +786,13 @@ async def api_export(request: Request) -> Response:
 async def export_response(cache: services.ReadCache, fmt: str) -> Response:
     """The export file, encoded once per data version (the bytes do not depend on the day;
     only the file name does)."""
-    if fmt not in ("json", "csv"):
-        raise InvalidInput([Problem("format", f"{fmt!r}: use json or csv")])
+    if fmt not in services.EXPORT_FORMATS:
+        raise InvalidInput([Problem("format", f"{fmt!r}: use json, csv or fhir")])
     _, body = await cached(cache, ("export", fmt), lambda: services.export_bytes(cache.store, fmt))
     stamp = services.today_of(now()).isoformat()
-    name = f"calfcare-export-{stamp}.{fmt}"
+    name = f"calfcare-export-{stamp}.{services.EXPORT_SUFFIXES[fmt]}"
     headers = {"content-disposition": f'attachment; filename="{name}"'}
-    media_type = "application/json" if fmt == "json" else "text/csv; charset=utf-8"
-    return Response(body, media_type=media_type, headers=headers)
+    return Response(body, media_type=services.EXPORT_MEDIA_TYPES[fmt], headers=headers)
 
 
 @router.post(
@@ -753,15 +826,18 @@ _PLAN_OPTIONS = ("tool", "legs", "seconds_per_calf", "intensity", "pace_per_minu
     summary="Record soreness per calf (before, after, or the next day with the follow-up)",
     status_code=201,
     response_model=SorenessOut,
-    responses=errors(400, 415, 422),
+    responses=replay_responses(SorenessOut, "check-in"),
     openapi_extra=_body(SORENESS_BODY),
 )
 async def api_checkin_soreness(request: Request, store: StoreDep) -> JSONResponse:
     """Saved as ``calfcare log soreness`` saves it. A ``next_day`` check-in needs
     ``followup``: new swelling, redness or warmth per calf, screened by the real rules; an
-    urgent result is returned (``escalated``) and the check-in is still saved."""
+    urgent result is returned (``escalated``) and the check-in is still saved. With a
+    ``client_id``, a repeat is answered with the stored check-in (200) and saves nothing."""
     data = whole_numbers(
-        await json_object(request, ("moment", "day", "left", "right", "session_id", "followup")),
+        await json_object(
+            request, ("moment", "day", "left", "right", "session_id", "followup", "client_id")
+        ),
         ("left", "right"),
     )
     result = save_soreness(store, data, now())
@@ -770,7 +846,7 @@ async def api_checkin_soreness(request: Request, store: StoreDep) -> JSONRespons
         "followup": result.followup,
         "escalated": result.escalated,
     }
-    return JSONResponse(body, status_code=201)
+    return JSONResponse(body, status_code=201 if result.created else 200)
 
 
 @router.post(
@@ -779,14 +855,17 @@ async def api_checkin_soreness(request: Request, store: StoreDep) -> JSONRespons
     summary="Record a knee-to-wall test (cm per leg)",
     status_code=201,
     response_model=MobilityOut,
-    responses=errors(400, 415, 422),
+    responses=replay_responses(MobilityOut, "test"),
     openapi_extra=_body(MOBILITY_BODY),
 )
 async def api_checkin_mobility(request: Request, store: StoreDep) -> JSONResponse:
-    """Saved as ``calfcare log mobility`` saves it: big toe to wall in cm, to 0.1 cm."""
-    data = await json_object(request, ("moment", "day", "left", "right", "session_id"))
-    items = save_mobility(store, data, now())
-    return JSONResponse({"saved": [saved_mobility_json(i) for i in items]}, status_code=201)
+    """Saved as ``calfcare log mobility`` saves it: big toe to wall in cm, to 0.1 cm. With a
+    ``client_id``, a repeat is answered with the stored test (200) and saves nothing."""
+    data = await json_object(request, ("moment", "day", "left", "right", "session_id", "client_id"))
+    when = now()
+    items = save_mobility(store, data, when)
+    status = 200 if is_replay(items[0].recorded_at, when) else 201
+    return JSONResponse({"saved": [saved_mobility_json(i) for i in items]}, status_code=status)
 
 
 @router.post(
@@ -795,13 +874,17 @@ async def api_checkin_mobility(request: Request, store: StoreDep) -> JSONRespons
     summary="Record a free note for a day",
     status_code=201,
     response_model=SavedOut,
-    responses=errors(400, 415, 422),
+    responses=replay_responses(SavedOut, "note"),
     openapi_extra=_body(NOTE_BODY),
 )
 async def api_notes(request: Request, store: StoreDep) -> JSONResponse:
-    """Saved as ``calfcare log note`` saves it (at most 4000 characters)."""
-    saved = save_note(store, await json_object(request, ("day", "text")), now())
-    return JSONResponse({"saved": {"id": saved.id, "day": saved.day.isoformat()}}, status_code=201)
+    """Saved as ``calfcare log note`` saves it (at most 4000 characters). With a
+    ``client_id`` (the note's id), a repeat is answered with the stored note (200)."""
+    when = now()
+    saved = save_note(store, await json_object(request, ("day", "text", "client_id")), when)
+    status = 200 if is_replay(saved.written_at, when) else 201
+    body = {"saved": {"id": saved.id, "day": saved.day.isoformat()}}
+    return JSONResponse(body, status_code=status)
 
 
 @router.post(
@@ -825,7 +908,7 @@ async def api_manual_sessions(request: Request, store: StoreDep) -> JSONResponse
     name="api_import",
     summary="Import an export document: all of it or nothing (calfcare import)",
     response_model=ImportOut,
-    responses=errors(413, 415, 422),
+    responses=errors(400, 415, 422),
     openapi_extra=_body(IMPORT_BODY),
 )
 async def api_import(request: Request, store: StoreDep) -> JSONResponse:
@@ -836,24 +919,14 @@ async def api_import(request: Request, store: StoreDep) -> JSONResponse:
 
 
 async def _import_body(request: Request) -> bytes:
-    from calfcare.core import export_format
-
+    """The body (already bounded by `calfcare.web.limits`: 64 MB here)."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type not in JSON_TYPES:
         raise HTTPException(415, "Send the export document as application/json.")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > export_format.MAX_BYTES:
-            raise HTTPException(413, f"At most {export_format.MAX_BYTES // 2**20} MB.")
-        chunks.append(chunk)
-    return b"".join(chunks)
+    return await request.body()
 
 
 def import_bytes(store: Any, body: bytes) -> services.ImportSummary:
     """Parse (with the export format's limits) and import; `InvalidInput` otherwise."""
-    from calfcare.core import export_format
-
     data = export_format.loads(body)
     return services.import_document(store, data, now())

@@ -20,11 +20,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, Request
-from starlette.datastructures import FormData
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from calfcare import services
+from calfcare.core.client_ids import follow_up_id
 from calfcare.core.errors import CalfcareError, InvalidInput, Problem
 from calfcare.core.followup import SIGNS
 from calfcare.core.levels import Level
@@ -32,6 +34,7 @@ from calfcare.core.records import RecordSet, ScreeningKind
 from calfcare.storage import Store
 from calfcare.web import charts
 from calfcare.web.deps import ReadCacheDep, StoreDep, app_read_cache
+from calfcare.web.limits import IMPORT_BYTES, size_text
 from calfcare.web.templating import Pages, PagesDep
 from calfcare.web.tracking_api import (
     KINDS,
@@ -41,6 +44,7 @@ from calfcare.web.tracking_api import (
     history_rows,
     import_bytes,
     now,
+    parse_day,
     save_manual_session,
     save_mobility,
     save_note,
@@ -123,6 +127,9 @@ def _given(values: Mapping[str, str], read: Mapping[str, Any]) -> dict[str, obje
 
 
 _DAY_FIELD = {"day": str.strip}
+_CLIENT_ID = {"client_id": str.strip}
+"""Each check-in form carries a client id (``fresh_id``), so that a form sent twice is saved
+once (`calfcare.core.client_ids`)."""
 _SCORES = {"left": _score, "right": _score}
 
 
@@ -165,7 +172,8 @@ async def note_save(request: Request, pages: PagesDep, store: StoreDep) -> Respo
     when = now()
     today = services.today_of(when)
     try:
-        save_note(store, {**_given(values, _DAY_FIELD), "text": values.get("text")}, when)
+        fields = _given(values, {**_DAY_FIELD, **_CLIENT_ID})
+        save_note(store, {**fields, "text": values.get("text")}, when)
     except InvalidInput as error:
         return pages.render(
             request,
@@ -248,14 +256,24 @@ def checkin_soreness(request: Request, pages: PagesDep) -> HTMLResponse:
 async def checkin_soreness_save(request: Request, pages: PagesDep, store: StoreDep) -> Response:
     values = _fields(await request.form())
     moment = values.get("moment", "")
-    if moment not in ("before", "after"):
-        problems = [Problem("moment", "choose before or right after the session")]
-        return _soreness_page(request, pages, values, problems, 422)
-    data = {**_given(values, {**_DAY_FIELD, **_SCORES}), "moment": moment}
+    data = {**_given(values, {**_DAY_FIELD, **_SCORES, **_CLIENT_ID}), "moment": moment}
+    problems: list[Problem] = []
     try:
-        save_soreness(store, data, now())
+        if moment in ("before", "after"):  # (next_day has its own form, with the follow-up)
+            save_soreness(store, data, now())
+        else:  # name every other problem too (as the API does), saving nothing
+            problems.append(Problem("moment", "choose before or right after the session"))
+            when = now()
+            services.soreness_records(
+                day=parse_day(data.get("day"), services.today_of(when)),
+                scores={leg: data[leg] for leg in ("left", "right") if leg in data},
+                moment="after",
+                now=when,
+            )
     except InvalidInput as error:
-        return _soreness_page(request, pages, values, error.problems, 422)
+        problems += error.problems
+    if problems:
+        return _soreness_page(request, pages, values, problems, 422)
     return _redirect(request, "checkins", saved="soreness")
 
 
@@ -312,7 +330,7 @@ async def checkin_next_day_save(request: Request, pages: PagesDep, store: StoreD
             if word is not None and word != "":
                 followup[leg][sign] = SIGN_WORDS.get(word, word)
     data = {
-        **_given(values, {**_DAY_FIELD, **_SCORES}),
+        **_given(values, {**_DAY_FIELD, **_SCORES, **_CLIENT_ID}),
         "moment": "next_day",
         "followup": followup,
     }
@@ -320,7 +338,11 @@ async def checkin_next_day_save(request: Request, pages: PagesDep, store: StoreD
         save_soreness(store, data, when)
     except InvalidInput as error:
         return _next_day_page(request, pages, values, error.problems, 422)
-    record_id = _followup_id(store, when)
+    client_id = data.get("client_id")
+    if isinstance(client_id, str):  # the follow-up saved now, or by the first of a repeat
+        record_id: str | None = follow_up_id(client_id)
+    else:
+        record_id = _followup_id(store, when)
     if record_id is None:  # cannot happen: saved in the same transaction
         raise HTTPException(500)
     return RedirectResponse(
@@ -351,7 +373,7 @@ def followup_result(
         record = tx.screening(screening_id) if len(screening_id) <= 64 else None
     if record is None or record.kind is not ScreeningKind.FOLLOW_UP:
         raise HTTPException(404)
-    report = dict(record.report)
+    report = services.stored_report(record)
     severe = record.verdict >= Level.URGENT
     findings = [f for f in report.get("findings", []) if Level(f["level"]) >= Level.URGENT]
     return pages.render(
@@ -404,7 +426,7 @@ def mobility_log(request: Request, pages: PagesDep) -> HTMLResponse:
 async def mobility_log_save(request: Request, pages: PagesDep, store: StoreDep) -> Response:
     values = _fields(await request.form())
     data = {
-        **_given(values, {**_DAY_FIELD, "left": _cm, "right": _cm}),
+        **_given(values, {**_DAY_FIELD, **_CLIENT_ID, "left": _cm, "right": _cm}),
         "moment": values.get("moment", "other"),
     }
     try:
@@ -709,7 +731,26 @@ async def export(request: Request, pages: PagesDep, cache: ReadCacheDep) -> HTML
         problems=[],
         error=None,
         field_ids={},
+        values={},
+        file_name=None,
+        import_limit=size_text(IMPORT_BYTES),
     )
+
+
+async def _import_input(text: str, chosen: UploadFile | None) -> bytes:
+    """The document to import: the chosen file's bytes, or the pasted text."""
+    if chosen is not None and text.strip():
+        message = "choose a file or paste its contents, not both"
+        raise InvalidInput([Problem("file", message)], "Nothing was imported.")
+    if chosen is not None:
+        raw = await chosen.read()
+        if not raw.strip():
+            raise InvalidInput([Problem("file", "the file is empty")], "Nothing was imported.")
+        return raw
+    if not text.strip():
+        message = "choose an export file, or paste its contents"
+        raise InvalidInput([Problem("document", message)], "Nothing was imported.")
+    return text.strip().encode("utf-8")
 
 
 def _counts(store: Store) -> dict[str, int]:
@@ -719,21 +760,26 @@ def _counts(store: Store) -> dict[str, int]:
 
 @router.get("/export/download", name="export_download")
 async def export_download(cache: ReadCacheDep, format: str = "json") -> Response:
-    """The file itself, as ``calfcare export --format json|csv``."""
+    """The file itself, as ``calfcare export --format json|csv|fhir``."""
     return await export_response(cache, format)
 
 
 @router.post("/import", name="import_data")
 async def import_data(request: Request, pages: PagesDep, store: StoreDep) -> Response:
-    """Import a pasted export document: all of it or nothing, every problem listed."""
-    values = _fields(await request.form())
-    text = values.get("document", "").strip()
+    """Import an export document, uploaded as a file (multipart, up to the import limit,
+    checked for its CSRF token like every form) or pasted: all of it or nothing, every
+    problem listed. A refused import shows the form again with the pasted text, and names
+    the file chosen (a browser never lets a page choose a file for the person)."""
+    form = await request.form(max_files=1, max_fields=10, max_part_size=IMPORT_BYTES)
+    pasted = form.get("document")
+    text = pasted if isinstance(pasted, str) else ""
+    upload = form.get("file")
+    chosen = upload if isinstance(upload, UploadFile) and upload.filename else None
     try:
-        if not text:
-            raise InvalidInput([Problem("document", "paste the contents of an export file")])
-        summary = import_bytes(store, text.encode("utf-8"))
+        raw = await _import_input(text, chosen)
+        summary = await run_in_threadpool(import_bytes, store, raw)
     except InvalidInput as error:
-        counts = _counts(store)
+        counts = await run_in_threadpool(_counts, store)
         return pages.render(
             request,
             "export.html",
@@ -742,8 +788,13 @@ async def import_data(request: Request, pages: PagesDep, store: StoreDep) -> Res
             imported=None,
             problems=error.problems,
             error=error.message,
-            field_ids={},
+            field_ids={"document": "document", "file": "file"},
+            values={"document": text},
+            file_name=chosen.filename if chosen else None,
+            import_limit=size_text(IMPORT_BYTES),
         )
+    finally:
+        await form.close()
     return _redirect(
         request,
         "export",

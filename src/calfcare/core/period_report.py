@@ -1,0 +1,366 @@
+"""The one-page report for a clinician: what it shows, as data, for every way it is drawn.
+
+`build_report` turns a period's records into a `PeriodReport`: safety first (screening
+results, next-day follow-ups that needed attention, sessions stopped for sharp pain), the
+sessions with time per calf, where tender spots were held, soreness and knee-to-wall series
+with their measurement-error bands, and the split-leg result when one ran. The web page,
+``calfcare report --format html`` and the PDF/PNG page all draw this one object, so they
+cannot disagree. Pure: records and dates in, no clock.
+
+Safety items are one list of `SafetyItem` of several kinds, most serious first, so that new
+kinds (a hold that stays until a clinician clears it, a clearance) are one more kind and one
+more builder, not a new section.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, timedelta, tzinfo
+from enum import StrEnum
+
+from calfcare.core.days import FIRST_DAY
+from calfcare.core.errors import InvalidInput, Problem
+from calfcare.core.levels import Leg, Level
+from calfcare.core.records import RecordSet, ScreeningKind, ScreeningRecord, SpotHeight, SpotSide
+from calfcare.core.report_series import (
+    BETWEEN_LEGS_CM,
+    BETWEEN_LEGS_SOURCES,
+    MeasureChart,
+    between_legs,
+    mobility_charts,
+    soreness_charts,
+)
+from calfcare.core.report_split_leg import experiments_in_period
+from calfcare.core.split_leg import ExperimentResult
+from calfcare.core.timeline import Outcome
+
+DEFAULT_DAYS = 28
+MAX_NAME = 80
+LEVEL_WORDS = {
+    Level.OK: "No concern",
+    Level.CAUTION: "Caution",
+    Level.AVOID: "Avoid",
+    Level.URGENT: "URGENT",
+    Level.EMERGENCY: "EMERGENCY",
+}
+OUTCOME_WORDS = {
+    Outcome.COMPLETED: "completed",
+    Outcome.STOPPED_SHARP_PAIN: "stopped for sharp pain",
+    Outcome.QUIT: "ended early",
+    Outcome.ABANDONED: "left unfinished",
+}
+
+
+class SafetyKind(StrEnum):
+    SCREENING = "screening"
+    FOLLOW_UP = "follow_up"
+    SHARP_PAIN_STOP = "sharp_pain_stop"
+
+
+KIND_WORDS = {
+    SafetyKind.SCREENING: "Safety check",
+    SafetyKind.FOLLOW_UP: "Next-day check",
+    SafetyKind.SHARP_PAIN_STOP: "Session stopped for sharp pain",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyItem:
+    """One safety fact, or several alike (the same result on several days)."""
+
+    kind: SafetyKind
+    level: Level | None
+    headline: str
+    days: tuple[date, ...]
+    details: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        level = "" if self.level is None else f"{LEVEL_WORDS[self.level]}: "
+        return f"{level}{KIND_WORDS[self.kind]}"
+
+    @property
+    def attention(self) -> bool:
+        """Needs a clinician's eye: urgent or emergency, or a stop for sharp pain."""
+        return self.level is None or self.level >= Level.URGENT
+
+    @property
+    def rank(self) -> int:
+        """For the order: emergency, then urgent results and sharp-pain stops by day."""
+        return Level.URGENT.rank if self.level is None else self.level.rank
+
+
+@dataclass(frozen=True, slots=True)
+class CalfTotals:
+    leg: Leg
+    sessions: int
+    active_seconds: float
+    planned_seconds: int
+    """Planned time of the sessions that had a plan (coach sessions); 0 when none did."""
+    holds: int
+
+
+@dataclass(frozen=True, slots=True)
+class SpotCount:
+    leg: Leg
+    height: SpotHeight
+    side: SpotSide
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodReport:
+    name: str | None
+    first: date
+    last: date
+    safety: tuple[SafetyItem, ...]
+    checks: int
+    follow_ups: int
+    sessions: int
+    session_days: int
+    outcomes: tuple[tuple[str, int], ...]
+    calves: tuple[CalfTotals, ...]
+    spots: tuple[SpotCount, ...]
+    charts: tuple[MeasureChart, ...]
+    between_legs: tuple[date, float, float] | None
+    split_leg: tuple[ExperimentResult, ...]
+    """The experiments that ran in the period, each analysed whole as of the day the report
+    was made (`calfcare.core.report_split_leg`)."""
+
+    @property
+    def period(self) -> str:
+        days = (self.last - self.first).days + 1
+        return f"{day_text(self.first)} to {day_text(self.last)} ({days} days)"
+
+    @property
+    def between_legs_note(self) -> str | None:
+        """The last day both legs were tested, as numbers against the between-leg error."""
+        if self.between_legs is None:
+            return None
+        day, left, right = self.between_legs
+        return (
+            f"Between legs on {day_text(day)}: left {left:.1f} cm, right {right:.1f} cm, "
+            f"{abs(left - right):.1f} cm apart. A difference under {BETWEEN_LEGS_CM:g} cm is "
+            "within measurement error (people after an ankle injury, Chisholm 2012)."
+        )
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Every source the report's figures rest on, in order of first mention."""
+        ids = [s for c in self.charts for s in c.sources]
+        ids += list(BETWEEN_LEGS_SOURCES) if self.between_legs else []
+        ids += [s for e in self.split_leg for s in e.primary.sources]
+        return tuple(dict.fromkeys(ids))
+
+    @property
+    def split_leg_lines(self) -> tuple[tuple[str, str], ...]:
+        """Each experiment's title and its registered outcome's headline, as the insights
+        word it (progress until it is due, then the result)."""
+        return tuple((experiment_title(e), e.primary.headline) for e in self.split_leg)
+
+    @property
+    def attention(self) -> int:
+        """How many safety items need a clinician's eye."""
+        return sum(item.attention for item in self.safety)
+
+
+def day_text(day: date) -> str:
+    return f"{day.day} {day:%b} {day.year}"
+
+
+SPLIT_LEG_TITLES = {
+    "next_day_soreness": "Next-day soreness",
+    "same_session_soreness": "Soreness right after the session",
+    "knee_to_wall": "Knee-to-wall gain over the session",
+}
+
+
+def experiment_title(e: ExperimentResult) -> str:
+    """What a split-leg experiment asked, and when ("Next-day soreness: 14 days planned
+    from 16 Mar 2026")."""
+    title = SPLIT_LEG_TITLES[e.primary.outcome.value]
+    if e.experiment is None:
+        return f"{title}: days from before experiments were planned (not pre-registered)"
+    start = day_text(e.experiment.start_day)
+    return f"{title}: {e.experiment.planned_days} days planned from {start}"
+
+
+def day_list(days: Iterable[date]) -> str:
+    """Days in words, runs joined: "2-4, 7 Mar; 1 Apr 2026" (the year once, at the end,
+    unless they span years)."""
+    ordered = sorted(set(days))
+    if not ordered:
+        return ""
+    months: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for d in ordered:
+        months[(d.year, d.month)].append(d.day)
+    years = {y for y, _ in months}
+    parts = []
+    for (year, month), numbers in months.items():
+        runs, start = [], numbers[0]
+        for a, b in zip(numbers, [*numbers[1:], None], strict=True):
+            if b != a + 1:
+                runs.append(str(start) if start == a else f"{start}-{a}")
+                start = b if b is not None else a
+        name = date(year, month, 1).strftime("%b")
+        parts.append(f"{', '.join(runs)} {name}" + (f" {year}" if len(years) > 1 else ""))
+    return "; ".join(parts) + ("" if len(years) > 1 else f" {ordered[0].year}")
+
+
+def period_of(since: date | None, until: date | None, *, today: date) -> tuple[date, date]:
+    """The report's days: ``until`` (default today) and the 28 days up to it by default.
+
+    A period reaching past the days a record can have (`days.FIRST_DAY` to today) is cut to
+    them, so the ends of the calendar ask for no impossible dates.
+    """
+    last = min(until or today, today)
+    if since is not None and since > today:
+        raise InvalidInput(
+            [Problem("since", f"{since.isoformat()} is after today; a report covers past days")],
+            "The report period is not valid.",
+        )
+    if last < FIRST_DAY:
+        raise InvalidInput(
+            [Problem("until", f"no record can be before {FIRST_DAY.isoformat()}")],
+            "The report period is not valid.",
+        )
+    first = max(since or last - timedelta(days=DEFAULT_DAYS - 1), FIRST_DAY)
+    if first > last:
+        raise InvalidInput(
+            [Problem("since", f"{first.isoformat()} is after {last.isoformat()}")],
+            "The report period is not valid.",
+        )
+    return first, last
+
+
+def clean_name(name: object) -> str | None:
+    """The name or alias to print, as typed (trimmed); None for none."""
+    if name is None or (isinstance(name, str) and not name.strip()):
+        return None
+    problems = []
+    if not isinstance(name, str):
+        problems.append(Problem("name", "give a name or alias as text"))
+    elif len(name.strip()) > MAX_NAME:
+        problems.append(Problem("name", f"at most {MAX_NAME} characters"))
+    elif any(ord(c) < 32 or ord(c) == 127 for c in name):
+        problems.append(Problem("name", "contains control characters"))
+    if problems:
+        raise InvalidInput(problems, "The name is not valid.")
+    assert isinstance(name, str)
+    return name.strip()
+
+
+def build_report(
+    records: RecordSet,
+    first: date,
+    last: date,
+    name: str | None = None,
+    *,
+    zone: tzinfo = UTC,
+    today: date | None = None,
+) -> PeriodReport:
+    """The report of the records from ``first`` to ``last`` (records outside are ignored);
+    a screening's day is its date in ``zone`` (the person's). The split-leg experiments
+    that ran in the period are analysed whole, as of ``today`` (None: every day is past),
+    from every record given (`calfcare.core.report_split_leg`)."""
+    r = _within(records.sorted(), first, last, zone)
+    sessions = r.sessions
+    outcomes = Counter(s.outcome for s in sessions)
+    return PeriodReport(
+        name=clean_name(name),
+        first=first,
+        last=last,
+        safety=safety_items(r, zone),
+        checks=sum(s.kind is ScreeningKind.SCREENING for s in r.screenings),
+        follow_ups=sum(s.kind is ScreeningKind.FOLLOW_UP for s in r.screenings),
+        sessions=len(sessions),
+        session_days=len({s.day for s in sessions}),
+        outcomes=tuple((OUTCOME_WORDS[o], outcomes[o]) for o in Outcome if outcomes[o]),
+        calves=tuple(_calf_totals(r, leg) for leg in Leg),
+        spots=_spots(r),
+        charts=(*soreness_charts(r.soreness), *mobility_charts(r.mobility)),
+        between_legs=between_legs(r.mobility),
+        split_leg=experiments_in_period(records, first, last, today=today, zone=zone),
+    )
+
+
+def _within(r: RecordSet, first: date, last: date, zone: tzinfo) -> RecordSet:
+    def inside(day: date) -> bool:
+        return first <= day <= last
+
+    return RecordSet(
+        screenings=tuple(s for s in r.screenings if inside(s.taken_at.astimezone(zone).date())),
+        sessions=tuple(s for s in r.sessions if inside(s.day)),
+        soreness=tuple(s for s in r.soreness if inside(s.record.day)),
+        mobility=tuple(m for m in r.mobility if inside(m.record.day)),
+        notes=tuple(n for n in r.notes if inside(n.day)),
+        split_leg_days=tuple(d for d in r.split_leg_days if inside(d.day)),
+    )
+
+
+def safety_items(r: RecordSet, zone: tzinfo = UTC) -> tuple[SafetyItem, ...]:
+    """Urgent and emergency results one by one with what was found; other results grouped
+    by what they said, with their days; every stop for sharp pain. Most serious first."""
+    items: list[SafetyItem] = []
+
+    def day(s: ScreeningRecord) -> date:
+        return s.taken_at.astimezone(zone).date()
+
+    grouped: dict[tuple[SafetyKind, Level, str], list[ScreeningRecord]] = defaultdict(list)
+    for s in r.screenings:
+        kind = SafetyKind.SCREENING if s.kind is ScreeningKind.SCREENING else SafetyKind.FOLLOW_UP
+        if s.verdict >= Level.URGENT:
+            items.append(SafetyItem(kind, s.verdict, _headline(s), (day(s),), _findings([s])))
+        else:
+            grouped[(kind, s.verdict, _headline(s))].append(s)
+    for (kind, level, headline), group in grouped.items():
+        details = _findings(group) if level > Level.OK else ()
+        items.append(SafetyItem(kind, level, headline, tuple(day(g) for g in group), details))
+    for session in r.sessions:
+        if session.outcome is Outcome.STOPPED_SHARP_PAIN:
+            done = [c for c in session.calves if c.active_seconds > 0]
+            calves = " and ".join(f"{c.leg.value} calf" for c in done) or "no calf yet"
+            text = f"Stopped at once; massaged before the stop: {calves}."
+            items.append(SafetyItem(SafetyKind.SHARP_PAIN_STOP, None, text, (session.day,)))
+    items.sort(key=lambda i: (-i.rank, i.days[0], i.kind.value))
+    return tuple(items)
+
+
+def _headline(s: ScreeningRecord) -> str:
+    headline = s.report.get("headline")
+    return headline if isinstance(headline, str) and headline.strip() else LEVEL_WORDS[s.verdict]
+
+
+def _findings(group: Iterable[ScreeningRecord]) -> tuple[str, ...]:
+    """What was found, as the person was told it (each message once)."""
+    messages: list[str] = []
+    for s in group:
+        findings = s.report.get("findings")
+        for f in findings if isinstance(findings, list) else []:
+            message = f.get("message") if isinstance(f, dict) else None
+            if isinstance(message, str) and message and message not in messages:
+                messages.append(message)
+    return tuple(messages)
+
+
+def _calf_totals(r: RecordSet, leg: Leg) -> CalfTotals:
+    calves = [c for s in r.sessions for c in s.calves if c.leg is leg]
+    return CalfTotals(
+        leg,
+        sessions=sum(c.active_seconds > 0 for c in calves),
+        active_seconds=sum(c.active_seconds for c in calves),
+        planned_seconds=sum(c.planned_seconds or 0 for c in calves),
+        holds=sum(len(c.holds) for c in calves),
+    )
+
+
+def _spots(r: RecordSet) -> tuple[SpotCount, ...]:
+    counts = Counter((t.leg, t.height, t.side) for s in r.sessions for t in s.tender_spots)
+    return tuple(
+        SpotCount(leg, height, side, counts[(leg, height, side)])
+        for leg in Leg
+        for height in SpotHeight
+        for side in SpotSide
+    )
