@@ -365,7 +365,10 @@ FORMS: dict[str, tuple[str, dict[str, str], dict[str, list[Any]]]] = {
     "/split-leg/before": (
         "/split-leg",
         {"left": "3", "right": "3"},
-        {"left": ["99999999999999999999", "1e999", "nan", "-1e308", NOT_UTF8]},
+        {
+            "left": ["99999999999999999999", "1e999", "nan", "-1e308", NOT_UTF8],
+            "client_id": [NOT_UTF8, "x" * 5000, "[" * 3000],
+        },
     ),
     "/split-leg/massaged": ("/split-leg", {"calves": "left"}, {"calves": [NOT_UTF8, "x" * 5000]}),
     "/split-leg/stop": ("/split-leg", {"confirm": "yes"}, {"confirm": [NOT_UTF8, "x" * 5000]}),

@@ -159,3 +159,24 @@ def test_insights_page_without_an_experiment(client: TestClient) -> None:
     html = client.get("/insights").text
     assert "Plan a split-leg experiment" in html
     assert "From your everyday records" in html
+
+
+def test_the_before_form_sent_twice_is_saved_once(client: TestClient, clock: Clock) -> None:
+    """The before-session rating is a check-in: its form carries a client id (issue 13), so
+    a double click saves one rating per calf, not two (which could make the day unclear)."""
+    page = client.get("/split-leg").text
+    token = csrf_token(page)
+    post_form(client, "/split-leg/start", [("csrftoken", token), ("days", "6")])
+    page = client.get("/split-leg").text
+    match = re.search(r'name="client_id" value="([A-Za-z0-9_-]+)"', page)
+    assert match, "the before form carries a client id"
+    form = [("csrftoken", token), ("client_id", match.group(1)), ("left", "4"), ("right", "5")]
+    for _ in range(2):
+        saved = post_form(client, "/split-leg/before", form, follow_redirects=False)
+        assert saved.status_code == 303, saved.text
+    rows = client.get("/api/records?kind=soreness").json()
+    assert len(rows) == 2
+    other = [*form[:3], ("left", "6"), ("right", "5")]
+    assert post_form(client, "/split-leg/before", other).status_code == 409
+    bad = post_form(client, "/split-leg/before", [*form[:1], ("client_id", "a b"), *form[2:]])
+    assert bad.status_code == 422

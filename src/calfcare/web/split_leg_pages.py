@@ -159,11 +159,17 @@ async def split_leg_before(request: Request, pages: PagesDep, store: StoreDep) -
     if not problems:
         given = {leg: _number(values[leg]) for leg in ("left", "right")}
         today = services.today_of(when)
+        # The form's client id: sent twice (a double click, a retry), it is saved once.
+        once = values.get("client_id", "").strip() or None
         try:
             if knee:
-                services.log_mobility(store, day=today, distances=given, moment="before", now=when)
+                services.log_mobility(
+                    store, day=today, distances=given, moment="before", now=when, client_id=once
+                )
             else:
-                services.log_soreness(store, day=today, scores=given, moment="before", now=when)
+                services.log_soreness(
+                    store, day=today, scores=given, moment="before", now=when, client_id=once
+                )
         except InvalidInput as error:
             problems = error.problems
     if problems:
