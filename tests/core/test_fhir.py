@@ -4,7 +4,8 @@ soreness and knee-to-wall record appears exactly once with its value, day, leg a
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -35,8 +36,10 @@ from calfcare.core.screening_rules import (
     GENERAL_QUESTION_IDS,
     LEG_QUESTION_IDS,
 )
+from calfcare.core.split_leg_design import Outcome as SplitOutcome
+from calfcare.core.split_leg_design import SplitLegExperiment
 from calfcare.core.timeline import Outcome
-from calfcare.core.tracking import SorenessMoment
+from calfcare.core.tracking import MassagedCalves, SorenessMoment
 from tests.month_records import a_month
 from tests.storage.strategies import record_sets
 
@@ -191,6 +194,27 @@ def test_a_month_validates_and_round_trips() -> None:
     (site,) = next(p for p in procedures if p["identifier"][0]["value"] == single.id)["bodySite"]
     side = "7771000" if Leg.LEFT in single.legs else "24028007"
     assert site["coding"][0]["code"] == f"53840002:272741003={side}"
+
+
+def test_split_leg_coins_and_experiments_are_left_out() -> None:
+    """docs/fhir.md: the coin tosses and the pre-registered experiments have no place in a
+    clinic's record; the one-page report gives the result in words. The bundle is the same
+    with or without them (the same bytes: the Patient's id does not depend on them)."""
+    records = a_month()
+    registered = SplitLegExperiment(
+        "exp-1", datetime(2026, 3, 16, 7, tzinfo=UTC), date(2026, 3, 16), 14,
+        SplitOutcome.NEXT_DAY_SORENESS,
+    )  # fmt: skip
+    coins = tuple(
+        replace(c, drawn_at=datetime.combine(c.day, time(9), UTC), experiment_id="exp-1",
+                reported=MassagedCalves.BOTH)
+        for c in records.split_leg_days
+    )  # fmt: skip
+    with_experiment = replace(records, split_leg_days=coins, split_leg_experiments=(registered,))
+    without = replace(records, split_leg_days=(), split_leg_experiments=())
+    texts = load_screening_text()
+    assert dumps(to_bundle(with_experiment, texts)) == dumps(to_bundle(without, texts))
+    validate(export(with_experiment))
 
 
 def test_the_same_records_give_the_same_bytes_and_urls_depend_only_on_the_record() -> None:
