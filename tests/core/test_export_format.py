@@ -101,6 +101,12 @@ def test_version_2_experiments_and_coins() -> None:
         "split_leg_experiments.0.start_day", "split_leg_days.0.drawn_at",
         "split_leg_days.0.reported",
     }  # fmt: skip
+    # An experiment's start day is never filled in (it would start on the day of the import).
+    no_start = {k: v for k, v in experiment.items() if k != "start_day"}
+    doc = {**_doc(split_leg_experiments=[no_start]), "version": 2}
+    assert problems(doc) == {"split_leg_experiments.0.start_day"}
+    doc = {**_doc(split_leg_experiments=[{**experiment, "start_day": None}]), "version": 2}
+    assert problems(doc) == {"split_leg_experiments.0.start_day"}
 
 
 def test_every_bad_field_is_named_with_its_path() -> None:

@@ -29,7 +29,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from calfcare.core.answers import parse_answers
-from calfcare.core.days import FIRST_DAY, day_problems, time_problems
+from calfcare.core.days import FIRST_DAY, day_problems, day_start_utc, time_problems
 from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.json_input import MAX_DEPTH, depth, parse_json
 from calfcare.core.levels import Leg, Level
@@ -516,13 +516,16 @@ class _Reader:
         if isinstance(raw, str) and _DAY.fullmatch(raw):
             with contextlib.suppress(ValueError):
                 start = date.fromisoformat(raw)
+        if raw is None:  # (left out, `experiment` would start it today)
+            self.problems.append(Problem(f"{path}.start_day", "give a date as YYYY-MM-DD"))
+            start = self.today
         stopped = None if e.get("stopped_at") is None else self._time(e, "stopped_at", path)
         try:
             record = experiment(
                 id=sid or "x",
                 days=e.get("planned_days"),
                 outcome=e.get("outcome"),
-                now=at or datetime.now(UTC),
+                now=at or day_start_utc(self.today),  # (no time: refused above; no clock)
                 today=self.today,
                 stopped_at=stopped,
                 start_day=start,
