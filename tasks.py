@@ -78,13 +78,20 @@ def ensure_chromium() -> None:
     if os.geteuid() == 0 and shutil.which("apt-get"):
         print("Installing Chromium for the browser tests (apt-get) ...", file=sys.stderr)
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-        subprocess.run(
-            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"],
-            check=True,
-            env=env,
+        # Wait for another apt/dpkg run (e.g. a second test run starting at the same time).
+        lock = ["-o", "DPkg::Lock::Timeout=600"]
+        steps = (["update", "-qq"], ["install", "-y", "-qq", "--no-install-recommends", "chromium"])
+        for step in steps:
+            if subprocess.run(["apt-get", *lock, *step], env=env).returncode != 0:
+                break
+        else:
+            return
+        if Path("/usr/bin/chromium").exists():  # installed meanwhile by a concurrent run
+            return
+        sys.exit(
+            "Installing Chromium with apt-get failed (see its message above). The browser\n"
+            "tests need /usr/bin/chromium: install Debian's chromium package and run again."
         )
-        return
     sys.exit(
         "The browser tests need Chromium at /usr/bin/chromium. Install it with\n"
         "  sudo apt-get install -y --no-install-recommends chromium\n"
