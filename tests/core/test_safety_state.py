@@ -217,7 +217,9 @@ def test_sharp_pain_stop_waits_for_a_pain_check_on_the_calf_it_stopped_on() -> N
     s = state(RecordSet(sessions=(stop,)))
     assert s.legs[Leg.RIGHT].pain_check is not None and s.legs[Leg.LEFT].pain_check is None
     due = s.legs[Leg.RIGHT].pain_check
-    assert due is not None and due.advice == WORDING.sharp_pain_advice and "right calf" in due.question
+    assert (
+        due is not None and due.advice == WORDING.sharp_pain_advice and "right calf" in due.question
+    )
     assert flags(s) == ALL_TRUE  # it asks first; it does not forbid
     assert safety_json(s)["legs"]["right"]["pain_check_pending"] is True
     before = PainCheck("p0", Leg.RIGHT, DAY, AT)  # before the stop ended: not a check of it
