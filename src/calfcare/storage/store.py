@@ -603,6 +603,8 @@ _BY_ID: dict[str, tuple[Sequence[str], Callable[[Sequence[Any]], Sequence[Any]]]
     "soreness": (convert.SORENESS_COLUMNS, convert.soreness_items),
     "mobility": (convert.MOBILITY_COLUMNS, convert.mobility_items),
     "notes": (convert.NOTE_COLUMNS, convert.note_records),
+    "clearances": (convert.CLEARANCE_COLUMNS, convert.clearance_records),
+    "pain_checks": (convert.PAIN_CHECK_COLUMNS, convert.pain_check_records),
 }
 
 
