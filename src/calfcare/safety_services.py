@@ -83,11 +83,11 @@ def record_clearance(
     problems = client_id_problems(client_id)
     with store.transaction() as tx:
         if client_id is not None and not problems:
-            found = tx.by_ids("clearances", [client_id])
-            if found:
-                if found[0].day != day:
+            stored: list[Clearance] = tx.by_ids("clearances", [client_id])
+            if stored:
+                if stored[0].day != day:
                     raise _conflict(client_id, "clearance")
-                return found[0]
+                return stored[0]
         state = _state(tx, now)
         try:
             record = clearance(id=client_id or new_id(), day=day, now=now, today=today_of(now))
@@ -122,11 +122,11 @@ def confirm_pain_checked(
     problems = client_id_problems(client_id)
     with store.transaction() as tx:
         if client_id is not None and not problems:
-            found = tx.by_ids("pain_checks", [client_id])
-            if found:
-                if found[0].leg != leg:
+            checks: list[PainCheck] = tx.by_ids("pain_checks", [client_id])
+            if checks:
+                if checks[0].leg != leg:
                     raise _conflict(client_id, "pain check")
-                return found[0]
+                return checks[0]
         try:
             record = pain_check(id=client_id or new_id(), leg=leg, now=now, today=today_of(now))
         except InvalidInput as error:
