@@ -9,8 +9,8 @@ completion) run often are therefore answered here without them:
   click caps help at). ``tests/cli/test_startup.py`` fails if that file drifts from what Typer
   would print; `python -m calfcare.launcher --write-help` rewrites it;
 * `screen --answers FILE --no-save [--json]` (a screening that is not recorded), by
-  `calfcare.cli.screen.run_screen`, the very function the Typer command calls, with the wording compiled out of Pydantic
-  (`calfcare.content.screening_wording`). `tests/cli/test_screen_fast_path.py` runs both paths
+  `calfcare.cli.screen.run_screen`, the very function the Typer command calls, with the
+  wording compiled out of Pydantic (`calfcare.content.screening_wording`). `tests/cli/test_screen_fast_path.py` runs both paths
   on every vignette and bad input and compares stdout, stderr and exit status byte for byte.
 
 Anything else, including any argument shape `fast_screen_args` does not recognise, goes to
