@@ -10,8 +10,9 @@ completion) run often are therefore answered here without them:
   would print; `python -m calfcare.launcher --write-help` rewrites it;
 * `screen --answers FILE --no-save [--json]` (a screening that is not recorded), by
   `calfcare.cli.screen.run_screen`, the very function the Typer command calls, with the
-  wording compiled out of Pydantic (`calfcare.content.screening_wording`). `tests/cli/test_screen_fast_path.py` runs both paths
-  on every vignette and bad input and compares stdout, stderr and exit status byte for byte.
+  wording compiled out of Pydantic (`calfcare.content.screening_wording`).
+  `tests/cli/test_screen_fast_path.py` runs both paths on every vignette and bad input and
+  compares stdout, stderr and exit status byte for byte.
 
 Anything else, including any argument shape `fast_screen_args` does not recognise, goes to
 the real CLI, which then gives exactly the answer (or usage error) it always gave.
