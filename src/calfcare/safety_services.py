@@ -10,7 +10,6 @@ API call these, and every plan, session and page asks `safety_state` (issue 11).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -76,10 +75,11 @@ _PAIN_CHECK_REFUSED = "The pain check was not recorded; nothing was saved."
 
 def record_clearance(
     store: Store, *, day: object, now: datetime, client_id: str | None = None
-) -> Clearance:
+) -> tuple[Clearance, bool]:
     """Record that a clinician ruled out a clot on ``day`` (not after today): it lifts the
     hold that is on, when ``day`` is on or after the hold began. Refused when no hold is on
-    or the day is before it. With a ``client_id`` a repeat returns the stored clearance."""
+    or the day is before it. The clearance, and True when it was written now: with a
+    ``client_id`` a repeat returns the stored clearance and False."""
     problems = client_id_problems(client_id)
     with store.transaction() as tx:
         if client_id is not None and not problems:
@@ -87,7 +87,7 @@ def record_clearance(
             if stored:
                 if stored[0].day != day:
                     raise _conflict(client_id, "clearance")
-                return stored[0]
+                return stored[0], False
         state = _state(tx, now)
         try:
             record = clearance(id=client_id or new_id(), day=day, now=now, today=today_of(now))
@@ -110,15 +110,15 @@ def record_clearance(
         if problems or record is None:
             raise InvalidInput(problems, _CLEARANCE_REFUSED)
         tx.add_clearance(record)
-    return record
+    return record, True
 
 
 def confirm_pain_checked(
     store: Store, *, leg: object, now: datetime, client_id: str | None = None
-) -> PainCheck:
+) -> tuple[PainCheck, bool]:
     """Record the person's word that a calf's sharp pain has gone or been checked; refused
-    when no sharp-pain stop of that calf waits for it. With a ``client_id`` a repeat returns
-    the stored confirmation."""
+    when no sharp-pain stop of that calf waits for it. The record, and True when written
+    now (with a ``client_id`` a repeat returns the stored one and False)."""
     problems = client_id_problems(client_id)
     with store.transaction() as tx:
         if client_id is not None and not problems:
@@ -126,7 +126,7 @@ def confirm_pain_checked(
             if checks:
                 if checks[0].leg != leg:
                     raise _conflict(client_id, "pain check")
-                return checks[0]
+                return checks[0], False
         try:
             record = pain_check(id=client_id or new_id(), leg=leg, now=now, today=today_of(now))
         except InvalidInput as error:
@@ -139,11 +139,11 @@ def confirm_pain_checked(
         if problems:
             raise InvalidInput(problems, _PAIN_CHECK_REFUSED)
         tx.add_pain_check(record)
-    return record
+    return record, True
 
 
 def record_screening_answers(
-    store: Store, answers: Mapping[str, Any], now: datetime
+    store: Store, answers: object, now: datetime
 ) -> tuple[ScreeningRecord, dict[str, Any]]:
     """Screen ``answers`` (the screening contract's input) and keep the screening: how
     ``calfcare screen --answers`` and ``POST /api/screenings`` record one. `InvalidInput`
@@ -153,7 +153,7 @@ def record_screening_answers(
     from calfcare.core.report import screening_report
     from calfcare.core.screening import screen
 
-    report = screening_report(screen(parse_answers(dict(answers))), load_screening_text())
+    report = screening_report(screen(parse_answers(answers)), load_screening_text())
     return record_screening(store, report, now), report
 
 

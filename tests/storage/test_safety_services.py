@@ -72,7 +72,7 @@ def test_an_urgent_follow_up_holds_until_a_clearance_and_a_new_screening(store: 
     again = safety_services.record_clearance(
         store, day=later.date(), now=later + timedelta(minutes=2), client_id="clr-1"
     )
-    assert again == cleared
+    assert again == (cleared[0], False) and cleared[1] is True
     with pytest.raises(ClientIdConflict):
         safety_services.record_clearance(
             store, day=NOW.date(), now=later + timedelta(minutes=2), client_id="clr-1"

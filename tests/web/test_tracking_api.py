@@ -275,6 +275,10 @@ def test_every_new_operation_documents_its_errors(client: TestClient) -> None:
         ("/api/split-leg/experiments", "post"): {"400", "415", "422", "503"},
         ("/api/split-leg/stop", "post"): {"400", "415", "422", "503"},
         ("/api/split-leg/massaged", "post"): {"400", "415", "422", "503"},
+        ("/api/safety", "get"): {"503"},
+        ("/api/safety/clearances", "post"): {"400", "409", "415", "422", "503"},
+        ("/api/safety/pain-checks", "post"): {"400", "409", "415", "422", "503"},
+        ("/api/screenings", "post"): {"400", "415", "422", "503"},
         ("/api/export", "get"): {"422", "503"},
         ("/api/import", "post"): {"413", "415", "422", "503"},
     }

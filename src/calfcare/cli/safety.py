@@ -100,7 +100,7 @@ def clear(
         store = cli_db.open_cli_store(db)
         try:
             try:
-                record = safety_services.record_clearance(store, day=the_day, now=cli_db.now())
+                record, _ = safety_services.record_clearance(store, day=the_day, now=cli_db.now())
             except InvalidInput as error:
                 named = [Problem(_OPTIONS.get(p.field, p.field), p.message) for p in error.problems]
                 raise InvalidInput(named, error.message) from None
@@ -130,7 +130,7 @@ def pain_checked(
         store = cli_db.open_cli_store(db)
         try:
             try:
-                record = safety_services.confirm_pain_checked(store, leg=leg, now=cli_db.now())
+                record, _ = safety_services.confirm_pain_checked(store, leg=leg, now=cli_db.now())
             except InvalidInput as error:
                 named = [Problem(_OPTIONS.get(p.field, p.field), p.message) for p in error.problems]
                 raise InvalidInput(named, error.message) from None
