@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,11 @@ DATA = Path(__file__).parent / "data"
 # import parser's bug in abb43b6 was found). `--hypothesis-seed` still overrides both.
 settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+# A CLI run by a test without a data folder of its own (`calfcare screen` records every
+# screening) writes into a throw-away folder, never the person's real database.
+if "CALFCARE_DATA_DIR" not in os.environ and "CALFCARE_DATABASE_URL" not in os.environ:
+    os.environ["CALFCARE_DATA_DIR"] = tempfile.mkdtemp(prefix="calfcare-tests-")
 
 
 def load_vignettes() -> dict[str, Any]:

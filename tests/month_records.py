@@ -101,6 +101,7 @@ def a_month(seed: int = 7, last_day: date = LAST_DAY) -> RecordSet:
                 signs = FollowUpAnswers(
                     left={"swelling": False, "redness": False, "warmth": "unsure"},
                     right=dict(signs.right),
+                    pe_signs=False,
                 )
             data = as_screening_answers(signs).to_json()
             follow_up = _screening(

@@ -8,10 +8,11 @@ completion) run often are therefore answered here without them:
 * `--help`, printed from ``cli/help.txt``: the text Typer renders at 80 columns (the width
   click caps help at). ``tests/cli/test_startup.py`` fails if that file drifts from what Typer
   would print; `python -m calfcare.launcher --write-help` rewrites it;
-* `screen --answers FILE [--json]`, by `calfcare.cli.screen.run_screen`, the very function
-  the Typer command calls, with the wording compiled out of Pydantic
-  (`calfcare.content.screening_wording`). `tests/cli/test_screen_fast_path.py` runs both paths
-  on every vignette and bad input and compares stdout, stderr and exit status byte for byte.
+* `screen --answers FILE --no-save [--json]` (a screening that is not recorded), by
+  `calfcare.cli.screen.run_screen`, the very function the Typer command calls, with the
+  wording compiled out of Pydantic (`calfcare.content.screening_wording`).
+  `tests/cli/test_screen_fast_path.py` runs both paths on every vignette and bad input and
+  compares stdout, stderr and exit status byte for byte.
 
 Anything else, including any argument shape `fast_screen_args` does not recognise, goes to
 the real CLI, which then gives exactly the answer (or usage error) it always gave.
@@ -41,8 +42,9 @@ def render_help() -> str:
 
 
 def fast_screen_args(args: list[str]) -> tuple[str, bool] | None:
-    """``(answers, json_output)`` when ``args`` is `screen` with ``--answers X`` and an
-    optional ``--json``, in any order, exactly as click would parse them; else None.
+    """``(answers, json_output)`` when ``args`` is `screen` with ``--answers X``,
+    ``--no-save`` and an optional ``--json``, in any order, exactly as click would parse
+    them; else None (a screening that is recorded needs storage: Typer's path).
 
     Deliberately narrower than click: each option at most once, and a separate value that
     looks like an option (other than ``-``, standard input) is left to click, which would
@@ -52,11 +54,14 @@ def fast_screen_args(args: list[str]) -> tuple[str, bool] | None:
         return None
     answers: str | None = None
     json_output = False
+    no_save = False
     rest = args[1:]
     while rest:
         arg = rest.pop(0)
         if arg == "--json" and not json_output:
             json_output = True
+        elif arg == "--no-save" and not no_save:
+            no_save = True
         elif arg == "--answers" and answers is None and rest:
             value = rest.pop(0)
             if value.startswith("-") and value != "-":
@@ -66,7 +71,7 @@ def fast_screen_args(args: list[str]) -> tuple[str, bool] | None:
             answers = arg.removeprefix("--answers=")
         else:
             return None
-    return None if answers is None else (answers, json_output)
+    return None if answers is None or not no_save else (answers, json_output)
 
 
 def _help_fits() -> bool:

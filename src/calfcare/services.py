@@ -175,7 +175,11 @@ def log_soreness(
         problems += error.problems
     if moment == SorenessMoment.NEXT_DAY and followup is None:
         problems.append(
-            Problem("followup", "a next-day check-in asks about new swelling, redness or warmth")
+            Problem(
+                "followup",
+                "a next-day check-in asks about new swelling, redness or warmth, and about "
+                "breathlessness or chest pain (pe_signs)",
+            )
         )
     if problems:
         raise InvalidInput(problems, _CHECK_IN_REFUSED)

@@ -44,7 +44,7 @@ def run_bytes(prefix: list[str], args: list[str], stdin: bytes) -> tuple[int, by
 
 @pytest.mark.parametrize("name", ["deep.json", "not-utf8.json", "surrogate-key.json"])
 def test_unreadable_standard_input_is_exit_2_both_ways(name: str) -> None:
-    args = ["screen", "--answers", "-", "--json"]
+    args = ["screen", "--answers", "-", "--json", "--no-save"]
     fast = run_bytes(FAST, args, UNREADABLE[name])
     assert fast == run_bytes(TYPER, args, UNREADABLE[name])
     assert fast[0] == 2 and b"standard input" in fast[2]

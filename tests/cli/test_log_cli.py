@@ -7,6 +7,8 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import run_cli
 
 
@@ -43,9 +45,15 @@ def test_bad_input_names_the_field_and_saves_nothing(tmp_path: Path) -> None:
 def test_next_day_asks_the_follow_up_and_escalates(tmp_path: Path) -> None:
     code, out, err = cli(tmp_path, "log", "soreness", "--moment", "next_day", "--left", "3")
     assert code == 2 and "--swelling" in err and "--no-new-signs" in err
+    assert "--pe-signs" in err
     code, out, err = cli(
         tmp_path, "log", "soreness", "--moment", "next-day", "--left", "3",
         "--swelling", "left", "--redness", "no", "--warmth", "no", "--json",
+    )  # fmt: skip
+    assert code == 2 and "--pe-signs" in err
+    code, out, err = cli(
+        tmp_path, "log", "soreness", "--moment", "next-day", "--left", "3",
+        "--swelling", "left", "--redness", "no", "--warmth", "no", "--pe-signs", "no", "--json",
     )  # fmt: skip
     assert code == 0, err
     result = json.loads(out)
@@ -55,6 +63,23 @@ def test_next_day_asks_the_follow_up_and_escalates(tmp_path: Path) -> None:
     code, out, _ = cli(tmp_path, "log", "soreness", "--moment", "next_day", "--left", "1",
                        "--no-new-signs")  # fmt: skip
     assert code == 0 and "no new swelling" in out
+
+
+@pytest.mark.parametrize("answer", ["yes", "unsure"])
+def test_next_day_breathlessness_is_an_emergency_with_its_advice_first(
+    tmp_path: Path, answer: str
+) -> None:
+    code, _, err = cli(
+        tmp_path, "log", "soreness", "--moment", "next_day", "--left", "1",
+        "--swelling", "no", "--redness", "no", "--warmth", "no", "--pe-signs", answer,
+    )  # fmt: skip
+    assert code == 0, err
+    assert err.startswith("calfcare: Call your local emergency number now")
+    code, _, err = cli(
+        tmp_path, "log", "soreness", "--moment", "next_day", "--left", "1", "--no-new-signs",
+        "--pe-signs", "no",
+    )  # fmt: skip
+    assert code == 2 and "--no-new-signs" in err
 
 
 def test_knee_to_wall_instructions(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
-"""`calfcare screen --answers` answered by `calfcare.launcher` (no Typer) must be
+"""`calfcare screen --answers --no-save` answered by `calfcare.launcher` (no Typer) must be
 indistinguishable from the Typer command: same stdout, stderr and exit status, byte for byte.
+(Without ``--no-save`` the screening is recorded, which needs storage: Typer's path.)
 
 The fast path is `python -m calfcare` (the launcher, as the console script runs it); the
 reference is the Typer app itself, `python -c "from calfcare.cli import main; main()"`.
@@ -41,6 +42,8 @@ def run(
 
 
 def assert_same(args: list[str], stdin: str = "", columns: str = "100") -> tuple[int, str, str]:
+    if args[:1] == ["screen"]:
+        args = ["screen", "--no-save", *args[1:]]
     fast = run(FAST, args, stdin, columns)
     typer = run(TYPER, args, stdin, columns)
     assert fast == typer
@@ -147,7 +150,7 @@ def _in_a_terminal(prefix: list[str], args: list[str], stdin: str) -> tuple[int,
 @pytest.mark.skipif(os.name != "posix", reason="needs a pty")
 def test_styled_verdict_on_a_terminal_same_both_ways() -> None:
     case = VIGNETTES["cases"][2]  # urgent: red, bold
-    args = ["screen", "--answers", "-"]
+    args = ["screen", "--answers", "-", "--no-save"]
     fast = _in_a_terminal(FAST, args, json.dumps(case["input"]))
     assert fast == _in_a_terminal(TYPER, args, json.dumps(case["input"]))
     assert b"\x1b[" in fast[1]
@@ -156,10 +159,13 @@ def test_styled_verdict_on_a_terminal_same_both_ways() -> None:
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["screen", "--answers", "-"], ("-", False)),
-        (["screen", "--json", "--answers", "a.json"], ("a.json", True)),
-        (["screen", "--answers=a.json", "--json"], ("a.json", True)),
-        (["screen", "--answers", ""], ("", False)),
+        (["screen", "--answers", "-", "--no-save"], ("-", False)),
+        (["screen", "--no-save", "--json", "--answers", "a.json"], ("a.json", True)),
+        (["screen", "--answers=a.json", "--json", "--no-save"], ("a.json", True)),
+        (["screen", "--answers", "", "--no-save"], ("", False)),
+        (["screen", "--answers", "-"], None),  # recorded: Typer's path, with storage
+        (["screen", "--answers", "-", "--json"], None),
+        (["screen", "--answers", "-", "--no-save", "--no-save"], None),
         (["screen", "--answers", "-", "--json", "--json"], None),
         (["screen", "--answers", "a", "--answers", "b"], None),
         (["screen", "--answers", "--json"], None),
@@ -185,7 +191,7 @@ def test_fast_path_imports_no_framework_and_no_pydantic(json_flag: list[str]) ->
     """Also for the text verdict when the output is not a terminal (plain lines, no Rich)."""
     code = (
         "import sys\n"
-        f"sys.argv = ['calfcare', 'screen', '--answers', '-', *{json_flag!r}]\n"
+        f"sys.argv = ['calfcare', 'screen', '--answers', '-', '--no-save', *{json_flag!r}]\n"
         "from calfcare.launcher import main\n"
         "main()\n"
         "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n"

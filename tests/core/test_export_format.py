@@ -109,6 +109,32 @@ def test_version_2_experiments_and_coins() -> None:
     assert problems(doc) == {"split_leg_experiments.0.start_day"}
 
 
+def test_safety_records_are_optional_sections_of_version_2() -> None:
+    clearance = {"id": "c1", "day": "2025-12-01", "recorded_at": "2025-12-02T07:00:00+00:00"}
+    check = {
+        "id": "p1",
+        "day": "2025-12-02",
+        "leg": "left",
+        "recorded_at": "2025-12-02T08:00:00+00:00",
+    }
+    doc = {**_doc(clearances=[clearance], pain_checks=[check]), "version": 2}
+    records = export_format.from_document(doc, today=TODAY).records
+    assert records.clearances[0].day == date(2025, 12, 1)
+    assert records.pain_checks[0].leg == "left"
+    text = export_format.dumps(export_format.to_document(records))
+    assert export_format.loads(text)["clearances"][0]["recorded_at"].endswith(".000000+00:00")  # type: ignore[index]
+    # Without the sections (a version 2 export from before them) it still reads.
+    assert export_format.from_document({**_doc(), "version": 2}, today=TODAY).records == RecordSet()
+    # Version 1 had no such sections.
+    assert problems(_doc(clearances=[])) == {"clearances"}
+    bad = {**check, "leg": "middle", "day": "2099-01-01"}
+    bad_clearance = {**clearance, "recorded_at": "soon"}
+    doc = {**_doc(clearances=[bad_clearance], pain_checks=[bad]), "version": 2}
+    assert problems(doc) == {
+        "clearances.0.recorded_at", "pain_checks.0.leg", "pain_checks.0.day",
+    }  # fmt: skip
+
+
 def test_every_bad_field_is_named_with_its_path() -> None:
     soreness = {"id": "s1", "recorded_at": "2026-01-01T08:00:00+00:00", "day": "2026-01-01",
                 "leg": "middle", "moment": "before", "score": 11, "session_id": None}  # fmt: skip

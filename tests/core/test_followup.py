@@ -38,6 +38,7 @@ def test_any_sign_in_one_calf_is_urgent(sign: str, leg: Leg, value: Any) -> None
     data: dict[str, Any] = {
         "left": dict.fromkeys(SIGNS, False),
         "right": dict.fromkeys(SIGNS, False),
+        "pe_signs": False,
     }
     data[leg.value][sign] = value
     result = check_followup(followup_answers(data))
@@ -46,24 +47,34 @@ def test_any_sign_in_one_calf_is_urgent(sign: str, leg: Leg, value: Any) -> None
     assert not result.massage_allowed
 
 
-@given(left=sections, right=sections)
-def test_same_verdict_as_the_full_screening(left: Any, right: Any) -> None:
+@given(left=sections, right=sections, pe=answer)
+def test_same_verdict_as_the_full_screening(left: Any, right: Any, pe: Any) -> None:
     """The follow-up's verdict equals a screening by hand with the same answers."""
     by_hand = {
         "legs": ["left", "right"],
-        "general": dict.fromkeys(GENERAL_QUESTION_IDS, False),
+        "general": {**dict.fromkeys(GENERAL_QUESTION_IDS, False), "pe_signs": pe},
         "left": {**dict.fromkeys((*LEG_RULES, "pain"), False), **left},
         "right": {**dict.fromkeys((*LEG_RULES, "pain"), False), **right},
     }
     expected = screen(parse_answers(by_hand))
-    got = check_followup(followup_answers({"left": left, "right": right}))
+    given_answers = {"left": left, "right": right, "pe_signs": pe}
+    got = check_followup(followup_answers(given_answers))
     assert got.verdict is expected.verdict
     assert got.legs == expected.legs
-    assert as_screening_answers(followup_answers({"left": left, "right": right})).left == (
+    assert as_screening_answers(followup_answers(given_answers)).left == (
         parse_answers(by_hand).left
     )
-    worrying = any(v is True or v == "unsure" for v in [*left.values(), *right.values()])
+    worrying = any(v is True or v == "unsure" for v in [*left.values(), *right.values(), pe])
     assert escalates(got) is worrying
+    assert (got.verdict is Level.EMERGENCY) is (pe is True or pe == "unsure")
+
+
+@pytest.mark.parametrize("value", [True, "unsure"])
+def test_breathlessness_or_chest_pain_is_an_emergency(value: Any) -> None:
+    data = {"left": dict.fromkeys(SIGNS, False), "right": dict.fromkeys(SIGNS, False)}
+    result = check_followup(followup_answers({**data, "pe_signs": value}))
+    assert result.verdict is Level.EMERGENCY and not result.massage_allowed
+    assert [f.rule for f in result.findings] == ["pe_signs"]
 
 
 @pytest.mark.parametrize(
@@ -71,10 +82,11 @@ def test_same_verdict_as_the_full_screening(left: Any, right: Any) -> None:
     [
         ("yes", {"followup"}),
         ({"left": {}}, {"followup.left.swelling", "followup.left.redness", "followup.left.warmth",
-                        "followup.right"}),
+                        "followup.right", "followup.pe_signs"}),
         ({"left": {"swelling": 1, "redness": False, "warmth": False, "pain": True},
-          "right": {"swelling": "no", "redness": False, "warmth": False}},
-         {"followup.left.swelling", "followup.left.pain", "followup.right.swelling"}),
+          "right": {"swelling": "no", "redness": False, "warmth": False}, "pe_signs": "yes"},
+         {"followup.left.swelling", "followup.left.pain", "followup.right.swelling",
+          "followup.pe_signs"}),
     ],
 )  # fmt: skip
 def test_bad_answers_name_every_field(data: Any, fields: set[str]) -> None:

@@ -81,6 +81,9 @@ API_WRITES: dict[str, dict[str, Any]] = {
     "/api/split-leg/experiments": {"days": 14},
     "/api/split-leg/stop": {},
     "/api/split-leg/massaged": {"calves": "left"},
+    "/api/screenings": SCREENING,
+    "/api/safety/clearances": {"clinician_ruled_out_clot": True},
+    "/api/safety/pain-checks": {"leg": "left"},
 }
 DAY_FIELDS = {
     "/api/checkins/soreness": "day",
@@ -89,6 +92,7 @@ DAY_FIELDS = {
     "/api/manual-sessions": "day",
     "/api/split-leg/days": "day",
     "/api/split-leg/massaged": "day",
+    "/api/safety/clearances": "day",
 }
 NUMBER_FIELDS = {
     "/api/plan": ["seconds_per_calf", "pace_per_minute"],
@@ -426,6 +430,8 @@ COMMANDS: dict[str, list[str]] = {
     "split-leg massaged": ["left"],
     "split-leg stop": ["--yes"],
     "split-leg list": [],
+    "safety clear": ["--clinician-ruled-out-clot"],
+    "safety pain-checked": ["--leg", "left"],
     "export": ["--output", "-"],
     "import": ["IMPORT"],
     "report": ["--output", "REPORT"],
@@ -436,6 +442,7 @@ COMMANDS: dict[str, list[str]] = {
 }
 WRITES = {"import", "log soreness", "log mobility", "log note", "log session"}
 WRITES |= {"split-leg start", "split-leg draw", "split-leg massaged", "split-leg stop"}
+WRITES |= {"safety clear", "safety pain-checked"}
 JSON_FILES = {"--answers", "--screening", "--plan", "--replay", "file"}
 NUMBERS = {"--left", "--right", "--seconds", "--seconds-per-calf", "--pace", "--limit", "--port"}
 DAYS = {"--day", "--since", "--until"}

@@ -12,9 +12,11 @@ from calfcare.core.answers import parse_answers
 from calfcare.core.levels import Leg
 from calfcare.core.records import (
     CalfRecord,
+    Clearance,
     Hold,
     Logged,
     Note,
+    PainCheck,
     RecordSet,
     ScreeningKind,
     ScreeningRecord,
@@ -165,10 +167,13 @@ def _unique(items: list[Any], key: Any) -> tuple[Any, ...]:
     return tuple(seen.values())
 
 
+clearances = st.builds(Clearance, ids, days, times)
+pain_checks = st.builds(PainCheck, ids, legs, days, times)
 record_sets = st.builds(
-    lambda sc, se, so, mo, no, sp: RecordSet(
+    lambda sc, se, so, mo, no, sp, cl, pc: RecordSet(
         _unique(sc, lambda r: r.id), _unique(se, lambda r: r.id), _unique(so, lambda r: r.id),
         _unique(mo, lambda r: r.id), _unique(no, lambda r: r.id), sp[1], sp[0],
+        _unique(cl, lambda r: r.id), _unique(pc, lambda r: r.id),
     ).sorted(),
     st.lists(screenings(), max_size=3),
     st.lists(sessions(), max_size=3),
@@ -176,4 +181,6 @@ record_sets = st.builds(
     st.lists(mobility, max_size=5),
     st.lists(notes, max_size=3),
     split_leg_parts(),
+    st.lists(clearances, max_size=2),
+    st.lists(pain_checks, max_size=2),
 )  # fmt: skip

@@ -171,6 +171,7 @@ def test_next_day_check_in_with_a_sign_is_urgent_and_audited(store: Store) -> No
         {
             "left": {"swelling": False, "redness": False, "warmth": "unsure"},
             "right": {"swelling": False, "redness": False, "warmth": False},
+            "pe_signs": False,
         }
     )
     result = services.log_soreness(

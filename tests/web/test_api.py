@@ -52,7 +52,7 @@ def test_every_bad_input_is_a_422_in_the_contract_shape(
 
 def test_the_api_answers_exactly_what_the_cli_answers(client: TestClient) -> None:
     case = VIGNETTES["cases"][3]["input"]
-    done = run_cli("screen", "--answers", "-", "--json", stdin=json.dumps(case))
+    done = run_cli("screen", "--answers", "-", "--json", "--no-save", stdin=json.dumps(case))
     assert done.returncode == 0
     assert client.post("/api/screening", json=case).json() == json.loads(done.stdout)
 

@@ -26,8 +26,12 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [
     ("/api/checkins/mobility", {"left": 9.5}, {"left": 9.6}, "mobility"),
     (
         "/api/checkins/soreness",
-        {"moment": "next_day", "left": 3, "followup": {"left": YES, "right": NO}},
-        {"followup": {"left": NO, "right": NO}},
+        {
+            "moment": "next_day",
+            "left": 3,
+            "followup": {"left": YES, "right": NO, "pe_signs": False},
+        },
+        {"followup": {"left": NO, "right": NO, "pe_signs": False}},
         "soreness",
     ),
 ]
@@ -64,7 +68,7 @@ def test_a_next_day_repeat_returns_the_stored_follow_up_once(
     body = {
         "moment": "next_day",
         "left": 3,
-        "followup": {"left": YES, "right": NO},
+        "followup": {"left": YES, "right": NO, "pe_signs": False},
         "client_id": "nd-1",
     }
     first = client.post("/api/checkins/soreness", json=body)
@@ -101,7 +105,8 @@ CLIENT_ID = re.compile(r'name="client_id" value="([^"]+)"')
         (
             "/checkins/next-day",
             [("left", "2")]
-            + [(f"followup.{leg}.{s}", "no") for leg in ("left", "right") for s in NO],
+            + [(f"followup.{leg}.{s}", "no") for leg in ("left", "right") for s in NO]
+            + [("followup.pe_signs", "no")],
             "soreness",
         ),
     ],

@@ -232,7 +232,11 @@ def test_an_import_recomputes_every_screening_report(app: FastAPI, client: TestC
     no = {"swelling": False, "redness": False, "warmth": False}
     saved = client.post(
         "/api/checkins/soreness",
-        json={"moment": "next_day", "left": 3, "followup": {"left": signs, "right": no}},
+        json={
+            "moment": "next_day",
+            "left": 3,
+            "followup": {"left": signs, "right": no, "pe_signs": False},
+        },
     )
     assert saved.json()["escalated"] is True
     document = client.get("/api/export").json()
@@ -258,7 +262,11 @@ def test_the_follow_up_page_never_shows_a_damaged_stored_report(
     no = {"swelling": False, "redness": False, "warmth": False}
     client.post(
         "/api/checkins/soreness",
-        json={"moment": "next_day", "left": 3, "followup": {"left": no, "right": no}},
+        json={
+            "moment": "next_day",
+            "left": 3,
+            "followup": {"left": no, "right": no, "pe_signs": False},
+        },
     )
     store = app_store(app)
     with store.reading() as tx:

@@ -158,3 +158,13 @@ def test_user_text_in_hidden_fields_is_escaped(client: TestClient) -> None:
     data = form(client.get("/screening").text).fill({"legs": "left"})
     page = post_form(client, "/screening", [*data, ("asked", '"><b>x')])
     assert page.status_code == 200 and "<b>x" not in page.text
+
+
+def test_a_completed_safety_check_is_recorded_and_governs_today(client: TestClient) -> None:
+    assert client.get("/api/safety").json()["screening_id"] is None
+    walk_screening(client, "left,right", {"general.anticoagulants": "yes"})
+    state = client.get("/api/safety").json()
+    assert state["screening_id"] is not None and state["hold"] is None
+    assert state["legs"]["left"]["deep_work_allowed"] is False
+    walk_screening(client, "left,right", {"right.swelling": "yes"})
+    assert client.get("/api/safety").json()["hold"]["level"] == "urgent"

@@ -89,8 +89,8 @@ def rate_day(client: TestClient, clock: Clock, n: int, token: str, better: bool)
         next_day = client.post(
             "/api/checkins/soreness",
             json={"moment": "next_day", **{k: int(v) for k, v in scores.items()},
-                  "followup": {leg: {"swelling": False, "redness": False, "warmth": False}
-                               for leg in ("left", "right")}},
+                  "followup": {**{leg: {"swelling": False, "redness": False, "warmth": False}
+                                  for leg in ("left", "right")}, "pe_signs": False}},
         )  # fmt: skip
         assert next_day.status_code == 201, next_day.text
     page = str(client.get("/split-leg").text)

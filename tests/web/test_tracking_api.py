@@ -10,8 +10,9 @@ import pytest
 from calfcare.core.screening_rules import GENERAL_QUESTION_IDS, LEG_QUESTION_IDS
 from tests.web.conftest import TestClient
 
-NO_SIGNS = {
-    leg: {"swelling": False, "redness": False, "warmth": False} for leg in ("left", "right")
+NO_SIGNS: dict[str, object] = {
+    **{leg: {"swelling": False, "redness": False, "warmth": False} for leg in ("left", "right")},
+    "pe_signs": False,
 }
 
 
@@ -125,6 +126,21 @@ def test_soreness_after_and_next_day_with_the_follow_up(client: TestClient) -> N
     assert urgent.status_code == 201
     assert urgent.json()["escalated"] is True
     assert urgent.json()["followup"]["verdict"] == "urgent"
+    no_pe = {k: v for k, v in NO_SIGNS.items() if k != "pe_signs"}
+    refused = client.post(
+        "/api/checkins/soreness", json={"moment": "next_day", "left": 1, "followup": no_pe}
+    )
+    assert refused.status_code == 422 and _problems(refused) == {"followup.pe_signs"}
+    for answer in (True, "unsure"):
+        emergency = client.post(
+            "/api/checkins/soreness",
+            json={"moment": "next_day", "left": 1, "followup": {**NO_SIGNS, "pe_signs": answer}},
+        )
+        assert emergency.status_code == 201
+        report = emergency.json()["followup"]
+        assert report["verdict"] == "emergency"
+        assert report["advice"].startswith("Call your local emergency number now")
+        assert report["findings"][0]["rule"] == "pe_signs"
 
 
 def test_soreness_names_every_problem_at_once(client: TestClient) -> None:
@@ -146,6 +162,7 @@ def test_soreness_names_every_problem_at_once(client: TestClient) -> None:
         "right.score",
         "followup.left.swelling",
         "followup.right",
+        "followup.pe_signs",
     } <= fields
     assert client.get("/api/records").json() == []
 
@@ -258,6 +275,10 @@ def test_every_new_operation_documents_its_errors(client: TestClient) -> None:
         ("/api/split-leg/experiments", "post"): {"400", "415", "422", "503"},
         ("/api/split-leg/stop", "post"): {"400", "415", "422", "503"},
         ("/api/split-leg/massaged", "post"): {"400", "415", "422", "503"},
+        ("/api/safety", "get"): {"503"},
+        ("/api/safety/clearances", "post"): {"400", "409", "415", "422", "503"},
+        ("/api/safety/pain-checks", "post"): {"400", "409", "415", "422", "503"},
+        ("/api/screenings", "post"): {"400", "415", "422", "503"},
         ("/api/export", "get"): {"422", "503"},
         ("/api/import", "post"): {"413", "415", "422", "503"},
     }

@@ -39,6 +39,7 @@ def _next_day(client: TestClient, **signs: str) -> list[tuple[str, str]]:
     for leg in ("left", "right"):
         for sign in SIGNS:
             pairs.append((f"followup.{leg}.{sign}", signs.get(f"{leg}.{sign}", "no")))
+    pairs.append(("followup.pe_signs", signs.get("pe_signs", "no")))
     return pairs
 
 
@@ -138,6 +139,21 @@ def test_a_new_sign_the_next_day_is_escalated_like_the_screening(
     assert client.get("/api/stats").json()["urgent_followups"] == 1
     history = client.get("/history?kind=screening").text
     assert "follow_up: urgent" in history and ">details</a>" in history
+
+
+def test_the_next_day_form_asks_the_screenings_breathlessness_question(
+    client: TestClient,
+) -> None:
+    from calfcare.content.screening import load_screening_text
+
+    question = load_screening_text().question("general", "pe_signs").question
+    assert question in client.get("/checkins/next-day").text
+    missing = [p for p in _next_day(client) if p[0] != "followup.pe_signs"]
+    response = post_form(client, "/checkins/next-day", missing)
+    assert response.status_code == 422 and 'id="followup-pe_signs" class="missing"' in response.text
+    page = post_form(client, "/checkins/next-day", _next_day(client, pe_signs="unsure"))
+    assert page.status_code == 200
+    assert "Call your local emergency number now" in page.text
 
 
 def test_next_day_names_each_unanswered_sign(client: TestClient) -> None:

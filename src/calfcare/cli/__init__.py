@@ -60,6 +60,7 @@ def _register_commands(app: typer.Typer) -> None:
         log,
         plan,
         report,
+        safety,
         screen,
         serve,
         session,
@@ -70,6 +71,7 @@ def _register_commands(app: typer.Typer) -> None:
 
     for module in (
         screen,
+        safety,
         plan,
         session,
         learn,

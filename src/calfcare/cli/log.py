@@ -29,6 +29,11 @@ log_app = typer.Typer(
 
 SIGN_CHOICES = ("no", "left", "right", "both", "unsure")
 SIGN_HELP = "New since the session, without an injury: no, left, right, both or unsure."
+PE_CHOICES = ("no", "yes", "unsure")
+PE_HELP = (
+    "Next day (required there): sudden breathlessness, chest pain worse on breathing in, "
+    "coughing up blood or fainting? no, yes or unsure."
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -49,8 +54,12 @@ def soreness(
     swelling: str | None = typer.Option(None, "--swelling", help=SIGN_HELP),
     redness: str | None = typer.Option(None, "--redness", help=SIGN_HELP),
     warmth: str | None = typer.Option(None, "--warmth", help=SIGN_HELP),
+    pe_signs: str | None = typer.Option(None, "--pe-signs", help=PE_HELP),
     no_new_signs: bool = typer.Option(
-        False, "--no-new-signs", help="Next day: no new swelling, redness or warmth in either calf."
+        False,
+        "--no-new-signs",
+        help="Next day: no new swelling, redness or warmth in either calf, and no "
+        "breathlessness or chest pain (answers no to all four questions).",
     ),
     db: str | None = db_option(),
     json_output: bool = json_option(),
@@ -58,8 +67,9 @@ def soreness(
     """Record calf soreness, 0 (none) to 10 (worst imaginable), for one or both calves.
 
     A next_day check-in is filed under the session's day (default: yesterday) and asks
-    about new swelling, redness or warmth in a calf; a yes or unsure means get medical
-    attention today, exactly as the screening says.
+    about new swelling, redness or warmth in a calf (a yes or unsure means get medical
+    attention today) and about breathlessness or chest pain (--pe-signs; a yes or unsure
+    means call the emergency number now), exactly as the screening says.
     """
     from calfcare import services
 
@@ -72,7 +82,7 @@ def soreness(
         problems: list[Problem] = []
         if next_day:
             try:
-                followup = _followup(swelling, redness, warmth, no_new_signs)
+                followup = _followup(swelling, redness, warmth, pe_signs, no_new_signs)
             except InvalidInput as error:
                 problems += error.problems
         try:
@@ -221,21 +231,37 @@ def knee_to_wall_instructions() -> str:
 
 
 def _followup(
-    swelling: str | None, redness: str | None, warmth: str | None, none: bool
+    swelling: str | None,
+    redness: str | None,
+    warmth: str | None,
+    pe_signs: str | None,
+    none: bool,
 ) -> FollowUpAnswers:
     """The follow-up from the options, or asked on the terminal, or an error naming them."""
     from calfcare.core.followup import SIGNS, FollowUpAnswers, followup_answers
 
     given = {"swelling": swelling, "redness": redness, "warmth": warmth}
-    if none and any(v is not None for v in given.values()):
+    if none and any(v is not None for v in (*given.values(), pe_signs)):
         raise InvalidInput(
             [Problem("--no-new-signs", "give either --no-new-signs or the signs, not both")]
         )
     if none:
         return FollowUpAnswers.none()
+    if pe_signs is None and sys.stdin.isatty():
+        pe_signs = _ask_pe_signs()
     if any(v is None for v in given.values()) and sys.stdin.isatty():
         given = {k: v or _ask_sign(k) for k, v in given.items()}
     problems = []
+    pe_value = (pe_signs or "").strip().lower()
+    if pe_value not in PE_CHOICES:
+        shown = "missing" if not pe_value else f"{pe_value!r} is not allowed"
+        problems.append(
+            Problem(
+                "--pe-signs",
+                f"{shown}; a next-day check-in asks about sudden breathlessness, chest pain, "
+                f"coughing up blood or fainting: {', '.join(PE_CHOICES)} (or --no-new-signs)",
+            )
+        )
     sections: dict[str, dict[str, Any]] = {"left": {}, "right": {}}
     for sign in SIGNS:
         value = (given[sign] or "").strip().lower()
@@ -253,7 +279,16 @@ def _followup(
             sections[leg][sign] = "unsure" if value == "unsure" else value in (leg, "both")
     if problems:
         raise InvalidInput(problems, "The next-day check-in needs the follow-up questions.")
-    return followup_answers(sections)
+    pe: object = "unsure" if pe_value == "unsure" else pe_value == "yes"
+    return followup_answers({**sections, "pe_signs": pe})
+
+
+def _ask_pe_signs() -> str:
+    from calfcare.content.screening import load_screening_text
+
+    question = load_screening_text().question("general", "pe_signs").question
+    print(f"{question} [{'/'.join(PE_CHOICES)}] ", end="", file=sys.stderr, flush=True)
+    return sys.stdin.readline().strip()
 
 
 def _ask_sign(sign: str) -> str:
@@ -277,7 +312,10 @@ def _show_followup(report: dict[str, Any], json_output: bool) -> None:
 
             show_verdict(report)
     elif not json_output:
-        print("follow-up: no new swelling, redness or warmth reported.")
+        print(
+            "follow-up: no new swelling, redness or warmth reported, "
+            "and no breathlessness or chest pain."
+        )
 
 
 def _soreness_json(item: Any) -> dict[str, Any]:

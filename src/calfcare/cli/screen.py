@@ -1,8 +1,10 @@
 """`calfcare screen`: the safety screening, interactive or from an answers file.
 
-Typer is imported only inside `register`: `calfcare.launcher` runs `run_screen` for
-`screen --answers FILE [--json]` without the CLI framework (docs/cli.md, "Start-up"), and the
-Typer command below calls the very same function, so both say exactly the same thing.
+Every completed screening is recorded (it governs today's plans and sessions: `calfcare
+safety`), unless ``--no-save``. Typer is imported only inside `register`: `calfcare.launcher`
+runs `run_screen` for `screen --answers FILE --no-save [--json]` without the CLI framework
+(docs/cli.md, "Start-up"), and the Typer command below calls the very same function, so both
+say exactly the same thing.
 """
 
 from __future__ import annotations
@@ -43,38 +45,69 @@ def register(app: typer.Typer) -> None:
             "Without it, the questions are asked one at a time.",
         ),
         json_output: bool = typer.Option(False, "--json", help="Print the result as JSON only."),
+        no_save: bool = typer.Option(
+            False, "--no-save", help="Do not record this screening (it then governs nothing)."
+        ),
+        db: str | None = typer.Option(
+            None, "--db", metavar="URL", help="Database URL (default: the settings')."
+        ),
     ) -> None:
         """Check for reasons not to massage your calves (above all, a possible blood clot).
 
-        Exit status 0 whenever a verdict was given, whatever it is; 2 for bad input.
+        The result is recorded and governs today's plans and sessions (calfcare safety),
+        unless --no-save. Exit status 0 whenever a verdict was given, whatever it is; 2 for
+        bad input.
         """
-        status = run_screen(answers, json_output=json_output)
+        status = run_screen(answers, json_output=json_output, save=not no_save, db=db)
         if status:
             raise typer.Exit(status)
 
     app.command(name="screen")(screen)
 
 
-def run_screen(answers_source: str | None, *, json_output: bool) -> int:
-    """The whole command: screen, print the verdict (or the error), return the exit status.
+def run_screen(
+    answers_source: str | None, *, json_output: bool, save: bool = False, db: str | None = None
+) -> int:
+    """The whole command: screen, record it (``save``), print the verdict (or the error),
+    return the exit status.
 
-    Without Typer, for `calfcare.launcher`'s fast path; errors go through `report_error`, as
-    `cli.errors.reporting` sends them for every other command.
+    Without Typer, for `calfcare.launcher`'s fast path (``--no-save`` only); errors go
+    through `report_error`, as `cli.errors.reporting` sends them for every other command.
     """
     try:
         report = screen_report(answers_source)
+        unsaved: Exception | None = None
+        if save:
+            try:
+                report = {**report, "screening_id": _record(report, db)}
+            except Exception as error:  # the verdict is shown all the same, then the error
+                unsaved = error
         if json_output:
             print(json.dumps(report, indent=2))
         else:
             from calfcare.cli.verdict_text import show_verdict
 
             show_verdict(report)
+        if unsaved is not None:
+            raise unsaved
     except (Exception, KeyboardInterrupt) as error:
         status = report_error(error, json_output=json_output)
         if status is None:
             raise
         return status
     return 0
+
+
+def _record(report: dict[str, Any], db: str | None) -> str:
+    """Keep the screening (`calfcare.services.record_screening`); its id."""
+    from calfcare import services
+    from calfcare.cli.db import now, open_cli_store
+
+    store = open_cli_store(db)
+    try:
+        return services.record_screening(store, report, now()).id
+    finally:
+        store.close()
 
 
 def screen_report(answers_source: str | None) -> dict[str, Any]:

@@ -187,3 +187,9 @@ def build_content(data: _RoutinesFile) -> RoutineContent:
 def load_routines() -> RoutineContent:
     """The routine content; a malformed file raises `ContentError` naming file and field."""
     return build_content(load_model(FILENAME, _RoutinesFile))
+
+
+@cache
+def sharp_pain_sources() -> tuple[str, ...]:
+    """The sources of the session's sharp-pain advice (``session.sharp_pain_sources``)."""
+    return tuple(load_model(FILENAME, _RoutinesFile).session.sharp_pain_sources)

@@ -1,9 +1,11 @@
 """The export document (format ``calfcare-export``, version 2): records to JSON and back.
 
 Version 2 added the split-leg experiments (``split_leg_experiments``) and, on each coin,
-when it was drawn, its experiment and the calves the person said they massaged. Version 1
-documents (exports made before that) are still read: their coins have none of these and are
-analysed as one finished experiment that was not pre-registered.
+when it was drawn, its experiment and the calves the person said they massaged; and the
+safety state's own records, ``clearances`` and ``pain_checks`` (optional: a version 2
+document without them still reads). Version 1 documents (exports made before that) are
+still read: their coins have none of these and are analysed as one finished experiment that
+was not pre-registered.
 
 Pure: text or parsed JSON in, a `RecordSet` (or `InvalidInput` naming every bad field by its
 dotted path, e.g. ``soreness.3.score``) out. An import file may come from anywhere, so it is
@@ -36,9 +38,11 @@ from calfcare.core.levels import Leg, Level
 from calfcare.core.records import (
     ID_PATTERN,
     CalfRecord,
+    Clearance,
     Hold,
     Logged,
     Note,
+    PainCheck,
     RecordSet,
     ScreeningKind,
     ScreeningRecord,
@@ -69,7 +73,11 @@ SECTIONS = (
     "notes",
     "split_leg_days",
     "split_leg_experiments",
+    "clearances",
+    "pain_checks",
 )
+SECTIONS_V1 = SECTIONS[:6]
+"""The sections of a version 1 document."""
 SPLIT_LEG_FIELDS_V2 = ("drawn_at", "experiment_id", "reported")
 MAX_BYTES = 64 * 1024 * 1024
 MAX_RECORDS = 200_000
@@ -150,6 +158,19 @@ def to_document(records: RecordSet) -> dict[str, Any]:
             for d in r.split_leg_days
         ],
         "split_leg_experiments": [_experiment_json(e) for e in r.split_leg_experiments],
+        "clearances": [
+            {"id": c.id, "day": c.day.isoformat(), "recorded_at": _time(c.recorded_at)}
+            for c in r.clearances
+        ],
+        "pain_checks": [
+            {
+                "id": p.id,
+                "day": p.day.isoformat(),
+                "leg": p.leg.value,
+                "recorded_at": _time(p.recorded_at),
+            }
+            for p in r.pain_checks
+        ],
     }
 
 
@@ -247,7 +268,7 @@ def from_document(data: object, *, today: date, wording: ScreeningWording | None
         raise _invalid(head)
     assert isinstance(version, int)
     reader = _Reader(today, version, wording)
-    sections = SECTIONS if version >= 2 else SECTIONS[:-1]
+    sections = SECTIONS if version >= 2 else SECTIONS_V1
     for key in data:
         if key not in (*sections, "format", "version"):
             reader.problems.append(Problem(str(key), "unknown field"))
@@ -538,6 +559,25 @@ class _Reader:
             ]
             return None
         return record if sid is not None and at is not None else None
+
+    def _clearances(self, e: dict[str, Any], path: str) -> Clearance | None:
+        self._fields(e, path, ("id", "day", "recorded_at"))
+        sid = self._id(e, path)
+        day = self._day(e, path)
+        at = self._time(e, "recorded_at", path)
+        if sid is None or day is None or at is None:
+            return None
+        return Clearance(sid, day, at)
+
+    def _pain_checks(self, e: dict[str, Any], path: str) -> PainCheck | None:
+        self._fields(e, path, ("id", "day", "leg", "recorded_at"))
+        sid = self._id(e, path)
+        day = self._day(e, path)
+        at = self._time(e, "recorded_at", path)
+        leg = self._enum(e, "leg", Leg, path)
+        if sid is None or day is None or at is None or leg is None:
+            return None
+        return PainCheck(sid, leg, day, at)
 
     # -- field readers ----------------------------------------------------------------------
 

@@ -1,7 +1,10 @@
-"""The next-day follow-up: new swelling, redness or warmth in a calf, through the real rules.
+"""The next-day follow-up: new swelling, redness or warmth in a calf, and breathlessness or
+chest pain, through the real rules.
 
 A day after a session the person is asked about the three signs a clot shows first in one
-calf. Their answers are not judged here: they are put into a complete screening-contract
+calf, and the screening's ``pe_signs`` question (the signs of a clot that has reached the
+lungs, which is what the published case reports of massage describe, hours afterwards).
+Their answers are not judged here: they are put into a complete screening-contract
 input (every question not asked is answered "no", so it can neither raise nor lower
 anything) and run through `calfcare.core.screening.screen`, the one implementation of the
 contract's rules. So a yes or "unsure" to any sign on either calf gives exactly the verdict
@@ -26,31 +29,36 @@ from calfcare.core.screening_rules import (
 )
 
 SIGNS = ("swelling", "redness", "warmth")
-"""The follow-up's questions: screening leg ids, asked again for each calf."""
-FOLLOWUP_KEYS = tuple(leg.value for leg in Leg)
+"""The follow-up's calf questions: screening leg ids, asked again for each calf."""
+PE_SIGNS = "pe_signs"
+"""The follow-up's general question: the screening's own ``pe_signs`` (same wording)."""
+FOLLOWUP_KEYS = (*(leg.value for leg in Leg), PE_SIGNS)
 """The keys a follow-up object may have (anything else is refused by name)."""
 
 
 @dataclass(frozen=True, slots=True)
 class FollowUpAnswers:
-    """The answers to the three signs for each calf (true, false or "unsure")."""
+    """The answers to the three signs for each calf, and to ``pe_signs`` (true, false or
+    "unsure")."""
 
     left: Mapping[str, Answer]
     right: Mapping[str, Answer]
+    pe_signs: Answer
 
     def leg(self, leg: Leg) -> Mapping[str, Answer]:
         return self.left if leg is Leg.LEFT else self.right
 
     @classmethod
     def none(cls) -> FollowUpAnswers:
-        """No new sign on either calf."""
+        """No new sign on either calf, and no breathlessness or chest pain."""
         no: dict[str, Answer] = dict.fromkeys(SIGNS, False)
-        return cls(left=no, right=dict(no))
+        return cls(left=no, right=dict(no), pe_signs=False)
 
 
 def followup_answers(data: object) -> FollowUpAnswers:
-    """Read ``{"left": {"swelling": false, ...}, "right": {...}}``; `InvalidInput` names
-    every missing or bad answer (the screening contract's values: true, false, "unsure")."""
+    """Read ``{"left": {"swelling": false, ...}, "right": {...}, "pe_signs": false}``;
+    `InvalidInput` names every missing or bad answer (the screening contract's values: true,
+    false, "unsure")."""
     problems: list[Problem] = []
     if not isinstance(data, Mapping):
         raise InvalidInput(
@@ -60,7 +68,7 @@ def followup_answers(data: object) -> FollowUpAnswers:
     sections: dict[str, dict[str, Answer]] = {}
     for key in data:
         if key not in FOLLOWUP_KEYS:
-            problems.append(Problem(f"followup.{key}", "unknown; use left and right"))
+            problems.append(Problem(f"followup.{key}", "unknown; use left, right and pe_signs"))
     for leg in Leg:
         raw = data.get(leg.value)
         if not isinstance(raw, Mapping):
@@ -82,9 +90,19 @@ def followup_answers(data: object) -> FollowUpAnswers:
             else:
                 section[sign] = value
         sections[leg.value] = section
+    pe_signs = data.get(PE_SIGNS)
+    if not is_answer(pe_signs):
+        problems.append(
+            Problem(
+                f"followup.{PE_SIGNS}",
+                "required: sudden breathlessness, chest pain, coughing up blood or fainting? "
+                'use true (yes), false (no) or "unsure"',
+            )
+        )
     if problems:
         raise InvalidInput(problems, "The follow-up answers are not valid.")
-    return FollowUpAnswers(left=sections["left"], right=sections["right"])
+    assert is_answer(pe_signs)
+    return FollowUpAnswers(left=sections["left"], right=sections["right"], pe_signs=pe_signs)
 
 
 def as_screening_answers(followup: FollowUpAnswers) -> Answers:
@@ -92,7 +110,7 @@ def as_screening_answers(followup: FollowUpAnswers) -> Answers:
     data: dict[str, Any] = {
         "contract": CONTRACT_VERSION,
         "legs": [leg.value for leg in Leg],
-        "general": dict.fromkeys(GENERAL_QUESTION_IDS, False),
+        "general": {**dict.fromkeys(GENERAL_QUESTION_IDS, False), PE_SIGNS: followup.pe_signs},
     }
     for leg in Leg:
         section: dict[str, Answer] = dict.fromkeys(LEG_RULES, False)

@@ -116,6 +116,14 @@ def to_csv(records: RecordSet) -> str:
         writer.writerow(_safe(["split_leg_experiment", e.id, e.start_day,
                                e.registered_at.isoformat(), "", e.outcome.value, e.planned_days,
                                "days", stopped.lstrip("; ")]))  # fmt: skip
+    for cleared in records.clearances:
+        writer.writerow(_safe(["clearance", cleared.id, cleared.day,
+                               cleared.recorded_at.isoformat(), "", "", "", "",
+                               "clinician ruled out a clot"]))  # fmt: skip
+    for check in records.pain_checks:
+        at = check.recorded_at.isoformat()
+        writer.writerow(_safe(["pain_check", check.id, check.day, at, check.leg.value, "", "",
+                               "", "sharp pain gone or checked"]))  # fmt: skip
     return out.getvalue()
 
 

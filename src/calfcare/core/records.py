@@ -160,6 +160,33 @@ class Note:
 
 
 @dataclass(frozen=True, slots=True)
+class Clearance:
+    """The person's record that a clinician has ruled out a blood clot, on ``day``: what lifts
+    a safety hold (`calfcare.core.safety_state`)."""
+
+    id: str
+    day: date
+    recorded_at: datetime
+
+    def __post_init__(self) -> None:
+        _raise_if(_id_problems(self.id, "id") + _time_problems(self.recorded_at, "recorded_at"))
+
+
+@dataclass(frozen=True, slots=True)
+class PainCheck:
+    """The person's word that a calf's sharp pain (a session stopped for it) has gone or has
+    been checked by a professional."""
+
+    id: str
+    leg: Leg
+    day: date
+    recorded_at: datetime
+
+    def __post_init__(self) -> None:
+        _raise_if(_id_problems(self.id, "id") + _time_problems(self.recorded_at, "recorded_at"))
+
+
+@dataclass(frozen=True, slots=True)
 class Logged(Generic[R]):
     """A tracking record as stored: with its id and the moment it was recorded."""
 
@@ -177,6 +204,20 @@ def note(*, id: str, day: object, text: object, now: datetime, today: date) -> N
     _raise_if(problems)
     assert isinstance(day, date) and isinstance(text, str)
     return Note(id, day, now, text.strip())
+
+
+def clearance(*, id: str, day: object, now: datetime, today: date) -> Clearance:
+    """Build a clearance from a raw day (not after today), or raise `InvalidInput`."""
+    _raise_if(day_problems(day, today))
+    assert isinstance(day, date)
+    return Clearance(id, day, now)
+
+
+def pain_check(*, id: str, leg: object, now: datetime, today: date) -> PainCheck:
+    """Build today's pain-check confirmation for a calf, or raise `InvalidInput`."""
+    if leg not in [v.value for v in Leg]:
+        _raise_if([Problem("leg", f"{leg!r} is not a calf; use left or right")])
+    return PainCheck(id, Leg(str(leg)), today, now)
 
 
 def parse_tender_spot(raw: str, field: str = "tender_spot") -> TenderSpot:
@@ -267,6 +308,8 @@ class RecordSet:
     notes: tuple[Note, ...] = ()
     split_leg_days: tuple[SplitLegDay, ...] = ()
     split_leg_experiments: tuple[SplitLegExperiment, ...] = ()
+    clearances: tuple[Clearance, ...] = ()
+    pain_checks: tuple[PainCheck, ...] = ()
 
     def counts(self) -> dict[str, int]:
         return {
@@ -277,6 +320,8 @@ class RecordSet:
             "notes": len(self.notes),
             "split_leg_days": len(self.split_leg_days),
             "split_leg_experiments": len(self.split_leg_experiments),
+            "clearances": len(self.clearances),
+            "pain_checks": len(self.pain_checks),
         }
 
     def sorted(self) -> RecordSet:
@@ -291,6 +336,8 @@ class RecordSet:
             split_leg_experiments=tuple(
                 sorted(self.split_leg_experiments, key=lambda r: (r.registered_at, r.id))
             ),
+            clearances=tuple(sorted(self.clearances, key=lambda r: (r.day, r.recorded_at, r.id))),
+            pain_checks=tuple(sorted(self.pain_checks, key=lambda r: (r.day, r.recorded_at, r.id))),
         )
 
 

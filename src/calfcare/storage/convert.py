@@ -21,9 +21,11 @@ from typing import Any, TypeVar
 from calfcare.core.levels import Leg, Level
 from calfcare.core.records import (
     CalfRecord,
+    Clearance,
     Hold,
     Logged,
     Note,
+    PainCheck,
     ScreeningKind,
     ScreeningRecord,
     SessionRecord,
@@ -342,3 +344,25 @@ def experiment_records(rows: Iterable[Sequence[Any]]) -> list[SplitLegExperiment
         )
         for id_, at, day, planned, outcome, stopped in rows
     ]
+
+
+def clearance_row(c: Clearance) -> dict[str, Any]:
+    return {"id": c.id, "day": c.day, "recorded_at": to_utc(c.recorded_at)}
+
+
+CLEARANCE_COLUMNS = ("id", "day", "recorded_at")
+
+
+def clearance_records(rows: Iterable[Sequence[Any]]) -> list[Clearance]:
+    return [Clearance(id_, day, from_db(at)) for id_, day, at in rows]
+
+
+def pain_check_row(p: PainCheck) -> dict[str, Any]:
+    return {"id": p.id, "day": p.day, "leg": p.leg.value, "recorded_at": to_utc(p.recorded_at)}
+
+
+PAIN_CHECK_COLUMNS = ("id", "day", "leg", "recorded_at")
+
+
+def pain_check_records(rows: Iterable[Sequence[Any]]) -> list[PainCheck]:
+    return [PainCheck(id_, LEGS[leg], day, from_db(at)) for id_, day, leg, at in rows]

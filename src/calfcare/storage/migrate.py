@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError
 
 from calfcare.storage.errors import StorageError
 
-HEAD = "0004"
+HEAD = "0005"
 """The newest revision in ``migrations/versions`` (a test checks it is Alembic's head)."""
 SCRIPT_LOCATION = Path(__file__).parent / "migrations"
 _LOCK_ID = 0x_CA1F_CA2E

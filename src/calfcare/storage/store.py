@@ -40,14 +40,17 @@ from sqlalchemy.sql import Select
 from calfcare.core.days import day_end_utc, day_start_utc
 from calfcare.core.levels import Level
 from calfcare.core.records import (
+    Clearance,
     Logged,
     Note,
+    PainCheck,
     RecordSet,
     ScreeningKind,
     ScreeningRecord,
     SessionRecord,
 )
 from calfcare.core.split_leg_design import SplitLegExperiment
+from calfcare.core.timeline import Outcome
 from calfcare.core.tracking import MassagedCalves, MobilityTest, SorenessCheckIn, SplitLegDay
 from calfcare.storage import convert
 from calfcare.storage.engine import READ_ONLY
@@ -66,6 +69,8 @@ RECORD_KINDS = (
     "notes",
     "split_leg_days",
     "split_leg_experiments",
+    "clearances",
+    "pain_checks",
 )
 VERSION = Base.metadata.tables[DataVersionRow.__tablename__]
 _READ_VERSION = "SELECT version FROM data_version WHERE id = 1"
@@ -239,6 +244,12 @@ class Transaction:
     def add_split_leg_experiment(self, experiment: SplitLegExperiment) -> None:
         self._insert("split_leg_experiments", [convert.experiment_row(experiment)])
 
+    def add_clearance(self, record: Clearance) -> None:
+        self._insert("clearances", [convert.clearance_row(record)])
+
+    def add_pain_check(self, record: PainCheck) -> None:
+        self._insert("pain_checks", [convert.pain_check_row(record)])
+
     def stop_split_leg_experiment(self, experiment_id: str, at: datetime) -> bool:
         """Set the experiment's ``stopped_at`` once; False if it is unknown or was stopped."""
         table = TABLES["split_leg_experiments"]
@@ -281,6 +292,8 @@ class Transaction:
         rows["split_leg_experiments"] = [
             convert.experiment_row(r) for r in records.split_leg_experiments
         ]
+        rows["clearances"] = [convert.clearance_row(r) for r in records.clearances]
+        rows["pain_checks"] = [convert.pain_check_row(r) for r in records.pain_checks]
         for name in TABLES:  # sorted_tables: parents before children
             table_rows = rows[name]
             for start in range(0, len(table_rows), BATCH):
@@ -399,6 +412,33 @@ class Transaction:
         rows = self._kind("split_leg_experiments", convert.EXPERIMENT_COLUMNS, since, until)
         return convert.experiment_records(rows)
 
+    def clearances(self, since: date | None = None, until: date | None = None) -> list[Clearance]:
+        rows = self._kind("clearances", convert.CLEARANCE_COLUMNS, since, until)
+        return convert.clearance_records(rows)
+
+    def pain_checks(self, since: date | None = None, until: date | None = None) -> list[PainCheck]:
+        rows = self._kind("pain_checks", convert.PAIN_CHECK_COLUMNS, since, until)
+        return convert.pain_check_records(rows)
+
+    def sessions_stopped_for_pain(self) -> list[SessionRecord]:
+        """Every session stopped for sharp pain (any day): what the safety state reads of the
+        sessions, without loading years of them."""
+        table = TABLES["sessions"]
+        stopped = table.c.outcome == Outcome.STOPPED_SHARP_PAIN.value
+        parents = self._rows(_columns(table, convert.SESSION_COLUMNS).where(stopped))
+        if not parents:
+            return []
+        ids = select(table.c.id).where(stopped).scalar_subquery()
+        calves, holds, spots = (
+            self._rows(_columns(TABLES[name], columns).where(TABLES[name].c.session_id.in_(ids)))
+            for name, columns in (
+                ("session_calves", convert.CALF_COLUMNS),
+                ("session_holds", convert.HOLD_COLUMNS),
+                ("tender_spots", convert.SPOT_COLUMNS),
+            )
+        )
+        return convert.session_records(parents, calves, holds, spots)
+
     def counts(
         self,
         since: date | None = None,
@@ -434,7 +474,7 @@ class Transaction:
                     .where(calves.c.session_id == table.c.id, calves.c.leg == leg)
                     .exists()
                 )
-            elif name in ("soreness", "mobility"):
+            elif name in ("soreness", "mobility", "pain_checks"):
                 query = query.where(table.c.leg == leg)
             elif name == "split_leg_days":
                 query = query.where(table.c.massaged == leg)
@@ -563,6 +603,8 @@ _BY_ID: dict[str, tuple[Sequence[str], Callable[[Sequence[Any]], Sequence[Any]]]
     "soreness": (convert.SORENESS_COLUMNS, convert.soreness_items),
     "mobility": (convert.MOBILITY_COLUMNS, convert.mobility_items),
     "notes": (convert.NOTE_COLUMNS, convert.note_records),
+    "clearances": (convert.CLEARANCE_COLUMNS, convert.clearance_records),
+    "pain_checks": (convert.PAIN_CHECK_COLUMNS, convert.pain_check_records),
 }
 
 

@@ -171,6 +171,27 @@ class SplitLegExperimentRow(Base):
     stopped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class ClearanceRow(Base):
+    """The person's record that a clinician ruled out a clot on ``day`` (lifts a hold)."""
+
+    __tablename__ = "clearances"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PainCheckRow(Base):
+    """The person's word that a calf's sharp pain has gone or been checked."""
+
+    __tablename__ = "pain_checks"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    leg: Mapped[str] = mapped_column(LEG)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class DataVersionRow(Base):
     """One row whose ``version`` every committed write adds one to (`Store.transaction`).
 

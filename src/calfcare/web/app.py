@@ -24,6 +24,7 @@ from calfcare.web import (
     pages,
     plan_pages,
     report_pages,
+    safety_api,
     screening_pages,
     session_pages,
     split_leg_api,
@@ -66,6 +67,7 @@ def create_app(settings: Settings, *, secret: bytes | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(tracking_api.router)
     app.include_router(split_leg_api.router)
+    app.include_router(safety_api.router)
     app.include_router(pages.router)
     app.include_router(screening_pages.router)
     app.include_router(plan_pages.router)

@@ -13,11 +13,14 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
+from calfcare import services
 from calfcare.content.screening import load_screening_text
 from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.questionnaire import EMERGENCY_FIRST, Questionnaire, QuestionRef
 from calfcare.core.report import screening_report
 from calfcare.core.screening import screen
+from calfcare.web import tracking_api
+from calfcare.web.deps import StoreDep
 from calfcare.web.screening_form import (
     ASKED_FIELD,
     CHOICES,
@@ -96,8 +99,9 @@ async def start(request: Request, pages: PagesDep) -> HTMLResponse:
 
 
 @router.post("/screening", name="screening_step")
-async def step(request: Request, pages: PagesDep) -> Response:
-    """Record the answers just sent; show the next page of questions, or the verdict."""
+async def step(request: Request, pages: PagesDep, store: StoreDep) -> Response:
+    """Record the answers just sent; show the next page of questions, or the verdict (the
+    completed screening is recorded: it governs today's plans and sessions)."""
     state = await _read_state(request)
     if state.questionnaire is None:
         return _legs_page(request, pages, missing=True)
@@ -120,6 +124,7 @@ async def step(request: Request, pages: PagesDep) -> Response:
         )
     report = _report(state.questionnaire)
     stopped = state.questionnaire.stopped_for_emergency()
+    record = services.record_screening(store, report, tracking_api.now())
     return pages.render(
         request,
         "screening_result.html",
@@ -131,6 +136,7 @@ async def step(request: Request, pages: PagesDep) -> Response:
         severe=report["verdict"] in ("urgent", "emergency"),
         massage_allowed=any(leg["massage_allowed"] for leg in report["legs"].values()),
         hidden=state.hidden_fields(),
+        screening_id=record.id,
     )
 
 

@@ -245,7 +245,11 @@ def log_soreness_checked(
         problems = error.problems + problems
     if moment == "next_day" and followup_raw is None:
         problems.append(
-            Problem("followup", "a next-day check-in asks about new swelling, redness or warmth")
+            Problem(
+                "followup",
+                "a next-day check-in asks about new swelling, redness or warmth, and about "
+                "breathlessness or chest pain (pe_signs)",
+            )
         )
     if problems:
         raise InvalidInput(problems, "The check-in is not valid; nothing was saved.")
@@ -446,10 +450,12 @@ SORENESS_BODY = {
         "client_id": _CLIENT_ID,
         "followup": {
             "type": "object",
-            "description": "next_day only (required then): new swelling, redness or warmth",
+            "description": "next_day only (required then): new swelling, redness or warmth "
+            "per calf, and pe_signs (sudden breathlessness, chest pain worse on breathing in, "
+            'coughing up blood or fainting; true or "unsure" is an emergency)',
             "additionalProperties": False,
-            "required": ["left", "right"],
-            "properties": {"left": _SIGNS, "right": _SIGNS},
+            "required": ["left", "right", "pe_signs"],
+            "properties": {"left": _SIGNS, "right": _SIGNS, "pe_signs": _SIGN},
         },
     },
 }

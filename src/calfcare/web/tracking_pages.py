@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, Request
@@ -28,7 +28,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from calfcare import services
 from calfcare.core.client_ids import follow_up_id
 from calfcare.core.errors import CalfcareError, InvalidInput, Problem
-from calfcare.core.followup import SIGNS
+from calfcare.core.followup import PE_SIGNS, SIGNS
 from calfcare.core.levels import Level
 from calfcare.core.records import RecordSet, ScreeningKind
 from calfcare.storage import Store
@@ -290,6 +290,7 @@ def _next_day_page(
         for leg in ("left", "right")
         for sign in SIGNS
     ]
+    questions.append(("", PE_SIGNS, f"followup.{PE_SIGNS}", _pe_question()))
     return _form_page(
         request,
         pages,
@@ -313,6 +314,13 @@ def _next_day_page(
     )
 
 
+def _pe_question() -> str:
+    """The screening's own ``pe_signs`` question, word for word."""
+    from calfcare.content.screening import load_screening_text
+
+    return load_screening_text().question("general", PE_SIGNS).question
+
+
 @router.get("/checkins/next-day", name="checkin_next_day")
 def checkin_next_day(request: Request, pages: PagesDep) -> HTMLResponse:
     """The day after a session: soreness per calf, and new swelling, redness or warmth."""
@@ -323,12 +331,15 @@ def checkin_next_day(request: Request, pages: PagesDep) -> HTMLResponse:
 async def checkin_next_day_save(request: Request, pages: PagesDep, store: StoreDep) -> Response:
     values = _fields(await request.form())
     when = now()
-    followup: dict[str, dict[str, object]] = {"left": {}, "right": {}}
+    followup: dict[str, object] = {"left": {}, "right": {}}
     for leg in ("left", "right"):
         for sign in SIGNS:
             word = values.get(f"followup.{leg}.{sign}")
             if word is not None and word != "":
-                followup[leg][sign] = SIGN_WORDS.get(word, word)
+                cast(dict[str, object], followup[leg])[sign] = SIGN_WORDS.get(word, word)
+    pe_word = values.get(f"followup.{PE_SIGNS}")
+    if pe_word:
+        followup[PE_SIGNS] = SIGN_WORDS.get(pe_word, pe_word)
     data = {
         **_given(values, {**_DAY_FIELD, **_SCORES, **_CLIENT_ID}),
         "moment": "next_day",

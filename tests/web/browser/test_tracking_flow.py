@@ -87,6 +87,7 @@ def test_from_screening_to_insights(browser_page: BrowserPage) -> None:
         for sign in ("swelling", "redness", "warmth"):
             new = (leg, sign) == ("left", "swelling")
             page.check(f"#followup-{leg}-{sign}-{'yes' if new else 'no'}")
+    page.check("#followup-pe_signs-no")
     _submit(page, "Save the check-in")
     banner = page.locator("#verdict")
     assert banner.get_attribute("role") == "alert"

@@ -1,0 +1,164 @@
+"""The safety state's use cases: read it, record a clearance, confirm a pain check, record a
+screening. One transaction each, so the state a write is checked against and the write are
+one step.
+
+The rules are pure (`calfcare.core.safety_state`); this module reads only what they need
+(every screening and follow-up, clearance and pain check, and the sessions stopped for sharp
+pain; not years of other records), applies them and writes. The CLI, the web pages and the
+API call these, and every plan, session and page asks `safety_state` (issue 11).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from typing import Any
+
+from calfcare.core.client_ids import client_id_problems
+from calfcare.core.errors import ClientIdConflict, InvalidInput, Problem
+from calfcare.core.records import (
+    Clearance,
+    PainCheck,
+    RecordSet,
+    ScreeningRecord,
+    clearance,
+    pain_check,
+)
+from calfcare.core.safety_state import SafetyState, safety_json
+from calfcare.core.safety_state import safety_state as build_state
+from calfcare.services import ReadCache, new_id, record_screening, today_of
+from calfcare.storage import Store
+from calfcare.storage.store import Transaction
+
+
+def _zone(now: datetime) -> tzinfo:
+    """The person's time zone at ``now`` (the one `today_of` takes the day in)."""
+    zone = now.astimezone().tzinfo
+    assert zone is not None
+    return zone
+
+
+def _records(tx: Transaction) -> RecordSet:
+    return RecordSet(
+        screenings=tuple(tx.screenings()),
+        sessions=tuple(tx.sessions_stopped_for_pain()),
+        clearances=tuple(tx.clearances()),
+        pain_checks=tuple(tx.pain_checks()),
+    ).sorted()
+
+
+def _state(tx: Transaction, now: datetime) -> SafetyState:
+    from calfcare.content.safety import load_safety_wording
+
+    return build_state(_records(tx), today_of(now), zone=_zone(now), wording=load_safety_wording())
+
+
+def safety_state(store: Store, now: datetime, cache: ReadCache | None = None) -> SafetyState:
+    """The safety state today (kept in ``cache``, when given, until the data changes)."""
+
+    def compute() -> SafetyState:
+        with store.reading() as tx:
+            return _state(tx, now)
+
+    if cache is None:
+        return compute()
+    return cache.get(("safety", today_of(now), str(_zone(now))), compute)
+
+
+def safety_document(store: Store, now: datetime, cache: ReadCache | None = None) -> dict[str, Any]:
+    """The state as the fixed JSON object (`calfcare.core.safety_state.safety_json`)."""
+    return safety_json(safety_state(store, now, cache))
+
+
+_CLEARANCE_REFUSED = "The clearance was not recorded; nothing was saved."
+_PAIN_CHECK_REFUSED = "The pain check was not recorded; nothing was saved."
+
+
+def record_clearance(
+    store: Store, *, day: object, now: datetime, client_id: str | None = None
+) -> tuple[Clearance, bool]:
+    """Record that a clinician ruled out a clot on ``day`` (not after today): it lifts the
+    hold that is on, when ``day`` is on or after the hold began. Refused when no hold is on
+    or the day is before it. The clearance, and True when it was written now: with a
+    ``client_id`` a repeat returns the stored clearance and False."""
+    problems = client_id_problems(client_id)
+    with store.transaction() as tx:
+        if client_id is not None and not problems:
+            stored: list[Clearance] = tx.by_ids("clearances", [client_id])
+            if stored:
+                if stored[0].day != day:
+                    raise _conflict(client_id, "clearance")
+                return stored[0], False
+        state = _state(tx, now)
+        try:
+            record = clearance(id=client_id or new_id(), day=day, now=now, today=today_of(now))
+        except InvalidInput as error:
+            problems += error.problems
+            record = None
+        hold = state.hold
+        if hold is None:
+            problems.append(
+                Problem("hold", "no hold on massage is on, so there is nothing to clear")
+            )
+        elif record is not None and record.day < hold.since:
+            problems.append(
+                Problem(
+                    "day",
+                    f"{record.day.isoformat()} is before the hold began "
+                    f"({hold.since.isoformat()}); give the day the clinician ruled out a clot",
+                )
+            )
+        if problems or record is None:
+            raise InvalidInput(problems, _CLEARANCE_REFUSED)
+        tx.add_clearance(record)
+    return record, True
+
+
+def confirm_pain_checked(
+    store: Store, *, leg: object, now: datetime, client_id: str | None = None
+) -> tuple[PainCheck, bool]:
+    """Record the person's word that a calf's sharp pain has gone or been checked; refused
+    when no sharp-pain stop of that calf waits for it. The record, and True when written
+    now (with a ``client_id`` a repeat returns the stored one and False)."""
+    problems = client_id_problems(client_id)
+    with store.transaction() as tx:
+        if client_id is not None and not problems:
+            checks: list[PainCheck] = tx.by_ids("pain_checks", [client_id])
+            if checks:
+                if checks[0].leg != leg:
+                    raise _conflict(client_id, "pain check")
+                return checks[0], False
+        try:
+            record = pain_check(id=client_id or new_id(), leg=leg, now=now, today=today_of(now))
+        except InvalidInput as error:
+            raise InvalidInput(problems + error.problems, _PAIN_CHECK_REFUSED) from None
+        state = _state(tx, now)
+        if state.legs[record.leg].pain_check is None:
+            problems.append(
+                Problem("leg", f"no session stopped for sharp pain in the {record.leg} calf waits")
+            )
+        if problems:
+            raise InvalidInput(problems, _PAIN_CHECK_REFUSED)
+        tx.add_pain_check(record)
+    return record, True
+
+
+def record_screening_answers(
+    store: Store, answers: object, now: datetime
+) -> tuple[ScreeningRecord, dict[str, Any]]:
+    """Screen ``answers`` (the screening contract's input) and keep the screening: how
+    ``calfcare screen --answers`` and ``POST /api/screenings`` record one. `InvalidInput`
+    names every bad answer (nothing is saved)."""
+    from calfcare.content.screening import load_screening_text
+    from calfcare.core.answers import parse_answers
+    from calfcare.core.report import screening_report
+    from calfcare.core.screening import screen
+
+    report = screening_report(screen(parse_answers(answers)), load_screening_text())
+    return record_screening(store, report, now), report
+
+
+def _conflict(client_id: str, what: str) -> ClientIdConflict:
+    return ClientIdConflict(
+        f"The client id {client_id!r} is stored with a different {what}: "
+        "an id names one record forever; send a new id for a new record."
+    )

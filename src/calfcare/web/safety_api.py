@@ -1,0 +1,207 @@
+"""The JSON API of the safety state (``/api/safety``, ``/api/safety/*``, ``/api/screenings``):
+the same use cases (`calfcare.safety_services`) and the same object as ``calfcare safety
+--json`` (`calfcare.core.safety_state.safety_json`).
+
+``GET /api/safety`` answers from the app's read cache, per data version and day. Writes go
+through the use cases, one transaction each, with the JSON rules of every API write (415 /
+400 / 422, a client id for a write that may be retried). ``POST /api/screening`` stays a
+pure function of its body; ``POST /api/screenings`` records the screening, which then
+governs today's plans and sessions. The time is `calfcare.web.tracking_api.now` (tests
+replace it).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request
+from pydantic import Field
+from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse, Response
+
+from calfcare import safety_services, services
+from calfcare.core.json_input import parse_json
+from calfcare.core.safety_state import safety_json
+from calfcare.web import schemas, tracking_api
+from calfcare.web.api import JSON_TYPES, DirectRoute
+from calfcare.web.deps import StoreDep, get_read_cache
+from calfcare.web.tracking_api import (
+    _CLIENT_ID,
+    _DAY,
+    _body,
+    _Open,
+    cached_json,
+    errors,
+    json_object,
+    replay_responses,
+)
+
+router = APIRouter(prefix="/api", tags=["safety"])
+
+
+class SafetyLegOut(_Open):
+    massage_allowed: bool
+    deep_work_allowed: bool
+
+
+class SafetyHoldOut(_Open):
+    level: Literal["urgent", "emergency"]
+    since: str = Field(description="the day the hold began (YYYY-MM-DD)")
+    reason: str
+    advice: str
+    sources: list[str]
+
+
+class SafetyOut(_Open):
+    """The safety state today (contract 1; extra keys may be added)."""
+
+    contract: Literal[1]
+    day: str
+    screened_today: bool
+    screening_id: str | None = Field(description="null: no screening today that counts")
+    legs: dict[Literal["left", "right"], SafetyLegOut]
+    hold: SafetyHoldOut | None = Field(description="null when no hold is on")
+
+
+class ClearanceOut(_Open):
+    clearance: dict[str, Any]
+    safety: SafetyOut
+
+
+class PainCheckOut(_Open):
+    pain_check: dict[str, Any]
+    safety: SafetyOut
+
+
+class RecordedScreeningOut(schemas.ScreeningReport):
+    screening_id: str
+
+
+CLEARANCE_BODY = {
+    "title": "Clearance",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["clinician_ruled_out_clot"],
+    "properties": {
+        "clinician_ruled_out_clot": {
+            "const": True,
+            "description": "must be true: a doctor or nurse has examined the person and "
+            "ruled out a blood clot (only that lifts a hold)",
+        },
+        "day": {**_DAY, "description": "the day they ruled it out (default today)"},
+        "client_id": _CLIENT_ID,
+    },
+}
+PAIN_CHECK_BODY = {
+    "title": "PainCheck",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["leg"],
+    "properties": {"leg": {"enum": ["left", "right"]}, "client_id": _CLIENT_ID},
+}
+
+
+async def api_safety(request: Request) -> Response:
+    """The object ``calfcare safety --json`` prints. During a hold every calf's flags are
+    false; ``screening_id`` is null when no screening of today counts (one taken before a
+    clearance no longer does)."""
+    cache = await get_read_cache(request)
+    when = tracking_api.now()
+    return await cached_json(
+        cache,
+        ("api_safety", services.today_of(when)),
+        lambda: safety_services.safety_document(cache.store, when),
+    )
+
+
+router.add_api_route(
+    "/safety",
+    api_safety,
+    methods=["GET"],
+    route_class_override=DirectRoute,
+    name="api_safety",
+    summary="The safety state today: a hold on massage, and each calf's flags",
+    response_model=SafetyOut,
+    responses=errors(),
+)
+
+
+@router.post(
+    "/safety/clearances",
+    name="api_safety_clearance",
+    summary="Record that a clinician has ruled out a blood clot: it lifts the hold",
+    response_model=ClearanceOut,
+    status_code=201,
+    responses=replay_responses(ClearanceOut, "clearance"),
+    openapi_extra=_body(CLEARANCE_BODY),
+)
+async def api_safety_clearance(request: Request, store: StoreDep) -> JSONResponse:
+    """Refused (422) without ``clinician_ruled_out_clot: true``, when no hold is on, or for a
+    day before the hold began or after today. Afterwards a new screening is needed before
+    any massage."""
+    data = await json_object(request, ("clinician_ruled_out_clot", "day", "client_id"))
+    from calfcare.core.errors import InvalidInput, Problem
+
+    when = tracking_api.now()
+    if data.get("clinician_ruled_out_clot") is not True:
+        raise InvalidInput(
+            [
+                Problem(
+                    "clinician_ruled_out_clot",
+                    "required, true: only a clinician ruling out a clot lifts a hold",
+                )
+            ],
+            "The clearance was not recorded; nothing was saved.",
+        )
+    day = tracking_api.parse_day(data.get("day"), services.today_of(when))
+    record, created = safety_services.record_clearance(
+        store, day=day, now=when, client_id=data.get("client_id")
+    )
+    body = {
+        "clearance": {"id": record.id, "day": record.day.isoformat()},
+        "safety": safety_json(safety_services.safety_state(store, when)),
+    }
+    return JSONResponse(body, status_code=201 if created else 200)
+
+
+@router.post(
+    "/safety/pain-checks",
+    name="api_safety_pain_check",
+    summary="Say that a calf's sharp pain (a session stopped for it) has gone or been checked",
+    response_model=PainCheckOut,
+    status_code=201,
+    responses=replay_responses(PainCheckOut, "pain check"),
+    openapi_extra=_body(PAIN_CHECK_BODY),
+)
+async def api_safety_pain_check(request: Request, store: StoreDep) -> JSONResponse:
+    """Refused (422) when no session stopped for sharp pain in that calf waits for it."""
+    data = await json_object(request, ("leg", "client_id"))
+    when = tracking_api.now()
+    record, created = safety_services.confirm_pain_checked(
+        store, leg=data.get("leg"), now=when, client_id=data.get("client_id")
+    )
+    body = {
+        "pain_check": {"id": record.id, "leg": record.leg.value, "day": record.day.isoformat()},
+        "safety": safety_json(safety_services.safety_state(store, when)),
+    }
+    return JSONResponse(body, status_code=201 if created else 200)
+
+
+@router.post(
+    "/screenings",
+    name="api_screenings",
+    summary="Screen answers and record the screening (it governs today's plans and sessions)",
+    response_model=RecordedScreeningOut,
+    status_code=201,
+    responses=errors(400, 415, 422),
+    openapi_extra=_body(schemas.SCREENING_INPUT_SCHEMA),
+)
+async def api_screenings(request: Request, store: StoreDep) -> JSONResponse:
+    """The report of ``POST /api/screening`` with the stored screening's ``screening_id``.
+    Bad answers get no verdict and nothing is saved (422)."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type not in JSON_TYPES:
+        raise HTTPException(415, "Send the screening answers as application/json.")
+    data = parse_json(await request.body())
+    record, report = safety_services.record_screening_answers(store, data, tracking_api.now())
+    return JSONResponse({**report, "screening_id": record.id}, status_code=201)
