@@ -66,11 +66,12 @@ const TONES = {
   session_end: [[523, 0, 0.2], [659, 0.22, 0.2], [784, 0.44, 0.4]],
 };
 // Beeps for what happens if nothing is tapped, on the audio clock; redone after each event.
-function schedule() {
+// `t` is the caller's moment: reading the clock again here would advance the engine past the
+// moment the caller then renders (the engine refuses time that goes backwards).
+function schedule(t) {
   for (const node of beeps) { try { node.stop(); } catch { /* already over */ } }
   beeps = [];
-  if (!audio || !engine || engine.outcome || engine.view(now()).paused) return;
-  const t = now();
+  if (!audio || !engine || engine.outcome || engine.view(t).paused) return;
   const ahead = new SessionEngine(plan, { sharpPainAdvice: advice });
   for (const e of s.events) ahead.apply(e.event, e.t);
   ahead.advance(t);
@@ -187,7 +188,7 @@ function act(event) {
   s.events.push({ t, event });
   store.set(LIVE, s);
   cues(t);
-  schedule();
+  schedule(t);
   if (engine.outcome) end(); else render(engine.view(t));
 }
 function tenderOrRelease() {
@@ -212,7 +213,7 @@ function begin(saved, startedAt = Date.now()) {
   scrollTo(0, 0);
   setInterval(tick, 250); // keeps voicing cues while rAF is paused (tab hidden)
   wake();
-  schedule();
+  schedule(now());
   frame();
 }
 
@@ -326,7 +327,7 @@ $('start').addEventListener('click', () => {
   if (engine) return; // a session kept from before a reload was resumed instead
   begin(null, tapped);
   audioOn();
-  schedule();
+  schedule(now());
 });
 $('tender').addEventListener('click', tenderOrRelease);
 $('sharp').addEventListener('click', () => act('sharp_pain'));
@@ -352,7 +353,7 @@ document.addEventListener('visibilitychange', () => {
   seen = engine.timeline.length; // cues missed while hidden are not replayed late
   audioOn();
   wake();
-  schedule();
+  schedule(now());
   tick();
 });
 window.addEventListener('online', flush);
