@@ -21,7 +21,7 @@ class Source(BaseModel):
     citation: str = Field(min_length=10)
     url: str | None = None
     short: str | None = Field(default=None, min_length=3)
-    """A short name for lists ("Guo 2017"); every source an evidence grade cites has one."""
+    """A short name for lists ("Guo 2017"), shown to people instead of the id."""
     seen: Literal["seen", "secondary"]
 
 
@@ -51,3 +51,11 @@ def check_sources(filename: str, where: str, ids: list[str] | tuple[str, ...]) -
             raise ContentError(
                 f"content file {filename} is malformed: {where}: unknown source {source_id!r}"
             )
+
+
+def source_names(ids: list[str] | tuple[str, ...]) -> str:
+    """Sources named for people ("the source article, on safety; NHS on DVT"), never by id."""
+    known = load_sources()
+    return "; ".join(
+        (known[i].short or known[i].title) if i in known else "an unknown source" for i in ids
+    )

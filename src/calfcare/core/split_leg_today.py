@@ -73,7 +73,9 @@ def build_today(records: RecordSet, today: date) -> Today:
             split_leg_experiments=(exp,),
         )
         ratings = index_ratings(
-            mine.soreness, mine.mobility, [SessionDay(s.day, s.legs) for s in records.sessions]
+            mine.soreness,
+            mine.mobility,
+            [SessionDay(s.day, s.legs) for s in records.sessions if s.legs],
         )
         results = analyse_experiments((exp,), mine.split_leg_days, ratings, today=today)
         result = results[-1]

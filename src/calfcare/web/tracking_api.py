@@ -609,6 +609,7 @@ class StatsOut(_Open):
     mobility: dict[str, dict[str, float]]
     tender_spots: dict[str, int]
     urgent_followups: int
+    mostly_skipped_sessions: int
 
 
 class ImportOut(_Open):
