@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from calfcare.cli.errors import reporting
-from calfcare.content.sources import source_names
+from calfcare.content.source_names import source_names
 from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.routine import StepKind
 

@@ -9,7 +9,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from calfcare.cli.verdict_text import LEVEL_MARK
-from calfcare.content.sources import source_names
+from calfcare.content.source_names import source_names
 
 LEVEL_STYLE = {
     "ok": "green",

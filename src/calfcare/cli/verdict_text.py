@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from typing import Any, TextIO
 
-from calfcare.content.sources import source_names
+from calfcare.content.source_names import source_names
 
 LEVEL_MARK = {
     "ok": "OK",

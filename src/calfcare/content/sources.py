@@ -51,11 +51,3 @@ def check_sources(filename: str, where: str, ids: list[str] | tuple[str, ...]) -
             raise ContentError(
                 f"content file {filename} is malformed: {where}: unknown source {source_id!r}"
             )
-
-
-def source_names(ids: list[str] | tuple[str, ...]) -> str:
-    """Sources named for people ("the source article, on safety; NHS on DVT"), never by id."""
-    known = load_sources()
-    return "; ".join(
-        (known[i].short or known[i].title) if i in known else "an unknown source" for i in ids
-    )

@@ -772,7 +772,7 @@ async def api_stats(request: Request) -> Response:
                 "name": "format",
                 "in": "query",
                 "required": False,
-                "schema": {"enum": ["json", "csv", "fhir"], "default": "json"},
+                "schema": {"enum": list(services.EXPORT_FORMATS), "default": "json"},
                 "description": "json, csv or fhir (a FHIR R4 bundle, application/fhir+json)",
             }
         ]

@@ -63,5 +63,28 @@ def test_taps_in_real_time_throw_nothing(browser_page: BrowserPage) -> None:
 
     _tap(page, "#quit")
     _tap(page, "#quit")  # the second tap within 4 s quits
-    expect(page.locator("#done-title")).to_have_text("Session ended")
+    # Quit after a few seconds: less than half the plan on every calf, and said so.
+    expect(page.locator("#done-title")).to_have_text("Session ended, mostly skipped")
+    expect(page.locator("#done-why")).to_contain_text("not counted as a session done")
     expect(page.locator("#spots")).to_be_visible()  # two tender-spot holds were made
+
+
+def test_a_hands_session_paces_the_strokes_and_says_why_tender_spot_is_off(
+    browser_page: BrowserPage,
+) -> None:
+    """Under the routine contract a tender spot is held only during passes; hands sessions have
+    none, so the button stays off and says so in words. The strokes get a pace guide."""
+    page = browser_page.page
+    page.set_default_timeout(30_000)
+    page.goto("/session?tool=hands&legs=left&seconds=120&intensity=standard")
+    expect(page.locator("#start")).to_be_enabled()
+    _tap(page, "#start")
+    expect(page.locator("#tender")).to_be_disabled()
+    expect(page.locator("#tender-hint")).to_have_text("Not used for this step")
+    expect(page.locator("#kind")).to_have_text("strokes", timeout=40_000)
+    expect(page.locator("#pace")).to_be_visible()
+    expect(page.locator("#tender")).to_be_disabled()
+    expect(page.locator("#tender-hint")).to_have_text("Not used for this step")
+    page.keyboard.press("Space")  # ignored by the engine, and no error
+    page.wait_for_timeout(500)
+    assert not _errors(browser_page), _errors(browser_page)
