@@ -92,3 +92,20 @@ def test_a_skipped_session_is_kept_but_not_counted(tmp_path: object) -> None:
 def test_calf_words() -> None:
     assert calf_words("left", 150, 4.468) == "left calf 0:04 of 2:30"
     assert calf_words("right", None, 120) == "right calf 2:00"
+
+
+def test_a_mostly_skipped_day_is_not_massaged_as_the_coin_said() -> None:
+    """Split-leg per-protocol: a coin day whose only session was mostly skipped counts as
+    neither calf massaged, even when the person answered the coin's calf."""
+    from calfcare.core.insight_report import session_days, skipped_days
+    from calfcare.core.split_leg_days import actually_massaged, as_allocated, index_ratings
+    from calfcare.core.tracking import MassagedCalves, SplitLegDay
+
+    skipped = services.session_from_result(PLAN, _skip_all(), NOW)
+    records = RecordSet(sessions=(skipped,))
+    coin = SplitLegDay(skipped.day, Leg.LEFT, reported=MassagedCalves.LEFT)
+    ratings = index_ratings((), (), session_days(records), skipped_days(records))
+    assert actually_massaged(coin, ratings) is MassagedCalves.NEITHER
+    assert not as_allocated(coin, ratings)
+    no_session = index_ratings((), ())
+    assert actually_massaged(coin, no_session) is MassagedCalves.LEFT  # the answer counts
