@@ -102,7 +102,8 @@ def test_from_screening_to_insights(browser_page: BrowserPage) -> None:
 
     page.goto("/history")
     assert page.locator("svg.chart").count() >= 2
-    assert page.get_by_role("cell", name="follow_up: urgent details").count() >= 1
+    urgent = "Next-day check: URGENT: get medical help details"
+    assert page.get_by_role("cell", name=urgent).count() >= 1
     _fits(page)
 
     page.goto("/insights")
