@@ -145,3 +145,16 @@ def test_split_leg_plan_rate_draw_then_plan_that_calf(browser_page: BrowserPage)
     assert page.get_by_role("heading", name=f"{leg.capitalize()} calf: 150 s").is_visible()
     href = page.get_by_role("link", name="Start this session").get_attribute("href") or ""
     assert f"legs={leg}" in href and "split_leg=1" in href
+
+
+def test_the_history_filter_dates_fit_their_box(browser_page: BrowserPage) -> None:
+    """On a phone the "To" date field once ran past the filter box (a grid column's
+    min-content width)."""
+    page = browser_page.page
+    page.goto("/history?since=2026-03-20&until=2026-03-29")
+    box = page.evaluate(
+        "() => document.querySelector('details.filters').getBoundingClientRect().right"
+    )
+    until = page.evaluate("() => document.getElementById('until').getBoundingClientRect().right")
+    assert until <= box
+    _fits(page)
