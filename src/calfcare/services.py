@@ -59,6 +59,7 @@ from calfcare.core.records import (
 from calfcare.core.routine import Plan, Tool
 from calfcare.core.screening import screen
 from calfcare.core.screening_rules import CONTRACT_VERSION
+from calfcare.core.session_effort import mostly_skipped
 from calfcare.core.timeline import Outcome
 from calfcare.core.tracking import (
     MobilityTest,
@@ -856,10 +857,13 @@ class Stats:
     first_day: date | None
     last_day: date | None
     sessions_per_week: dict[str, int]
+    """Sessions done per ISO week: a mostly skipped session is not counted
+    (`calfcare.core.session_effort`; ``mostly_skipped_sessions`` counts those)."""
     soreness_mean: dict[str, dict[str, float]]
     mobility: dict[str, dict[str, float]]
     tender_spots: dict[str, int]
     urgent_followups: int
+    mostly_skipped_sessions: int = 0
 
     def to_json(self) -> dict[str, Any]:
         out = {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -875,8 +879,9 @@ def stats(records: RecordSet) -> Stats:
     days += [i.record.day for i in records.mobility] + [n.day for n in records.notes]
     weeks: Counter[str] = Counter()
     for s in records.sessions:
-        year, week, _ = s.day.isocalendar()
-        weeks[f"{year}-W{week:02d}"] += 1
+        if s.done:  # a mostly skipped session is kept, not counted (core/session_effort.py)
+            year, week, _ = s.day.isocalendar()
+            weeks[f"{year}-W{week:02d}"] += 1
     scores: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for item in records.soreness:
         scores[item.record.leg.value][item.record.moment.value].append(item.record.score)
@@ -908,6 +913,7 @@ def stats(records: RecordSet) -> Stats:
             for r in records.screenings
             if r.kind is ScreeningKind.FOLLOW_UP and r.verdict >= Level.URGENT
         ),
+        mostly_skipped_sessions=sum(s.mostly_skipped for s in records.sessions),
     )
 
 
@@ -926,9 +932,10 @@ def read_stats(store: Store, since: date | None = None, until: date | None = Non
         spots = Counter(tx.tender_spot_labels(since, until))
         verdicts = tx.screening_verdicts(since, until)
     weeks: Counter[str] = Counter()
-    for day in session_days:
-        year, week, _ = day.isocalendar()
-        weeks[f"{year}-W{week:02d}"] += 1
+    for day, calves in session_days:
+        if not mostly_skipped(calves):
+            year, week, _ = day.isocalendar()
+            weeks[f"{year}-W{week:02d}"] += 1
     by_leg: dict[str, dict[str, float]] = defaultdict(dict)
     for (leg, moment), (total, n) in sorted(soreness.items()):
         by_leg[leg][moment] = round(total / n, 2)
@@ -957,6 +964,7 @@ def read_stats(store: Store, since: date | None = None, until: date | None = Non
             for kind, verdict in verdicts
             if kind is ScreeningKind.FOLLOW_UP and verdict >= Level.URGENT
         ),
+        mostly_skipped_sessions=sum(mostly_skipped(calves) for _, calves in session_days),
     )
 
 

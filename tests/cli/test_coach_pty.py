@@ -163,8 +163,11 @@ def test_live_session_is_saved_with_tender_spot_and_soreness(tmp_path: Path) -> 
     )
     history = json.loads(done.stdout)
     text = json.dumps(history)
-    assert "stopped_sharp_pain" in text
+    assert "stopped for sharp pain" in text
     assert "right:middle:outer" in text or ("middle" in text and "outer" in text)
     soreness = sorted((row["leg"], row["what"]) for row in history if row["kind"] == "soreness")
-    assert soreness == [("right", "2/10 after"), ("right", "4/10 before")]
+    assert soreness == [
+        ("right", "2/10 after the session"),
+        ("right", "4/10 before the session"),
+    ]
     assert [row["kind"] for row in history].count("session") == 1

@@ -22,7 +22,7 @@ def test_history_filters(tmp_path: Path) -> None:
     rows = json.loads(out)
     assert [r["kind"] for r in rows] == ["note", "soreness", "soreness"]
     code, out, _ = cli(tmp_path, "history", "--leg", "right", "--kind", "soreness", "--json")
-    assert [r["what"] for r in json.loads(out)] == ["5/10 before"]
+    assert [r["what"] for r in json.loads(out)] == ["5/10 before the session"]
     code, out, _ = cli(tmp_path, "history", "--limit", "1")
     assert code == 0 and "soreness" in out and "easy day" not in out
     code, out, _ = cli(tmp_path, "history", "--leg", "middle", "--kind", "naps", "--json")

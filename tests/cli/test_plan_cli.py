@@ -66,7 +66,8 @@ def test_readable_plan_shows_cues_and_sources() -> None:
     assert done.returncode == 0, done.stderr
     assert "right calf" in done.stdout
     assert "toward your heart" in done.stdout
-    assert "seed-technique" in done.stdout
+    assert "the source article, on technique" in done.stdout
+    assert "seed-technique" not in done.stdout  # names, not ids
 
 
 @pytest.mark.parametrize(

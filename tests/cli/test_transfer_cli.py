@@ -70,7 +70,7 @@ def test_a_week_round_trips(tmp_path: Path, db_url: str, empty_url: str) -> None
     rows = json.loads(ok(tmp_path, "history", "--json", *db))
     assert sum(r["kind"] == "session" for r in rows) == days
     assert json.loads(ok(tmp_path, "stats", "--json", *db))["mobility"]["left"]["change_cm"] == 1.0
-    assert "left:middle:inner" in ok(tmp_path, "history", "--kind", "session", *db)
+    assert "left calf, middle, inner side" in ok(tmp_path, "history", "--kind", "session", *db)
     report = tmp_path / "report.png"
     ok(tmp_path, "report", "--output", str(report), *db)
     assert report.stat().st_size > 20_000

@@ -88,7 +88,7 @@ def test_after_session_soreness_is_saved_then_redirected(client: TestClient) -> 
     page = client.get(response.headers["location"]).text
     assert "Your soreness rating is saved." in page
     rows = client.get("/api/records?kind=soreness").json()
-    assert [(r["leg"], r["what"]) for r in rows] == [("left", "3/10 after")]
+    assert [(r["leg"], r["what"]) for r in rows] == [("left", "3/10 after the session")]
 
 
 def test_soreness_with_no_rating_or_a_bad_one_saves_nothing(client: TestClient) -> None:
@@ -120,8 +120,8 @@ def test_next_day_without_new_signs_says_so(client: TestClient) -> None:
     rows = client.get("/api/records?kind=soreness").json()
     yesterday = (date.today() - timedelta(days=1)).isoformat()
     assert {(r["day"], r["what"]) for r in rows} == {
-        (yesterday, "4/10 next_day"),
-        (yesterday, "2/10 next_day"),
+        (yesterday, "4/10 the next day"),
+        (yesterday, "2/10 the next day"),
     }
 
 
@@ -138,7 +138,7 @@ def test_a_new_sign_the_next_day_is_escalated_like_the_screening(
     assert "(right calf)" in html
     assert client.get("/api/stats").json()["urgent_followups"] == 1
     history = client.get("/history?kind=screening").text
-    assert "follow_up: urgent" in history and ">details</a>" in history
+    assert "Next-day check: URGENT: get medical help" in history and ">details</a>" in history
 
 
 def test_the_next_day_form_asks_the_screenings_breathlessness_question(
@@ -188,7 +188,7 @@ def test_knee_to_wall_is_logged_and_bad_values_named(client: TestClient) -> None
     )
     assert good.status_code == 303
     assert client.get("/api/records?kind=mobility").json()[0]["what"] == (
-        "knee-to-wall 9.5 cm before"
+        "knee-to-wall 9.5 cm before the session"
     )
 
 
@@ -301,7 +301,7 @@ def test_home_shows_what_is_due_and_recent_records(client: TestClient, app: obje
     )
     html = client.get("/").text
     assert "Do yesterday&#39;s next-day check-in" in html and 'href="/checkins/next-day"' in html
-    assert "Recently" in html and "ball, completed" in html
+    assert "Recently" in html and "Ball, completed" in html
 
 
 def test_charts_are_accessible_escaped_svg() -> None:

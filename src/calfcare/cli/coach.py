@@ -37,6 +37,7 @@ from calfcare.cli.coach_io import (
     TerminalSounds,
     terminal_guard,
 )
+from calfcare.cli.coach_save import session_result_words
 from calfcare.cli.coach_view import (
     CalfProgress,
     Frame,
@@ -426,7 +427,7 @@ def summary_renderable(result: dict[str, Any]) -> RenderableType:
     parts.append(
         Text.assemble(
             ("Outcome: ", "bold"),
-            (OUTCOME_WORDS.get(outcome, outcome), style),
+            (session_result_words(result, OUTCOME_WORDS.get(outcome, outcome)), style),
             f"  ·  {clock_text(result['duration_seconds'])} in all",
             f" ({clock_text(paused)} paused)" if paused >= 1 else "",
         )

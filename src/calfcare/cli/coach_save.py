@@ -91,6 +91,18 @@ def ask_tender_spots(
     return spots
 
 
+def session_result_words(result: dict[str, Any], ended: str) -> str:
+    """How the session ended (``ended``), or "mostly skipped" when no calf got half its
+    planned time (`calfcare.core.session_effort`, the rule the web page and history use)."""
+    from calfcare.core.session_effort import MOSTLY_SKIPPED_WORDS, result_skipped
+
+    if not result_skipped(result):
+        return ended
+    if result.get("outcome") == "completed":
+        return f"{MOSTLY_SKIPPED_WORDS}: less than half the planned time on every calf"
+    return f"{ended}, {MOSTLY_SKIPPED_WORDS}"
+
+
 def save_live_session(
     store: Any,
     *,

@@ -176,9 +176,12 @@ def pace_line(view: SessionView, width: int) -> Text:
         return Text("  Hold still: no rolling during a hold.", style="cyan")
     if view.pace_position is None or step is None or not step.pace_per_minute:
         return Text("")
-    track = max(10, width - 38)
+    strokes = step.kind is StepKind.STROKES  # strokes go up only: back with the hands lifted
+    track = max(10, width - 38 - (6 if strokes else 0))
     at = round(view.pace_position * (track - 1))
     arrow = "→ up" if view.pace_direction == "up" else "← down"
+    if strokes:
+        arrow = "→ stroke" if view.pace_direction == "up" else "← lift hands"
     line = Text("  pace  ankle ", style="bold")
     line.append("─" * at, style="grey50")
     line.append("●", style="bold yellow")

@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 import typer
 
 from calfcare.cli.errors import reporting
+from calfcare.content.source_names import source_names
 from calfcare.core.errors import InvalidInput, Problem
+from calfcare.core.routine import StepKind
 
 if TYPE_CHECKING:
     from calfcare.core.routine import Plan
@@ -129,12 +131,15 @@ def print_plan(made: Plan) -> None:
         table.add_column("what to do")
         for step in calf.steps:
             detail = Text(step.cue)
-            if step.pace_per_minute:
+            if step.pace_per_minute and step.kind is StepKind.STROKES:
+                strokes = step.pace_per_minute // 2  # up with the stroke, back lifted
+                detail.append(f"\npace: {strokes} upward strokes a minute", style="cyan")
+            elif step.pace_per_minute:
                 detail.append(f"\npace: {step.pace_per_minute} rolls a minute", style="cyan")
             if step.why:
                 detail.append(f"\nwhy: {step.why}", style="dim")
             if step.sources:
-                detail.append(f"\nsources: {', '.join(step.sources)}", style="dim")
+                detail.append(f"\nsources: {source_names(step.sources)}", style="dim")
             counted = "" if step.kind.counted else " (not counted)"
             table.add_row(step.kind.value.replace("_", " "), f"{step.seconds}{counted}", detail)
         console.print(table)

@@ -9,6 +9,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from calfcare.cli.verdict_text import LEVEL_MARK
+from calfcare.content.source_names import source_names
 
 LEVEL_STYLE = {
     "ok": "green",
@@ -39,7 +40,7 @@ def verdict_panel(report: dict[str, Any]) -> Panel:
                     ("  • ", ""),
                     (f"[{mark}] ", LEVEL_STYLE[finding["level"]].replace("on red", "")),
                     finding["message"],
-                    (f"  (sources: {', '.join(finding['sources'])})", "dim"),
+                    (f"  (sources: {source_names(finding['sources'])})", "dim"),
                 )
             )
     body.append(Text(""))
@@ -55,7 +56,7 @@ def verdict_panel(report: dict[str, Any]) -> Panel:
         for leg, status in report["legs"].items()
     )
     body.append(Text(calves, style="dim"))
-    body.append(Text(f"Advice sources: {', '.join(report['advice_sources'])}", style="dim"))
+    body.append(Text(f"Advice sources: {source_names(report['advice_sources'])}", style="dim"))
     return Panel(
         Group(*body),
         title=title,

@@ -43,9 +43,11 @@ def stats(
         if summary.first_day:
             print(f"days: {summary.first_day} to {summary.last_day}")
         for week, n in summary.sessions_per_week.items():
-            print(f"sessions in {week}: {n}")
+            print(f"sessions done in {week}: {n}")
+        if summary.mostly_skipped_sessions:
+            print(f"mostly skipped sessions (not counted above): {summary.mostly_skipped_sessions}")
         for leg, by_moment in summary.soreness_mean.items():
-            means = ", ".join(f"{m} {v:g}" for m, v in by_moment.items())
+            means = ", ".join(f"{m.replace('_', ' ')} {v:g}" for m, v in by_moment.items())
             print(f"mean soreness, {leg} calf (0-10): {means}")
         for leg, m in summary.mobility.items():
             print(
@@ -53,7 +55,9 @@ def stats(
                 f"({m['change_cm']:+.1f} cm over {int(m['tests'])} tests)"
             )
         if summary.tender_spots:
-            spots = ", ".join(f"{k} x{n}" for k, n in summary.tender_spots.items())
+            spots = ", ".join(
+                f"{k.replace(':', ' ')} x{n}" for k, n in summary.tender_spots.items()
+            )
             print(f"tender spots: {spots}")
         if summary.urgent_followups:
             print(

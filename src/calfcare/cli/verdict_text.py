@@ -13,6 +13,8 @@ from __future__ import annotations
 import sys
 from typing import Any, TextIO
 
+from calfcare.content.source_names import source_names
+
 LEVEL_MARK = {
     "ok": "OK",
     "caution": "CAUTION",
@@ -35,12 +37,12 @@ def verdict_lines(report: dict[str, Any]) -> list[str]:
         for finding in report["findings"]:
             lines.append(
                 f"  • [{LEVEL_MARK[finding['level']]}] {finding['message']}"
-                f"  (sources: {', '.join(finding['sources'])})"
+                f"  (sources: {source_names(finding['sources'])})"
             )
     lines.append("")
     calves = (f"{leg} calf: {_calf(status)}" for leg, status in report["legs"].items())
     lines.append(", ".join(calves))
-    lines.append(f"Advice sources: {', '.join(report['advice_sources'])}")
+    lines.append(f"Advice sources: {source_names(report['advice_sources'])}")
     return lines
 
 

@@ -37,6 +37,7 @@ SET_MIN_SECONDS, SET_MAX_SECONDS = 30, 120
 _STEP_PLACEHOLDERS = {"leg", "other_leg"}
 _NOTE_PLACEHOLDERS = {
     "pace": {"pace", "seconds_per_roll"},
+    "strokes": {"strokes", "seconds_per_stroke"},
     "safety": set(),
     "left_out": {"leg", "level"},
     "not_screened": {"leg"},
@@ -83,6 +84,7 @@ class _Pace(_Model):
 
 class _Notes(_Model):
     pace: str
+    strokes: str
     safety: str
     left_out: str
     not_screened: str
@@ -96,6 +98,7 @@ class _Session(_Model):
 
 class _RoutinesFile(_Model):
     pace: _Pace
+    stroke_pace: _Pace
     notes: _Notes
     session: _Session
     tool: list[_Tool]
@@ -172,12 +175,18 @@ def build_content(data: _RoutinesFile) -> RoutineContent:
     if missing:
         raise _fail("tool", f"no recipes for {missing}")
     check_sources(FILENAME, "pace.sources", data.pace.sources)
+    check_sources(FILENAME, "stroke_pace.sources", data.stroke_pace.sources)
     check_sources(FILENAME, "session.sharp_pain_sources", data.session.sharp_pain_sources)
     for name, allowed in _NOTE_PLACEHOLDERS.items():
         _placeholders(f"notes.{name}", getattr(data.notes, name), allowed)
     return RoutineContent(
         tools=tools,
         pace=PaceGuide(data.pace.default_per_minute, data.pace.why, tuple(data.pace.sources)),
+        stroke_pace=PaceGuide(
+            data.stroke_pace.default_per_minute,
+            data.stroke_pace.why,
+            tuple(data.stroke_pace.sources),
+        ),
         notes=NoteTexts(**data.notes.model_dump()),
         sharp_pain_advice=data.session.sharp_pain_advice,
     )

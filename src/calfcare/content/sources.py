@@ -21,7 +21,7 @@ class Source(BaseModel):
     citation: str = Field(min_length=10)
     url: str | None = None
     short: str | None = Field(default=None, min_length=3)
-    """A short name for lists ("Guo 2017"); every source an evidence grade cites has one."""
+    """A short name for lists ("Guo 2017"), shown to people instead of the id."""
     seen: Literal["seen", "secondary"]
 
 

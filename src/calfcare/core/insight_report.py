@@ -60,7 +60,13 @@ class InsightsReport:
 
 
 def session_days(records: RecordSet) -> list[SessionDay]:
+    """The days and calves of the sessions done (a mostly skipped session massaged none)."""
     return [SessionDay(s.day, s.legs) for s in records.sessions if s.legs]
+
+
+def skipped_days(records: RecordSet) -> list[date]:
+    """The days of the sessions that were mostly skipped (`calfcare.core.session_effort`)."""
+    return [s.day for s in records.sessions if not s.legs]
 
 
 def split_leg_results(
@@ -69,7 +75,9 @@ def split_leg_results(
     """Every split-leg experiment of ``records``, oldest first (coins from before experiments
     were registered first of all), each analysed as registered. ``today`` decides which
     recent days may still get their ratings (None: every day is past)."""
-    ratings = index_ratings(records.soreness, records.mobility, session_days(records))
+    ratings = index_ratings(
+        records.soreness, records.mobility, session_days(records), skipped_days(records)
+    )
     return analyse_experiments(
         records.split_leg_experiments, records.split_leg_days, ratings, today=today
     )

@@ -33,6 +33,7 @@ from calfcare.core.report_series import (
     soreness_charts,
 )
 from calfcare.core.report_split_leg import experiments_in_period
+from calfcare.core.session_effort import session_words
 from calfcare.core.split_leg import ExperimentResult
 from calfcare.core.timeline import Outcome
 
@@ -44,12 +45,6 @@ LEVEL_WORDS = {
     Level.AVOID: "Avoid",
     Level.URGENT: "URGENT",
     Level.EMERGENCY: "EMERGENCY",
-}
-OUTCOME_WORDS = {
-    Outcome.COMPLETED: "completed",
-    Outcome.STOPPED_SHARP_PAIN: "stopped for sharp pain",
-    Outcome.QUIT: "ended early",
-    Outcome.ABANDONED: "left unfinished",
 }
 
 
@@ -267,7 +262,7 @@ def build_report(
     from every record given (`calfcare.core.report_split_leg`)."""
     r = _within(records.sorted(), first, last, zone)
     sessions = r.sessions
-    outcomes = Counter(s.outcome for s in sessions)
+    outcomes = Counter(session_words(s.outcome, s.mostly_skipped) for s in sessions)
     return PeriodReport(
         name=clean_name(name),
         first=first,
@@ -277,7 +272,7 @@ def build_report(
         follow_ups=sum(s.kind is ScreeningKind.FOLLOW_UP for s in r.screenings),
         sessions=len(sessions),
         session_days=len({s.day for s in sessions}),
-        outcomes=tuple((OUTCOME_WORDS[o], outcomes[o]) for o in Outcome if outcomes[o]),
+        outcomes=tuple(outcomes.most_common()),
         calves=tuple(_calf_totals(r, leg) for leg in Leg),
         spots=_spots(r),
         charts=(*soreness_charts(r.soreness), *mobility_charts(r.mobility)),

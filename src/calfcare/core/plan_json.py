@@ -124,7 +124,7 @@ def _step(raw: object, where: str, problems: list[Problem]) -> Step | None:
     if kind in (StepKind.POSITION, StepKind.SWITCH):
         leg = _enum(raw, "leg", Leg, where, problems)
     pace = None
-    if kind == StepKind.PASSES and "pace_per_minute" in raw:
+    if kind in (StepKind.PASSES, StepKind.STROKES) and "pace_per_minute" in raw:
         pace = _int(raw, "pace_per_minute", where, problems)
     if len(problems) > count or kind is None or seconds is None or not isinstance(cue, str):
         return None

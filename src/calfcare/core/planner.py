@@ -118,10 +118,20 @@ def plan(
             step = _step(r, leg, r.seconds if r.seconds is not None else rest)
             if step.kind is StepKind.PASSES:
                 step = Step(step.kind, step.seconds, step.cue, step.why, step.sources, None, pace)
+            elif step.kind is StepKind.STROKES:
+                strokes = content.stroke_pace.default_per_minute
+                step = Step(
+                    step.kind, step.seconds, step.cue, step.why, step.sources, None, strokes
+                )
             steps.append(step)
         calves.append(CalfPlan(leg=leg, seconds=options.seconds_per_calf, steps=tuple(steps)))
     if pace is not None:
         notes.append(_fill(content.notes.pace, pace=pace, seconds_per_roll=_per_roll(pace)))
+    if any(r.kind is StepKind.STROKES for r in recipe):
+        moves = content.stroke_pace.default_per_minute
+        notes.append(
+            _fill(content.notes.strokes, strokes=moves // 2, seconds_per_stroke=_per_roll(moves))
+        )
     notes.append(content.notes.safety)
     result = Plan(options.tool, intensity, tuple(calves), tuple(notes), pace)
     broken = plan_problems(result, seconds_per_calf=options.seconds_per_calf)

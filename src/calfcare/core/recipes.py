@@ -47,6 +47,7 @@ class NoteTexts:
     """Plan notes. Placeholders: ``{leg}``, ``{level}``, ``{pace}``, ``{seconds_per_roll}``."""
 
     pace: str
+    strokes: str
     safety: str
     left_out: str
     not_screened: str
@@ -59,5 +60,8 @@ class RoutineContent:
 
     tools: Mapping[Tool, ToolRecipes]
     pace: PaceGuide
+    stroke_pace: PaceGuide
+    """The hands strokes' guide, in one-way moves a minute (up with the stroke, back down
+    with the hands lifted)."""
     notes: NoteTexts
     sharp_pain_advice: str

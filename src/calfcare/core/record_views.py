@@ -10,7 +10,10 @@ import csv
 import io
 from typing import Any
 
-from calfcare.core.records import RecordSet
+from calfcare.core.levels import Level
+from calfcare.core.records import RecordSet, ScreeningKind, TenderSpot
+from calfcare.core.session_effort import calf_words, session_words
+from calfcare.core.tracking import MobilityMoment, SorenessMoment
 
 KINDS = ("session", "soreness", "mobility", "note", "screening")
 RECORD_KIND = {
@@ -25,6 +28,35 @@ MAX_LIMIT = 1_000_000
 """The largest number of history rows one read may ask for (``limit``, ``--limit``): decades
 of daily records are about 100,000 rows, so a larger number is a typo, refused by name."""
 CSV_COLUMNS = ("kind", "id", "day", "time", "leg", "moment", "value", "unit", "details")
+
+# The history's words (shown to people: no internal names, no long decimals).
+TOOL_WORDS = {"foam-roller": "Foam roller", "ball": "Ball", "hands": "Hands"}
+SORENESS_WORDS = {
+    SorenessMoment.BEFORE: "before the session",
+    SorenessMoment.AFTER: "after the session",
+    SorenessMoment.NEXT_DAY: "the next day",
+}
+MOBILITY_WORDS = {
+    MobilityMoment.BEFORE: "before the session",
+    MobilityMoment.AFTER: "right after the session",
+    MobilityMoment.OTHER: "on a day without a session",
+}
+SCREENING_WORDS = {
+    ScreeningKind.SCREENING: "Safety check",
+    ScreeningKind.FOLLOW_UP: "Next-day check",
+}
+VERDICT_WORDS = {
+    Level.OK: "no warning signs",
+    Level.CAUTION: "caution",
+    Level.AVOID: "do not massage",
+    Level.URGENT: "URGENT: get medical help",
+    Level.EMERGENCY: "EMERGENCY: call for help",
+}
+
+
+def spot_words(spot: TenderSpot) -> str:
+    """A tender spot in words: "left calf, middle, outer side"."""
+    return f"{spot.leg.value} calf, {spot.height.value}, {spot.side.value} side"
 
 
 def record_kinds(kinds: set[str]) -> tuple[str, ...]:
@@ -42,21 +74,23 @@ def history_rows(records: RecordSet, kinds: set[str], leg: str | None) -> list[d
             rows.append((sort_key, row))
 
     for s in records.sessions:
-        spots = ", ".join(t.label for t in s.tender_spots)
-        what = f"{s.tool.value}, {s.outcome.value}, " + ", ".join(
-            f"{c.leg.value} {c.active_seconds:g} s" for c in s.calves
-        )
+        spots = "; ".join(spot_words(t) for t in s.tender_spots)
+        what = f"{TOOL_WORDS[s.tool.value]}, {session_words(s.outcome, s.mostly_skipped)}: "
+        what += ", ".join(calf_words(c.leg.value, c.planned_seconds, c.active_seconds)
+                          for c in s.calves)  # fmt: skip
         add((s.day, s.started_at), {"day": s.day.isoformat(), "kind": "session",
             "leg": ",".join(c.leg.value for c in s.calves),
-            "what": what + (f"; tender: {spots}" if spots else ""), "id": s.id})  # fmt: skip
+            "what": what + (f"; tender spots: {spots}" if spots else ""), "id": s.id})  # fmt: skip
     for i in records.soreness:
         r = i.record
         add((r.day, i.recorded_at), {"day": r.day.isoformat(), "kind": "soreness",
-            "leg": r.leg.value, "what": f"{r.score}/10 {r.moment.value}", "id": i.id})  # fmt: skip
+            "leg": r.leg.value, "what": f"{r.score}/10 {SORENESS_WORDS[r.moment]}",
+            "id": i.id})  # fmt: skip
     for m in records.mobility:
         t = m.record
         add((t.day, m.recorded_at), {"day": t.day.isoformat(), "kind": "mobility",
-            "leg": t.leg.value, "what": f"knee-to-wall {t.distance_cm:.1f} cm {t.moment.value}",
+            "leg": t.leg.value,
+            "what": f"knee-to-wall {t.distance_cm:.1f} cm {MOBILITY_WORDS[t.moment]}",
             "id": m.id})  # fmt: skip
     for n in records.notes:
         add((n.day, n.written_at), {"day": n.day.isoformat(), "kind": "note", "leg": "",
@@ -64,7 +98,8 @@ def history_rows(records: RecordSet, kinds: set[str], leg: str | None) -> list[d
     for sc in records.screenings:
         local = sc.taken_at.astimezone()
         add((local.date(), sc.taken_at), {"day": local.date().isoformat(), "kind": "screening",
-            "leg": "", "what": f"{sc.kind.value}: {sc.verdict.value}", "id": sc.id})  # fmt: skip
+            "leg": "", "what": f"{SCREENING_WORDS[sc.kind]}: {VERDICT_WORDS[sc.verdict]}",
+            "id": sc.id})  # fmt: skip
     rows.sort(key=lambda pair: (pair[0][0], pair[0][1].timestamp()))
     return [row for _, row in rows]
 

@@ -22,6 +22,7 @@ from calfcare.core.days import day_problems
 from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.levels import Leg, Level
 from calfcare.core.routine import Intensity, Tool
+from calfcare.core.session_effort import calf_done, mostly_skipped
 from calfcare.core.split_leg_design import SplitLegExperiment
 from calfcare.core.timeline import Outcome
 from calfcare.core.tracking import MobilityTest, SorenessCheckIn, SplitLegDay
@@ -121,8 +122,23 @@ class SessionRecord:
 
     @property
     def legs(self) -> frozenset[Leg]:
-        """The calves that were actually massaged (some active time)."""
-        return frozenset(c.leg for c in self.calves if c.active_seconds > 0)
+        """The calves that were actually massaged: some active time, and at least half the
+        planned time (`calfcare.core.session_effort`); a hand-logged calf counts."""
+        return frozenset(
+            c.leg
+            for c in self.calves
+            if c.active_seconds > 0 and calf_done(c.planned_seconds, c.active_seconds)
+        )
+
+    @property
+    def mostly_skipped(self) -> bool:
+        """No calf got half its planned time: kept, but not a session done."""
+        return mostly_skipped((c.planned_seconds, c.active_seconds) for c in self.calves)
+
+    @property
+    def done(self) -> bool:
+        """A session that counts as done (sessions per week, the report's session counts)."""
+        return not self.mostly_skipped
 
 
 @dataclass(frozen=True, slots=True)

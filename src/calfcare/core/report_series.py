@@ -117,7 +117,7 @@ def mobility_charts(items: Iterable[Logged[MobilityTest]]) -> tuple[MeasureChart
         rest = [(r.day, r.distance_cm) for r in mine if r.moment is not MobilityMoment.AFTER]
         after = [(r.day, r.distance_cm) for r in mine if r.moment is MobilityMoment.AFTER]
         lines = [Line("before, or no session", _daily(rest))]
-        lines.append(Line("right after", _daily(after)))
+        lines.append(Line("just after a session", _daily(after)))
         charts.append(
             _chart(
                 f"knee-to-wall-{leg.value}", f"Knee-to-wall, {leg.value} leg (cm)", leg, "cm",

@@ -31,6 +31,10 @@ from calfcare.core.timeline import (
     to_ms,
 )
 
+PACED = (StepKind.PASSES, StepKind.STROKES)
+"""Steps with a pace guide when the plan gives them a pace: rolling passes and hands strokes
+(a stroke goes up with the marker; the hands come back down lifted)."""
+
 
 @dataclass(slots=True)
 class _Hold:
@@ -134,7 +138,7 @@ class SessionEngine:
         hold = self._hold
         following = self.steps[self._index + 1][1] if self._index + 1 < len(self.steps) else None
         position = direction = None
-        if not ended and hold is None and step.kind is StepKind.PASSES and step.pace_per_minute:
+        if not ended and hold is None and step.kind in PACED and step.pace_per_minute:
             position, direction = pace_position(
                 (step.seconds * 1000 - self._left) / 1000, step.pace_per_minute
             )

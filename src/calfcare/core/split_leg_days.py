@@ -62,9 +62,12 @@ def index_ratings(
     soreness: Iterable[Logged[SorenessCheckIn]],
     mobility: Iterable[Logged[MobilityTest]],
     sessions: Iterable[SessionDay] = (),
+    skipped_days: Iterable[date] = (),
 ) -> Ratings:
     """Index the records once for every experiment and outcome. Moments are StrEnums: equal
-    to, and hashed as, their values, so they key the index directly."""
+    to, and hashed as, their values, so they key the index directly. ``skipped_days`` are days
+    with a session that was mostly skipped (`calfcare.core.session_effort`): without a done
+    session that day, no calf counts as massaged, whatever the person answered."""
     sore = Index({}, {})
     for i in soreness:
         r = i.record
@@ -75,6 +78,8 @@ def index_ratings(
         if t.moment is not MobilityMoment.OTHER:
             _add(mob, (t.day, t.leg, t.moment), t.distance_cm, j.recorded_at)
     legs: dict[date, set[Leg]] = defaultdict(set)
+    for day in skipped_days:
+        legs[day] |= set()
     for s in sessions:
         legs[s.day] |= s.legs
     return Ratings(sore, mob, {d: frozenset(v) for d, v in legs.items()})
@@ -172,4 +177,6 @@ def actually_massaged(coin: SplitLegDay, ratings: Ratings) -> MassagedCalves | N
     legs = ratings.massaged_on.get(coin.day)
     if legs is None:
         return coin.reported
+    if not legs:  # only mostly skipped sessions that day
+        return MassagedCalves.NEITHER
     return MassagedCalves.BOTH if len(legs) == 2 else MassagedCalves(next(iter(legs)).value)

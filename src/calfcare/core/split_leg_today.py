@@ -17,13 +17,13 @@ from typing import Any
 
 from calfcare.core.days import day_problems
 from calfcare.core.errors import Problem
-from calfcare.core.insight_report import experiment_record_json
+from calfcare.core.insight_report import experiment_record_json, session_days, skipped_days
 from calfcare.core.levels import Leg
 from calfcare.core.records import RecordSet
 from calfcare.core.split_leg import ExperimentResult, Status, analyse_experiments
 from calfcare.core.split_leg_days import index_ratings
 from calfcare.core.split_leg_design import SPECS, SplitLegExperiment
-from calfcare.core.tracking import MassagedCalves, SessionDay, SplitLegDay
+from calfcare.core.tracking import MassagedCalves, SplitLegDay
 
 
 class Step(StrEnum):
@@ -73,7 +73,10 @@ def build_today(records: RecordSet, today: date) -> Today:
             split_leg_experiments=(exp,),
         )
         ratings = index_ratings(
-            mine.soreness, mine.mobility, [SessionDay(s.day, s.legs) for s in records.sessions]
+            mine.soreness,
+            mine.mobility,
+            session_days(records),
+            skipped_days(records),
         )
         results = analyse_experiments((exp,), mine.split_leg_days, ratings, today=today)
         result = results[-1]

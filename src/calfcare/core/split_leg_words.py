@@ -303,7 +303,7 @@ def _advice(r: SplitLegResult) -> str:
 
 def _details(e: ExperimentResult, r: SplitLegResult) -> list[str]:
     spec = SPECS[r.outcome]
-    first, second = spec.moments
+    first, second = (m.replace("_", " ") for m in spec.moments)  # words: "next day"
     lines = []
     exp = e.experiment
     if exp is None:

@@ -504,10 +504,25 @@ class Transaction:
 
     # -- summaries (`calfcare.services.read_stats`): the few values a summary needs -------
 
-    def session_days(self, since: date | None = None, until: date | None = None) -> list[date]:
-        """The day of each session (one per session, any order)."""
-        table = TABLES["sessions"]
-        return [_as_day(d) for (d,) in self._rows(_days(select(table.c.day), table, since, until))]
+    def session_days(
+        self, since: date | None = None, until: date | None = None
+    ) -> list[tuple[date, list[tuple[int | None, float]]]]:
+        """Each session's day and its calves' ``(planned, active)`` seconds (one item per
+        session, any order): what `calfcare.core.session_effort` needs to tell a session
+        done from a mostly skipped one."""
+        table, calves = TABLES["sessions"], TABLES["session_calves"]
+        query = _days(
+            select(table.c.id, table.c.day, calves.c.planned_seconds, calves.c.active_seconds)
+            .join(calves, calves.c.session_id == table.c.id)
+            .order_by(table.c.id, calves.c.position),
+            table,
+            since,
+            until,
+        )
+        out: dict[str, tuple[date, list[tuple[int | None, float]]]] = {}
+        for id_, day, planned, active in self._rows(query):
+            out.setdefault(id_, (_as_day(day), []))[1].append((planned, float(active)))
+        return list(out.values())
 
     def soreness_totals(
         self, since: date | None = None, until: date | None = None

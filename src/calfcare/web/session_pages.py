@@ -39,6 +39,7 @@ from calfcare.core.records import (
 )
 from calfcare.core.replay import parse_events, replay
 from calfcare.core.routine import Plan
+from calfcare.core.session_effort import DONE_SHARE
 from calfcare.web import deps, schemas
 from calfcare.web.templating import STATIC_DIR, PagesDep
 
@@ -116,6 +117,7 @@ def _live_context(request: Request) -> dict[str, Any]:
         "screening_id": screening_id,
         "save_url": request.app.url_path_for("api_save_session"),
         "key": str(request.url.query),
+        "done_share": DONE_SHARE,
     }
     text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
     # Inside a <script> data block, "<" could end the element early: escape every one.

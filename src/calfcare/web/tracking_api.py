@@ -615,6 +615,7 @@ class StatsOut(_Open):
     mobility: dict[str, dict[str, float]]
     tender_spots: dict[str, int]
     urgent_followups: int
+    mostly_skipped_sessions: int
 
 
 class ImportOut(_Open):
@@ -777,7 +778,7 @@ async def api_stats(request: Request) -> Response:
                 "name": "format",
                 "in": "query",
                 "required": False,
-                "schema": {"enum": ["json", "csv", "fhir"], "default": "json"},
+                "schema": {"enum": list(services.EXPORT_FORMATS), "default": "json"},
                 "description": "json, csv or fhir (a FHIR R4 bundle, application/fhir+json)",
             }
         ]

@@ -512,7 +512,8 @@ def history_charts(records: RecordSet) -> list[dict[str, Any]]:
     """The charts for the history page: soreness per calf, knee-to-wall, sessions a week;
     each with a title, a description in words and its numbers as table rows."""
     out: list[dict[str, Any]] = []
-    moments = (("before", "before"), ("after", "right after"), ("next_day", "next day"))
+    # "right after" read as the right calf on the left calf's chart: "just after" instead.
+    moments = (("before", "before a session"), ("after", "just after"), ("next_day", "next day"))
     for leg in ("left", "right"):
         by: dict[str, dict[date, list[int]]] = defaultdict(lambda: defaultdict(list))
         for item in records.soreness:

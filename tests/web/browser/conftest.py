@@ -8,8 +8,9 @@ Reusable for any page (the live-session page too):
   ``playwright install``: it downloads a browser, which cannot work here).
 - ``browser_page`` (parametrised ``desktop`` 1280x800 and ``phone`` 390x844 at 3x, touch):
   a `BrowserPage` in a fresh context with ``base_url`` set. It records every request and
-  console error; on teardown it fails the test if a request left 127.0.0.1 or the page
-  logged an error (a CSP violation shows up as one).
+  console error and uncaught page error; on teardown it fails the test if a request left
+  127.0.0.1 or the page logged or threw an error (a CSP violation shows up as one; an
+  exception in a click handler is a page error, not a console message).
 - ``axe_violations(page)``: axe-core's serious and critical violations on the current page.
 """
 
@@ -83,6 +84,7 @@ def browser_page(
     recorded = BrowserPage(page=page, viewport=request.param)
     page.on("request", lambda r: recorded.requests.append(r.url))
     page.on("console", lambda m: _console(recorded, m.type, m.text))
+    page.on("pageerror", lambda e: recorded.console_errors.append(f"page error: {e}"))
     page.on("response", lambda r: _response(recorded, r.request.resource_type, r.status, r.url))
     yield recorded
     context.close()

@@ -103,7 +103,8 @@ def test_from_screening_to_insights(browser_page: BrowserPage) -> None:
 
     page.goto("/history")
     assert page.locator("svg.chart").count() >= 2
-    assert page.get_by_role("cell", name="follow_up: urgent details").count() >= 1
+    urgent = "Next-day check: URGENT: get medical help details"
+    assert page.get_by_role("cell", name=urgent).count() >= 1
     _fits(page)
 
     page.goto("/insights")
@@ -145,3 +146,16 @@ def test_split_leg_plan_rate_draw_then_plan_that_calf(browser_page: BrowserPage)
     assert page.get_by_role("heading", name=f"{leg.capitalize()} calf: 150 s").is_visible()
     href = page.get_by_role("link", name="Start this session").get_attribute("href") or ""
     assert f"legs={leg}" in href and "split_leg=1" in href
+
+
+def test_the_history_filter_dates_fit_their_box(browser_page: BrowserPage) -> None:
+    """On a phone the "To" date field once ran past the filter box (a grid column's
+    min-content width)."""
+    page = browser_page.page
+    page.goto("/history?since=2026-03-20&until=2026-03-29")
+    box = page.evaluate(
+        "() => document.querySelector('details.filters').getBoundingClientRect().right"
+    )
+    until = page.evaluate("() => document.getElementById('until').getBoundingClientRect().right")
+    assert until <= box
+    _fits(page)

@@ -66,11 +66,12 @@ const TONES = {
   session_end: [[523, 0, 0.2], [659, 0.22, 0.2], [784, 0.44, 0.4]],
 };
 // Beeps for what happens if nothing is tapped, on the audio clock; redone after each event.
-function schedule() {
+// `t` is the caller's moment: reading the clock again here would advance the engine past the
+// moment the caller then renders (the engine refuses time that goes backwards).
+function schedule(t) {
   for (const node of beeps) { try { node.stop(); } catch { /* already over */ } }
   beeps = [];
-  if (!audio || !engine || engine.outcome || engine.view(now()).paused) return;
-  const t = now();
+  if (!audio || !engine || engine.outcome || engine.view(t).paused) return;
   const ahead = new SessionEngine(plan, { sharpPainAdvice: advice });
   for (const e of s.events) ahead.apply(e.event, e.t);
   ahead.advance(t);
@@ -117,10 +118,14 @@ function spoken(e) {
     case 'resume': return 'Carry on.';
     case 'session_end':
       if (e.outcome === 'stopped_sharp_pain') return e.advice;
-      return e.outcome === 'completed' ? 'Session complete. Well done.' : 'Session ended.';
+      if (e.outcome === 'completed') return skipped(engine.calfSummaries()) ? 'Session over. Most of it was skipped.' : 'Session complete. Well done.';
+      return 'Session ended.';
     default: return '';
   }
 }
+// Mostly skipped: no calf got half its planned time (core/session_effort.py; the share
+// comes from the server, so the page and the history say the same).
+const skipped = (calves) => !calves.some((c) => c.active_seconds >= data.done_share * c.planned_seconds);
 const BUZZ = { step_start: 200, hold_may_release: [100, 80, 100], session_end: [300, 100, 300] };
 
 /** Voice the timeline entries made since the last call; drop those noticed too late. */
@@ -135,7 +140,7 @@ function cues(t) {
 }
 
 const calfBars = [...document.querySelectorAll('progress.calf')];
-const KIND = { position: 'get ready', switch: 'switch legs', passes: 'passes', hold: 'hold', rest: 'rest' };
+const KIND = { position: 'get ready', switch: 'switch legs', passes: 'passes', hold: 'hold', active_release: 'active release', pressure: 'thumb pressure', strokes: 'strokes' };
 const mmss = (sec) => {
   const whole = Math.ceil(sec - 1e-9);
   return Math.floor(whole / 60) + ':' + String(whole % 60).padStart(2, '0');
@@ -154,11 +159,14 @@ function render(v) {
   const pace = $('pace');
   pace.hidden = v.pace_position === null;
   if (v.pace_position !== null) $('slider').style.transform = 'translateX(' + v.pace_position * 100 + '%)';
+  // Strokes go up only: on the way back down the marker is faint (hands lifted).
+  pace.classList.toggle('lifting', v.step.kind === 'strokes' && v.pace_direction === 'down');
   const tender = $('tender');
   tender.disabled = v.paused || (!v.holding && v.step.kind !== 'passes');
   tender.classList.toggle('on', v.holding);
   text('tender-label', v.holding ? 'Release' : 'Tender spot');
-  text('tender-hint', v.holding ? 'tap or space bar: roll on' : v.step.kind === 'passes' ? 'tap or space bar: hold here' : 'during passes');
+  // Under the routine contract a tender spot is held only during passes: say so in words.
+  text('tender-hint', v.holding ? 'tap or space bar: roll on' : v.step.kind === 'passes' ? 'tap or space bar: hold here' : 'Not used for this step');
   text('pause', v.paused ? 'Resume' : 'Pause');
   engine.calfSummaries().forEach((c, i) => { calfBars[i].value = Math.min(c.active_seconds, c.planned_seconds); });
   $('session-bar').value = v.session_planned ? Math.min(1, v.session_elapsed / v.session_planned) : 1;
@@ -187,7 +195,7 @@ function act(event) {
   s.events.push({ t, event });
   store.set(LIVE, s);
   cues(t);
-  schedule();
+  schedule(t);
   if (engine.outcome) end(); else render(engine.view(t));
 }
 function tenderOrRelease() {
@@ -212,7 +220,7 @@ function begin(saved, startedAt = Date.now()) {
   scrollTo(0, 0);
   setInterval(tick, 250); // keeps voicing cues while rAF is paused (tab hidden)
   wake();
-  schedule();
+  schedule(now());
   frame();
 }
 
@@ -245,7 +253,9 @@ function end() {
     $('advice').hidden = false;
   }
   const titles = { completed: 'Session complete', stopped_sharp_pain: 'Stopped for sharp pain', quit: 'Session ended', abandoned: 'Session ended' };
-  text('done-title', titles[result.outcome]);
+  const title = titles[result.outcome];
+  text('done-title', skipped(result.calves) ? (result.outcome === 'completed' ? 'Session over: mostly skipped' : title + ', mostly skipped') : title);
+  if (skipped(result.calves)) text('done-why', 'Less than half the planned time on every calf: it is kept in your history, but not counted as a session done.');
   const list = $('summary');
   list.replaceChildren();
   for (const c of result.calves) {
@@ -265,10 +275,10 @@ function end() {
   const spots = $('spot-list');
   spots.replaceChildren();
   holds.forEach(([leg, start], i) => {
-    const row = document.createElement('p');
-    const label = document.createElement('span');
-    label.textContent = (leg === 'left' ? 'Left' : 'Right') + ' calf at ' + mmss(start) + ': ';
-    row.append(label, pick('h' + i, ['lower', 'middle', 'upper']), ' ', pick('s' + i, ['inner', 'outer']));
+    const row = document.createElement('fieldset');
+    const title = document.createElement('legend');
+    title.textContent = (leg === 'left' ? 'Left' : 'Right') + ' calf, hold at ' + mmss(start);
+    row.append(title, pick('h' + i, 'Where along the calf', ['lower', 'middle', 'upper']), ' ', pick('s' + i, 'Which side', ['inner', 'outer']));
     row.dataset.leg = leg;
     spots.append(row);
   });
@@ -285,12 +295,15 @@ function end() {
   };
 }
 
-function pick(id, values) {
+// A dropdown with its visible label (read by screen readers too: the label wraps it).
+function pick(id, words, values) {
+  const label = document.createElement('label');
+  label.className = 'spot-pick';
   const select = document.createElement('select');
   select.id = id;
-  select.setAttribute('aria-label', id[0] === 'h' ? 'where along the calf' : 'which side');
   for (const v of ['', ...values]) select.append(new Option(v || 'not sure', v));
-  return select;
+  label.append(words + ' ', select);
+  return label;
 }
 
 const awaitingSpots = new Set(); // sessions waiting for the tender-spot answers on this page
@@ -326,7 +339,7 @@ $('start').addEventListener('click', () => {
   if (engine) return; // a session kept from before a reload was resumed instead
   begin(null, tapped);
   audioOn();
-  schedule();
+  schedule(now());
 });
 $('tender').addEventListener('click', tenderOrRelease);
 $('sharp').addEventListener('click', () => act('sharp_pain'));
@@ -352,7 +365,7 @@ document.addEventListener('visibilitychange', () => {
   seen = engine.timeline.length; // cues missed while hidden are not replayed late
   audioOn();
   wake();
-  schedule();
+  schedule(now());
   tick();
 });
 window.addEventListener('online', flush);

@@ -147,7 +147,7 @@ export class SessionEngine {
     const following = this._index + 1 < this.steps.length ? this.steps[this._index + 1][1] : null;
     let position = null;
     let direction = null;
-    if (!ended && hold === null && step.kind === 'passes' && this._pace(step)) {
+    if (!ended && hold === null && this._pace(step)) {
       [position, direction] = pacePosition((step.seconds * 1000 - this._left) / 1000, this._pace(step));
     }
     return {
@@ -323,9 +323,10 @@ export class SessionEngine {
     return null;
   }
 
-  // A step's pace guide, as core/plan_json.py reads it: passes steps only.
+  // A step's pace guide, as core/plan_json.py reads it: passes and strokes steps only
+  // (Python: PACED).
   _pace(step) {
-    return step.kind === 'passes' && step.pace_per_minute != null ? step.pace_per_minute : null;
+    return (step.kind === 'passes' || step.kind === 'strokes') && step.pace_per_minute != null ? step.pace_per_minute : null;
   }
 
   _leg() {

@@ -1,0 +1,154 @@
+"""Every page, and the terminal's history and stats, with a realistic month of records: what a
+person reads has no internal names (snake_case identifiers, raw source ids, file paths) and no
+long decimal seconds ("stopped_sharp_pain, left 4.468 s", "sources: seed, nhs-dvt",
+"(content/data/article.txt)", "follow_up: ok" were all once shown).
+
+Only what is read counts: text outside ``<script>``, ``<style>`` and ``<code>`` (commands to
+type are shown as typed), plus the attributes read aloud or shown (aria-label, title, alt,
+placeholder, the SVG charts' <title>/<desc>)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import timedelta
+from html.parser import HTMLParser
+
+import pytest
+from fastapi import FastAPI
+
+from calfcare.content.sources import load_sources
+from calfcare.core.records import CalfRecord, RecordSet, ScreeningKind
+from calfcare.core.routine import Tool
+from calfcare.web.deps import app_store
+from tests.conftest import run_cli
+from tests.month_records import LAST_DAY, a_month
+from tests.web.conftest import TestClient
+
+SNAKE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
+PATH = re.compile(r"\b[\w-]+/[\w./-]*\.(?:txt|toml|py|json|sqlite3?)\b")
+LONG_SECONDS = re.compile(r"\b\d+\.\d{2,}\s*s\b")
+SOURCE_IDS = sorted(
+    (sid for sid in load_sources() if "-" in sid or any(ch.isdigit() for ch in sid)),
+    key=len,
+    reverse=True,
+)
+SOURCE_ID = re.compile(r"(?<![\w/.-])(?:" + "|".join(map(re.escape, SOURCE_IDS)) + r")(?![\w-])")
+SPOKEN_ATTRIBUTES = {"aria-label", "title", "alt", "placeholder"}
+SKIPPED = {"script", "style", "code"}
+
+
+class _Readable(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in SKIPPED:
+            self._skip += 1
+        self.parts += [v for k, v in attrs if k in SPOKEN_ATTRIBUTES and v]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in SKIPPED and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def readable(html: str) -> str:
+    parser = _Readable()
+    parser.feed(html)
+    return " ".join(" ".join(parser.parts).split())
+
+
+def internal_tokens(text: str) -> list[str]:
+    found = SNAKE.findall(text) + PATH.findall(text) + LONG_SECONDS.findall(text)
+    return found + SOURCE_ID.findall(text)
+
+
+def _records() -> RecordSet:
+    month = a_month()
+    sessions = list(month.sessions)
+    # A session with every step skipped, and a hands session, as the coach saves them.
+    first = sessions[-1]
+    skipped = replace(
+        first,
+        id="skipped-all",
+        started_at=first.started_at + timedelta(hours=5),
+        calves=tuple(CalfRecord(c.leg, 150, 4.468) for c in first.calves),
+        tender_spots=(),
+    )
+    hands = replace(first, id="hands-one", tool=Tool.HANDS, started_at=first.started_at
+                    + timedelta(hours=7))  # fmt: skip
+    return replace(month, sessions=(*sessions, skipped, hands))
+
+
+@pytest.fixture
+def month(app: FastAPI, client: TestClient) -> TestClient:
+    with app_store(app).transaction() as tx:
+        tx.add_all(_records())
+    return client
+
+
+def _pages(records: RecordSet) -> list[str]:
+    period = f"since={LAST_DAY - timedelta(days=27)}&until={LAST_DAY}"
+    follow_ups = [s.id for s in records.screenings if s.kind is ScreeningKind.FOLLOW_UP]
+    return [
+        "/",
+        "/learn",
+        "/mobility/knee-to-wall",
+        "/screening",
+        "/plan",
+        "/session",
+        "/session?tool=hands&legs=left,right&seconds=150&intensity=deep",
+        "/session?tool=foam-roller&legs=right&seconds=180&intensity=deep",
+        "/session?tool=ball&legs=left,right&seconds=150&intensity=gentle",
+        f"/report?{period}",
+        "/insights",
+        "/split-leg",
+        "/checkins",
+        "/checkins/soreness",
+        "/checkins/next-day",
+        "/checkins/knee-to-wall",
+        "/checkins/session",
+        f"/history?{period}",
+        "/history",
+        "/export",
+        *(f"/checkins/follow-up/{sid}" for sid in follow_ups[:3]),
+    ]
+
+
+def test_no_page_shows_an_internal_name(month: TestClient) -> None:
+    shown: dict[str, list[str]] = {}
+    for path in _pages(_records()):
+        page = month.get(path)
+        assert page.status_code == 200, (path, page.status_code)
+        tokens = internal_tokens(readable(page.text))
+        if tokens:
+            shown[path] = sorted(set(tokens))
+    assert not shown, shown
+
+
+def test_the_history_says_what_a_skipped_session_was(month: TestClient) -> None:
+    text = readable(month.get("/history").text)
+    assert "mostly skipped: left calf 0:04 of 2:30" in text
+    assert "Next-day check:" in text and "follow_up" not in text
+
+
+def test_the_terminal_history_and_stats_show_words(app: FastAPI, month: TestClient) -> None:
+    data_dir = str(app.state.settings.data_dir)
+    env = {"CALFCARE_DATA_DIR": data_dir}
+    for args in (("history", "--since", "2026-01-01"), ("stats",)):
+        done = run_cli(*args, env=env)
+        assert done.returncode == 0, done.stderr
+        assert not internal_tokens(done.stdout), (args, internal_tokens(done.stdout))
+
+
+def test_the_scan_catches_what_it_is_for() -> None:
+    for bad in ("follow_up: ok", "stopped_sharp_pain, left 4.468 s", "sources: seed, nhs-dvt",
+                "(content/data/article.txt)"):  # fmt: skip
+        assert internal_tokens(bad), bad
+    assert not internal_tokens("Next-day check: no warning signs; left calf 0:04 of 2:30")
