@@ -47,9 +47,14 @@ def _records(tx: Transaction) -> RecordSet:
 
 
 def _state(tx: Transaction, now: datetime) -> SafetyState:
+    return state_of(_records(tx), now)
+
+
+def state_of(records: RecordSet, now: datetime) -> SafetyState:
+    """The state today from ``records`` (``RecordSet()``: nothing recorded yet)."""
     from calfcare.content.safety import load_safety_wording
 
-    return build_state(_records(tx), today_of(now), zone=_zone(now), wording=load_safety_wording())
+    return build_state(records, today_of(now), zone=_zone(now), wording=load_safety_wording())
 
 
 def safety_state(store: Store, now: datetime, cache: ReadCache | None = None) -> SafetyState:

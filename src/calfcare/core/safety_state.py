@@ -69,6 +69,10 @@ class SafetyWording:
     pain_check_question: str
     sharp_pain_advice: str
     sharp_pain_sources: tuple[str, ...]
+    plan_left_out: str
+    plan_gentle: str
+    plan_pain_check: str
+    plan_no_calf: str
 
 
 @dataclass(frozen=True, slots=True)
