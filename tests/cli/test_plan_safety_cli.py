@@ -40,8 +40,7 @@ def test_with_nothing_recorded_the_plan_is_the_contracts_and_no_database_is_made
 ) -> None:
     code, made, err = plan_json(folder, "--intensity", "deep")
     assert code == 0, err
-    raw = {"tool": "foam-roller", "legs": "left,right", "seconds_per_calf": "150",
-           "intensity": "deep"}  # fmt: skip
+    raw: dict[str, object] = {"tool": "foam-roller", "intensity": "deep"}
     assert made == plan_to_json(make_plan(raw, None))
     assert not (folder.path / "calfcare.sqlite3").exists(), "reading made a database"
 
