@@ -4,7 +4,9 @@ One person, four weeks: a safety check before each session (a caution after a lo
 one check where they were unsure about swelling, so urgent), a next-day follow-up after
 each session (one with a new sign), coach sessions on most days with tender spots held, one
 stopped for sharp pain, soreness before / after / next day, knee-to-wall twice a week, and a
-split-leg experiment in the last two weeks.
+split-leg experiment in the last two weeks. Each urgent result starts a hold that a
+clinician's clearance lifts the next day (they saw a doctor); after the sharp-pain stop the
+person says the pain has been checked the day after.
 
     python -m tests.month_records --db sqlite:////tmp/month.sqlite3   # to look at /report
 """
@@ -22,9 +24,11 @@ from calfcare.core.followup import FollowUpAnswers, as_screening_answers
 from calfcare.core.levels import Leg
 from calfcare.core.records import (
     CalfRecord,
+    Clearance,
     Hold,
     Logged,
     Note,
+    PainCheck,
     RecordSet,
     ScreeningKind,
     ScreeningRecord,
@@ -90,6 +94,8 @@ def a_month(seed: int = 7, last_day: date = LAST_DAY) -> RecordSet:
     mobility: list[Logged[MobilityTest]] = []
     notes: list[Note] = []
     coins: list[SplitLegDay] = []
+    clearances: list[Clearance] = []
+    pain_checks: list[PainCheck] = []
     base_cm = {Leg.LEFT: 9.0, Leg.RIGHT: 10.6}
     previous_session: date | None = None
     for i in range(DAYS):
@@ -109,6 +115,7 @@ def a_month(seed: int = 7, last_day: date = LAST_DAY) -> RecordSet:
             )
             screenings.append(follow_up)
             if follow_up.verdict.rank >= 3:  # urgent: they see a doctor, no session that day
+                clearances.append(_cleared(day, i))
                 continue
         if i in REST_DAYS:
             continue
@@ -120,7 +127,8 @@ def a_month(seed: int = 7, last_day: date = LAST_DAY) -> RecordSet:
             data["left"]["swelling"] = "unsure"
         check = _screening(f"sc{i:02d}", ScreeningKind.SCREENING, at - timedelta(minutes=4), data)
         screenings.append(check)
-        if check.verdict.rank >= 3:  # urgent: no session that day
+        if check.verdict.rank >= 3:  # urgent: no session that day; a doctor the next
+            clearances.append(_cleared(day + timedelta(days=1), i))
             continue
         split = i >= SPLIT_LEG_FROM
         if split:
@@ -152,6 +160,9 @@ def a_month(seed: int = 7, last_day: date = LAST_DAY) -> RecordSet:
             )
         )  # fmt: skip
         previous_session = day
+        if outcome is Outcome.STOPPED_SHARP_PAIN:
+            checked = datetime.combine(day + timedelta(days=1), time(12), UTC)
+            pain_checks.append(PainCheck(f"pc{i:02d}", legs[0], checked.date(), checked))
         for leg in Leg:
             before = max(0, min(10, round(4 - i / 10 + rng.gauss(0, 1))))
             massaged = leg in legs
@@ -183,8 +194,13 @@ def a_month(seed: int = 7, last_day: date = LAST_DAY) -> RecordSet:
             notes.append(Note(f"no{i:02d}", day, at, "Ran 8 km; calves tight."))
     return RecordSet(
         tuple(screenings), tuple(sessions), tuple(soreness), tuple(mobility), tuple(notes),
-        tuple(coins),
+        tuple(coins), clearances=tuple(clearances), pain_checks=tuple(pain_checks),
     ).sorted()  # fmt: skip
+
+
+def _cleared(day: date, i: int) -> Clearance:
+    """A clinician ruled out a clot on ``day``, recorded that afternoon."""
+    return Clearance(f"cl{i:02d}", day, datetime.combine(day, time(15), UTC))
 
 
 def main() -> None:

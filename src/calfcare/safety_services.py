@@ -37,7 +37,9 @@ def _zone(now: datetime) -> tzinfo:
     return zone
 
 
-def _records(tx: Transaction) -> RecordSet:
+def safety_records(tx: Transaction) -> RecordSet:
+    """What the safety state reads: every screening and follow-up, clearance and pain
+    check, and the sessions stopped for sharp pain (whatever their day)."""
     return RecordSet(
         screenings=tuple(tx.screenings()),
         sessions=tuple(tx.sessions_stopped_for_pain()),
@@ -47,9 +49,14 @@ def _records(tx: Transaction) -> RecordSet:
 
 
 def _state(tx: Transaction, now: datetime) -> SafetyState:
+    return state_of(safety_records(tx), now)
+
+
+def state_of(records: RecordSet, now: datetime) -> SafetyState:
+    """The state today from ``records`` (``RecordSet()``: nothing recorded yet)."""
     from calfcare.content.safety import load_safety_wording
 
-    return build_state(_records(tx), today_of(now), zone=_zone(now), wording=load_safety_wording())
+    return build_state(records, today_of(now), zone=_zone(now), wording=load_safety_wording())
 
 
 def safety_state(store: Store, now: datetime, cache: ReadCache | None = None) -> SafetyState:

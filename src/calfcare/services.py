@@ -1085,6 +1085,7 @@ def period_report(
     read too (`calfcare.core.report_split_leg.split_leg_span`)."""
     from calfcare.core.period_report import build_report, clean_name, period_of
     from calfcare.core.report_split_leg import split_leg_span
+    from calfcare.safety_services import safety_records
 
     today = today_of(now)
     first, last = period_of(since, until, today=today)
@@ -1100,5 +1101,6 @@ def period_report(
         if span is not None:
             low, high = min(low, span[0]), max(high, span[1])
         records = tx.records(low, high, kinds=REPORT_KINDS)
+        safety = safety_records(tx)
     records = dataclasses.replace(records, split_leg_days=coins, split_leg_experiments=experiments)
-    return build_report(records, first, last, person, zone=zone, today=today)
+    return build_report(records, first, last, person, zone=zone, today=today, safety_records=safety)

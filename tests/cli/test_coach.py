@@ -41,6 +41,16 @@ from calfcare.core.session import SessionEngine
 from calfcare.core.timeline import Event, EventKind, SessionView
 from tests.conftest import run_cli
 
+
+@pytest.fixture(autouse=True)
+def _own_data_folder(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An empty data folder: plans and the coach obey the safety state recorded there, and
+    other tests record urgent screenings in the shared one."""
+    monkeypatch.setenv("CALFCARE_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+
+
 ADVICE = load_routines().sharp_pain_advice
 START = 1000.0
 

@@ -10,6 +10,7 @@ import os
 import re
 import shlex
 import sys
+import tempfile
 from pathlib import Path
 
 import pexpect
@@ -28,7 +29,8 @@ def spawn(*args: str, data_dir: Path | None = None) -> pexpect.spawn:
     save = [] if data_dir is not None else ["--no-save"]
     argv = [sys.executable, "-m", "calfcare", "session", *save, *args]
     command = " ".join(shlex.quote(a) for a in argv)
-    extra = {"CALFCARE_DATA_DIR": str(data_dir)} if data_dir is not None else {}
+    # Its own empty folder even with --no-save: the coach reads the safety state recorded there.
+    extra = {"CALFCARE_DATA_DIR": str(data_dir or tempfile.mkdtemp(prefix="calfcare-pty-"))}
     return pexpect.spawn(
         "bash",
         ["--norc", "--noprofile", "-c", f'{command}; echo "EXIT=$?"; stty -a'],
@@ -171,3 +173,15 @@ def test_live_session_is_saved_with_tender_spot_and_soreness(tmp_path: Path) -> 
         ("right", "4/10 before the session"),
     ]
     assert [row["kind"] for row in history].count("session") == 1
+    screenings = [row for row in history if row["kind"] == "screening"]
+    assert len(screenings) == 1, "the coach's screening is recorded once"
+    safety = subprocess.run(
+        [sys.executable, "-m", "calfcare", "safety", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "CALFCARE_DATA_DIR": str(tmp_path)},
+    )
+    state = json.loads(safety.stdout)
+    assert state["legs"]["right"]["pain_check_pending"] is True, "the sharp-pain stop is marked"
+    assert state["screened_today"] is True

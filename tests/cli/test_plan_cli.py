@@ -10,6 +10,16 @@ import pytest
 from tests.cli.helpers_session import plan_contract_problems
 from tests.conftest import run_cli
 
+
+@pytest.fixture(autouse=True)
+def _own_data_folder(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An empty data folder: plans and the coach obey the safety state recorded there, and
+    other tests record urgent screenings in the shared one."""
+    monkeypatch.setenv("CALFCARE_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+
+
 PLANS = Path(__file__).parent.parent / "data" / "plans"
 
 

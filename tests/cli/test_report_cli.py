@@ -79,3 +79,30 @@ def test_export_fhir(tmp_path: Path) -> None:
     assert codes.count("72514-3") == 2
     code, _, err = cli(tmp_path, "export", "--format", "xml")
     assert code == 2 and "json, csv or fhir" in err
+
+
+def test_a_month_with_a_hold_still_on_fits_one_page_with_its_dates(tmp_path: Path) -> None:
+    """Issue 11: holds, the clearance that lifted one, the pain check after a sharp-pain
+    stop, each with its date; a hold still on at the end says what lifts it."""
+    from dataclasses import replace
+
+    from calfcare.storage import open_store
+
+    records = a_month()
+    url = f"sqlite:///{tmp_path / 'month.sqlite3'}"
+    store = open_store(url)
+    with store.transaction() as tx:
+        tx.add_all(replace(records, clearances=records.clearances[:1]))
+    store.close()
+    period = ("--since", "2026-03-02", "--until", "2026-03-29", "--db", url)
+    pdf = tmp_path / "r.pdf"
+    code, _, err = cli(tmp_path, "report", *period, "-o", str(pdf))
+    assert code == 0, err
+    assert len(re.findall(rb"/Type /Page\b", pdf.read_bytes())) == 1
+    code, _, err = cli(tmp_path, "report", *period, "--format", "html", "-o", str(tmp_path / "r"))
+    assert code == 0, err
+    html = (tmp_path / "r").read_text()
+    assert "URGENT: Hold on massage</strong>, 8 Mar 2026" in html
+    assert "until 8 Mar 2026, when a clinician ruled out a clot (recorded 8 Mar 2026)" in html
+    assert "since 14 Mar 2026 (started by a safety check); still on" in html
+    assert "Said to have gone or been checked (left calf) on 12 Mar 2026" in html

@@ -21,6 +21,7 @@ from calfcare.core.period_report import (
     period_of,
 )
 from calfcare.core.records import RecordSet
+from calfcare.core.safety_state import hold_history
 from calfcare.core.timeline import Outcome
 from tests.month_records import LAST_DAY, a_month
 from tests.storage.strategies import record_sets
@@ -34,14 +35,22 @@ def test_a_month_puts_safety_first_with_every_date() -> None:
     assert report.name == "Sam"
     assert report.period == "2 Mar 2026 to 29 Mar 2026 (28 days)"
     labels = [(i.label, i.days) for i in report.safety]
-    # Urgent results and the sharp-pain stop first, in date order; then the rest.
-    assert labels[:3] == [
+    # Urgent results, each followed by the hold it started, and the sharp-pain stop first,
+    # in date order; then the rest.
+    assert labels[:5] == [
         ("URGENT: Next-day check", (date(2026, 3, 8),)),
+        ("URGENT: Hold on massage", (date(2026, 3, 8),)),
         ("Session stopped for sharp pain", (date(2026, 3, 11),)),
         ("URGENT: Safety check", (date(2026, 3, 14),)),
+        ("URGENT: Hold on massage", (date(2026, 3, 14),)),
     ]
-    assert report.attention == 3
-    assert [i.attention for i in report.safety] == [True, True, True, False, False, False]
+    assert report.attention == 5
+    assert [i.attention for i in report.safety] == [True] * 5 + [False] * 3
+    hold = report.safety[4].headline
+    assert "from 14 Mar 2026 (started by a safety check) until 15 Mar 2026" in hold
+    assert "a clinician ruled out a clot (recorded 15 Mar 2026)" in hold
+    stop = report.safety[2].headline
+    assert "Said to have gone or been checked (left calf) on 12 Mar 2026" in stop
     urgent = report.safety[0]
     assert "warmer" in urgent.details[0] and "unsure" in urgent.details[0]
     caution = next(i for i in report.safety if i.level is Level.CAUTION)
@@ -57,15 +66,23 @@ def test_every_safety_record_appears_once_and_totals_add_up(records: RecordSet) 
     first, last = date(2000, 1, 1), date(2026, 1, 1)
     report = build_report(records, first, last, zone=UTC)
     screening_days = sorted(s.taken_at.astimezone(UTC).date() for s in records.screenings)
-    listed = sorted(
-        d for i in report.safety if i.kind is not SafetyKind.SHARP_PAIN_STOP for d in i.days
-    )
+    others = (SafetyKind.SHARP_PAIN_STOP, SafetyKind.HOLD)
+    listed = sorted(d for i in report.safety if i.kind not in others for d in i.days)
     assert listed == screening_days
     stops = [i for i in report.safety if i.kind is SafetyKind.SHARP_PAIN_STOP]
     assert len(stops) == sum(s.outcome is Outcome.STOPPED_SHARP_PAIN for s in records.sessions)
     ranks = [i.rank for i in report.safety]
     assert ranks == sorted(ranks, reverse=True)
-    serious = [i for i in report.safety if i.level is not None and i.level >= Level.URGENT]
+    serious = [
+        i
+        for i in report.safety
+        if i.level is not None and i.level >= Level.URGENT and i.kind is not SafetyKind.HOLD
+    ]
+    holds = [i for i in report.safety if i.kind is SafetyKind.HOLD]
+    spans = hold_history(records, last, zone=UTC)
+    assert [h.days[0] for h in holds] == sorted(
+        s.since for s in spans if s.lifted_on is None or s.lifted_on >= first
+    ) or len(holds) == len(spans)
     assert len(serious) == sum(s.verdict >= Level.URGENT for s in records.screenings)
     assert all(len(i.days) == 1 for i in serious)
     for calf in report.calves:

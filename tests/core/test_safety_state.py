@@ -22,7 +22,7 @@ from calfcare.core.records import (
     SessionSource,
 )
 from calfcare.core.routine import Tool
-from calfcare.core.safety_state import SafetyState, safety_json, safety_state
+from calfcare.core.safety_state import SafetyState, hold_history, safety_json, safety_state
 from calfcare.core.screening import screen
 from calfcare.core.screening_rules import GENERAL_QUESTION_IDS, LEG_QUESTION_IDS
 from calfcare.core.timeline import Outcome
@@ -340,3 +340,23 @@ def test_an_all_clear_screening_never_lifts_a_hold(
     after = state(more, today)
     if before.hold is not None:
         assert after.hold is not None and after.hold.level >= before.hold.level
+
+
+@settings(max_examples=300, deadline=None)
+@given(histories(), TODAY)
+def test_the_hold_history_ends_in_the_states_own_hold(
+    history: tuple[RecordSet, Any], today: date
+) -> None:
+    """The report's holds (`hold_history`) come from the same walk: its last hold is open
+    exactly when the state has one, with the same start and level; lifted holds were lifted
+    by a clearance dated on or after their start."""
+    s = state(history[0], today)
+    spans = hold_history(history[0], today, zone=UTC)
+    open_spans = [h for h in spans if h.lifted_on is None]
+    assert len(open_spans) == (s.hold is not None)
+    if s.hold is not None:
+        assert spans[-1].lifted_on is None
+        assert (spans[-1].since, spans[-1].level) == (s.hold.since, s.hold.level)
+    for h in spans:
+        assert h.lifted_on is None or h.since <= h.lifted_on <= today
+    assert [h.since for h in spans] == sorted(h.since for h in spans)

@@ -33,7 +33,8 @@ def test_the_report_page_shows_safety_first_and_every_section(month: TestClient)
     order = [text.index(h) for h in ("1. Safety", "2. Sessions", "3. Soreness", "4. Split-leg")]
     assert order == sorted(order)
     safety = text[order[0] : order[1]]
-    assert "3 items need attention" in safety
+    assert "5 items need attention" in safety  # 2 urgent results, their 2 holds, 1 stop
+    assert "until 15 Mar 2026, when a clinician ruled out a clot" in safety
     assert safety.index("URGENT: Next-day check") < safety.index("No concern")
     assert "8 Mar 2026" in safety and "Session stopped for sharp pain" in safety
     assert 'id="calf-diagram"' in text and 'id="soreness-left"' in text

@@ -482,6 +482,9 @@ def coach_command(
             "The session cannot start.",
         )
     file_plan, parsed_options = _read_plan_input(plan_file, raw)
+    from calfcare.cli.safety_gate import refuse_during_hold
+
+    refuse_during_hold(db)  # a hold stops the coach before any question, advice first
     not_tty = [
         name
         for name, stream in (("input", sys.stdin), ("output", sys.stdout))
@@ -492,7 +495,9 @@ def coach_command(
             [Problem("terminal", f"standard {' and '.join(not_tty)} is not a terminal")],
             "The live coach needs a terminal; use --replay for scripted sessions.",
         )
-    made, notes, report = _screened_plan(file_plan, parsed_options, screening_file)
+    made, notes, screening_id = _screened_plan(
+        file_plan, parsed_options, screening_file, db=db, save=save
+    )
     console = Console(highlight=False)
     store = None
     before: dict[str, int] = {}
@@ -519,13 +524,13 @@ def coach_command(
     except CoachInterrupted as interrupted:
         print_summary(interrupted.result, console)
         if store is not None and interrupted.result.get("started"):
-            _save(store, made, interrupted.result, report, before, console)
+            _save(store, made, interrupted.result, screening_id, before, console)
         raise
     if voice and not result["voice"]:
         console.print("[dim]--voice: espeak-ng is not installed, so the cues were text only.[/dim]")
     print_summary(result, console)
     if store is not None and result.get("started"):
-        _save(store, made, result, report, before, console)
+        _save(store, made, result, screening_id, before, console)
     return result
 
 
@@ -533,7 +538,7 @@ def _save(
     store: Any,
     made: Plan,
     result: dict[str, Any],
-    report: dict[str, Any],
+    screening_id: str | None,
     before: dict[str, int],
     console: Console,
 ) -> None:
@@ -546,7 +551,8 @@ def _save(
             store,
             plan=made,
             result=result,
-            screening_report=report,
+            screening_report=None,
+            screening_id=screening_id,
             before=before,
             console=console,
             now=lambda: datetime.now(UTC),
@@ -574,9 +580,10 @@ def _read_plan_input(plan_file: str | None, raw: dict[str, str]) -> tuple[Plan |
 
 
 def _screened_plan(
-    file_plan: Plan | None, options: Any, screening_file: str | None
-) -> tuple[Plan, list[str], dict[str, Any]]:
-    """Screen (from the file, or by asking), then plan or fit the given plan to the result."""
+    file_plan: Plan | None, options: Any, screening_file: str | None, *, db: str | None, save: bool
+) -> tuple[Plan, list[str], str | None]:
+    """Screen (from the file, or by asking) and record it, then plan or fit the given plan to
+    today's safety state (`calfcare.cli.safety_gate`) and the screening, the stricter first."""
     from calfcare.cli.render import print_verdict
     from calfcare.content.routines import load_routines
     from calfcare.content.screening import load_screening_text
@@ -600,12 +607,20 @@ def _screened_plan(
     report = screening_report(result, text)
     err = Console(stderr=True, highlight=False)
     try:
+        from calfcare.cli.safety_gate import ask_pain_checks, coach_gate, plan_under_state
+
+        state, screening_id = coach_gate(report, db=db, save=save)
         if result.verdict >= Level.URGENT:
             raise PlanBlocked(result.verdict.value, advice, [])
+        legs = options.legs if file_plan is None else [c.leg for c in file_plan.calves]
+        confirmed = ask_pain_checks(state, legs, db=db, save=save)
         if file_plan is None:
+            options, first = plan_under_state(options, state, confirmed)
             made = plan(options, load_routines(), result, screening_advice=advice)
-            return made, list(made.notes), report
-        return (*_fit_plan(file_plan, result, advice), report)
+            return made, [*first, *made.notes], screening_id
+        fitted, first = plan_under_state(file_plan, state, confirmed)
+        made, notes = _fit_plan(fitted, result, advice)
+        return made, [*first, *notes], screening_id
     except PlanBlocked:
         print_verdict(report, err)
         raise

@@ -113,8 +113,10 @@ def save_live_session(
     console: Console,
     now: Callable[[], datetime],
     read_line: ReadLine = sys.stdin.readline,
+    screening_id: str | None = None,
 ) -> Any:
-    """Ask the after-session questions and save it all; returns the session record."""
+    """Ask the after-session questions and save it all; returns the session record. The
+    screening is recorded from ``screening_report``, or was already (``screening_id``)."""
     from calfcare import services
     from calfcare.core.tracking import SorenessMoment
 
@@ -122,7 +124,6 @@ def save_live_session(
     legs = [Leg(calf["leg"]) for calf in result.get("calves", [])]
     after = ask_soreness(console, legs, "now, after the session", read_line)
     ended = now()
-    screening_id = None
     if screening_report is not None:
         screening_id = services.record_screening(store, screening_report, ended).id
     record = services.record_session(store, plan, result, ended, spots, screening_id=screening_id)

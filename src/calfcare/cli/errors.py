@@ -6,7 +6,7 @@
 | 1    | internal error (a bug; CALFCARE_DEBUG=1 for a traceback), or   |
 |      | the database could not be used (the message says why)          |
 | 2    | bad input: the message names every offending field            |
-| 3    | the screening rules out massage today, so no plan was made     |
+| 3    | the screening or the safety state rules out a plan today      |
 | 130  | interrupted (Ctrl-C)                                           |
 """
 

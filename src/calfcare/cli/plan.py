@@ -7,17 +7,24 @@ is named at once in the contract's ``{"error", "problems"}`` shape, not as a cli
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import typer
 
+from calfcare.cli import db as cli_db
 from calfcare.cli.errors import reporting
 from calfcare.content.source_names import source_names
 from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.routine import StepKind
 
 if TYPE_CHECKING:
-    from calfcare.core.routine import Plan
+    from collections.abc import Collection
+
+    from calfcare.core.levels import Leg
+    from calfcare.core.routine import Plan, PlanOptions
+    from calfcare.core.safety_state import SafetyState
+    from calfcare.core.screening import ScreeningResult
 
 
 OPTION_NAMES = {
@@ -63,11 +70,14 @@ def plan_command(
         help="Screening answers (screening contract v1) to shape the plan; '-' reads stdin.",
     ),
     json_output: bool = typer.Option(False, "--json", help="Print the plan as JSON only."),
+    db: str | None = cli_db.db_option(),
 ) -> None:
     """Plan a calf self-massage routine.
 
-    Exit status 0 with a plan; 2 for bad options or answers; 3 when the screening rules out
-    massage today (the advice is printed instead of a plan).
+    The plan obeys your safety state today (calfcare safety): a calf it does not allow is
+    left out, care asked for makes the plan gentle, and a hold on massage gives no plan.
+    Exit status 0 with a plan; 2 for bad options or answers; 3 when the screening or your
+    safety state rules out massage today (the advice is printed instead of a plan).
     """
     with reporting(json_output=json_output):
         raw: dict[str, object] = {
@@ -78,7 +88,7 @@ def plan_command(
         }
         if pace is not None:
             raw["pace_per_minute"] = pace
-        made = make_plan(raw, screening)
+        made = _plan_for_today(raw, screening, db, ask=not json_output)
         if json_output:
             from calfcare.core.plan_json import plan_to_json
 
@@ -87,27 +97,91 @@ def plan_command(
             print_plan(made)
 
 
-def make_plan(raw: dict[str, object], screening_source: str | None) -> Plan:
-    """Options (as text) and an optional screening answers file in, a checked plan out."""
-    from calfcare.content.routines import load_routines
-    from calfcare.core.planner import parse_plan_options, plan
+def _plan_for_today(
+    raw: dict[str, object], screening_source: str | None, db: str | None, *, ask: bool
+) -> Plan:
+    """The plan under today's recorded safety state (`calfcare.cli.safety_gate`): every
+    input checked first (exit 2), then a hold, then the sharp-pain check (asked only when a
+    person can answer), then the plan."""
+    from calfcare.cli import safety_gate
+    from calfcare.core.safe_plan import SafetyBlocked, check_not_held
+
+    options = parse_options(raw)
+    screened = _screened(screening_source)
+    state = safety_gate.current_state(db)
+    hints: list[str] = []
+    try:
+        check_not_held(state)
+        confirmed: list[Leg] = []
+        if ask and safety_gate.interactive():
+            confirmed = safety_gate.ask_pain_checks(state, options.legs, db=db)
+        hints = safety_gate.pain_check_hints(state, options.legs, confirmed)
+        made = _plan_with(options, screened, state, confirmed)
+    except SafetyBlocked as error:
+        raise safety_gate.told_for_cli(error, hints) from None
+    return replace(made, notes=(*made.notes, *hints))
+
+
+def parse_options(raw: dict[str, object]) -> PlanOptions:
+    """The options, checked; problems name the options as typed (``--seconds-per-calf``)."""
+    from calfcare.core.planner import parse_plan_options
 
     try:
-        options = parse_plan_options(raw)
+        return parse_plan_options(raw)
     except InvalidInput as error:
         named = [Problem(OPTION_NAMES.get(p.field, p.field), p.message) for p in error.problems]
         raise InvalidInput(named, error.message) from None
-    content = load_routines()
-    if screening_source is None:
-        return plan(options, content)
+
+
+def make_plan(raw: dict[str, object], screening_source: str | None) -> Plan:
+    """Options (as text) and an optional screening answers file in, a checked plan out
+    (no safety state: the web API's pure ``POST /api/plan`` and tests)."""
+    return _plan_with(parse_options(raw), _screened(screening_source), None, ())
+
+
+def _screened(source: str | None) -> tuple[ScreeningResult, str] | None:
+    """The screening answers file screened, and its advice in words (None without one)."""
+    if source is None:
+        return None
     from calfcare.cli.inputs import read_json
     from calfcare.content.screening import load_screening_text
     from calfcare.core.answers import parse_answers
     from calfcare.core.screening import screen
 
-    result = screen(parse_answers(read_json(screening_source, "--screening")))
-    advice = load_screening_text().advice_for(result)
-    return plan(options, content, result, screening_advice=advice)
+    result = screen(parse_answers(read_json(source, "--screening")))
+    return result, load_screening_text().advice_for(result)
+
+
+def _plan_with(
+    options: PlanOptions,
+    screened: tuple[ScreeningResult, str] | None,
+    state: SafetyState | None,
+    confirmed: Collection[Leg],
+) -> Plan:
+    """The state applies first (`calfcare.core.safe_plan`), the screening's contract rules
+    on top, so the stricter of the two wins; the state's notes come first."""
+    from calfcare.content.routines import load_routines
+    from calfcare.core.errors import PlanBlocked
+    from calfcare.core.planner import plan
+
+    notes: list[str] = []
+    if state is not None:
+        from calfcare.content.safety import load_safety_wording
+        from calfcare.core.safe_plan import options_under_safety
+
+        options, notes = options_under_safety(
+            options, state, load_safety_wording(), confirmed=confirmed
+        )
+    content = load_routines()
+    try:
+        if screened is None:
+            made = plan(options, content)
+        else:
+            made = plan(options, content, screened[0], screening_advice=screened[1])
+    except PlanBlocked as error:
+        error.notes[:0] = notes
+        raise
+    return replace(made, notes=(*notes, *made.notes))
 
 
 def print_plan(made: Plan) -> None:

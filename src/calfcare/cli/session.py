@@ -67,7 +67,8 @@ def session_command(
     then --plan FILE or the plan options). With --replay, runs the engine on a script of
     events and prints the timeline. Exit status 0 when the session ran (whatever its
     outcome); 2 for a bad plan, options or events (or no terminal); 3 when the screening
-    rules out massage today; 130 after Ctrl-C.
+    or your safety state (calfcare safety) rules out massage today; 130 after Ctrl-C. The
+    replay never reads your records.
     """
     with reporting(json_output=json_output):
         if replay_file is None:

@@ -28,6 +28,10 @@ class _SafetyFile(BaseModel):
     hold_lifts_sources: list[str] = Field(min_length=1)
     needs_screening: str = Field(min_length=10)
     pain_check_question: str = Field(min_length=10, pattern=r"\{calf\}")
+    plan_left_out: str = Field(min_length=10, pattern=r"\{calf\}")
+    plan_gentle: str = Field(min_length=10, pattern=r"\{calf\}")
+    plan_pain_check: str = Field(min_length=10, pattern=r"\{calf\}")
+    plan_no_calf: str = Field(min_length=10)
 
 
 @cache
@@ -44,6 +48,10 @@ def load_safety_wording() -> SafetyWording:
         hold_lifts_sources=tuple(data.hold_lifts_sources),
         needs_screening=data.needs_screening,
         pain_check_question=data.pain_check_question,
+        plan_left_out=data.plan_left_out,
+        plan_gentle=data.plan_gentle,
+        plan_pain_check=data.plan_pain_check,
+        plan_no_calf=data.plan_no_calf,
         sharp_pain_advice=routines.sharp_pain_advice,
         sharp_pain_sources=sharp_pain_sources(),
     )

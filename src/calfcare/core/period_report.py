@@ -33,6 +33,7 @@ from calfcare.core.report_series import (
     soreness_charts,
 )
 from calfcare.core.report_split_leg import experiments_in_period
+from calfcare.core.safety_state import hold_history, pain_check_after, stopped_calf
 from calfcare.core.session_effort import session_words
 from calfcare.core.split_leg import ExperimentResult
 from calfcare.core.timeline import Outcome
@@ -52,12 +53,14 @@ class SafetyKind(StrEnum):
     SCREENING = "screening"
     FOLLOW_UP = "follow_up"
     SHARP_PAIN_STOP = "sharp_pain_stop"
+    HOLD = "hold"
 
 
 KIND_WORDS = {
     SafetyKind.SCREENING: "Safety check",
     SafetyKind.FOLLOW_UP: "Next-day check",
     SafetyKind.SHARP_PAIN_STOP: "Session stopped for sharp pain",
+    SafetyKind.HOLD: "Hold on massage",
 }
 
 
@@ -255,19 +258,23 @@ def build_report(
     *,
     zone: tzinfo = UTC,
     today: date | None = None,
+    safety_records: RecordSet | None = None,
 ) -> PeriodReport:
     """The report of the records from ``first`` to ``last`` (records outside are ignored);
     a screening's day is its date in ``zone`` (the person's). The split-leg experiments
     that ran in the period are analysed whole, as of ``today`` (None: every day is past),
-    from every record given (`calfcare.core.report_split_leg`)."""
+    from every record given (`calfcare.core.report_split_leg`). Holds and pain checks come
+    from ``safety_records`` (every screening, clearance and pain check, whatever its day; by
+    default ``records``): a hold that began before the period and was on in it is listed."""
     r = _within(records.sorted(), first, last, zone)
+    everything = records.sorted() if safety_records is None else safety_records.sorted()
     sessions = r.sessions
     outcomes = Counter(session_words(s.outcome, s.mostly_skipped) for s in sessions)
     return PeriodReport(
         name=clean_name(name),
         first=first,
         last=last,
-        safety=safety_items(r, zone),
+        safety=safety_items(r, zone, everything=everything, period=(first, last)),
         checks=sum(s.kind is ScreeningKind.SCREENING for s in r.screenings),
         follow_ups=sum(s.kind is ScreeningKind.FOLLOW_UP for s in r.screenings),
         sessions=len(sessions),
@@ -295,10 +302,23 @@ def _within(r: RecordSet, first: date, last: date, zone: tzinfo) -> RecordSet:
     )
 
 
-def safety_items(r: RecordSet, zone: tzinfo = UTC) -> tuple[SafetyItem, ...]:
+def safety_items(
+    r: RecordSet,
+    zone: tzinfo = UTC,
+    *,
+    everything: RecordSet | None = None,
+    period: tuple[date, date] | None = None,
+) -> tuple[SafetyItem, ...]:
     """Urgent and emergency results one by one with what was found; other results grouped
-    by what they said, with their days; every stop for sharp pain. Most serious first."""
+    by what they said, with their days; every stop for sharp pain, and whether its pain was
+    then said to have gone or been checked; every hold on in the period, and the clinician's
+    clearance that lifted it (from ``everything``, as of the period's last day, by the safety
+    state's own
+    walk: `calfcare.core.safety_state.hold_history`). Most serious first."""
     items: list[SafetyItem] = []
+    if everything is not None and period is not None:
+        items += _holds(everything, period[1], zone, first=period[0])
+    checks = () if everything is None else everything.pain_checks
 
     def day(s: ScreeningRecord) -> date:
         return s.taken_at.astimezone(zone).date()
@@ -318,9 +338,39 @@ def safety_items(r: RecordSet, zone: tzinfo = UTC) -> tuple[SafetyItem, ...]:
             done = [c for c in session.calves if c.active_seconds > 0]
             calves = " and ".join(f"{c.leg.value} calf" for c in done) or "no calf yet"
             text = f"Stopped at once; massaged before the stop: {calves}."
+            check = pain_check_after(session, checks)
+            if everything is not None:
+                calf = f"{stopped_calf(session).value} calf"
+                text += (
+                    f" Not yet said to have gone or been checked ({calf})."
+                    if check is None
+                    else f" Said to have gone or been checked ({calf}) on {day_text(check.day)}."
+                )
             items.append(SafetyItem(SafetyKind.SHARP_PAIN_STOP, None, text, (session.day,)))
-    items.sort(key=lambda i: (-i.rank, i.days[0], i.kind.value))
+    items.sort(key=lambda i: (-i.rank, i.days[0], i.kind is SafetyKind.HOLD, i.kind.value))
     return tuple(items)
+
+
+def _holds(records: RecordSet, last: date, zone: tzinfo, *, first: date) -> list[SafetyItem]:
+    items = []
+    for hold in hold_history(records, last, zone=zone):
+        if hold.lifted_on is not None and hold.lifted_on < first:
+            continue
+        started = "a safety check" if hold.kind is ScreeningKind.SCREENING else "a next-day check"
+        if hold.lifted_on is None:
+            text = (
+                f"On both calves since {day_text(hold.since)} (started by {started}); still on "
+                "at the end of the period: only a clinician ruling out a clot lifts it."
+            )
+        else:
+            recorded = hold.lifted_recorded or hold.lifted_on
+            text = (
+                f"On both calves from {day_text(hold.since)} (started by {started}) until "
+                f"{day_text(hold.lifted_on)}, when a clinician ruled out a clot "
+                f"(recorded {day_text(recorded)})."
+            )
+        items.append(SafetyItem(SafetyKind.HOLD, hold.level, text, (hold.since,)))
+    return items
 
 
 def _headline(s: ScreeningRecord) -> str:

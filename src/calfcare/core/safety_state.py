@@ -30,7 +30,7 @@ state *on* that day.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from types import MappingProxyType
@@ -41,6 +41,7 @@ from calfcare.core.errors import InvalidInput
 from calfcare.core.levels import Leg, Level
 from calfcare.core.records import (
     Clearance,
+    PainCheck,
     RecordSet,
     ScreeningKind,
     ScreeningRecord,
@@ -69,6 +70,10 @@ class SafetyWording:
     pain_check_question: str
     sharp_pain_advice: str
     sharp_pain_sources: tuple[str, ...]
+    plan_left_out: str
+    plan_gentle: str
+    plan_pain_check: str
+    plan_no_calf: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,9 +140,27 @@ class SafetyState:
 
 
 @dataclass(frozen=True, slots=True)
+class HoldSpan:
+    """One hold, from the verdict that started it to the clearance that lifted it (if any):
+    what the one-page report lists (`hold_history`)."""
+
+    level: Level
+    """The highest level it reached."""
+    since: date
+    started_by: str
+    kind: ScreeningKind
+    """Whether a screening or a next-day follow-up started it."""
+    lifted_on: date | None
+    """The day the clinician ruled out a clot (None: still on)."""
+    lifted_recorded: date | None
+    """The day that clearance was recorded."""
+
+
+@dataclass(frozen=True, slots=True)
 class _Open:
     since: date
     record: ScreeningRecord
+    first: ScreeningRecord
 
 
 def safety_state(
@@ -145,7 +168,7 @@ def safety_state(
 ) -> SafetyState:
     """The state on ``today`` from ``records`` (screenings, clearances, sessions and pain
     checks are read; other kinds are ignored)."""
-    hold, cleared, latest = _replay(records, today, zone)
+    hold, cleared, latest, _ = _replay(records, today, zone)
     screening = latest if latest is not None and _day(latest.taken_at, zone) == today else None
     flags = _flags(screening) if hold is None and not cleared else _NONE
     pains = _pain_checks(records, today, zone, wording)
@@ -159,11 +182,17 @@ def safety_state(
     )
 
 
+def hold_history(records: RecordSet, today: date, *, zone: tzinfo) -> tuple[HoldSpan, ...]:
+    """Every hold up to ``today``, oldest first: the same walk as `safety_state`, so the
+    report's holds are the ones that governed each day."""
+    return _replay(records, today, zone)[3]
+
+
 def _replay(
     records: RecordSet, today: date, zone: tzinfo
-) -> tuple[_Open | None, bool, ScreeningRecord | None]:
+) -> tuple[_Open | None, bool, ScreeningRecord | None, tuple[HoldSpan, ...]]:
     """Walk the verdicts and clearances in time order: the open hold, whether a clearance
-    still waits for a screening, and the latest full screening that counts."""
+    still waits for a screening, the latest full screening that counts, and every hold."""
     events: list[tuple[datetime, int, str, ScreeningRecord | Clearance]] = [
         (c.recorded_at, 0, c.id, c)
         for c in records.clearances
@@ -176,21 +205,36 @@ def _replay(
     hold: _Open | None = None
     cleared = False
     latest: ScreeningRecord | None = None
+    spans: list[HoldSpan] = []
     for _, _, _, item in events:
         if isinstance(item, Clearance):
             if hold is not None and item.day >= hold.since:
+                spans.append(_span(hold, item, zone))
                 hold, cleared, latest = None, True, None
             continue
         if item.verdict >= HOLD_FROM:
             if hold is None:
-                hold = _Open(_day(item.taken_at, zone), item)
+                hold = _Open(_day(item.taken_at, zone), item, item)
             elif item.verdict >= hold.record.verdict:
-                hold = _Open(hold.since, item)
+                hold = _Open(hold.since, item, hold.first)
         if item.kind is ScreeningKind.SCREENING:
             latest = item
             if hold is None:
                 cleared = False
-    return hold, cleared, latest
+    if hold is not None:
+        spans.append(_span(hold, None, zone))
+    return hold, cleared, latest, tuple(spans)
+
+
+def _span(hold: _Open, lifted: Clearance | None, zone: tzinfo) -> HoldSpan:
+    return HoldSpan(
+        level=hold.record.verdict,
+        since=hold.since,
+        started_by=hold.first.id,
+        kind=hold.first.kind,
+        lifted_on=None if lifted is None else lifted.day,
+        lifted_recorded=None if lifted is None else _day(lifted.recorded_at, zone),
+    )
 
 
 _NONE = dict.fromkeys(Leg, (False, False))
@@ -260,7 +304,7 @@ def _pain_checks(
     for session in records.sessions:
         if session.outcome is not Outcome.STOPPED_SHARP_PAIN:
             continue
-        at = session.started_at + timedelta(seconds=session.duration_seconds)
+        at = stop_end(session)
         if _day(at, zone) > today:
             continue
         leg = stopped_calf(session)
@@ -280,6 +324,17 @@ def _pain_checks(
         )
         for leg, (at, session) in due.items()
     }
+
+
+def pain_check_after(stop: SessionRecord, checks: Iterable[PainCheck]) -> PainCheck | None:
+    """The first pain check of the calf ``stop`` stopped on, recorded after it ended."""
+    leg, end = stopped_calf(stop), stop_end(stop)
+    after = [c for c in checks if c.leg is leg and c.recorded_at > end]
+    return min(after, key=lambda c: c.recorded_at, default=None)
+
+
+def stop_end(session: SessionRecord) -> datetime:
+    return session.started_at + timedelta(seconds=session.duration_seconds)
 
 
 def stopped_calf(session: SessionRecord) -> Leg:
