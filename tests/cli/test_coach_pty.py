@@ -35,7 +35,7 @@ def spawn(*args: str, data_dir: Path | None = None) -> pexpect.spawn:
         dimensions=(24, 80),
         env={**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24", **extra},
         encoding="utf-8",
-        timeout=10,
+        timeout=90,  # generous: the machine may be busy (a timeout only bounds a failure)
     )
 
 
@@ -78,7 +78,7 @@ def test_tender_spot_then_sharp_pain_stops_with_the_advice_and_a_summary() -> No
     child.send(" ")  # a tender spot
     child.expect("HOLD THE TENDER SPOT")
     child.expect("until you may release")
-    child.expect("held 1 s", timeout=5)  # the hold's clock runs
+    child.expect("held 1 s")  # the hold's clock runs
     child.send("x")  # sharp pain
     status, out = finish(child)
     assert status == 0
@@ -86,7 +86,7 @@ def test_tender_spot_then_sharp_pain_stops_with_the_advice_and_a_summary() -> No
     assert "STOPPED: sharp pain" in out
     assert "SHARP PAIN: STOP" in out
     assert "professional advice" in re.sub(r"[│\s]+", " ", out)
-    assert re.search(r"right\s+│\s+0:0\d \(2:00\)\s+│\s+1 \(\d s\)", out), out
+    assert re.search(r"right\s+│\s+0:\d\d \(2:00\)\s+│\s+1 \(\d+ s\)", out), out
     assert_terminal_restored(out)
 
 
@@ -142,7 +142,7 @@ def test_live_session_is_saved_with_tender_spot_and_soreness(tmp_path: Path) -> 
     child.expect("ROLLING PASSES")
     child.send(" ")
     child.expect("HOLD THE TENDER SPOT")
-    child.expect("held 1 s", timeout=5)
+    child.expect("held 1 s")
     child.send("x")
     child.expect("where\\?")
     child.sendline("mo")
