@@ -8,7 +8,6 @@ Typer command below calls the very same function, so both say exactly the same t
 from __future__ import annotations
 
 import json
-import sys
 from typing import TYPE_CHECKING, Any
 
 from calfcare.cli.errors import report_error
@@ -124,15 +123,15 @@ def ask_interactively(text: Any) -> Any:
 
 
 def _read_line(console: Any, prompt: str) -> str:
-    console.print(prompt, end="")
-    line = sys.stdin.readline()
-    if not line:
-        console.print()
+    from calfcare.cli.prompt import ask
+
+    line = ask(console, prompt)
+    if line is None:
         raise InvalidInput(
             [Problem("answers", "the questions ended before every one was answered")],
             "Screening stopped early: no verdict was given. Run `calfcare screen` again.",
         )
-    return line.strip().lower()
+    return line
 
 
 def _ask_legs(console: Any) -> list[str]:
@@ -160,6 +159,8 @@ def _ask_one(console: Any, question: str, why: str) -> Answer:
         if reply in ANSWER_WORDS:
             return ANSWER_WORDS[reply]
         if reply in ("?", "why", "h", "help"):
-            console.print(f"  [cyan]Why we ask:[/cyan] {why}")
+            from rich.text import Text
+
+            console.print(Text.assemble(("  Why we ask: ", "cyan"), why))
             continue
         console.print("  Please answer y (yes), n (no) or u (unsure), or ? to see why we ask.")
