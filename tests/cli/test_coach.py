@@ -223,6 +223,16 @@ def test_start_screen_lists_the_plan_keys_and_how_to_start() -> None:
     assert "tick" in text
 
 
+def test_start_screen_says_when_the_voice_asked_for_is_missing() -> None:
+    """Said before the session (one line), not after it as it once was."""
+    console = Console(record=True, width=80, height=24, file=io.StringIO(), color_system=None)
+    console.print(render_start(full_plan(), ["a note"], voice=False, tick=True, voice_missing=True))
+    text = console.export_text()
+    assert len(text.splitlines()) <= 24
+    lines = [line for line in text.splitlines() if "espeak-ng" in line]
+    assert lines == [" --voice: espeak-ng is not installed, so the cues are text only."]
+
+
 # -- the loop ------------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import sys
 from pathlib import Path
 
@@ -87,6 +88,18 @@ def test_tender_spot_then_sharp_pain_stops_with_the_advice_and_a_summary() -> No
     assert "SHARP PAIN: STOP" in out
     assert "professional advice" in re.sub(r"[│\s]+", " ", out)
     assert re.search(r"right\s+│\s+0:\d\d \(2:00\)\s+│\s+1 \(\d+ s\)", out), out
+    assert_terminal_restored(out)
+
+
+@pytest.mark.skipif(bool(shutil.which("espeak-ng")), reason="espeak-ng is installed here")
+def test_a_missing_voice_is_said_on_the_start_screen_not_after() -> None:
+    child = spawn("--plan", str(PLAN), "--screening", str(SCREENING_OK), "--voice")
+    child.expect("espeak-ng is not installed")
+    child.expect("Press SPACE to start")
+    child.send("q")
+    status, out = finish(child)
+    assert status == 0
+    assert "espeak-ng" not in out  # not said again after the session
     assert_terminal_restored(out)
 
 

@@ -300,7 +300,9 @@ def run_coach(
     with terminal_guard(coach.on_suspend, coach.on_resume), live:
         try:
             if start_screen:
-                started = _start_screen(live, keys, console, plan, notes, speaking, tick)
+                started = _start_screen(
+                    live, keys, console, plan, notes, speaking, tick, voice_missing=voice
+                )
             if started:
                 coach.run()
             else:
@@ -329,9 +331,20 @@ def _start_screen(
     notes: Sequence[str],
     voice: bool,
     tick: bool,
+    *,
+    voice_missing: bool,
 ) -> bool:
     """Show what is coming and wait for SPACE (True) or q/x (False)."""
-    live.update(render_start(plan, notes, voice=voice, tick=tick, width=console.width))
+    live.update(
+        render_start(
+            plan,
+            notes,
+            voice=voice,
+            tick=tick,
+            width=console.width,
+            voice_missing=voice_missing and not voice,
+        )
+    )
     live.refresh()
     while True:
         key = keys.read(0.5)
@@ -520,8 +533,6 @@ def coach_command(
         if store is not None and interrupted.result.get("started"):
             _save(store, made, interrupted.result, report, before, console)
         raise
-    if voice and not result["voice"]:
-        console.print("[dim]--voice: espeak-ng is not installed, so the cues were text only.[/dim]")
     print_summary(result, console)
     if store is not None and result.get("started"):
         _save(store, made, result, report, before, console)
