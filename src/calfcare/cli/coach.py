@@ -46,6 +46,7 @@ from calfcare.cli.coach_view import (
     render_start,
     shown_seconds,
 )
+from calfcare.cli.console import Console as CliConsole
 from calfcare.core.errors import InvalidInput, PlanBlocked, Problem
 from calfcare.core.routine import Plan
 from calfcare.core.session import SessionEngine
@@ -505,7 +506,7 @@ def coach_command(
             "The live coach needs a terminal; use --replay for scripted sessions.",
         )
     made, notes, report = _screened_plan(file_plan, parsed_options, screening_file)
-    console = Console(highlight=False)
+    console = CliConsole(highlight=False)
     store = None
     before: dict[str, int] = {}
     if save:
@@ -608,7 +609,7 @@ def _screened_plan(
     result = screen(answers)
     advice = text.advice_for(result)
     report = screening_report(result, text)
-    err = Console(stderr=True, highlight=False)
+    err = CliConsole(stderr=True, highlight=False)
     try:
         if result.verdict >= Level.URGENT:
             raise PlanBlocked(result.verdict.value, advice, [])

@@ -66,4 +66,6 @@ def verdict_panel(report: dict[str, Any]) -> Panel:
 
 
 def print_verdict(report: dict[str, Any], console: Console | None = None) -> None:
-    (console or Console()).print(verdict_panel(report))
+    from calfcare.cli.console import Console as CliConsole
+
+    (console or CliConsole()).print(verdict_panel(report))

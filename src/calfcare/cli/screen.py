@@ -95,8 +95,7 @@ def screen_report(answers_source: str | None) -> dict[str, Any]:
 
 def ask_interactively(text: Any) -> Any:
     """One plain-language question at a time on the terminal; '?' shows why we ask."""
-    from rich.console import Console
-
+    from calfcare.cli.console import Console
     from calfcare.core.levels import Leg
     from calfcare.core.questionnaire import Questionnaire
 
