@@ -598,6 +598,7 @@ def _screened_plan(
     from calfcare.core.screening import screen
 
     text = load_screening_text()
+    questionnaire = None
     if screening_file is not None:
         from calfcare.cli.inputs import read_json
 
@@ -605,7 +606,8 @@ def _screened_plan(
     else:
         from calfcare.cli.screen import ask_interactively
 
-        answers = ask_interactively(text)
+        questionnaire = ask_interactively(text)
+        answers = questionnaire.answers()
     result = screen(answers)
     advice = text.advice_for(result)
     report = screening_report(result, text)
@@ -618,7 +620,10 @@ def _screened_plan(
             return made, list(made.notes), report
         return (*_fit_plan(file_plan, result, advice), report)
     except PlanBlocked:
-        print_verdict(report, err)
+        from calfcare.cli.screen import shown_report
+
+        # (the advice is said again last by the refusal's own message: `PlanBlocked`)
+        print_verdict(shown_report(report, questionnaire)[0], console=err)
         raise
 
 

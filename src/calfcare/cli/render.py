@@ -8,7 +8,7 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
-from calfcare.cli.verdict_text import LEVEL_MARK
+from calfcare.cli.verdict_text import LEVEL_MARK, said_again
 
 LEVEL_STYLE = {
     "ok": "green",
@@ -65,7 +65,13 @@ def verdict_panel(report: dict[str, Any]) -> Panel:
     )
 
 
-def print_verdict(report: dict[str, Any], console: Console | None = None) -> None:
+def print_verdict(
+    report: dict[str, Any], say_again: bool = False, console: Console | None = None
+) -> None:
+    """The panel; ``say_again``: the advice's first sentence once more under it, in red."""
     from calfcare.cli.console import Console as CliConsole
 
-    (console or CliConsole()).print(verdict_panel(report))
+    console = console or CliConsole()
+    console.print(verdict_panel(report))
+    if say_again:
+        console.print(Text(said_again(report), style="bold red"))

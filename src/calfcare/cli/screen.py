@@ -61,13 +61,13 @@ def run_screen(answers_source: str | None, *, json_output: bool) -> int:
     `cli.errors.reporting` sends them for every other command.
     """
     try:
-        report = screen_report(answers_source)
+        report, questionnaire = screen_report(answers_source)
         if json_output:
             print(json.dumps(report, indent=2))
         else:
             from calfcare.cli.verdict_text import show_verdict
 
-            show_verdict(report)
+            show_verdict(*shown_report(report, questionnaire))
     except (Exception, KeyboardInterrupt) as error:
         status = report_error(error, json_output=json_output)
         if status is None:
@@ -76,8 +76,9 @@ def run_screen(answers_source: str | None, *, json_output: bool) -> int:
     return 0
 
 
-def screen_report(answers_source: str | None) -> dict[str, Any]:
-    """Run the screening from a file or interactively; return the contract report."""
+def screen_report(answers_source: str | None) -> tuple[dict[str, Any], Any]:
+    """Run the screening from a file or interactively; return the contract report and, when
+    the questions were asked here, the `Questionnaire` (None for a file)."""
     from calfcare.content.screening_wording import load_screening_wording
     from calfcare.core.answers import parse_answers
     from calfcare.core.report import screening_report
@@ -88,13 +89,26 @@ def screen_report(answers_source: str | None) -> dict[str, Any]:
         from calfcare.cli.inputs import read_json
 
         parsed = parse_answers(read_json(answers_source, "--answers"))
+        questionnaire = None
     else:
-        parsed = ask_interactively(text)
-    return screening_report(run_screening(parsed), text)
+        questionnaire = ask_interactively(text)
+        parsed = questionnaire.answers()
+    return screening_report(run_screening(parsed), text), questionnaire
+
+
+def shown_report(report: dict[str, Any], questionnaire: Any) -> tuple[dict[str, Any], bool]:
+    """The report as the person sees it, and whether to say the advice again last: after an
+    emergency stop, only the findings of the questions asked (`Questionnaire.shown_findings`,
+    as the web shows them), and the number to call both first and last, so it is on the
+    screen when the command ends. The verdict is the same; ``--json`` prints it whole."""
+    if questionnaire is None or not questionnaire.stopped_for_emergency():
+        return report, False
+    return {**report, "findings": questionnaire.shown_findings(report["findings"])}, True
 
 
 def ask_interactively(text: Any) -> Any:
-    """One plain-language question at a time on the terminal; '?' shows why we ask."""
+    """One plain-language question at a time on the terminal ('?' shows why we ask); returns
+    the `Questionnaire` (its ``answers()`` are the contract answers)."""
     from calfcare.cli.console import Console
     from calfcare.core.levels import Leg
     from calfcare.core.questionnaire import Questionnaire
@@ -118,7 +132,7 @@ def ask_interactively(text: Any) -> Any:
         questionnaire.answer(ref, _ask_one(console, wording, question.why))
     if questionnaire.stopped_for_emergency():
         console.print("[bold red]Stop here: this is an emergency.[/bold red]")
-    return questionnaire.answers()
+    return questionnaire
 
 
 def _read_line(console: Any, prompt: str) -> str:
