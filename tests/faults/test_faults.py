@@ -58,7 +58,7 @@ def server(env: dict[str, str]) -> Iterator[tuple[subprocess.Popen[bytes], int]]
     finally:
         if process.poll() is None:
             process.kill()
-        process.wait(timeout=10)
+        process.wait(timeout=60)
         assert process.stderr is not None
         process.stderr.close()
 
@@ -101,7 +101,7 @@ def test_kill_9_server_mid_stream_keeps_every_acknowledged_write(db_url: str) ->
     open_store(db_url).close()  # migrate first, so the server only writes
     acknowledged: list[str] = []
     with server(env_for(db_url)) as (process, port):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         killer = threading.Timer(0, lambda: None)
         i = 0
         with contextlib.suppress(OSError, http.client.HTTPException):
@@ -116,13 +116,13 @@ def test_kill_9_server_mid_stream_keeps_every_acknowledged_write(db_url: str) ->
                 assert i < 5000, "the server was never killed"
         conn.close()
         killer.join()
-        process.wait(timeout=10)
+        process.wait(timeout=60)
         assert process.returncode == -signal.SIGKILL
     assert len(acknowledged) >= 40
     assert set(acknowledged) <= stored_note_ids(db_url)
     assert integrity_ok(db_url)
     with server(env_for(db_url)) as (_, port):  # and the server starts again on it
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         status, _ = post_note(conn, "again")
         conn.close()
         assert status == 201
@@ -229,7 +229,7 @@ def test_read_only_database_reads_and_exports_and_refuses_writes_as_read_only(
         assert export.returncode == 0, export.stderr
         assert [n["text"] for n in json.loads(export.stdout)["notes"]] == ["before"]
         with server({"CALFCARE_DATA_DIR": str(data)}) as (_, port):
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             status, body = post_note(conn, "refused")
             assert status == 503, body
             assert set(body) == {"error", "problems"} and "read-only" in body["error"].lower()
@@ -293,7 +293,7 @@ def test_full_disk_is_a_clear_error_and_corrupts_nothing(small_fs: Path) -> None
     done = cli("log", "note", big, data_dir=data)
     assert_clean_storage_failure(done)
     with server({"CALFCARE_DATA_DIR": str(data)}) as (_, port):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         statuses = {post_note(conn, big)[0] for _ in range(20)}
         conn.close()
         assert statuses <= {201, 503}, statuses  # maybe a page was free; never a 500
