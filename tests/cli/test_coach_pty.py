@@ -49,7 +49,8 @@ def finish(child: pexpect.spawn) -> tuple[int, str]:
 
     Also checks that the coach left the alternate screen and showed the cursor again.
     """
-    child.expect(r"EXIT=(\d+)")
+    if child.expect([r"EXIT=(\d+)", pexpect.TIMEOUT]) == 1:  # say what the screen showed
+        pytest.fail(f"the coach did not exit; its last output:\n{child.before[-3000:]!r}")
     status = int(child.match.group(1))
     before = child.before
     child.expect(pexpect.EOF)
