@@ -24,15 +24,16 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78]")
 pytestmark = pytest.mark.skipif(not sys.stdin or os.name != "posix", reason="needs a pty")
 
 
-def spawn(*args: str, data_dir: Path | None = None) -> pexpect.spawn:
-    """The coach in a pty; without ``data_dir`` it runs with --no-save (UI tests only)."""
+def spawn(*args: str, data_dir: Path | None = None, shell_first: str = "") -> pexpect.spawn:
+    """The coach in a pty; without ``data_dir`` it runs with --no-save (UI tests only);
+    ``shell_first`` runs in the same shell before it (e.g. ``trap '' INT``)."""
     save = [] if data_dir is not None else ["--no-save"]
     argv = [sys.executable, "-m", "calfcare", "session", *save, *args]
     command = " ".join(shlex.quote(a) for a in argv)
     extra = {"CALFCARE_DATA_DIR": str(data_dir)} if data_dir is not None else {}
     return pexpect.spawn(
         "bash",
-        ["--norc", "--noprofile", "-c", f'{command}; echo "EXIT=$?"; stty -a'],
+        ["--norc", "--noprofile", "-c", f'{shell_first}{command}; echo "EXIT=$?"; stty -a'],
         dimensions=(24, 80),
         env={**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24", **extra},
         encoding="utf-8",
@@ -104,8 +105,11 @@ def test_a_missing_voice_is_said_on_the_start_screen_not_after() -> None:
     assert_terminal_restored(out)
 
 
-def test_ctrl_c_restores_the_terminal_and_exits_130() -> None:
-    child = spawn("--plan", str(PLAN), "--screening", str(SCREENING_OK))
+@pytest.mark.parametrize("shell_first", ["", "trap '' INT; "])
+def test_ctrl_c_restores_the_terminal_and_exits_130(shell_first: str) -> None:
+    """Also when calfcare starts with SIGINT ignored (`nohup ... &`, a background job: the
+    way this test once hung, for 90 s, in a suite started like that)."""
+    child = spawn("--plan", str(PLAN), "--screening", str(SCREENING_OK), shell_first=shell_first)
     child.expect("Press SPACE to start")
     child.send(" ")
     child.expect("GET READY")
