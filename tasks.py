@@ -3,6 +3,7 @@
 
     python3 tasks.py app     create .venv on first use, then start the web app
     python3 tasks.py test    create .venv on first use, then run every check and test
+    python3 tasks.py explore run the Hypothesis tests with new random examples, and more
 
 The virtual environment is rebuilt only when pyproject.toml or constraints.txt change (a
 stamp file holds their hash). Standard library only: this runs before anything is installed.
@@ -113,7 +114,25 @@ def test(args: list[str]) -> None:
     run(py, "-m", "pytest", *args)
 
 
-COMMANDS = {"app": app, "test": test}
+def explore(args: list[str]) -> None:
+    """The Hypothesis tests with new random examples (`tests/conftest.py`'s "explore"
+    profile: 500 where a test does not set its own number), ``--rounds N`` times (default 3),
+    each round with a new seed. `test` is deterministic; this is where new bugs are found.
+    A failure prints the seed and a ``@reproduce_failure`` blob to replay it."""
+    ensure_venv()
+    rounds = 3
+    if args[:1] == ["--rounds"] and len(args) > 1 and args[1].isdigit():
+        rounds, args = int(args[1]), args[2:]
+    files = sorted(
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "tests").rglob("test_*.py")
+        if "hypothesis" in path.read_text(encoding="utf-8")
+    )
+    for _ in range(rounds):
+        run(str(BIN / "python"), "-m", "pytest", "--hypothesis-profile=explore", *files, *args)
+
+
+COMMANDS = {"app": app, "test": test, "explore": explore}
 
 
 def main() -> None:

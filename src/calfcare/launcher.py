@@ -97,6 +97,20 @@ def check_arguments(args: list[str]) -> None:
 
 
 def main() -> None:
+    """The console script: `_main`, with a closed standard output (`calfcare stats | head
+    -1`) handled once, here, for every command: quiet, exit 141 (`cli.errors`)."""
+    try:
+        try:
+            _main()
+        finally:
+            sys.stdout.flush()  # now, where a closed pipe can still be caught
+    except BrokenPipeError:
+        from calfcare.cli.errors import quiet_closed_pipe
+
+        sys.exit(quiet_closed_pipe())
+
+
+def _main() -> None:
     args = sys.argv[1:]
     check_arguments(args)
     if args == ["--version"]:

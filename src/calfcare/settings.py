@@ -50,6 +50,19 @@ class Settings:
 SETTING_NAMES = ("data_dir", "database_url", "host", "port", "debug", "allowed_hosts")
 
 
+def parse_port(raw: str, name: str) -> int:
+    """A TCP port from text; `InvalidInput` naming ``name`` (exit 2), not a ValueError."""
+    from calfcare.core.errors import InvalidInput, Problem
+
+    text = raw.strip()
+    if text.isascii() and text.isdigit() and 1 <= int(text) <= 65535:
+        return int(text)
+    raise InvalidInput(
+        [Problem(name, f"{raw!r} is not a port: give a whole number from 1 to 65535, or unset it")],
+        "A setting is not valid.",
+    )
+
+
 def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
     """Settings from ``CALFCARE_*`` variables, then explicit overrides (CLI options)."""
     env = os.environ if environ is None else environ
@@ -60,8 +73,8 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         values["database_url"] = env[f"{ENV_PREFIX}DATABASE_URL"]
     if f"{ENV_PREFIX}HOST" in env:
         values["host"] = env[f"{ENV_PREFIX}HOST"]
-    if f"{ENV_PREFIX}PORT" in env:
-        values["port"] = int(env[f"{ENV_PREFIX}PORT"])
+    if f"{ENV_PREFIX}PORT" in env and overrides.get("port") is None:
+        values["port"] = parse_port(env[f"{ENV_PREFIX}PORT"], f"{ENV_PREFIX}PORT")
     values["debug"] = env.get(f"{ENV_PREFIX}DEBUG") == "1"
     if env.get(f"{ENV_PREFIX}ALLOWED_HOSTS"):
         names = env[f"{ENV_PREFIX}ALLOWED_HOSTS"].split(",")

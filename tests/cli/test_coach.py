@@ -233,6 +233,16 @@ def test_start_screen_lists_the_plan_keys_and_how_to_start() -> None:
     assert "tick" in text
 
 
+def test_start_screen_says_when_the_voice_asked_for_is_missing() -> None:
+    """Said before the session (one line), not after it as it once was."""
+    console = Console(record=True, width=80, height=24, file=io.StringIO(), color_system=None)
+    console.print(render_start(full_plan(), ["a note"], voice=False, tick=True, voice_missing=True))
+    text = console.export_text()
+    assert len(text.splitlines()) <= 24
+    lines = [line for line in text.splitlines() if "espeak-ng" in line]
+    assert lines == [" --voice: espeak-ng is not installed, so the cues are text only."]
+
+
 # -- the loop ------------------------------------------------------------------------------
 
 
@@ -527,3 +537,25 @@ def test_voice_runs_the_speech_program_without_waiting_and_bell_writes_bel(tmp_p
     quiet.say("nothing")
     missing = TerminalSounds(written.append, voice=True, command="no-such-speech-program")
     assert not missing.speaking_enabled
+
+
+def test_the_tender_spot_prompt_shows_its_answer_keys_as_written() -> None:
+    """Rich markup once turned "[l]ower/[m]iddle/[u]pper + [i]nner/[o]uter" into
+    "ower/iddle/pper + nner/uter": the prompt as a person reads it."""
+    import io
+
+    from rich.console import Console
+
+    from calfcare.cli.coach_save import ask_tender_spots
+
+    out = io.StringIO()
+    console = Console(file=out, width=200, force_terminal=True, color_system=None)
+    result = {"calves": [{"leg": "left", "holds": [{"start": 65}]}]}
+    spots = ask_tender_spots(console, result, iter(["mo\n"]).__next__)
+    assert [(s.leg.value, s.height.value, s.side.value) for s in spots] == [
+        ("left", "middle", "outer")
+    ]
+    assert "Tender spot on your left calf at 1:05 — where? " in out.getvalue()
+    assert "[l]ower/[m]iddle/[u]pper + [i]nner/[o]uter (e.g. 'mo'), Enter to skip: " in (
+        out.getvalue()
+    )

@@ -86,3 +86,10 @@ def test_knee_to_wall_instructions(tmp_path: Path) -> None:
     code, out, _ = cli(tmp_path, "log", "mobility", "--how")
     assert code == 0
     assert "heel" in out.lower() and "wall" in out.lower()
+
+
+def test_minus_zero_cm_is_saved_and_shown_as_zero(tmp_path: Path) -> None:
+    code, out, err = cli(tmp_path, "log", "mobility", "--left", "-0")
+    assert code == 0, err
+    assert "leg 0.0 cm" in out and "-0.0" not in out
+    assert '"distance_cm": -0' not in stored(tmp_path)

@@ -115,6 +115,15 @@ def test_interactive_why_we_ask_and_retry() -> None:
     assert "Please answer y (yes), n (no) or u (unsure)" in done.stderr
 
 
+def test_interactive_prompts_show_their_answer_keys_as_written() -> None:
+    """Rich markup once swallowed "[b]oth" and "[y/n/u/?]" ("oth, eft, ight"): the prompts
+    are checked here as a person reads them, with a question's "why" too."""
+    done = run_cli("screen", "--json", stdin="b\n?\nn\n", env={"COLUMNS": "200"})
+    assert "Which calves do you want to massage? [b]oth, [l]eft, [r]ight: " in done.stderr
+    assert "or have you fainted? [y/n/u/?] " in done.stderr
+    assert "Why we ask: Leg pain or swelling" in done.stderr
+
+
 def test_interactive_emergency_stops_at_once() -> None:
     done = run_cli("screen", "--json", stdin="b\ny\n")
     assert done.returncode == 0, done.stderr

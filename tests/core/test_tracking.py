@@ -112,3 +112,20 @@ def test_coin_is_fair_seeded_and_refuses_future_days() -> None:
     assert draws[:20] == [draw_split_leg_day(TODAY, again, today=TODAY).massaged for _ in range(20)]
     with pytest.raises(InvalidInput):
         draw_split_leg_day(date(2026, 11, 25), rng, today=TODAY)
+
+
+def test_a_datetime_day_is_refused_not_compared() -> None:
+    """Hypothesis found it: a `datetime` is a `date`, and comparing one with ``today`` in the
+    next-day check raised TypeError instead of naming the field."""
+    with pytest.raises(InvalidInput) as exc:
+        soreness_check_in(
+            day=datetime(2026, 11, 1, 8, 0), leg="left", moment="next_day", score=3, today=TODAY
+        )
+    assert fields(exc) == {"day"}
+
+
+def test_minus_zero_cm_is_stored_as_zero() -> None:
+    """``calfcare log mobility --left -0`` (or ``-0.0`` in JSON) is 0.0 cm, never "-0.0 cm"."""
+    for raw in (-0.0, -0):
+        m = mobility_test(day=TODAY, leg="left", moment="other", distance_cm=raw, today=TODAY)
+        assert str(m.distance_cm) == "0.0"

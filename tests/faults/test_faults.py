@@ -58,7 +58,7 @@ def server(env: dict[str, str]) -> Iterator[tuple[subprocess.Popen[bytes], int]]
     finally:
         if process.poll() is None:
             process.kill()
-        process.wait(timeout=10)
+        process.wait(timeout=60)
         assert process.stderr is not None
         process.stderr.close()
 
@@ -101,7 +101,7 @@ def test_kill_9_server_mid_stream_keeps_every_acknowledged_write(db_url: str) ->
     open_store(db_url).close()  # migrate first, so the server only writes
     acknowledged: list[str] = []
     with server(env_for(db_url)) as (process, port):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         killer = threading.Timer(0, lambda: None)
         i = 0
         with contextlib.suppress(OSError, http.client.HTTPException):
@@ -116,13 +116,13 @@ def test_kill_9_server_mid_stream_keeps_every_acknowledged_write(db_url: str) ->
                 assert i < 5000, "the server was never killed"
         conn.close()
         killer.join()
-        process.wait(timeout=10)
+        process.wait(timeout=60)
         assert process.returncode == -signal.SIGKILL
     assert len(acknowledged) >= 40
     assert set(acknowledged) <= stored_note_ids(db_url)
     assert integrity_ok(db_url)
     with server(env_for(db_url)) as (_, port):  # and the server starts again on it
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         status, _ = post_note(conn, "again")
         conn.close()
         assert status == 201
@@ -211,17 +211,31 @@ def assert_clean_storage_failure(done: subprocess.CompletedProcess[str]) -> None
     assert "database" in done.stderr.lower(), done.stderr
 
 
-def test_read_only_database_is_a_clear_error(small_fs: Path) -> None:
+def test_read_only_database_reads_and_exports_and_refuses_writes_as_read_only(
+    small_fs: Path,
+) -> None:
+    """On a read-only file system the database is opened read-only: history and export work;
+    a write exits 1 saying "read-only", and the API answers 503 with that advice."""
     data = small_fs / "data"
     assert cli("log", "note", "before", data_dir=data).returncode == 0
     _remount(small_fs, "ro")
     try:
-        assert_clean_storage_failure(cli("log", "note", "refused", data_dir=data))
+        refused = cli("log", "note", "refused", data_dir=data)
+        assert_clean_storage_failure(refused)
+        assert "read-only" in refused.stderr, refused.stderr
+        history = cli("history", data_dir=data)
+        assert history.returncode == 0 and "before" in history.stdout, history.stderr
+        export = cli("export", data_dir=data)
+        assert export.returncode == 0, export.stderr
+        assert [n["text"] for n in json.loads(export.stdout)["notes"]] == ["before"]
         with server({"CALFCARE_DATA_DIR": str(data)}) as (_, port):
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             status, body = post_note(conn, "refused")
             assert status == 503, body
-            assert set(body) == {"error", "problems"} and "database" in body["error"].lower()
+            assert set(body) == {"error", "problems"} and "read-only" in body["error"].lower()
+            conn.request("GET", "/api/records")  # reads still work
+            records = conn.getresponse()
+            assert records.status == 200 and "before" in records.read().decode()
             conn.request("GET", "/learn")  # pages that need no database still work
             page = conn.getresponse()
             page.read()
@@ -230,6 +244,35 @@ def test_read_only_database_is_a_clear_error(small_fs: Path) -> None:
     finally:
         _remount(small_fs, "rw")
     assert integrity_ok(f"sqlite:///{data / 'calfcare.sqlite3'}")
+
+
+def test_read_only_database_with_a_log_left_by_kill_9_is_read_whole(small_fs: Path) -> None:
+    """A writer killed before a checkpoint leaves its commits in the ``-wal`` file; read-only,
+    they are still read (``mode=ro``, not ``immutable``)."""
+    data = small_fs / "data"
+    assert cli("log", "note", "first", data_dir=data).returncode == 0
+    writer = (
+        "import datetime, os, sys\n"
+        "from calfcare import services\n"
+        "from calfcare.storage import open_store\n"
+        "store = open_store(sys.argv[1])\n"
+        "now = datetime.datetime.now().astimezone()\n"
+        "services.add_note(store, day=now.date(), text='in the log', now=now)\n"
+        "os._exit(0)\n"  # no close, no checkpoint: the commit stays in the -wal file
+    )
+    url = f"sqlite:///{data / 'calfcare.sqlite3'}"
+    subprocess.run([sys.executable, "-c", writer, url], check=True, timeout=60)
+    assert (data / "calfcare.sqlite3-wal").stat().st_size > 0
+    _remount(small_fs, "ro")
+    try:
+        export = cli("export", data_dir=data)
+        assert export.returncode == 0, export.stderr
+        assert sorted(n["text"] for n in json.loads(export.stdout)["notes"]) == [
+            "first",
+            "in the log",
+        ]
+    finally:
+        _remount(small_fs, "rw")
 
 
 def test_full_disk_is_a_clear_error_and_corrupts_nothing(small_fs: Path) -> None:
@@ -250,7 +293,7 @@ def test_full_disk_is_a_clear_error_and_corrupts_nothing(small_fs: Path) -> None
     done = cli("log", "note", big, data_dir=data)
     assert_clean_storage_failure(done)
     with server({"CALFCARE_DATA_DIR": str(data)}) as (_, port):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         statuses = {post_note(conn, big)[0] for _ in range(20)}
         conn.close()
         assert statuses <= {201, 503}, statuses  # maybe a page was free; never a 500

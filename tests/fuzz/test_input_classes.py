@@ -1,6 +1,7 @@
 """Every class of hostile input (issue 13) against every endpoint and every command that
 reads input: deep nesting, lone surrogates, the ends of the calendar, huge numbers, big
-bodies, bad Host headers, text that is not UTF-8.
+bodies, bad Host headers, text that is not UTF-8; and for every command, a standard output
+whose reader has gone (a closed pipe).
 
 Each answer must be a clear refusal (a 4xx in the one error shape, or exit 2 naming the
 problem), never a 5xx or "internal error", and a refusal writes nothing (the database's data
@@ -16,6 +17,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import shutil
+import subprocess
 import sys
 import tempfile
 import warnings
@@ -509,6 +513,7 @@ class Cli:
         except SystemExit as done:
             status = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
         out, err = self.capsys.readouterr()
+        self.stdout = out
         text = out + err
         assert "internal error" not in text and "Traceback" not in text, (args, text[-800:])
         return status, text
@@ -575,6 +580,54 @@ def test_every_command_refuses_each_class(cli: Cli, name: str) -> None:
             status, _ = cli.run([*name.split(), *with_dash(COMMANDS[name], option)], stdin=raw)
             assert status == 2
     assert cli.version() == before
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_is_quiet_into_a_closed_pipe(cli: Cli, name: str) -> None:
+    """`calfcare stats | head -1`: a command whose output's reader has gone says nothing and
+    exits 141, as Unix tools do (no traceback, no "Exception ignored"); one that prints
+    nothing on standard output ends as it would have anyway."""
+    args = [cli.files.get(a, a) for a in [*name.split(), *COMMANDS[name]]]
+    shutil.copytree(cli.folder / "data", cli.folder / "pipe" / "data")  # the same start
+    status, text = cli.run(args)
+    printed = bool(cli.stdout)
+    done = run_into_a_closed_pipe(args, cli.folder / "pipe")
+    assert done.returncode == (141 if printed else status), (name, done.stderr[-500:], text[-300:])
+    if printed:
+        assert done.stderr == "", (name, done.stderr[-500:])
+    for bad in ("Traceback", "Exception ignored", "internal error", "Broken pipe"):
+        assert bad not in done.stderr, (name, done.stderr[-500:])
+
+
+def pipe_env(folder: Path) -> dict[str, str]:
+    return {
+        "CALFCARE_DATA_DIR": str(folder / "data"),
+        "MPLCONFIGDIR": str(folder / "mpl"),
+        "COLUMNS": "80",
+    }
+
+
+def run_into_a_closed_pipe(
+    args: list[str], folder: Path, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """The real CLI with standard output a pipe whose reader is already gone: every write to
+    it fails (EPIPE), deterministically, as `| head` does once it has what it wants."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "calfcare", *args],
+            input=stdin,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            check=False,
+            env={**os.environ, **pipe_env(folder)},
+        )
+    finally:
+        os.close(write_end)
 
 
 def with_dash(base: list[str], option: str) -> list[str]:

@@ -32,7 +32,7 @@ def test_acknowledged_writes_survive_sigkill(db_url: str) -> None:
             assert line, "the writer stopped early"
             acknowledged.append(line.strip())
         process.send_signal(signal.SIGKILL)  # mid-stream: it is writing as fast as it can
-        process.wait(timeout=10)
+        process.wait(timeout=60)
         assert process.returncode == -signal.SIGKILL
         acknowledged += [line.strip() for line in process.stdout if line.strip()]
 

@@ -201,6 +201,13 @@ def test_mobility_notes_and_manual_sessions(client: TestClient) -> None:
     assert _problems(bad) == {"tool", "seconds", "tender_spot.0"}
 
 
+def test_minus_zero_cm_is_saved_as_zero(client: TestClient) -> None:
+    response = client.post("/api/checkins/mobility", content=b'{"left": -0.0, "moment": "other"}',
+                           headers={"Content-Type": "application/json"})  # fmt: skip
+    assert response.status_code == 201
+    assert '"distance_cm":0.0' in response.text.replace(" ", "")
+
+
 def test_records_are_the_cli_history_rows_with_filters(client: TestClient) -> None:
     client.post("/api/checkins/soreness", json={"moment": "before", "left": 1, "right": 2})
     client.post("/api/notes", json={"text": "hello"})

@@ -102,4 +102,14 @@ def main() -> None:
     from calfcare.launcher import check_arguments
 
     check_arguments(sys.argv[1:])
-    build_app()(prog_name="calfcare")
+    try:
+        build_app()(prog_name="calfcare")
+    except SystemExit:
+        # Typer meets a closed standard output (EPIPE) outside our `reporting` (help text)
+        # by wrapping the streams in click's PacifyFlushWrapper and exiting 1; say it as
+        # every other closed pipe is said: quietly, 141 (`calfcare.launcher`, `cli.errors`).
+        if type(sys.stdout).__name__.endswith("PacifyFlushWrapper"):
+            from calfcare.cli.errors import quiet_closed_pipe
+
+            raise SystemExit(quiet_closed_pipe()) from None
+        raise

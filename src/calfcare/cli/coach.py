@@ -47,6 +47,7 @@ from calfcare.cli.coach_view import (
     render_start,
     shown_seconds,
 )
+from calfcare.cli.console import Console as CliConsole
 from calfcare.core.errors import InvalidInput, PlanBlocked, Problem
 from calfcare.core.routine import Plan
 from calfcare.core.session import SessionEngine
@@ -301,7 +302,9 @@ def run_coach(
     with terminal_guard(coach.on_suspend, coach.on_resume), live:
         try:
             if start_screen:
-                started = _start_screen(live, keys, console, plan, notes, speaking, tick)
+                started = _start_screen(
+                    live, keys, console, plan, notes, speaking, tick, voice_missing=voice
+                )
             if started:
                 coach.run()
             else:
@@ -330,9 +333,20 @@ def _start_screen(
     notes: Sequence[str],
     voice: bool,
     tick: bool,
+    *,
+    voice_missing: bool,
 ) -> bool:
     """Show what is coming and wait for SPACE (True) or q/x (False)."""
-    live.update(render_start(plan, notes, voice=voice, tick=tick, width=console.width))
+    live.update(
+        render_start(
+            plan,
+            notes,
+            voice=voice,
+            tick=tick,
+            width=console.width,
+            voice_missing=voice_missing and not voice,
+        )
+    )
     live.refresh()
     while True:
         key = keys.read(0.5)
@@ -498,7 +512,7 @@ def coach_command(
     made, notes, screening_id = _screened_plan(
         file_plan, parsed_options, screening_file, db=db, save=save
     )
-    console = Console(highlight=False)
+    console = CliConsole(highlight=False)
     store = None
     before: dict[str, int] = {}
     if save:
@@ -526,8 +540,6 @@ def coach_command(
         if store is not None and interrupted.result.get("started"):
             _save(store, made, interrupted.result, screening_id, before, console)
         raise
-    if voice and not result["voice"]:
-        console.print("[dim]--voice: espeak-ng is not installed, so the cues were text only.[/dim]")
     print_summary(result, console)
     if store is not None and result.get("started"):
         _save(store, made, result, screening_id, before, console)
@@ -594,6 +606,7 @@ def _screened_plan(
     from calfcare.core.screening import screen
 
     text = load_screening_text()
+    questionnaire = None
     if screening_file is not None:
         from calfcare.cli.inputs import read_json
 
@@ -601,11 +614,12 @@ def _screened_plan(
     else:
         from calfcare.cli.screen import ask_interactively
 
-        answers = ask_interactively(text)
+        questionnaire = ask_interactively(text)
+        answers = questionnaire.answers()
     result = screen(answers)
     advice = text.advice_for(result)
     report = screening_report(result, text)
-    err = Console(stderr=True, highlight=False)
+    err = CliConsole(stderr=True, highlight=False)
     try:
         from calfcare.cli.safety_gate import ask_pain_checks, coach_gate, plan_under_state
 
@@ -622,7 +636,10 @@ def _screened_plan(
         made, notes = _fit_plan(fitted, result, advice)
         return made, [*first, *notes], screening_id
     except PlanBlocked:
-        print_verdict(report, err)
+        from calfcare.cli.screen import shown_report
+
+        # (the advice is said again last by the refusal's own message: `PlanBlocked`)
+        print_verdict(shown_report(report, questionnaire)[0], console=err)
         raise
 
 

@@ -207,7 +207,8 @@ def terminal_guard(on_suspend: Callable[[], None], on_resume: Callable[[], None]
     """Keep the terminal sane whatever happens while the coach owns it.
 
     SIGTERM and SIGHUP become `SystemExit` (so every ``finally`` runs and the terminal is
-    restored); Ctrl-Z (SIGTSTP) calls ``on_suspend`` (restore the terminal), stops the
+    restored); Ctrl-C is `KeyboardInterrupt` even if SIGINT was ignored when calfcare
+    started; Ctrl-Z (SIGTSTP) calls ``on_suspend`` (restore the terminal), stops the
     process, and calls ``on_resume`` when it is continued. The previous handlers come back on
     exit. Outside the main thread (some test runners) it does nothing.
     """
@@ -234,6 +235,10 @@ def terminal_guard(on_suspend: Callable[[], None], on_resume: Callable[[], None]
             (signal.SIGTERM, exit_on),
             (signal.SIGHUP, exit_on),
             (signal.SIGTSTP, suspend),
+            # Ctrl-C quits the session (docs/coach.md) even when calfcare was started with
+            # SIGINT ignored (from `nohup ... &`, a background job, some runners): Python then
+            # installs no KeyboardInterrupt handler, and the key did nothing at all.
+            (signal.SIGINT, signal.default_int_handler),
         )
     }
     try:

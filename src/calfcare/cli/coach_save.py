@@ -16,21 +16,16 @@ from typing import Any
 
 from rich.console import Console
 
+from calfcare.cli.prompt import ReadLine, ask
 from calfcare.core.levels import Leg
 
 HEIGHTS = {"l": "lower", "m": "middle", "u": "upper"}
 SIDES = {"i": "inner", "o": "outer"}
 
-ReadLine = Callable[[], str]
-
 
 def _read(console: Console, prompt: str, read_line: ReadLine) -> str | None:
-    console.print(prompt, end="")
-    line = read_line()
-    if not line:  # end of input: stop asking, keep what was answered
-        console.print()
-        return None
-    return line.strip().lower()
+    """The answer, or None at the end of input (stop asking, keep what was answered)."""
+    return ask(console, prompt, read_line)
 
 
 def ask_soreness(

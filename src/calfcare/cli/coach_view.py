@@ -343,9 +343,17 @@ def render_frame(frame: Frame, width: int = 80, height: int = 24) -> RenderableT
 
 
 def render_start(
-    plan: Plan, notes: Sequence[str], *, voice: bool, tick: bool, width: int = 80
+    plan: Plan,
+    notes: Sequence[str],
+    *,
+    voice: bool,
+    tick: bool,
+    width: int = 80,
+    voice_missing: bool = False,
 ) -> RenderableType:
-    """The screen before the clock starts: what is coming, the keys, how to start."""
+    """The screen before the clock starts: what is coming, the keys, how to start;
+    ``voice_missing``: ``--voice`` was asked for but espeak-ng is not installed (said here,
+    before the session, not after it)."""
     lines: list[Text] = [
         Text(
             f" calfcare coach · {plan.tool.value.replace('-', ' ')} · {plan.intensity.value}".ljust(
@@ -378,6 +386,11 @@ def render_start(
             + ("spoken cues" if voice else "text cues and the terminal bell")
             + (", a tick at each end of a pass" if tick else ""),
             style="dim",
+        ),
+        *(
+            [Text(" --voice: espeak-ng is not installed, so the cues are text only.", "yellow")]
+            if voice_missing
+            else []
         ),
         Text(""),
         Text(" Press SPACE to start (q to leave).", style="bold green"),

@@ -3,11 +3,14 @@
 | exit | meaning                                                        |
 |------|----------------------------------------------------------------|
 | 0    | done (for `screen`: a verdict was given, whatever it is)       |
-| 1    | internal error (a bug; CALFCARE_DEBUG=1 for a traceback), or   |
-|      | the database could not be used (the message says why)          |
-| 2    | bad input: the message names every offending field            |
-| 3    | the screening or the safety state rules out a plan today      |
+| 1    | the database, or a file or folder, could not be used (the      |
+|      | message says which and why), or an internal error (a bug;      |
+|      | CALFCARE_DEBUG=1 for a traceback)                              |
+| 2    | bad input: the message names every offending field or setting  |
+| 3    | the screening or the safety state rules out a plan today       |
 | 130  | interrupted (Ctrl-C)                                           |
+| 141  | the output's reader went away (`calfcare stats | head -1`):     |
+|      | quiet, as the shell reports a tool ended by SIGPIPE (128 + 13) |
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
 EXIT_BLOCKED = 3
 EXIT_INTERRUPTED = 130
+EXIT_CLOSED_PIPE = 141
 
 EXIT_CODES: dict[type[CalfcareError], int] = {
     InvalidInput: EXIT_BAD_INPUT,
@@ -65,14 +69,37 @@ def report_error(error: BaseException, *, json_output: bool = False) -> int | No
     if isinstance(error, KeyboardInterrupt):
         print("calfcare: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    if isinstance(error, BrokenPipeError):
+        return quiet_closed_pipe()
     if not isinstance(error, Exception) or os.environ.get("CALFCARE_DEBUG") == "1":
         return None
+    if isinstance(error, OSError):  # the computer refused: a file, a folder, a device
+        where = f" {error.filename}" if error.filename else ""
+        print(f"calfcare: cannot use{where}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_INTERNAL
     print(
         f"calfcare: internal error: {type(error).__name__}: {error}\n"
         "This is a bug. Run again with CALFCARE_DEBUG=1 for details.",
         file=sys.stderr,
     )
     return EXIT_INTERNAL
+
+
+def quiet_closed_pipe() -> int:
+    """Standard output's reader went away (`calfcare history | head`): say nothing, as Unix
+    tools do, and return 141, the status a shell shows for a tool ended by SIGPIPE.
+
+    Standard output is pointed at /dev/null first, so that what is still buffered cannot
+    fail again when Python flushes it on the way out ("Exception ignored ... BrokenPipeError").
+    calfcare does not simply let SIGPIPE kill it: `calfcare serve` writes to sockets whose
+    clients may leave at any time, and the coach to its speech program."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no file descriptor (a test's stream): nothing to flush
+        pass
+    return EXIT_CLOSED_PIPE
 
 
 @contextmanager

@@ -60,8 +60,9 @@ def history(
 
 
 def print_rows(rows: list[dict[str, Any]]) -> None:
-    from rich.console import Console
     from rich.table import Table
+
+    from calfcare.cli.console import Console
 
     console = Console()
     if not rows:

@@ -62,8 +62,9 @@ def insights(
 def print_report(report: dict[str, Any], *, details: bool = False) -> None:
     import textwrap
 
-    from rich.console import Console
     from rich.markup import escape
+
+    from calfcare.cli.console import Console
 
     console = Console(highlight=False)
 

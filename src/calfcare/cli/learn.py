@@ -61,9 +61,9 @@ def learn(
 def _print(sections: Any, grades: Any, sources: Any) -> None:
     import textwrap
 
-    from rich.console import Console
     from rich.markup import escape
 
+    from calfcare.cli.console import Console
     from calfcare.content.learn import GRADE_WORDS
 
     console = Console(highlight=False)

@@ -186,9 +186,10 @@ def _plan_with(
 
 def print_plan(made: Plan) -> None:
     """The plan as a readable table per calf, with cues, why and sources."""
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
+
+    from calfcare.cli.console import Console
 
     console = Console(highlight=False)
     console.print(

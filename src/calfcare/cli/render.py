@@ -8,7 +8,7 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
-from calfcare.cli.verdict_text import LEVEL_MARK
+from calfcare.cli.verdict_text import LEVEL_MARK, said_again
 from calfcare.content.source_names import source_names
 
 LEVEL_STYLE = {
@@ -66,5 +66,13 @@ def verdict_panel(report: dict[str, Any]) -> Panel:
     )
 
 
-def print_verdict(report: dict[str, Any], console: Console | None = None) -> None:
-    (console or Console()).print(verdict_panel(report))
+def print_verdict(
+    report: dict[str, Any], say_again: bool = False, console: Console | None = None
+) -> None:
+    """The panel; ``say_again``: the advice's first sentence once more under it, in red."""
+    from calfcare.cli.console import Console as CliConsole
+
+    console = console or CliConsole()
+    console.print(verdict_panel(report))
+    if say_again:
+        console.print(Text(said_again(report), style="bold red"))

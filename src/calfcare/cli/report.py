@@ -18,6 +18,7 @@ import typer
 
 from calfcare.cli.db import db_option, now, open_cli_store, parse_optional_day
 from calfcare.cli.errors import reporting
+from calfcare.cli.inputs import write_output
 from calfcare.core.errors import InvalidInput, Problem
 
 if TYPE_CHECKING:
@@ -92,10 +93,7 @@ def report(
         finally:
             store.close()
         data = render(page, chosen, paper, services.today_of(when))
-        try:
-            output.write_bytes(data)
-        except OSError as error:
-            raise InvalidInput([Problem("--output", f"cannot write {output}: {error}")]) from None
+        write_output(output, data)
         print(f"report for {page.period} written to {output}", file=sys.stderr)
 
 

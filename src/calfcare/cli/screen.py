@@ -10,7 +10,6 @@ say exactly the same thing.
 from __future__ import annotations
 
 import json
-import sys
 from typing import TYPE_CHECKING, Any
 
 from calfcare.cli.errors import report_error
@@ -75,7 +74,7 @@ def run_screen(
     through `report_error`, as `cli.errors.reporting` sends them for every other command.
     """
     try:
-        report = screen_report(answers_source)
+        report, questionnaire = screen_report(answers_source)
         unsaved: Exception | None = None
         if save:
             try:
@@ -87,7 +86,7 @@ def run_screen(
         else:
             from calfcare.cli.verdict_text import show_verdict
 
-            show_verdict(report)
+            show_verdict(*shown_report(report, questionnaire))
         if unsaved is not None:
             raise unsaved
     except (Exception, KeyboardInterrupt) as error:
@@ -110,8 +109,9 @@ def _record(report: dict[str, Any], db: str | None) -> str:
         store.close()
 
 
-def screen_report(answers_source: str | None) -> dict[str, Any]:
-    """Run the screening from a file or interactively; return the contract report."""
+def screen_report(answers_source: str | None) -> tuple[dict[str, Any], Any]:
+    """Run the screening from a file or interactively; return the contract report and, when
+    the questions were asked here, the `Questionnaire` (None for a file)."""
     from calfcare.content.screening_wording import load_screening_wording
     from calfcare.core.answers import parse_answers
     from calfcare.core.report import screening_report
@@ -122,15 +122,27 @@ def screen_report(answers_source: str | None) -> dict[str, Any]:
         from calfcare.cli.inputs import read_json
 
         parsed = parse_answers(read_json(answers_source, "--answers"))
+        questionnaire = None
     else:
-        parsed = ask_interactively(text)
-    return screening_report(run_screening(parsed), text)
+        questionnaire = ask_interactively(text)
+        parsed = questionnaire.answers()
+    return screening_report(run_screening(parsed), text), questionnaire
+
+
+def shown_report(report: dict[str, Any], questionnaire: Any) -> tuple[dict[str, Any], bool]:
+    """The report as the person sees it, and whether to say the advice again last: after an
+    emergency stop, only the findings of the questions asked (`Questionnaire.shown_findings`,
+    as the web shows them), and the number to call both first and last, so it is on the
+    screen when the command ends. The verdict is the same; ``--json`` prints it whole."""
+    if questionnaire is None or not questionnaire.stopped_for_emergency():
+        return report, False
+    return {**report, "findings": questionnaire.shown_findings(report["findings"])}, True
 
 
 def ask_interactively(text: Any) -> Any:
-    """One plain-language question at a time on the terminal; '?' shows why we ask."""
-    from rich.console import Console
-
+    """One plain-language question at a time on the terminal ('?' shows why we ask); returns
+    the `Questionnaire` (its ``answers()`` are the contract answers)."""
+    from calfcare.cli.console import Console
     from calfcare.core.levels import Leg
     from calfcare.core.questionnaire import Questionnaire
 
@@ -153,19 +165,19 @@ def ask_interactively(text: Any) -> Any:
         questionnaire.answer(ref, _ask_one(console, wording, question.why))
     if questionnaire.stopped_for_emergency():
         console.print("[bold red]Stop here: this is an emergency.[/bold red]")
-    return questionnaire.answers()
+    return questionnaire
 
 
 def _read_line(console: Any, prompt: str) -> str:
-    console.print(prompt, end="")
-    line = sys.stdin.readline()
-    if not line:
-        console.print()
+    from calfcare.cli.prompt import ask
+
+    line = ask(console, prompt)
+    if line is None:
         raise InvalidInput(
             [Problem("answers", "the questions ended before every one was answered")],
             "Screening stopped early: no verdict was given. Run `calfcare screen` again.",
         )
-    return line.strip().lower()
+    return line
 
 
 def _ask_legs(console: Any) -> list[str]:
@@ -193,6 +205,8 @@ def _ask_one(console: Any, question: str, why: str) -> Answer:
         if reply in ANSWER_WORDS:
             return ANSWER_WORDS[reply]
         if reply in ("?", "why", "h", "help"):
-            console.print(f"  [cyan]Why we ask:[/cyan] {why}")
+            from rich.text import Text
+
+            console.print(Text.assemble(("  Why we ask: ", "cyan"), why))
             continue
         console.print("  Please answer y (yes), n (no) or u (unsure), or ? to see why we ask.")

@@ -16,6 +16,7 @@ import typer
 
 from calfcare.cli.db import db_option, json_option, now, open_cli_store
 from calfcare.cli.errors import reporting
+from calfcare.cli.inputs import write_output
 from calfcare.core.errors import InvalidInput, Problem
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ def export(
         if output == "-":
             sys.stdout.write(text)
         else:
-            Path(output).write_text(text, encoding="utf-8")
+            write_output(Path(output), text.encode("utf-8"))
             print(f"exported {sum(records.counts().values())} records to {output}", file=sys.stderr)
 
 
@@ -93,8 +94,9 @@ class _progress:
         if total < PROGRESS_FROM:
             return
         if self._bar is None:
-            from rich.console import Console
             from rich.progress import Progress
+
+            from calfcare.cli.console import Console
 
             self._bar = Progress(console=Console(stderr=True), transient=True)
             self._bar.start()

@@ -25,8 +25,16 @@ LEVEL_MARK = {
 """The words for each level, shared with the terminal panel (`calfcare.cli.render`)."""
 
 
-def verdict_lines(report: dict[str, Any]) -> list[str]:
-    """The panel's content, line by line, without styling or wrapping."""
+def said_again(report: dict[str, Any]) -> str:
+    """The advice's first sentence (for an emergency, the number to call), said again as the
+    last line after an emergency stop: what is on the screen when the screening ends."""
+    first, stop, _ = report["advice"].partition(". ")
+    return f"{first}." if stop else report["advice"]
+
+
+def verdict_lines(report: dict[str, Any], *, say_again: bool = False) -> list[str]:
+    """The panel's content, line by line, without styling or wrapping (``say_again``: the
+    advice's first sentence again, last)."""
     verdict = report["verdict"]
     lines = [f"{LEVEL_MARK[verdict]}: {report['headline']}", ""]
     if verdict in ("urgent", "emergency"):
@@ -43,6 +51,8 @@ def verdict_lines(report: dict[str, Any]) -> list[str]:
     calves = (f"{leg} calf: {_calf(status)}" for leg, status in report["legs"].items())
     lines.append(", ".join(calves))
     lines.append(f"Advice sources: {source_names(report['advice_sources'])}")
+    if say_again:
+        lines += ["", said_again(report)]
     return lines
 
 
@@ -56,12 +66,14 @@ def _calf(status: dict[str, Any]) -> str:
     return f"{status['level']} ({allowed})"
 
 
-def show_verdict(report: dict[str, Any], stream: TextIO | None = None) -> None:
+def show_verdict(
+    report: dict[str, Any], say_again: bool = False, stream: TextIO | None = None
+) -> None:
     """Print the verdict: Rich's panel on a terminal, plain lines anywhere else."""
     out = stream or sys.stdout
     if out.isatty():
         from calfcare.cli.render import print_verdict
 
-        print_verdict(report)
+        print_verdict(report, say_again)
     else:
-        out.write("\n".join(verdict_lines(report)) + "\n")
+        out.write("\n".join(verdict_lines(report, say_again=say_again)) + "\n")

@@ -8,8 +8,9 @@ an emergency, and the person must be told to call for help now, not asked 30 mor
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from calfcare.core.answers import Answer, Answers, parse_answers, worrying
 from calfcare.core.levels import Leg
@@ -21,6 +22,7 @@ from calfcare.core.screening_rules import (
 )
 
 Scope = Literal["general", "left", "right"]
+Finding = TypeVar("Finding", bound=Mapping[str, Any])
 EMERGENCY_FIRST = "pe_signs"
 
 
@@ -76,6 +78,21 @@ class Questionnaire:
 
     def answer(self, ref: QuestionRef, value: Answer) -> None:
         self.given[ref.scope][ref.id] = value
+
+    def shown_findings(self, findings: Sequence[Finding]) -> list[Finding]:
+        """The report's findings (``rule``, ``leg``) to show the person: all of them, except
+        after an emergency stop. There `answers` counts every question never asked as
+        "unsure", and a finding for each would say they were unsure of things they were
+        never asked; so only the findings of questions they answered are shown. The verdict
+        and every level stay exactly as the full answers make them. (The terminal and the
+        web both show findings through this.)"""
+        if not self.stopped_for_emergency():
+            return list(findings)
+        return [
+            f
+            for f in findings
+            if f["rule"] in self.given["general" if f["leg"] is None else f["leg"]]
+        ]
 
     def answers(self) -> Answers:
         """The complete answers. After an emergency stop, questions never asked count as

@@ -74,8 +74,9 @@ class MobilityTest:
     def __post_init__(self) -> None:
         problems = _distance_problems(self.distance_cm, "distance_cm")
         _raise_if(problems + _id_problems(self.session_id))
-        # Store on the 0.1 cm grid so that differences stay exact for the randomisation test.
-        object.__setattr__(self, "distance_cm", round(float(self.distance_cm), 1))
+        # Store on the 0.1 cm grid so that differences stay exact for the randomisation test;
+        # ``+ 0.0`` turns -0.0 (``--left -0``) into 0.0, so it is never shown as "-0.0 cm".
+        object.__setattr__(self, "distance_cm", round(float(self.distance_cm), 1) + 0.0)
 
 
 class MassagedCalves(StrEnum):
@@ -135,7 +136,10 @@ def soreness_check_in(
 ) -> SorenessCheckIn:
     """Build a check-in from raw values, or raise `InvalidInput` naming every bad field."""
     problems = day_problems(day, today)
-    if isinstance(day, date) and moment == SorenessMoment.NEXT_DAY and not day < today:
+    # Only a day that passed `day_problems` is compared: a `datetime` is a `date` too, and
+    # comparing one with ``today`` raises TypeError (Hypothesis found it).
+    next_day = moment == SorenessMoment.NEXT_DAY
+    if not problems and isinstance(day, date) and next_day and not day < today:
         problems.append(Problem("day", "a next-day rating can only be given after that day"))
     parsed_leg = _parse_enum(Leg, leg, "leg", problems)
     parsed_moment = _parse_enum(SorenessMoment, moment, "moment", problems)

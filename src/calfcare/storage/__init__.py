@@ -38,6 +38,16 @@ def open_store(url_or_settings: str | Settings, *, migrate: bool = True) -> Stor
         raise StorageError(f"Not a database URL calfcare can use: {error}") from None
     except ImportError as error:
         raise StorageError(f"No database driver for this URL: {error}") from None
+    except OSError as error:  # the SQLite file's folder could not be made
+        why = (
+            f"{error.filename} is not a folder"
+            if isinstance(error, FileExistsError)
+            else f"{error.strerror or error}: {error.filename}"
+        )
+        raise StorageError(
+            f"The database at {url} cannot be used: its folder cannot be created ({why}). "
+            "Give a --db (or CALFCARE_DATA_DIR) in a folder that exists or can be made."
+        ) from None
     store = Store(engine)
     if migrate:
         try:

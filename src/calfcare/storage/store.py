@@ -53,7 +53,7 @@ from calfcare.core.split_leg_design import SplitLegExperiment
 from calfcare.core.timeline import Outcome
 from calfcare.core.tracking import MassagedCalves, MobilityTest, SorenessCheckIn, SplitLegDay
 from calfcare.storage import convert
-from calfcare.storage.engine import READ_ONLY
+from calfcare.storage.engine import READ_ONLY, display_url
 from calfcare.storage.errors import StorageError
 from calfcare.storage.tables import Base, DataVersionRow
 
@@ -95,8 +95,9 @@ class Store:
 
     @property
     def display_url(self) -> str:
-        """The URL with any password hidden, for messages."""
-        return self.engine.url.render_as_string(hide_password=True)
+        """The URL with any password hidden, for messages (a database opened read-only is
+        named by its file, as the person gave it, not by the ``file:...?mode=ro`` URI)."""
+        return display_url(self.engine)
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
@@ -134,9 +135,17 @@ class Store:
                 f"The database refused the change ({type(error.orig).__name__})."
             ) from error
         except DBAPIError as error:
+            detail = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+            if "readonly" in detail:  # SQLite: "attempt to write a readonly database"
+                raise StorageError(
+                    f"The database at {self.display_url} is read-only (a read-only file "
+                    "system, or a folder this user cannot write), so nothing was saved. "
+                    "Reading and export still work.",
+                    advice="The database is read-only, so nothing was saved; reading still "
+                    "works. Whoever runs calfcare can make its data folder writable.",
+                ) from error
             raise StorageError(
-                f"The database at {self.display_url} cannot be used: "
-                f"{str(error.orig).strip().splitlines()[0] if error.orig else error}"
+                f"The database at {self.display_url} cannot be used: {detail}"
             ) from error
 
     def close(self) -> None:

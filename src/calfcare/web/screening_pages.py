@@ -131,7 +131,7 @@ async def step(request: Request, pages: PagesDep, store: StoreDep) -> Response:
         sections=SECTIONS,
         section="Result",
         report=report,
-        findings=_answered_findings(report, state.questionnaire) if stopped else report["findings"],
+        findings=state.questionnaire.shown_findings(report["findings"]),
         stopped_for_emergency=stopped,
         severe=report["verdict"] in ("urgent", "emergency"),
         massage_allowed=any(leg["massage_allowed"] for leg in report["legs"].values()),
@@ -155,17 +155,6 @@ async def download_answers(request: Request) -> Response:
 async def _read_state(request: Request) -> FormState:
     form = await request.form()
     return parse_form({k: v for k, v in form.items() if isinstance(v, str)})
-
-
-def _answered_findings(report: dict[str, Any], questionnaire: Questionnaire) -> list[Any]:
-    """After an emergency stop the core counts every skipped question as "unsure"; listing
-    a finding for each would say the person was unsure of things never asked. Show only
-    the findings of questions they answered (the verdict and levels are unchanged)."""
-    return [
-        f
-        for f in report["findings"]
-        if f["rule"] in questionnaire.given["general" if f["leg"] is None else f["leg"]]
-    ]
 
 
 def _report(questionnaire: Questionnaire) -> dict[str, Any]:
