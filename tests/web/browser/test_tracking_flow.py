@@ -51,8 +51,8 @@ def _screening(page: Page) -> None:
         _submit(page, "Continue")
 
 
-def test_from_screening_to_insights(browser_page: BrowserPage) -> None:
-    page = browser_page.page
+def test_from_screening_to_insights(own_page: BrowserPage) -> None:
+    page = own_page.page  # its urgent next-day check-in puts a hold on: a server of its own
     yesterday = (date.today() - timedelta(days=1)).isoformat()
 
     _screening(page)
