@@ -113,7 +113,9 @@ def test_building_a_plan_during_a_hold_is_refused_with_the_hold(client: TestClie
 
 def test_a_safety_check_with_nothing_found_does_not_lift_it(client: TestClient) -> None:
     hold_on(client)
-    walk_screening(client, "left,right", {})
+    result, _ = walk_screening(client, "left,right", {})
+    assert "A HOLD ON MASSAGE IS STILL ON" in result.text
+    assert "Build your routine" not in result.text
     assert state(client)["hold"] is not None
     assert 'id="hold"' in client.get("/session?tool=ball").text
 

@@ -115,6 +115,8 @@ def test_an_urgent_next_day_check_holds_until_an_all_clear_and_a_new_check(
     _shot(own_page, "plan-hold")
 
     _screening(page)  # nothing found: it does not lift the hold
+    expect(page.locator("#hold-stays")).to_contain_text("does not lift it")
+    assert page.get_by_role("button", name="Build your routine").count() == 0
     page.goto("/session?tool=ball&intensity=deep")
     expect(page.locator("#hold")).to_be_visible()
 
