@@ -380,6 +380,20 @@ FORMS: dict[str, tuple[str, dict[str, str], dict[str, list[Any]]]] = {
     ),
     "/split-leg/massaged": ("/split-leg", {"calves": "left"}, {"calves": [NOT_UTF8, "x" * 5000]}),
     "/split-leg/stop": ("/split-leg", {"confirm": "yes"}, {"confirm": [NOT_UTF8, "x" * 5000]}),
+    "/safety/clearance": (
+        "/checkins",
+        {},
+        {"day": [*DAY_ENDS, NOT_UTF8, "x" * 5000], "client_id": [NOT_UTF8, "x" * 5000]},
+    ),
+    "/safety/pain-checked": (
+        "/checkins",
+        {"leg": "left", "back": "/plan"},
+        {
+            "leg": [NOT_UTF8, "x" * 5000, "[" * 3000],
+            "back": ["//evil.example", NOT_UTF8, "x" * 5000],
+            "client_id": [NOT_UTF8, "x" * 5000],
+        },
+    ),
 }
 
 

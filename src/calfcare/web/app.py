@@ -25,6 +25,7 @@ from calfcare.web import (
     plan_pages,
     report_pages,
     safety_api,
+    safety_pages,
     screening_pages,
     session_pages,
     split_leg_api,
@@ -71,6 +72,7 @@ def create_app(settings: Settings, *, secret: bytes | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(screening_pages.router)
     app.include_router(plan_pages.router)
+    app.include_router(safety_pages.router)
     tracking_pages.install(app)
     app.include_router(split_leg_pages.router)
     app.include_router(session_pages.router)

@@ -22,6 +22,7 @@ from starlette.responses import HTMLResponse, Response
 from calfcare import services
 from calfcare.core.errors import InvalidInput, PlanBlocked, Problem
 from calfcare.core.json_input import parse_json
+from calfcare.core.levels import Leg
 from calfcare.core.routine import (
     PACE_MAX_PER_MINUTE,
     PACE_MIN_PER_MINUTE,
@@ -32,6 +33,7 @@ from calfcare.core.routine import (
 )
 from calfcare.core.tracking import SplitLegDay
 from calfcare.web.deps import app_store
+from calfcare.web.safety_gate import Gate, read_gate, safety_first_page
 from calfcare.web.screening_form import next_page, parse_form
 from calfcare.web.templating import Pages, PagesDep
 from calfcare.web.tracking_api import make_plan, now
@@ -83,9 +85,12 @@ def _form_context(
     screening: str = "",
     split_leg: Any = None,
     problems: list[Problem] | None = None,
+    gate: Gate | None = None,
 ) -> dict[str, Any]:
     calves: list[tuple[str, str]] = []
-    if screening:
+    if gate is not None and gate.answers is not None:
+        calves = _screening_calves(gate.answers)  # today's recorded check governs
+    elif screening:
         calves = _screening_calves(parse_json(screening, field="screening", prefix="screening"))
     problems = problems or []
     return {
@@ -103,6 +108,11 @@ def _form_context(
         "problems": problems,
         "problem_fields": {p.field.split(".")[0] for p in problems},
         "field_ids": FIELD_IDS,
+        "pain_checks": [] if gate is None else gate.pain_checks(Leg),
+        "back": "/plan",
+        "hold": None,
+        "needs_screening": None,
+        "today": "" if gate is None else gate.state.day.isoformat(),
     }
 
 
@@ -115,8 +125,11 @@ def _form_page(
     split_leg: Any = None,
     problems: list[Problem] | None = None,
     status: int = 200,
+    gate: Gate | None = None,
 ) -> HTMLResponse:
-    context = _form_context(values, screening=screening, split_leg=split_leg, problems=problems)
+    context = _form_context(
+        values, screening=screening, split_leg=split_leg, problems=problems, gate=gate
+    )
     return pages.render(request, "plan_form.html", status=status, **context)
 
 
@@ -157,12 +170,17 @@ async def plan_form(request: Request, pages: PagesDep) -> HTMLResponse:
     page cache; with it, today's coin is read from the database in a worker thread and the
     page is rendered for this request only."""
     params = {k: v for k, v in request.query_params.items() if k in FIELD_IDS}
+    gate = await run_in_threadpool(read_gate, request.app)
+    if gate.blocked:
+        return safety_first_page(request, pages, gate, Leg, what="routine", back="/plan")
     if request.query_params.get("split_leg") != "1":
-        return pages.render_cached(request, "plan_form.html", **_form_context(params))
+        return pages.render_cached(
+            request, "plan_form.html", vary=gate.key, **_form_context(params, gate=gate)
+        )
     coin = await run_in_threadpool(_today_coin, request)
     if coin is not None:
         params["legs"] = coin.massaged.value
-    return _form_page(request, pages, params, split_leg=coin or False)
+    return _form_page(request, pages, params, split_leg=coin or False, gate=gate)
 
 
 @router.post("/plan/from-screening", name="plan_from_screening")
@@ -173,9 +191,12 @@ async def plan_from_screening(request: Request, pages: PagesDep) -> HTMLResponse
     if state.questionnaire is None or next_page(state.questionnaire):
         raise InvalidInput([Problem("answers", "the safety check is not finished")])
     answers = state.questionnaire.answers()
+    gate = await run_in_threadpool(read_gate, request.app)
+    if gate.blocked:
+        return safety_first_page(request, pages, gate, Leg, what="routine", back="/plan")
     legs = ",".join(leg.value for leg in answers.legs)
     screening = json.dumps(answers.to_json(), separators=(",", ":"))
-    return _form_page(request, pages, {"legs": legs}, screening=screening)
+    return _form_page(request, pages, {"legs": legs}, screening=screening, gate=gate)
 
 
 @router.post("/plan", name="plan_build")
@@ -196,6 +217,13 @@ async def plan_build(request: Request, pages: PagesDep) -> Response:
             )
         except InvalidInput as error:
             problems += error.problems
+    gate = await run_in_threadpool(read_gate, request.app)
+    if gate.blocked:
+        return safety_first_page(
+            request, pages, gate, Leg, what="routine", back="/plan", status=409
+        )
+    if gate.answers is not None:
+        screening = gate.answers  # today's recorded check governs (module docstring)
     coin = _today_coin(request) if split else None
     if split and coin is None:
         problems.append(Problem("split_leg", "draw today's coin first (Insights → split-leg)"))
@@ -224,6 +252,21 @@ async def plan_build(request: Request, pages: PagesDep) -> Response:
             problems=problems,
             status=422,
         )
+    change_query = urlencode(
+        {k: v for k, v in values.items() if k in FIELD_IDS} | ({"split_leg": "1"} if split else {})
+    )
+    planned = [calf.leg for calf in made.calves]
+    if gate.pain_checks(planned):
+        return safety_first_page(
+            request,
+            pages,
+            gate,
+            planned,
+            what="routine",
+            back=f"/plan?{change_query}",
+            alternatives=_without_sore_calf(values, gate, planned),
+            status=409,
+        )
     return pages.render(
         request,
         "plan.html",
@@ -231,13 +274,26 @@ async def plan_build(request: Request, pages: PagesDep) -> Response:
         step_names=STEP_NAMES,
         tool_name=dict(TOOLS)[made.tool.value],
         session_query=session_query(made, split_leg=split),
-        change_query=urlencode(
-            {k: v for k, v in values.items() if k in FIELD_IDS}
-            | ({"split_leg": "1"} if split else {})
-        ),
+        change_query=change_query,
         split_leg=coin,
-        screened=bool(screening_text),
+        screened=screening is not None,
+        recorded=gate.answers is not None,
+        asked=values.get("intensity", "standard"),
     )
+
+
+def _without_sore_calf(
+    values: dict[str, str], gate: Gate, planned: list[Leg]
+) -> list[tuple[str, str]]:
+    """A link to the same plan without the calves whose pain check is pending (if any
+    calf is left)."""
+    rest = [leg for leg in planned if gate.state.legs[leg].pain_check is None]
+    if not rest:
+        return []
+    query = {k: v for k, v in values.items() if k in FIELD_IDS and k != "legs"}
+    query["legs"] = ",".join(leg.value for leg in rest)
+    words = " and ".join(f"{leg.value} calf" for leg in rest)
+    return [(f"/plan?{urlencode(query)}", f"Plan the {words} only")]
 
 
 def session_query(made: Plan, *, split_leg: bool) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from calfcare import services
@@ -21,6 +22,7 @@ from calfcare.core.report import screening_report
 from calfcare.core.screening import screen
 from calfcare.web import tracking_api
 from calfcare.web.deps import StoreDep
+from calfcare.web.safety_gate import read_gate
 from calfcare.web.screening_form import (
     ASKED_FIELD,
     CHOICES,
@@ -125,6 +127,7 @@ async def step(request: Request, pages: PagesDep, store: StoreDep) -> Response:
     report = _report(state.questionnaire)
     stopped = state.questionnaire.stopped_for_emergency()
     record = services.record_screening(store, report, tracking_api.now())
+    gate = await run_in_threadpool(read_gate, request.app)
     return pages.render(
         request,
         "screening_result.html",
@@ -137,6 +140,7 @@ async def step(request: Request, pages: PagesDep, store: StoreDep) -> Response:
         massage_allowed=any(leg["massage_allowed"] for leg in report["legs"].values()),
         hidden=state.hidden_fields(),
         screening_id=record.id,
+        hold=gate.state.hold,  # a check with nothing found does not lift it
     )
 
 

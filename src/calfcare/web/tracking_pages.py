@@ -35,6 +35,7 @@ from calfcare.storage import Store
 from calfcare.web import charts
 from calfcare.web.deps import ReadCacheDep, StoreDep, app_read_cache
 from calfcare.web.limits import IMPORT_BYTES, size_text
+from calfcare.web.safety_gate import read_gate
 from calfcare.web.templating import Pages, PagesDep
 from calfcare.web.tracking_api import (
     KINDS,
@@ -835,6 +836,7 @@ def home_summary(app: FastAPI) -> HomeSummary:
 
         def compute() -> HomeSummary:
             summary = _home_summary(cache.store, today)
+            summary["safety"] = read_gate(app).state  # the home page leads with a hold
             return summary, repr(summary)
 
         return cache.get(("home_summary", today), compute)
@@ -885,5 +887,21 @@ def _home_summary(store: Store, today: date) -> dict[str, Any]:
                 f"Split-leg day: massage only your {coin.massaged.value} calf today",
             )
         )
-    rows = history_rows(records, set(KINDS), None)[-5:]
+    rows = [_in_words(row, records) for row in history_rows(records, set(KINDS), None)[-5:]]
     return {"todo": todo, "recent": list(reversed(rows)), "count": sum(records.counts().values())}
+
+
+SCREENING_KIND_WORDS = {"screening": "Safety check", "follow_up": "Next-day check"}
+
+
+def _in_words(row: dict[str, Any], records: RecordSet) -> dict[str, Any]:
+    """A safety check's row as the home page says it: "Next-day check: urgent — Do not
+    massage. Get medical attention today" (the screening's own headline for its level)."""
+    if row["kind"] != "screening":
+        return row
+    from calfcare.content.screening import load_screening_text
+
+    record = next(s for s in records.screenings if s.id == row["id"])
+    headline = load_screening_text().advice(record.verdict).headline
+    kind = SCREENING_KIND_WORDS[record.kind.value]
+    return {**row, "what": f"{kind}: {record.verdict.value} — {headline}"}

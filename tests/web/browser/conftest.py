@@ -79,9 +79,24 @@ def browser_page(
     request: pytest.FixtureRequest, chromium: Browser, live_server: str
 ) -> Iterator[BrowserPage]:
     """A fresh page on the live server, once per viewport (desktop and phone)."""
-    context = chromium.new_context(base_url=live_server, **VIEWPORTS[request.param])
+    yield from _page_on(chromium, live_server, request.param)
+
+
+@pytest.fixture(params=sorted(VIEWPORTS))
+def own_page(
+    request: pytest.FixtureRequest, chromium: Browser, tmp_path: Path
+) -> Iterator[BrowserPage]:
+    """As ``browser_page``, on a server of its own with an empty data dir: for a test that
+    leaves a safety hold behind (issue 11), which would stop every later test's session on
+    the shared server."""
+    with running_server(tmp_path / "calfcare-data") as url:
+        yield from _page_on(chromium, url, request.param)
+
+
+def _page_on(chromium: Browser, base_url: str, viewport: str) -> Iterator[BrowserPage]:
+    context = chromium.new_context(base_url=base_url, **VIEWPORTS[viewport])
     page = context.new_page()
-    recorded = BrowserPage(page=page, viewport=request.param)
+    recorded = BrowserPage(page=page, viewport=viewport)
     page.on("request", lambda r: recorded.requests.append(r.url))
     page.on("console", lambda m: _console(recorded, m.type, m.text))
     page.on("pageerror", lambda e: recorded.console_errors.append(f"page error: {e}"))

@@ -16,10 +16,13 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.web.browser.server import CHROMIUM, CHROMIUM_ARGS, VIEWPORTS, running_server
 
@@ -86,6 +89,17 @@ def session_shots(page: Page, viewport: str, out: Path) -> list[Path]:
     return saved
 
 
+@contextmanager
+def _fresh(browser: Browser, settings: dict[str, Any]) -> Iterator[Page]:
+    """A page on a new server with an empty data dir."""
+    with tempfile.TemporaryDirectory() as data, running_server(Path(data)) as url:
+        context = browser.new_context(base_url=url, **settings)
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", choices=["session"], help="only the live session's shots")
@@ -94,45 +108,43 @@ def main() -> int:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     saved: list[Path] = []
-    with (
-        tempfile.TemporaryDirectory() as data,
-        running_server(Path(data)) as url,
-        sync_playwright() as driver,
-    ):
+    with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for viewport, options in VIEWPORTS.items():
             scale = min(2, options.get("device_scale_factor", 1))
-            context = browser.new_context(base_url=url, **{**options, "device_scale_factor": scale})
-            saved += session_shots(context.new_page(), viewport, out)
+            settings = {**options, "device_scale_factor": scale}
+            # A server of its own for each group: a sharp-pain stop or an urgent verdict
+            # leaves a pain check or a hold behind (issue 11), which every later page obeys.
+            with _fresh(browser, settings) as page:
+                saved += session_shots(page, viewport, out)
             if args.only == "session":
-                context.close()
                 continue
-            page = context.new_page()
-            for name, address in (
-                ("home", "/"),
-                ("learn", "/learn"),
-                ("knee-to-wall", "/mobility/knee-to-wall"),
-                ("screening-start", "/screening"),
-            ):
-                page.goto(address)
-                saved.append(shoot(page, name, viewport, out))
-            page.goto("/screening")
-            page.check("input[name='legs'][value='left,right']")
-            _continue(page)
-            saved.append(shoot(page, "screening-emergency-question", viewport, out))
-            page.check("input[name='general.pe_signs'][value='no']")
-            _continue(page)
-            page.locator("summary").first.click()
-            saved.append(shoot(page, "screening-general", viewport, out))
-            _continue(page)
-            saved.append(shoot(page, "screening-missing-answers", viewport, out))
-            _to_result(page, "left,right", {"left.swelling": "yes"})
-            saved.append(shoot(page, "verdict-urgent", viewport, out))
-            _to_result(page, "left", {"general.pe_signs": "yes"})
-            saved.append(shoot(page, "verdict-emergency", viewport, out))
-            _to_result(page, "left,right", {"general.anticoagulants": "yes"})
-            saved.append(shoot(page, "verdict-caution", viewport, out))
-            context.close()
+            with _fresh(browser, settings) as page:
+                for name, address in (
+                    ("home", "/"),
+                    ("learn", "/learn"),
+                    ("knee-to-wall", "/mobility/knee-to-wall"),
+                    ("screening-start", "/screening"),
+                ):
+                    page.goto(address)
+                    saved.append(shoot(page, name, viewport, out))
+                page.goto("/screening")
+                page.check("input[name='legs'][value='left,right']")
+                _continue(page)
+                saved.append(shoot(page, "screening-emergency-question", viewport, out))
+                page.check("input[name='general.pe_signs'][value='no']")
+                _continue(page)
+                page.locator("summary").first.click()
+                saved.append(shoot(page, "screening-general", viewport, out))
+                _continue(page)
+                saved.append(shoot(page, "screening-missing-answers", viewport, out))
+                _to_result(page, "left,right", {"general.anticoagulants": "yes"})
+                saved.append(shoot(page, "verdict-caution", viewport, out))
+                _to_result(page, "left,right", {"left.swelling": "yes"})
+                saved.append(shoot(page, "verdict-urgent", viewport, out))
+            with _fresh(browser, settings) as page:
+                _to_result(page, "left", {"general.pe_signs": "yes"})
+                saved.append(shoot(page, "verdict-emergency", viewport, out))
         browser.close()
     for path in saved:
         print(path)

@@ -49,8 +49,8 @@ def _no_horizontal_scroll(page: Page) -> None:
     assert overflow <= 0, f"page scrolls sideways by {overflow}px"
 
 
-def test_walk_to_urgent_shows_the_red_banner_first(browser_page: BrowserPage) -> None:
-    page = browser_page.page
+def test_walk_to_urgent_shows_the_red_banner_first(own_page: BrowserPage) -> None:
+    page = own_page.page  # an urgent verdict puts a hold on: a server of its own
     asked = _walk(page, "left,right", {"left.swelling": "yes"}, check_axe=True)
     assert asked[0] == ["general.pe_signs"]
     banner = page.locator("#verdict")
@@ -70,9 +70,9 @@ def test_walk_to_urgent_shows_the_red_banner_first(browser_page: BrowserPage) ->
 
 
 def test_emergency_answer_goes_straight_to_the_emergency_verdict(
-    browser_page: BrowserPage,
+    own_page: BrowserPage,
 ) -> None:
-    page = browser_page.page
+    page = own_page.page  # an emergency verdict puts a hold on: a server of its own
     asked = _walk(page, "left", {"general.pe_signs": "yes"})
     assert asked == [["general.pe_signs"]]
     banner = page.locator("#verdict[role=alert]")

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -70,6 +71,20 @@ def live_server(data_dir: Path) -> Iterator[str]:
     """This module's own server, so the tests can read what it stored."""
     with running_server(data_dir) as url:
         yield url
+
+
+@pytest.fixture(autouse=True)
+def pain_checked(live_server: str) -> Iterator[None]:
+    """After each test, the person's word that any sharp pain has gone (issue 11): a stop
+    for sharp pain asks first before the next session of that calf, and these tests share
+    one server."""
+    yield
+    state = httpx.get(f"{live_server}/api/safety", timeout=60).json()
+    for check in state["pain_checks"]:
+        response = httpx.post(
+            f"{live_server}/api/safety/pain-checks", json={"leg": check["leg"]}, timeout=60
+        )
+        assert response.status_code == 201, response.text
 
 
 def stored_ids(data_dir: Path) -> list[str]:

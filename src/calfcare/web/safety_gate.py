@@ -1,0 +1,122 @@
+"""Today's safety state, as the plan builder, the live session page and the home page obey
+it (issue 11): one read per request, kept in the app's read cache until the data changes.
+
+- **Blocked**: a hold is on, or a clinician's clearance waits for a new safety check. The
+  pages then show the hold (or the call for a new check) instead of a plan or Start.
+- **A pain check first**: a calf of the plan whose last session stopped for sharp pain asks
+  whether the pain has gone or been checked before any plan or session with it.
+- **The screening that governs**: today's recorded safety check (the latest that counts).
+  Every check done on the web is recorded, so it is the one the person just did; a plan
+  carrying answers, or a session link naming a stored check, is used only when none is
+  recorded today. It can never override a hold.
+
+The rules themselves are the core's (`calfcare.core.safety_state`); this module only reads
+them for a request and says what a page may offer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI, Request
+from starlette.responses import HTMLResponse
+
+from calfcare import safety_services, services
+from calfcare.core.levels import Leg
+from calfcare.core.records import ScreeningRecord
+from calfcare.core.safety_state import PainCheckDue, SafetyState, safety_json
+from calfcare.web.deps import app_read_cache
+from calfcare.web.templating import Pages
+
+
+@dataclass(frozen=True, slots=True)
+class Gate:
+    """Today's safety state and the screening record it names."""
+
+    state: SafetyState
+    screening: ScreeningRecord | None
+    key: str
+    """The state as canonical JSON: what a cached page that shows it varies on."""
+
+    @property
+    def blocked(self) -> bool:
+        """No plan and no session today: a hold, or a new safety check is needed first."""
+        return self.state.hold is not None or self.state.needs_screening is not None
+
+    def pain_checks(self, legs: Iterable[Leg]) -> list[PainCheckDue]:
+        """The pending sharp-pain checks of ``legs``, in the order given."""
+        return [p for leg in legs if (p := self.state.legs[leg].pain_check) is not None]
+
+    @property
+    def answers(self) -> dict[str, Any] | None:
+        """Today's recorded screening's answers (contract v1), or None."""
+        return None if self.screening is None else dict(self.screening.answers)
+
+
+def read_gate(app: FastAPI) -> Gate:
+    """Today's gate (call it in a worker thread: it may read the database)."""
+    from calfcare.web.tracking_api import now
+
+    cache = app_read_cache(app)
+    moment = now()
+
+    def compute() -> Gate:
+        state = safety_services.safety_state(cache.store, moment)
+        record = None
+        if state.screening_id is not None:
+            with cache.store.reading() as tx:
+                record = tx.screening(state.screening_id)
+        key = json.dumps(safety_json(state), sort_keys=True, separators=(",", ":"))
+        return Gate(state, record, key)
+
+    day = services.today_of(moment)
+    zone = str(moment.astimezone().tzinfo)
+    gate: Gate = cache.get(("safety_gate", day, zone), compute)
+    return gate
+
+
+def gate_context(gate: Gate, legs: Iterable[Leg], *, back: str) -> dict[str, Any]:
+    """What ``_safety_first.html`` shows before a plan or a session: the hold, the call
+    for a new safety check, or the pain checks of ``legs`` (``back``: where the pain-check
+    form returns to)."""
+    return {
+        "hold": gate.state.hold,
+        "needs_screening": gate.state.needs_screening,
+        "pain_checks": [] if gate.blocked else gate.pain_checks(legs),
+        "back": back,
+        "today": gate.state.day.isoformat(),
+    }
+
+
+def safety_first_page(
+    request: Request,
+    pages: Pages,
+    gate: Gate,
+    legs: Iterable[Leg],
+    *,
+    what: str,
+    back: str,
+    alternatives: list[tuple[str, str]] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    """The page shown instead of a plan or a session (``what``: "routine" or "session"):
+    the hold or the call for a new check (``No routine today``), or the pain checks of
+    ``legs`` (``Before this routine``), with ``alternatives`` (url, words): another way on
+    without the calf that hurt."""
+    title = f"No {what} today" if gate.blocked else f"Before this {what}"
+    return pages.render(
+        request,
+        "safety_first_page.html",
+        status=status,
+        title=title,
+        alternatives=alternatives or [],
+        **gate_context(gate, legs, back=back),
+    )
+
+
+def stops(gate: Gate, legs: Iterable[Leg]) -> bool:
+    """True when a plan or session of ``legs`` may not go on yet."""
+    return gate.blocked or bool(gate.pain_checks(legs))
