@@ -11,6 +11,7 @@ import io
 import math
 import os
 import sys
+from pathlib import Path
 
 import pexpect
 import pytest
@@ -37,14 +38,23 @@ def screen_rows(output: str) -> list[str]:
     [(["screen"], 0), (["session", "--tool", "ball", "--no-save"], 3)],  # 3: no session
 )
 def test_an_emergency_stop_fits_one_screen_with_the_number_first_and_last(
-    command: list[str], status: int
+    command: list[str], status: int, tmp_path: Path
 ) -> None:
     seen = io.StringIO()
+    # Its own data folder: the emergency is recorded and starts a hold (issue 11), which must
+    # not reach other tests (nor this one's other run: a hold stops the coach before asking).
+    data = str(tmp_path / "calfcare-data")
     child = pexpect.spawn(
         sys.executable,
         ["-m", "calfcare", *command],
         dimensions=(ROWS, COLUMNS),
-        env={**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"},
+        env={
+            **os.environ,
+            "CALFCARE_DATA_DIR": data,
+            "TERM": "xterm-256color",
+            "COLUMNS": "80",
+            "LINES": "24",
+        },
         encoding="utf-8",
         timeout=90,  # generous: the machine may be busy (a timeout only bounds a failure)
     )
