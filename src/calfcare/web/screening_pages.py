@@ -19,7 +19,7 @@ from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.questionnaire import EMERGENCY_FIRST, Questionnaire, QuestionRef
 from calfcare.core.report import screening_report
 from calfcare.core.screening import screen
-from calfcare.web import tracking_api
+from calfcare.web.api import common
 from calfcare.web.deps import StoreDep
 from calfcare.web.screening_form import (
     ASKED_FIELD,
@@ -124,7 +124,7 @@ async def step(request: Request, pages: PagesDep, store: StoreDep) -> Response:
         )
     report = _report(state.questionnaire)
     stopped = state.questionnaire.stopped_for_emergency()
-    record = services.record_screening(store, report, tracking_api.now())
+    record = services.record_screening(store, report, common.now())
     return pages.render(
         request,
         "screening_result.html",

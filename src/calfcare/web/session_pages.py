@@ -40,7 +40,8 @@ from calfcare.core.records import (
 from calfcare.core.replay import parse_events, replay
 from calfcare.core.routine import Plan
 from calfcare.core.session_effort import DONE_SHARE
-from calfcare.web import deps, schemas
+from calfcare.web import deps
+from calfcare.web.api import schemas
 from calfcare.web.templating import STATIC_DIR, PagesDep
 
 router = APIRouter()
