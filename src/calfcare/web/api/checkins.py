@@ -275,9 +275,7 @@ async def api_checkin_soreness(request: Request, store: StoreDep) -> JSONRespons
     urgent result is returned (``escalated``) and the check-in is still saved. With a
     ``client_id``, a repeat is answered with the stored check-in (200) and saves nothing."""
     data = whole_numbers(
-        await json_object(
-            request, ("moment", "day", "left", "right", "session_id", "followup", "client_id")
-        ),
+        await json_object(request, SORENESS_BODY),
         ("left", "right"),
     )
     result = save_soreness(store, data, common.now())
@@ -301,7 +299,7 @@ async def api_checkin_soreness(request: Request, store: StoreDep) -> JSONRespons
 async def api_checkin_mobility(request: Request, store: StoreDep) -> JSONResponse:
     """Saved as ``calfcare log mobility`` saves it: big toe to wall in cm, to 0.1 cm. With a
     ``client_id``, a repeat is answered with the stored test (200) and saves nothing."""
-    data = await json_object(request, ("moment", "day", "left", "right", "session_id", "client_id"))
+    data = await json_object(request, MOBILITY_BODY)
     when = common.now()
     items = save_mobility(store, data, when)
     status = 200 if is_replay(items[0].recorded_at, when) else 201
@@ -321,7 +319,7 @@ async def api_notes(request: Request, store: StoreDep) -> JSONResponse:
     """Saved as ``calfcare log note`` saves it (at most 4000 characters). With a
     ``client_id`` (the note's id), a repeat is answered with the stored note (200)."""
     when = common.now()
-    saved = save_note(store, await json_object(request, ("day", "text", "client_id")), when)
+    saved = save_note(store, await json_object(request, NOTE_BODY), when)
     status = 200 if is_replay(saved.written_at, when) else 201
     body = {"saved": {"id": saved.id, "day": saved.day.isoformat()}}
     return JSONResponse(body, status_code=status)

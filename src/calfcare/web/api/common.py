@@ -191,8 +191,12 @@ async def json_bytes(request: Request, what: str = "the body") -> bytes:
     return await request.body()
 
 
-async def json_object(request: Request, allowed: tuple[str, ...]) -> dict[str, Any]:
-    """The body as a JSON object with only ``allowed`` keys (415 / 400 / 422 otherwise)."""
+async def json_object(request: Request, schema: Mapping[str, Any]) -> dict[str, Any]:
+    """The body as a JSON object with only the keys ``schema`` (the body's JSON Schema, the
+    one the OpenAPI document shows) names, and no null where it does not allow one (415 /
+    400 / 422 otherwise). The values are the core's to check."""
+    properties: Mapping[str, Any] = schema.get("properties", {})
+    allowed = tuple(properties)
     data = parse_json(await json_bytes(request))
     if not isinstance(data, dict):
         raise InvalidInput([Problem("(root)", "expected a JSON object")])
@@ -204,14 +208,16 @@ async def json_object(request: Request, allowed: tuple[str, ...]) -> dict[str, A
     problems += [
         Problem(k, "must not be null; leave the field out instead")
         for k, v in data.items()
-        if v is None and k in allowed and k not in NULLABLE
+        if v is None and k in allowed and not _nullable(properties[k])
     ]
     if problems:
         raise InvalidInput(problems)
     return data
 
 
-NULLABLE = ("session_id",)
+def _nullable(schema: Mapping[str, Any]) -> bool:
+    types = schema.get("type")
+    return types == "null" or (isinstance(types, list) and "null" in types)
 
 
 def whole_numbers(data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:

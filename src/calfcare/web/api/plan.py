@@ -72,7 +72,6 @@ PLAN_BODY = {
         },
     },
 }
-_PLAN_OPTIONS = ("tool", "legs", "seconds_per_calf", "intensity", "pace_per_minute")
 
 
 class PlanStepOut(Open):
@@ -118,7 +117,7 @@ async def api_plan(request: Request) -> JSONResponse:
     from calfcare.core.plan_json import plan_to_json
 
     data = whole_numbers(
-        await json_object(request, (*_PLAN_OPTIONS, "screening")),
+        await json_object(request, PLAN_BODY),
         ("seconds_per_calf", "pace_per_minute"),
     )
     raw = {k: v for k, v in data.items() if k != "screening"}

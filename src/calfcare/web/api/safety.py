@@ -140,7 +140,7 @@ async def api_safety_clearance(request: Request, store: StoreDep) -> JSONRespons
     """Refused (422) without ``clinician_ruled_out_clot: true``, when no hold is on, or for a
     day before the hold began or after today. Afterwards a new screening is needed before
     any massage."""
-    data = await json_object(request, ("clinician_ruled_out_clot", "day", "client_id"))
+    data = await json_object(request, CLEARANCE_BODY)
     when = common.now()
     if data.get("clinician_ruled_out_clot") is not True:
         raise InvalidInput(
@@ -174,7 +174,7 @@ async def api_safety_clearance(request: Request, store: StoreDep) -> JSONRespons
 )
 async def api_safety_pain_check(request: Request, store: StoreDep) -> JSONResponse:
     """Refused (422) when no session stopped for sharp pain in that calf waits for it."""
-    data = await json_object(request, ("leg", "client_id"))
+    data = await json_object(request, PAIN_CHECK_BODY)
     when = common.now()
     record, created = safety_services.confirm_pain_checked(
         store, leg=data.get("leg"), now=when, client_id=data.get("client_id")

@@ -80,6 +80,6 @@ def save_manual_session(store: Any, data: Mapping[str, Any], when: datetime) -> 
 )
 async def api_manual_sessions(request: Request, store: StoreDep) -> JSONResponse:
     """Saved as ``calfcare log session`` saves it; tender spots as ``leg:height:side``."""
-    data = await json_object(request, ("day", "tool", "legs", "seconds", "tender_spots"))
+    data = await json_object(request, MANUAL_SESSION_BODY)
     saved = save_manual_session(store, data, common.now())
     return JSONResponse({"saved": {"id": saved.id, "day": saved.day.isoformat()}}, status_code=201)

@@ -85,6 +85,7 @@ DRAW_BODY = {
         }
     },
 }
+EMPTY_BODY: dict[str, Any] = {"title": "Empty", "type": "object", "maxProperties": 0}
 MASSAGED_BODY = {
     "title": "SplitLegMassaged",
     "type": "object",
@@ -152,7 +153,7 @@ async def api_split_leg_days(request: Request) -> Response:
 async def api_split_leg_start(request: Request, store: StoreDep) -> JSONResponse:
     """Refused (422) while another experiment runs. The result comes once the planned
     number of complete days is in, never before."""
-    data = await _optional_object(request, ("days", "outcome"))
+    data = await _optional_object(request, EXPERIMENT_BODY)
     exp = split_leg_services.start_experiment(
         store, days=data.get("days"), outcome=data.get("outcome"), now=common.now()
     )
@@ -165,10 +166,10 @@ async def api_split_leg_start(request: Request, store: StoreDep) -> JSONResponse
     summary="Stop the running experiment early: it ends without a result",
     response_model=ExperimentOut,
     responses=errors(400, 415, 422),
-    openapi_extra=openapi_body({"title": "Empty", "type": "object", "maxProperties": 0}, False),
+    openapi_extra=openapi_body(EMPTY_BODY, False),
 )
 async def api_split_leg_stop(request: Request, store: StoreDep) -> JSONResponse:
-    await _optional_object(request, ())
+    await _optional_object(request, EMPTY_BODY)
     exp = split_leg_services.stop_experiment(store, now=common.now())
     return JSONResponse(experiment_record_json(exp))
 
@@ -189,7 +190,7 @@ async def api_split_leg_draw(request: Request, store: StoreDep) -> JSONResponse:
     """A fair coin picks today's calf; it is stored with its time and never redrawn (a
     second call returns the stored one, 200). 422 for any day but today, with no experiment
     running, or before today's before-session ratings of both calves are recorded."""
-    data = await _optional_object(request, ("day",))
+    data = await _optional_object(request, DRAW_BODY)
     when = common.now()
     day = common.parse_day(data.get("day"), services.today_of(when))
     coin, drawn = split_leg_services.draw_coin(store, now=when, day=day)
@@ -206,7 +207,7 @@ async def api_split_leg_draw(request: Request, store: StoreDep) -> JSONResponse:
 )
 async def api_split_leg_massaged(request: Request, store: StoreDep) -> JSONResponse:
     """Once per coin day; refused when a session of that day already says which calves."""
-    data = await json_object(request, ("calves", "day"))
+    data = await json_object(request, MASSAGED_BODY)
     when = common.now()
     day = common.parse_day(data.get("day"), services.today_of(when))
     if not isinstance(day, date):
@@ -227,10 +228,10 @@ def split_leg_days_other_methods() -> None:
     raise HTTPException(405, headers={"Allow": "GET, POST"})
 
 
-async def _optional_object(request: Request, allowed: tuple[str, ...]) -> dict[str, Any]:
-    """The JSON body as an object of ``allowed`` keys; no body at all (empty, and no
+async def _optional_object(request: Request, schema: dict[str, Any]) -> dict[str, Any]:
+    """The JSON body as an object of the keys ``schema`` names; no body at all (empty, and no
     ``content-type``) is ``{}``. A body declared as JSON is read by the one JSON parser
     (`calfcare.core.json_input`, via `json_object`), so an empty one is unreadable (400)."""
     if "content-type" not in request.headers and not await request.body():
         return {}
-    return await json_object(request, allowed)
+    return await json_object(request, schema)
