@@ -56,13 +56,7 @@ PLAN_BODY = {
     "required": ["tool"],
     "properties": {
         "tool": {"enum": ["foam-roller", "ball", "hands"]},
-        "legs": {
-            "type": "array",
-            "items": {"enum": ["left", "right"]},
-            "minItems": 1,
-            "maxItems": 2,
-            "uniqueItems": True,
-        },
+        "legs": schemas.LEGS_SCHEMA,
         "seconds_per_calf": {"type": "integer", "minimum": 120, "maximum": 180},
         "intensity": {"enum": ["gentle", "standard", "deep"]},
         "pace_per_minute": {"type": "integer", "minimum": 10, "maximum": 30},

@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse
 
 from calfcare import services
 from calfcare.core.errors import InvalidInput, Problem
-from calfcare.web.api import common
+from calfcare.web.api import common, schemas
 from calfcare.web.api.checkins import LEGS, SavedOut
 from calfcare.web.api.common import DAY, errors, json_object, openapi_body, parse_day
 from calfcare.web.deps import StoreDep
@@ -29,13 +29,7 @@ MANUAL_SESSION_BODY = {
     "properties": {
         "day": DAY,
         "tool": {"enum": ["foam-roller", "ball", "hands"]},
-        "legs": {
-            "type": "array",
-            "items": {"enum": ["left", "right"]},
-            "minItems": 1,
-            "maxItems": 2,
-            "uniqueItems": True,
-        },
+        "legs": schemas.LEGS_SCHEMA,
         "seconds": {"type": "number", "exclusiveMinimum": 0, "maximum": 180},
         "tender_spots": {
             "type": "array",
