@@ -135,7 +135,7 @@ def test_sources_lists_the_registry(client: TestClient) -> None:
 def test_every_vignette_gets_the_same_bytes_with_and_without_the_cache(
     client: TestClient,
 ) -> None:
-    from calfcare.web.api import _screen_body, _screening_body
+    from calfcare.web.api.screening import _screen_body, _screening_body
 
     _screening_body.cache_clear()
     for case in VIGNETTES["cases"]:
@@ -164,7 +164,7 @@ def test_the_same_answers_written_differently_get_the_same_verdict(client: TestC
 
 
 def test_bad_input_is_never_cached_and_is_refused_every_time(client: TestClient) -> None:
-    from calfcare.web.api import _screening_body
+    from calfcare.web.api.screening import _screening_body
 
     _screening_body.cache_clear()
     bad = json.dumps(VIGNETTES["bad_inputs"][0]["input"])
@@ -175,7 +175,7 @@ def test_bad_input_is_never_cached_and_is_refused_every_time(client: TestClient)
 
 
 def test_the_screening_cache_is_bounded_and_skips_large_bodies(client: TestClient) -> None:
-    from calfcare.web.api import MAX_CACHED_BODY, _screening_body
+    from calfcare.web.api.screening import MAX_CACHED_BODY, _screening_body
 
     assert _screening_body.cache_info().maxsize == 512
     _screening_body.cache_clear()
@@ -190,7 +190,7 @@ def test_the_screening_cache_is_bounded_and_skips_large_bodies(client: TestClien
 def test_a_direct_route_refuses_an_endpoint_it_would_not_feed() -> None:
     from fastapi import APIRouter
 
-    from calfcare.web.api import DirectRoute
+    from calfcare.web.api.common import DirectRoute
 
     router = APIRouter(route_class=DirectRoute)
 

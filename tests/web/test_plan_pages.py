@@ -164,7 +164,7 @@ def test_only_the_plain_form_is_cached_never_a_split_leg_day(client: TestClient)
 
 
 def test_the_screening_rules_match_the_cli(client: TestClient) -> None:
-    from calfcare.web.tracking_api import make_plan
+    from calfcare.web.api.plan import make_plan
 
     with pytest.raises(InvalidInput) as caught:
         make_plan({"tool": "ball", "legs": "left,left"}, None)

@@ -11,7 +11,7 @@ import pytest
 
 from calfcare import services
 from calfcare.core.record_views import KINDS
-from calfcare.web import tracking_api
+from calfcare.web.api import common, reads
 from tests.web.conftest import TestClient
 
 
@@ -52,7 +52,7 @@ def test_history_kind_is_a_list_of_the_kinds_the_code_reads(
     assert not pattern.match("bogus") and not pattern.match("session;note")
     assert client.get("/api/records?kind=bogus").status_code == 422
     assert client.get("/api/records?kind=session,note").status_code == 200
-    assert _query(doc, "/api/records", "kind")["pattern"] == tracking_api.KIND_PATTERN
+    assert _query(doc, "/api/records", "kind")["pattern"] == reads.KIND_PATTERN
 
 
 def test_an_import_needs_format_and_version(doc: dict[str, Any], client: TestClient) -> None:
@@ -78,7 +78,7 @@ def test_a_session_id_may_not_be_empty(doc: dict[str, Any], client: TestClient) 
 def test_a_coin_is_drawn_for_today_only(doc: dict[str, Any], client: TestClient) -> None:
     day = _body(doc, "/api/split-leg/days")["properties"]["day"]
     assert "must be today" in day["description"]
-    yesterday = (services.today_of(tracking_api.now()) - timedelta(days=1)).isoformat()
+    yesterday = (services.today_of(common.now()) - timedelta(days=1)).isoformat()
     refused = client.post("/api/split-leg/days", json={"day": yesterday})
     assert refused.status_code == 422
     assert refused.json()["problems"][0]["field"] == "day"

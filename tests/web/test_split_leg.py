@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+import calfcare.web.api.common as api_common
 import calfcare.web.plan_pages as plan_pages
-import calfcare.web.tracking_api as tracking_api
 import calfcare.web.tracking_pages as tracking_pages
 from tests.web.conftest import TestClient, csrf_token
 from tests.web.forms import post_form
@@ -22,7 +22,7 @@ BANNED = re.compile(r"\b(progress|works|proves)\b", re.IGNORECASE)
 class Clock:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.now = DAY1
-        for module in (tracking_api, tracking_pages, plan_pages):
+        for module in (api_common, tracking_pages, plan_pages):
             monkeypatch.setattr(module, "now", lambda: self.now)
 
     def day(self, n: int) -> str:

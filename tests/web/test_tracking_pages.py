@@ -234,7 +234,7 @@ def test_a_session_and_a_note_are_logged(client: TestClient) -> None:
 
 def test_history_filters_and_charts(client: TestClient, app: object) -> None:
     store = app_store(app)  # type: ignore[arg-type]
-    from calfcare.web.tracking_api import now as web_now
+    from calfcare.web.api.common import now as web_now
 
     when = web_now()
     today = services.today_of(when)
@@ -288,7 +288,7 @@ def test_export_downloads_and_import_round_trip(client: TestClient) -> None:
 def test_home_shows_what_is_due_and_recent_records(client: TestClient, app: object) -> None:
     assert "Recently" not in client.get("/").text
     store = app_store(app)  # type: ignore[arg-type]
-    from calfcare.web.tracking_api import now as web_now
+    from calfcare.web.api.common import now as web_now
 
     when = web_now()
     services.log_session(
@@ -335,7 +335,7 @@ def test_history_charts_cover_the_last_90_days_with_a_link_to_all(
     client: TestClient, app: object
 ) -> None:
     store = app_store(app)  # type: ignore[arg-type]
-    from calfcare.web.tracking_api import now as web_now
+    from calfcare.web.api.common import now as web_now
 
     when = web_now()
     newest = services.today_of(when) - timedelta(days=30)  # a pause since: not up to today

@@ -24,13 +24,10 @@ from calfcare.web import (
     pages,
     plan_pages,
     report_pages,
-    safety_api,
     safety_pages,
     screening_pages,
     session_pages,
-    split_leg_api,
     split_leg_pages,
-    tracking_api,
     tracking_pages,
 )
 from calfcare.web.compression import CompressWhenAccepted
@@ -65,10 +62,8 @@ def create_app(settings: Settings, *, secret: bytes | None = None) -> FastAPI:
     errors.install(app)
     # The JSON API first: routes are tried in order, and its cached answers are cheap
     # enough that matching past the page routes was a tenth of their time (docs/web.md).
-    app.include_router(api.router)
-    app.include_router(tracking_api.router)
-    app.include_router(split_leg_api.router)
-    app.include_router(safety_api.router)
+    for router in api.ROUTERS:
+        app.include_router(router)
     app.include_router(pages.router)
     app.include_router(screening_pages.router)
     app.include_router(plan_pages.router)

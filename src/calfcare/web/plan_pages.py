@@ -4,7 +4,7 @@
 ``POST /plan/from-screening``, which shows the same form carrying them as one hidden field
 (the contract-v1 answers as JSON: the same trust as ``calfcare plan --screening FILE``,
 checked again by ``parse_answers`` on every post). ``POST /plan`` builds the plan with the
-same functions as the CLI (`calfcare.web.tracking_api.make_plan`) and shows it with each
+same functions as the CLI (`calfcare.web.api.plan.make_plan`) and shows it with each
 step's cue, why and sources, and a link that starts the live session with these options.
 Building a plan saves nothing, so the result is rendered directly (no redirect needed).
 """
@@ -32,11 +32,12 @@ from calfcare.core.routine import (
     Plan,
 )
 from calfcare.core.tracking import SplitLegDay
+from calfcare.web.api.common import now
+from calfcare.web.api.plan import make_plan
 from calfcare.web.deps import app_store
 from calfcare.web.safety_gate import Gate, read_gate, safety_first_page
 from calfcare.web.screening_form import next_page, parse_form
 from calfcare.web.templating import Pages, PagesDep
-from calfcare.web.tracking_api import make_plan, now
 
 router = APIRouter(include_in_schema=False)
 

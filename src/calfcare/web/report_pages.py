@@ -21,10 +21,10 @@ from calfcare import services
 from calfcare.content.sources import load_sources
 from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.period_report import PeriodReport, clean_name, period_of
+from calfcare.web.api.common import DAY_RE, cached, now
 from calfcare.web.deps import ReadCacheDep
 from calfcare.web.report_html import render_document, report_view
 from calfcare.web.templating import PagesDep
-from calfcare.web.tracking_api import DAY_RE, cached, now
 
 router = APIRouter(include_in_schema=False)
 DOWNLOADS = {"pdf": "application/pdf", "png": "image/png", "html": "text/html; charset=utf-8"}

@@ -58,7 +58,7 @@ class Gate:
 
 def read_gate(app: FastAPI) -> Gate:
     """Today's gate (call it in a worker thread: it may read the database)."""
-    from calfcare.web.tracking_api import now
+    from calfcare.web.api.common import now
 
     cache = app_read_cache(app)
     moment = now()

@@ -26,10 +26,10 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from calfcare import safety_services, services
 from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.levels import Leg
+from calfcare.web.api.common import now, parse_day
 from calfcare.web.deps import app_store
 from calfcare.web.safety_gate import gate_context, read_gate
 from calfcare.web.templating import Pages, PagesDep
-from calfcare.web.tracking_api import now, parse_day
 
 router = APIRouter(include_in_schema=False)
 

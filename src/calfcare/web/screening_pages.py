@@ -20,7 +20,7 @@ from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.questionnaire import EMERGENCY_FIRST, Questionnaire, QuestionRef
 from calfcare.core.report import screening_report
 from calfcare.core.screening import screen
-from calfcare.web import tracking_api
+from calfcare.web.api import common
 from calfcare.web.deps import StoreDep
 from calfcare.web.safety_gate import read_gate
 from calfcare.web.screening_form import (
@@ -126,7 +126,7 @@ async def step(request: Request, pages: PagesDep, store: StoreDep) -> Response:
         )
     report = _report(state.questionnaire)
     stopped = state.questionnaire.stopped_for_emergency()
-    record = services.record_screening(store, report, tracking_api.now())
+    record = services.record_screening(store, report, common.now())
     gate = await run_in_threadpool(read_gate, request.app)
     return pages.render(
         request,

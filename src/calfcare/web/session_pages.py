@@ -43,7 +43,8 @@ from calfcare.core.records import (
 from calfcare.core.replay import parse_events, replay
 from calfcare.core.routine import Plan
 from calfcare.core.session_effort import DONE_SHARE
-from calfcare.web import deps, schemas
+from calfcare.web import deps
+from calfcare.web.api import schemas
 from calfcare.web.safety_gate import Gate, read_gate, safety_first_page
 from calfcare.web.templating import STATIC_DIR, Pages, PagesDep
 

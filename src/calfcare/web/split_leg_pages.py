@@ -22,11 +22,11 @@ from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.split_leg_design import MAX_PLANNED_DAYS, MIN_PLANNED_DAYS, REGISTRABLE
 from calfcare.core.split_leg_power import default_days
 from calfcare.core.split_leg_words import plan_sentence
-from calfcare.web import tracking_api
+from calfcare.web.api import common
+from calfcare.web.api.common import cached
+from calfcare.web.api.insights import insights_report
 from calfcare.web.deps import ReadCacheDep, StoreDep
-from calfcare.web.split_leg_api import insights_report
 from calfcare.web.templating import Pages, PagesDep
-from calfcare.web.tracking_api import cached
 
 router = APIRouter(include_in_schema=False)
 
@@ -66,7 +66,7 @@ FIELD_IDS = {
 @router.get("/insights", name="insights")
 async def insights(request: Request, pages: PagesDep, cache: ReadCacheDep) -> HTMLResponse:
     """Is it helping? Plain words first, then the figures; the statistics in a detail."""
-    today = services.today_of(tracking_api.now())
+    today = services.today_of(common.now())
     version, report = await cached(
         cache, ("insights_report", today), lambda: insights_report(cache, today)
     )
@@ -97,7 +97,7 @@ def _page(
     values: Mapping[str, str] | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    state = split_leg_services.split_leg_today(store, now=tracking_api.now())
+    state = split_leg_services.split_leg_today(store, now=common.now())
     with store.reading() as tx:  # only this experiment's coins, for the table
         coins = [c for c in tx.split_leg_days() if state.experiment is None
                  or c.experiment_id == state.experiment.id]  # fmt: skip
@@ -138,7 +138,7 @@ async def split_leg_start(request: Request, pages: PagesDep, store: StoreDep) ->
     days: object = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 4 else raw or None
     try:
         split_leg_services.start_experiment(
-            store, days=days, outcome=values.get("outcome") or None, now=tracking_api.now()
+            store, days=days, outcome=values.get("outcome") or None, now=common.now()
         )
     except InvalidInput as error:
         return _page(request, pages, store, problems=error.problems, values=values, status=422)
@@ -149,7 +149,7 @@ async def split_leg_start(request: Request, pages: PagesDep, store: StoreDep) ->
 async def split_leg_before(request: Request, pages: PagesDep, store: StoreDep) -> Response:
     """Today's before-session measure of both calves, then back to draw the coin."""
     values = await _form(request)
-    when = tracking_api.now()
+    when = common.now()
     state = split_leg_services.split_leg_today(store, now=when)
     knee = state.experiment is not None and state.experiment.outcome == "knee_to_wall"
     problems = [
@@ -181,7 +181,7 @@ async def split_leg_before(request: Request, pages: PagesDep, store: StoreDep) -
 def split_leg_draw(request: Request, pages: PagesDep, store: StoreDep) -> Response:
     """Draw and store today's coin (or keep the stored one), then show it."""
     try:
-        split_leg_services.draw_coin(store, now=tracking_api.now())
+        split_leg_services.draw_coin(store, now=common.now())
     except InvalidInput as error:
         return _page(request, pages, store, problems=error.problems, status=422)
     return _back(request, "drawn")
@@ -191,9 +191,7 @@ def split_leg_draw(request: Request, pages: PagesDep, store: StoreDep) -> Respon
 async def split_leg_massaged(request: Request, pages: PagesDep, store: StoreDep) -> Response:
     values = await _form(request)
     try:
-        split_leg_services.record_massaged(
-            store, calves=values.get("calves", ""), now=tracking_api.now()
-        )
+        split_leg_services.record_massaged(store, calves=values.get("calves", ""), now=common.now())
     except InvalidInput as error:
         return _page(request, pages, store, problems=error.problems, values=values, status=422)
     return _back(request, "massaged")
@@ -207,7 +205,7 @@ async def split_leg_stop(request: Request, pages: PagesDep, store: StoreDep) -> 
             raise InvalidInput(
                 [Problem("confirm", "tick the box: stopping ends the experiment without a result")]
             )
-        split_leg_services.stop_experiment(store, now=tracking_api.now())
+        split_leg_services.stop_experiment(store, now=common.now())
     except InvalidInput as error:
         return _page(request, pages, store, problems=error.problems, values=values, status=422)
     return _back(request, "stopped")

@@ -33,24 +33,15 @@ from calfcare.core.levels import Level
 from calfcare.core.records import RecordSet, ScreeningKind
 from calfcare.storage import Store
 from calfcare.web import charts
+from calfcare.web.api.checkins import save_mobility, save_note, save_soreness
+from calfcare.web.api.common import cached, now, parse_day
+from calfcare.web.api.reads import KINDS, history_filters, history_rows
+from calfcare.web.api.sessions import save_manual_session
+from calfcare.web.api.transfer import export_response, import_bytes
 from calfcare.web.deps import ReadCacheDep, StoreDep, app_read_cache
 from calfcare.web.limits import IMPORT_BYTES, size_text
 from calfcare.web.safety_gate import read_gate
 from calfcare.web.templating import Pages, PagesDep
-from calfcare.web.tracking_api import (
-    KINDS,
-    cached,
-    export_response,
-    history_filters,
-    history_rows,
-    import_bytes,
-    now,
-    parse_day,
-    save_manual_session,
-    save_mobility,
-    save_note,
-    save_soreness,
-)
 
 router = APIRouter(include_in_schema=False)
 

@@ -41,6 +41,15 @@ def _section_schema(ids: tuple[str, ...], *, leg: bool) -> dict[str, Any]:
     return schema
 
 
+LEGS_SCHEMA: dict[str, Any] = {
+    "type": "array",
+    "items": {"enum": ["left", "right"]},
+    "minItems": 1,
+    "maxItems": 2,
+    "uniqueItems": True,
+}
+"""``legs``: one calf or both, each once (the screening input, a plan, a session)."""
+
 SCREENING_INPUT_SCHEMA: dict[str, Any] = {
     "title": "ScreeningAnswers",
     "description": "Screening contract v1 input: every general and leg id answered.",
@@ -49,13 +58,7 @@ SCREENING_INPUT_SCHEMA: dict[str, Any] = {
     "required": ["legs", "general", "left", "right"],
     "properties": {
         "contract": {"type": "integer", "enum": [1]},
-        "legs": {
-            "type": "array",
-            "items": {"enum": ["left", "right"]},
-            "minItems": 1,
-            "maxItems": 2,
-            "uniqueItems": True,
-        },
+        "legs": LEGS_SCHEMA,
         "general": _section_schema(GENERAL_QUESTION_IDS, leg=False),
         "left": _section_schema(LEG_QUESTION_IDS, leg=True),
         "right": _section_schema(LEG_QUESTION_IDS, leg=True),

@@ -6,7 +6,7 @@ the same use cases (`calfcare.safety_services`) and the same object as ``calfcar
 through the use cases, one transaction each, with the JSON rules of every API write (415 /
 400 / 422, a client id for a write that may be retried). ``POST /api/screening`` stays a
 pure function of its body; ``POST /api/screenings`` records the screening, which then
-governs today's plans and sessions. The time is `calfcare.web.tracking_api.now` (tests
+governs today's plans and sessions. The time is `calfcare.web.api.common.now` (tests
 replace it).
 """
 
@@ -16,35 +16,36 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from pydantic import Field
-from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
 from calfcare import safety_services, services
+from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.json_input import parse_json
 from calfcare.core.safety_state import safety_json
-from calfcare.web import schemas, tracking_api
-from calfcare.web.api import JSON_TYPES, DirectRoute
-from calfcare.web.deps import StoreDep, get_read_cache
-from calfcare.web.tracking_api import (
-    _CLIENT_ID,
-    _DAY,
-    _body,
-    _Open,
+from calfcare.web.api import common, schemas
+from calfcare.web.api.common import (
+    CLIENT_ID,
+    DAY,
+    DirectRoute,
+    Open,
     cached_json,
     errors,
+    json_bytes,
     json_object,
+    openapi_body,
     replay_responses,
 )
+from calfcare.web.deps import StoreDep, get_read_cache
 
 router = APIRouter(prefix="/api", tags=["safety"])
 
 
-class SafetyLegOut(_Open):
+class SafetyLegOut(Open):
     massage_allowed: bool
     deep_work_allowed: bool
 
 
-class SafetyHoldOut(_Open):
+class SafetyHoldOut(Open):
     level: Literal["urgent", "emergency"]
     since: str = Field(description="the day the hold began (YYYY-MM-DD)")
     reason: str
@@ -52,7 +53,7 @@ class SafetyHoldOut(_Open):
     sources: list[str]
 
 
-class SafetyOut(_Open):
+class SafetyOut(Open):
     """The safety state today (contract 1; extra keys may be added)."""
 
     contract: Literal[1]
@@ -63,12 +64,12 @@ class SafetyOut(_Open):
     hold: SafetyHoldOut | None = Field(description="null when no hold is on")
 
 
-class ClearanceOut(_Open):
+class ClearanceOut(Open):
     clearance: dict[str, Any]
     safety: SafetyOut
 
 
-class PainCheckOut(_Open):
+class PainCheckOut(Open):
     pain_check: dict[str, Any]
     safety: SafetyOut
 
@@ -88,8 +89,8 @@ CLEARANCE_BODY = {
             "description": "must be true: a doctor or nurse has examined the person and "
             "ruled out a blood clot (only that lifts a hold)",
         },
-        "day": {**_DAY, "description": "the day they ruled it out (default today)"},
-        "client_id": _CLIENT_ID,
+        "day": {**DAY, "description": "the day they ruled it out (default today)"},
+        "client_id": CLIENT_ID,
     },
 }
 PAIN_CHECK_BODY = {
@@ -97,7 +98,7 @@ PAIN_CHECK_BODY = {
     "type": "object",
     "additionalProperties": False,
     "required": ["leg"],
-    "properties": {"leg": {"enum": ["left", "right"]}, "client_id": _CLIENT_ID},
+    "properties": {"leg": {"enum": ["left", "right"]}, "client_id": CLIENT_ID},
 }
 
 
@@ -106,7 +107,7 @@ async def api_safety(request: Request) -> Response:
     false; ``screening_id`` is null when no screening of today counts (one taken before a
     clearance no longer does)."""
     cache = await get_read_cache(request)
-    when = tracking_api.now()
+    when = common.now()
     return await cached_json(
         cache,
         ("api_safety", services.today_of(when)),
@@ -133,16 +134,14 @@ router.add_api_route(
     response_model=ClearanceOut,
     status_code=201,
     responses=replay_responses(ClearanceOut, "clearance"),
-    openapi_extra=_body(CLEARANCE_BODY),
+    openapi_extra=openapi_body(CLEARANCE_BODY),
 )
 async def api_safety_clearance(request: Request, store: StoreDep) -> JSONResponse:
     """Refused (422) without ``clinician_ruled_out_clot: true``, when no hold is on, or for a
     day before the hold began or after today. Afterwards a new screening is needed before
     any massage."""
-    data = await json_object(request, ("clinician_ruled_out_clot", "day", "client_id"))
-    from calfcare.core.errors import InvalidInput, Problem
-
-    when = tracking_api.now()
+    data = await json_object(request, CLEARANCE_BODY)
+    when = common.now()
     if data.get("clinician_ruled_out_clot") is not True:
         raise InvalidInput(
             [
@@ -153,7 +152,7 @@ async def api_safety_clearance(request: Request, store: StoreDep) -> JSONRespons
             ],
             "The clearance was not recorded; nothing was saved.",
         )
-    day = tracking_api.parse_day(data.get("day"), services.today_of(when))
+    day = common.parse_day(data.get("day"), services.today_of(when))
     record, created = safety_services.record_clearance(
         store, day=day, now=when, client_id=data.get("client_id")
     )
@@ -171,12 +170,12 @@ async def api_safety_clearance(request: Request, store: StoreDep) -> JSONRespons
     response_model=PainCheckOut,
     status_code=201,
     responses=replay_responses(PainCheckOut, "pain check"),
-    openapi_extra=_body(PAIN_CHECK_BODY),
+    openapi_extra=openapi_body(PAIN_CHECK_BODY),
 )
 async def api_safety_pain_check(request: Request, store: StoreDep) -> JSONResponse:
     """Refused (422) when no session stopped for sharp pain in that calf waits for it."""
-    data = await json_object(request, ("leg", "client_id"))
-    when = tracking_api.now()
+    data = await json_object(request, PAIN_CHECK_BODY)
+    when = common.now()
     record, created = safety_services.confirm_pain_checked(
         store, leg=data.get("leg"), now=when, client_id=data.get("client_id")
     )
@@ -194,14 +193,11 @@ async def api_safety_pain_check(request: Request, store: StoreDep) -> JSONRespon
     response_model=RecordedScreeningOut,
     status_code=201,
     responses=errors(400, 415, 422),
-    openapi_extra=_body(schemas.SCREENING_INPUT_SCHEMA),
+    openapi_extra=openapi_body(schemas.SCREENING_INPUT_SCHEMA),
 )
 async def api_screenings(request: Request, store: StoreDep) -> JSONResponse:
     """The report of ``POST /api/screening`` with the stored screening's ``screening_id``.
     Bad answers get no verdict and nothing is saved (422)."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type not in JSON_TYPES:
-        raise HTTPException(415, "Send the screening answers as application/json.")
-    data = parse_json(await request.body())
-    record, report = safety_services.record_screening_answers(store, data, tracking_api.now())
+    data = parse_json(await json_bytes(request, "the screening answers"))
+    record, report = safety_services.record_screening_answers(store, data, common.now())
     return JSONResponse({**report, "screening_id": record.id}, status_code=201)

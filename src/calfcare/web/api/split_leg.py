@@ -1,15 +1,13 @@
-"""The JSON API for the insights and the split-leg experiment (``/api/insights``,
-``/api/split-leg/*``): the same use cases (`calfcare.split_leg_services`) and words
-(`calfcare.core.insight_report`) as ``calfcare insights --json`` and ``calfcare split-leg``.
+"""The split-leg experiment's JSON API (``/api/split-leg/*``): the same use cases
+(`calfcare.split_leg_services`) as ``calfcare split-leg``.
 
-Reads answer from the app's read cache, per data version and day ("today" decides which
-recent days may still get their ratings); writes go through the use cases, one transaction
-each. The time is `calfcare.web.tracking_api.now` (tests replace it).
+Reads answer from the app's read cache, per data version and day; writes go through the
+use cases, one transaction each. The time is `calfcare.web.api.common.now` (tests replace
+it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any, Literal
 
@@ -20,110 +18,18 @@ from starlette.responses import JSONResponse, Response
 
 from calfcare import services, split_leg_services
 from calfcare.core.errors import InvalidInput, Problem
-from calfcare.core.insight_report import InsightsReport, analyse_records, experiment_record_json
+from calfcare.core.insight_report import experiment_record_json
 from calfcare.core.split_leg_design import MAX_PLANNED_DAYS, MIN_PLANNED_DAYS, REGISTRABLE
 from calfcare.core.split_leg_today import coin_json, today_json
-from calfcare.web import tracking_api
-from calfcare.web.api import DirectRoute
+from calfcare.web.api import common
+from calfcare.web.api.common import DAY, Open, cached_json, errors, json_object, openapi_body, read
+from calfcare.web.api.insights import ExperimentOut
 from calfcare.web.deps import StoreDep, get_read_cache
-from calfcare.web.tracking_api import _DAY, _body, _Open, cached_json, errors, json_object
 
 router = APIRouter(prefix="/api", tags=["tracking"])
 
 
-def insights_report(cache: services.ReadCache, today: date) -> InsightsReport:
-    """The whole insights report, once per data version and day; call it in a worker
-    thread (a miss reads every record it needs)."""
-
-    def compute() -> InsightsReport:
-        records = services.load_records(cache.store, kinds=services.INSIGHT_KINDS)
-        return analyse_records(records, today)
-
-    return cache.get(("insights", today), compute)
-
-
-def _today() -> date:
-    return services.today_of(tracking_api.now())
-
-
-# -- response models (documentation; schemathesis checks real responses against them) -----
-
-
-class InsightOut(_Open):
-    kind: str
-    leg: Literal["left", "right"] | None
-    n: int
-    estimate: float | None
-    interval: list[float | None] | None
-    threshold: float
-    unit: str
-    reading: str = Field(
-        description="meaningful_decrease, decrease_size_unclear, meaningful_increase, "
-        "increase_size_unclear, no_meaningful_change, inconclusive or too_little_data"
-    )
-    headline: str
-    figures: list[str]
-    details: list[str]
-    sources: list[str]
-
-
-class DayNoteOut(_Open):
-    day: str
-    reason: str
-
-
-class ExperimentOut(_Open):
-    id: str
-    registered_at: str
-    start_day: str
-    planned_days: int
-    outcome: Literal["next_day_soreness", "knee_to_wall"]
-    stopped_at: str | None
-
-
-class SplitLegOut(_Open):
-    outcome: str
-    primary: bool
-    status: Literal["running", "complete", "stopped", "not_pre_registered"]
-    pre_registered: bool
-    experiment: ExperimentOut | None
-    unit: str
-    planned_days: int
-    days: int
-    missing_days: list[DayNoteOut]
-    left_out: list[DayNoteOut]
-    mean_difference: float | None = Field(description="null until the result is due")
-    interval: list[float | None] | None = Field(description="null until the result is due")
-    p_value: float | None = Field(description="null until the result is due")
-    threshold: float
-    conclusion: str = Field(
-        description="massaged_better_meaningful, massaged_better_size_unclear, "
-        "massaged_worse_meaningful, massaged_worse_size_unclear, no_meaningful_difference, "
-        "inconclusive, too_few_days or not_yet_due"
-    )
-    headline: str
-    figures: list[str]
-    details: list[str]
-    caveats: list[str]
-    sources: list[str]
-
-
-class ExperimentResultOut(_Open):
-    experiment: ExperimentOut | None
-    status: str
-    coin_days: int
-    complete_days: int
-    headline: str
-    results: list[SplitLegOut]
-
-
-class InsightsOut(_Open):
-    insights: list[InsightOut]
-    split_leg: list[SplitLegOut]
-    split_leg_experiments: list[ExperimentResultOut]
-
-
-class SplitLegDayOut(_Open):
+class SplitLegDayOut(Open):
     day: str
     massaged: Literal["left", "right"]
     control: Literal["left", "right"]
@@ -136,12 +42,12 @@ class SplitLegDrawOut(SplitLegDayOut):
     drawn_now: bool = Field(description="false: today's coin was already stored (never redrawn)")
 
 
-class SplitLegDaysOut(_Open):
+class SplitLegDaysOut(Open):
     days: list[SplitLegDayOut]
     today: SplitLegDayOut | None
 
 
-class SplitLegStateOut(_Open):
+class SplitLegStateOut(Open):
     today: str
     experiment: ExperimentOut | None
     status: str | None
@@ -173,12 +79,13 @@ DRAW_BODY = {
     "additionalProperties": False,
     "properties": {
         "day": {
-            **_DAY,
+            **DAY,
             "description": "must be today (the default): a coin is drawn on its own day, "
             "after both calves' before-session ratings, never for another day",
         }
     },
 }
+EMPTY_BODY: dict[str, Any] = {"title": "Empty", "type": "object", "maxProperties": 0}
 MASSAGED_BODY = {
     "title": "SplitLegMassaged",
     "type": "object",
@@ -186,40 +93,13 @@ MASSAGED_BODY = {
     "required": ["calves"],
     "properties": {
         "calves": {"enum": ["left", "right", "both", "neither"]},
-        "day": {**_DAY, "description": "the coin's day (default today)"},
+        "day": {**DAY, "description": "the coin's day (default today)"},
     },
 }
 
 
-def _read(path: str, **options: Any) -> Callable[[Any], Any]:
-    def register(endpoint: Any) -> Any:
-        router.add_api_route(
-            path, endpoint, methods=["GET"], route_class_override=DirectRoute, **options
-        )
-        return endpoint
-
-    return register
-
-
-@_read(
-    "/insights",
-    name="api_insights",
-    summary="Is it helping? The split-leg experiment and the observational insights",
-    response_model=InsightsOut,
-    responses=errors(),
-)
-async def api_insights(request: Request) -> Response:
-    """Each result's ``headline`` first (plain words), then ``figures``, then ``details``
-    (how it was worked out). ``split_leg`` is the current experiment (its registered outcome
-    first); until its planned days are in, only progress (``not_yet_due``)."""
-    cache = await get_read_cache(request)
-    today = _today()
-    return await cached_json(
-        cache, ("api_insights", today), lambda: insights_report(cache, today).to_json()
-    )
-
-
-@_read(
+@read(
+    router,
     "/split-leg",
     name="api_split_leg",
     summary="Today in the split-leg experiment: where it stands and the next step",
@@ -228,7 +108,7 @@ async def api_insights(request: Request) -> Response:
 )
 async def api_split_leg(request: Request) -> Response:
     cache = await get_read_cache(request)
-    when = tracking_api.now()
+    when = common.now()
     return await cached_json(
         cache,
         ("api_split_leg", services.today_of(when)),
@@ -236,7 +116,8 @@ async def api_split_leg(request: Request) -> Response:
     )
 
 
-@_read(
+@read(
+    router,
     "/split-leg/days",
     name="api_split_leg_days",
     summary="The stored coin tosses of the split-leg experiment",
@@ -246,7 +127,7 @@ async def api_split_leg(request: Request) -> Response:
 async def api_split_leg_days(request: Request) -> Response:
     """Every coin, oldest first, and today's (null when none is drawn yet)."""
     cache = await get_read_cache(request)
-    today = _today()
+    today = common.today()
 
     def compute() -> dict[str, Any]:
         with cache.store.reading() as tx:  # only the coins, not every record
@@ -267,14 +148,14 @@ async def api_split_leg_days(request: Request) -> Response:
     response_model=ExperimentOut,
     status_code=201,
     responses=errors(400, 415, 422),
-    openapi_extra=_body(EXPERIMENT_BODY, required=False),
+    openapi_extra=openapi_body(EXPERIMENT_BODY, required=False),
 )
 async def api_split_leg_start(request: Request, store: StoreDep) -> JSONResponse:
     """Refused (422) while another experiment runs. The result comes once the planned
     number of complete days is in, never before."""
-    data = await _optional_object(request, ("days", "outcome"))
+    data = await _optional_object(request, EXPERIMENT_BODY)
     exp = split_leg_services.start_experiment(
-        store, days=data.get("days"), outcome=data.get("outcome"), now=tracking_api.now()
+        store, days=data.get("days"), outcome=data.get("outcome"), now=common.now()
     )
     return JSONResponse(experiment_record_json(exp), status_code=201)
 
@@ -285,11 +166,11 @@ async def api_split_leg_start(request: Request, store: StoreDep) -> JSONResponse
     summary="Stop the running experiment early: it ends without a result",
     response_model=ExperimentOut,
     responses=errors(400, 415, 422),
-    openapi_extra=_body({"title": "Empty", "type": "object", "maxProperties": 0}, False),
+    openapi_extra=openapi_body(EMPTY_BODY, False),
 )
 async def api_split_leg_stop(request: Request, store: StoreDep) -> JSONResponse:
-    await _optional_object(request, ())
-    exp = split_leg_services.stop_experiment(store, now=tracking_api.now())
+    await _optional_object(request, EMPTY_BODY)
+    exp = split_leg_services.stop_experiment(store, now=common.now())
     return JSONResponse(experiment_record_json(exp))
 
 
@@ -303,15 +184,15 @@ async def api_split_leg_stop(request: Request, store: StoreDep) -> JSONResponse:
         200: {"model": SplitLegDrawOut, "description": "Today's coin was already stored."},
         **errors(400, 415, 422),
     },
-    openapi_extra=_body(DRAW_BODY, required=False),
+    openapi_extra=openapi_body(DRAW_BODY, required=False),
 )
 async def api_split_leg_draw(request: Request, store: StoreDep) -> JSONResponse:
     """A fair coin picks today's calf; it is stored with its time and never redrawn (a
     second call returns the stored one, 200). 422 for any day but today, with no experiment
     running, or before today's before-session ratings of both calves are recorded."""
-    data = await _optional_object(request, ("day",))
-    when = tracking_api.now()
-    day = tracking_api.parse_day(data.get("day"), services.today_of(when))
+    data = await _optional_object(request, DRAW_BODY)
+    when = common.now()
+    day = common.parse_day(data.get("day"), services.today_of(when))
     coin, drawn = split_leg_services.draw_coin(store, now=when, day=day)
     return JSONResponse({**coin_json(coin), "drawn_now": drawn}, status_code=201 if drawn else 200)
 
@@ -322,13 +203,13 @@ async def api_split_leg_draw(request: Request, store: StoreDep) -> JSONResponse:
     summary="Say which calves were massaged on a coin's day (when no session says)",
     response_model=SplitLegDayOut,
     responses=errors(400, 415, 422),
-    openapi_extra=_body(MASSAGED_BODY),
+    openapi_extra=openapi_body(MASSAGED_BODY),
 )
 async def api_split_leg_massaged(request: Request, store: StoreDep) -> JSONResponse:
     """Once per coin day; refused when a session of that day already says which calves."""
-    data = await json_object(request, ("calves", "day"))
-    when = tracking_api.now()
-    day = tracking_api.parse_day(data.get("day"), services.today_of(when))
+    data = await json_object(request, MASSAGED_BODY)
+    when = common.now()
+    day = common.parse_day(data.get("day"), services.today_of(when))
     if not isinstance(day, date):
         raise InvalidInput([Problem("day", f"{day!r}: give a calendar date (YYYY-MM-DD)")])
     coin = split_leg_services.record_massaged(store, calves=data.get("calves"), now=when, day=day)
@@ -347,10 +228,10 @@ def split_leg_days_other_methods() -> None:
     raise HTTPException(405, headers={"Allow": "GET, POST"})
 
 
-async def _optional_object(request: Request, allowed: tuple[str, ...]) -> dict[str, Any]:
-    """The JSON body as an object of ``allowed`` keys; no body at all (empty, and no
+async def _optional_object(request: Request, schema: dict[str, Any]) -> dict[str, Any]:
+    """The JSON body as an object of the keys ``schema`` names; no body at all (empty, and no
     ``content-type``) is ``{}``. A body declared as JSON is read by the one JSON parser
     (`calfcare.core.json_input`, via `json_object`), so an empty one is unreadable (400)."""
     if "content-type" not in request.headers and not await request.body():
         return {}
-    return await json_object(request, allowed)
+    return await json_object(request, schema)

@@ -1,0 +1,116 @@
+"""The fixed content as JSON: the screening questions, the guidance and the sources.
+
+Content is fixed while the server runs, so each content endpoint's body is encoded once:
+async routes with a cached body run on the event loop with no thread hop and no
+re-serialisation (docs/performance.md).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.responses import Response
+
+from calfcare.content.learn import grade_json, load_grades, load_learn
+from calfcare.content.screening import load_screening_text
+from calfcare.content.sources import load_sources
+from calfcare.core.levels import Leg
+from calfcare.core.questionnaire import EMERGENCY_FIRST, Questionnaire
+from calfcare.core.screening_rules import PAIN, PAIN_AFTER_EXERCISE
+from calfcare.web.api import schemas
+from calfcare.web.api.common import DirectRoute, json_body, json_response
+
+router = APIRouter(prefix="/api", tags=["api"], route_class=DirectRoute)
+
+
+def _cited(ids: set[str]) -> dict[str, Any]:
+    sources = load_sources()
+    return {sid: sources[sid].model_dump() for sid in sorted(ids)}
+
+
+@router.get(
+    "/screening/questions",
+    name="api_screening_questions",
+    summary="The screening questions, in the order they are asked",
+    response_model=schemas.QuestionsOut,
+)
+async def api_screening_questions() -> Response:
+    """Every question with its "why we ask" help and sources, in the order the CLI and the
+    web pages ask them (leg questions once per calf)."""
+    return json_response(_questions_body())
+
+
+@cache
+def _questions_body() -> bytes:
+    text = load_screening_text()
+    questions: list[dict[str, Any]] = []
+    for ref in Questionnaire(legs=(Leg.LEFT, Leg.RIGHT)).order():
+        wording = text.question("general" if ref.scope == "general" else "leg", ref.id)
+        calf = f"{ref.scope} calf"
+        questions.append(
+            {
+                "field": ref.field,
+                "scope": ref.scope,
+                "id": ref.id,
+                "question": wording.question.replace("{calf}", calf),
+                "why": wording.why.replace("{calf}", calf),
+                "sources": list(wording.sources),
+                "asked_when": (
+                    f"{ref.scope}.{PAIN} is true or unsure"
+                    if ref.id == PAIN_AFTER_EXERCISE
+                    else None
+                ),
+                "stops_for_emergency": ref.id == EMERGENCY_FIRST,
+            }
+        )
+    cited = {sid for q in questions for sid in q["sources"]}
+    return json_body(
+        {
+            "contract": 1,
+            "answers": [True, False, "unsure"],
+            "questions": questions,
+            "sources": _cited(cited),
+        }
+    )
+
+
+@router.get(
+    "/learn",
+    name="api_learn",
+    summary="The guidance, with its sources",
+    response_model=schemas.LearnOut,
+)
+async def api_learn() -> Response:
+    """The same as ``calfcare learn --json``: sections of sourced items, the evidence grade
+    of each health claim, and their sources."""
+    return json_response(_learn_body())
+
+
+@cache
+def _learn_body() -> bytes:
+    sections = load_learn()
+    grades = load_grades()
+    cited = {sid for s in sections for item in s.item for sid in item.sources}
+    cited |= {sid for g in grades for sid in g.sources}
+    return json_body(
+        {
+            "sections": [s.model_dump() for s in sections],
+            "grades": [grade_json(g) for g in grades],
+            "sources": _cited(cited),
+        }
+    )
+
+
+@router.get(
+    "/sources", name="api_sources", summary="The source registry", response_model=schemas.SourcesOut
+)
+async def api_sources() -> Response:
+    """Every source any content may cite, by id."""
+    return json_response(_sources_body())
+
+
+@cache
+def _sources_body() -> bytes:
+    return json_body({"sources": {sid: s.model_dump() for sid, s in load_sources().items()}})

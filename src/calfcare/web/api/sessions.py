@@ -1,0 +1,79 @@
+"""``POST /api/manual-sessions``: a session done without the coach, saved as ``calfcare log
+session`` saves it. `save_manual_session` is shared with the check-in page
+(`calfcare.web.tracking_pages`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import JSONResponse
+
+from calfcare import services
+from calfcare.core.errors import InvalidInput, Problem
+from calfcare.web.api import common, schemas
+from calfcare.web.api.checkins import LEGS, SavedOut
+from calfcare.web.api.common import DAY, errors, json_object, openapi_body, parse_day
+from calfcare.web.deps import StoreDep
+
+router = APIRouter(prefix="/api", tags=["tracking"])
+
+MANUAL_SESSION_BODY = {
+    "title": "ManualSession",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["tool"],
+    "properties": {
+        "day": DAY,
+        "tool": {"enum": ["foam-roller", "ball", "hands"]},
+        "legs": schemas.LEGS_SCHEMA,
+        "seconds": {"type": "number", "exclusiveMinimum": 0, "maximum": 180},
+        "tender_spots": {
+            "type": "array",
+            "items": {"type": "string", "description": "leg:height:side, e.g. left:middle:inner"},
+        },
+    },
+}
+
+
+def save_manual_session(store: Any, data: Mapping[str, Any], when: datetime) -> Any:
+    """A session done without the coach, from its fields: ``legs`` (default both) and
+    ``tender_spots`` (``leg:height:side`` texts) as lists, ``seconds`` per calf (default
+    150)."""
+    problems: list[Problem] = []
+    legs = data.get("legs", list(LEGS))
+    if not isinstance(legs, list):
+        problems.append(Problem("legs", 'give a list: ["left"], ["right"] or both'))
+    spots = data.get("tender_spots", [])
+    if not isinstance(spots, list) or not all(isinstance(s, str) for s in spots):
+        problems.append(Problem("tender_spots", 'give a list of "leg:height:side" texts'))
+    if problems:
+        raise InvalidInput(problems, "The session is not valid; nothing was saved.")
+    return services.log_session(
+        store,
+        day=parse_day(data.get("day"), services.today_of(when)),
+        tool=data.get("tool"),
+        legs=legs,
+        seconds_per_calf=data.get("seconds", 150),
+        now=when,
+        tender_spots=spots,
+    )
+
+
+@router.post(
+    "/manual-sessions",
+    name="api_manual_sessions",
+    summary="Record a session done without the coach",
+    status_code=201,
+    response_model=SavedOut,
+    responses=errors(400, 415, 422),
+    openapi_extra=openapi_body(MANUAL_SESSION_BODY),
+)
+async def api_manual_sessions(request: Request, store: StoreDep) -> JSONResponse:
+    """Saved as ``calfcare log session`` saves it; tender spots as ``leg:height:side``."""
+    data = await json_object(request, MANUAL_SESSION_BODY)
+    saved = save_manual_session(store, data, common.now())
+    return JSONResponse({"saved": {"id": saved.id, "day": saved.day.isoformat()}}, status_code=201)
