@@ -145,7 +145,7 @@ def pain_checked(
 
 def state_lines(document: dict[str, Any]) -> list[str]:
     """The state for a person, in words."""
-    from calfcare.cli.verdict_text import LEVEL_MARK
+    from calfcare.cli.verdict_words import LEVEL_MARK
 
     lines = [f"Your safety today ({_day(document['day'])})", ""]
     hold = document["hold"]
