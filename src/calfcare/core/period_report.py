@@ -35,7 +35,7 @@ from calfcare.core.report_series import (
 from calfcare.core.report_split_leg import experiments_in_period
 from calfcare.core.safety_state import hold_history, pain_check_after, stopped_calf
 from calfcare.core.session_effort import session_words
-from calfcare.core.split_leg import ExperimentResult
+from calfcare.core.split_leg_result import ExperimentResult
 from calfcare.core.timeline import Outcome
 
 DEFAULT_DAYS = 28
