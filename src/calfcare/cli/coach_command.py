@@ -139,12 +139,7 @@ def _read_plan_input(plan_file: str | None, raw: dict[str, str]) -> tuple[Plan |
         from calfcare.core.plan_json import parse_plan
 
         return parse_plan(read_json(plan_file, "--plan")), None
-    from calfcare.cli.plan import OPTION_NAMES
-    from calfcare.core.planner import parse_plan_options
+    from calfcare.cli.plan import parse_options
 
     defaults = {"legs": "left,right", "seconds_per_calf": "150", "intensity": "standard"}
-    try:
-        return None, parse_plan_options({**defaults, **raw})
-    except InvalidInput as error:
-        named = [Problem(OPTION_NAMES.get(p.field, p.field), p.message) for p in error.problems]
-        raise InvalidInput(named, error.message) from None
+    return None, parse_options({**defaults, **raw})
