@@ -81,21 +81,6 @@ def _help_fits() -> bool:
     return shutil.get_terminal_size().columns >= 80 and HELP_FILE.exists()
 
 
-def check_arguments(args: list[str]) -> None:
-    """Exit 2 naming any argument that is not UTF-8 text (`calfcare log note $'\\xff'`);
-    the common case, all text, costs one encode per argument and no import."""
-    try:
-        for arg in args:
-            arg.encode("utf-8")
-    except UnicodeEncodeError:
-        from calfcare.cli.errors import report_error
-        from calfcare.cli.inputs import argument_problems
-        from calfcare.core.errors import InvalidInput
-
-        error = InvalidInput(argument_problems(args), "An argument is not valid text.")
-        sys.exit(report_error(error))
-
-
 def main() -> None:
     """The console script: `_main`, with a closed standard output (`calfcare stats | head
     -1`) handled once, here, for every command: quiet, exit 141 (`cli.errors`)."""
@@ -112,6 +97,8 @@ def main() -> None:
 
 def _main() -> None:
     args = sys.argv[1:]
+    from calfcare.cli.arguments import check_arguments
+
     check_arguments(args)
     if args == ["--version"]:
         from calfcare import __version__

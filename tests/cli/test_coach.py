@@ -11,14 +11,10 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from calfcare.cli.coach import (
-    CoachInterrupted,
-    _fit_plan,
-    _wait,
-    run_coach,
-    summary_renderable,
-)
+from calfcare.cli.coach import CoachInterrupted, run_coach, summary_renderable
+from calfcare.cli.coach_gate import fit_plan
 from calfcare.cli.coach_io import FakeClock, KeysClosed, RecordedSounds, ScriptedKeys
+from calfcare.cli.coach_loop import wait_seconds
 from calfcare.cli.coach_view import (
     BIG_ROWS,
     CalfProgress,
@@ -425,7 +421,7 @@ def test_keyboard_gone_ends_as_quit_and_on_finish_gets_the_summary() -> None:
 def test_wait_is_never_longer_than_a_frame_and_never_negative() -> None:
     engine = SessionEngine(full_plan(), sharp_pain_advice=ADVICE)
     for tenth in range(0, 3000, 7):
-        wait = _wait(engine.view(tenth / 10), 1 / 15)
+        wait = wait_seconds(engine.view(tenth / 10), 1 / 15)
         assert 0 <= wait <= 1 / 15
 
 
@@ -472,7 +468,7 @@ class _Result:
 def test_a_file_plan_loses_the_calves_the_screening_rules_out() -> None:
     ok = LegStatus(Level.OK, True, True)
     avoid = LegStatus(Level.AVOID, False, False)
-    fitted, notes = _fit_plan(
+    fitted, notes = fit_plan(
         full_plan(), _Result({Leg.LEFT: avoid, Leg.RIGHT: ok}, (Leg.LEFT, Leg.RIGHT)), ""
     )
     assert [c.leg for c in fitted.calves] == [Leg.RIGHT]
@@ -483,9 +479,9 @@ def test_a_file_plan_that_is_not_gentle_enough_is_refused() -> None:
     caution = LegStatus(Level.CAUTION, True, False)
     result = _Result({Leg.LEFT: caution, Leg.RIGHT: caution}, (Leg.LEFT, Leg.RIGHT))
     with pytest.raises(PlanBlocked, match="gentle"):
-        _fit_plan(full_plan(), result, "Be gentle.")
+        fit_plan(full_plan(), result, "Be gentle.")
     gentle = replace(full_plan(), intensity=Intensity.GENTLE)
-    fitted, _ = _fit_plan(gentle, result, "")
+    fitted, _ = fit_plan(gentle, result, "")
     assert len(fitted.calves) == 2
 
 

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import settings as hsettings
 
+from calfcare.core.day_words import day_list
 from calfcare.core.errors import InvalidInput
 from calfcare.core.insight_report import split_leg_results
 from calfcare.core.insights import MOBILITY_MDC_CM, SORENESS_THRESHOLD
@@ -17,7 +18,6 @@ from calfcare.core.period_report import (
     SafetyKind,
     build_report,
     clean_name,
-    day_list,
     period_of,
 )
 from calfcare.core.records import RecordSet

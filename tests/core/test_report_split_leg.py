@@ -10,7 +10,7 @@ from calfcare.core.insight_report import split_leg_results
 from calfcare.core.period_report import build_report
 from calfcare.core.records import RecordSet
 from calfcare.core.report_split_leg import experiments_in_period, split_leg_span
-from calfcare.core.split_leg import Status
+from calfcare.core.split_leg_result import Status
 from calfcare.core.split_leg_stats import Conclusion
 from tests.core.test_split_leg import START, Diary, at, better_days
 

@@ -15,8 +15,8 @@ from calfcare.core.insight_report import split_leg_results
 from calfcare.core.levels import Leg
 from calfcare.core.records import CalfRecord, Logged, RecordSet, SessionRecord, SessionSource
 from calfcare.core.routine import Tool
-from calfcare.core.split_leg import ExperimentResult, Status
 from calfcare.core.split_leg_design import Outcome, SplitLegExperiment
+from calfcare.core.split_leg_result import ExperimentResult, Status
 from calfcare.core.split_leg_stats import Conclusion
 from calfcare.core.split_leg_words import CARRY_OVER, NOT_PRE_REGISTERED, SPILL_OVER, UNBLINDED
 from calfcare.core.timeline import Outcome as SessionOutcome

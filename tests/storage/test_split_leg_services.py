@@ -14,7 +14,7 @@ from calfcare import services, split_leg_services
 from calfcare.core.errors import InvalidInput
 from calfcare.core.followup import FollowUpAnswers
 from calfcare.core.insight_report import split_leg_results
-from calfcare.core.split_leg import Status
+from calfcare.core.split_leg_result import Status
 from calfcare.core.split_leg_today import Step
 from calfcare.storage import Store, open_store
 from calfcare.storage.engine import make_engine

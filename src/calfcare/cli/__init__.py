@@ -99,7 +99,7 @@ def main() -> None:
     `calfcare.launcher` refuses them)."""
     import sys
 
-    from calfcare.launcher import check_arguments
+    from calfcare.cli.arguments import check_arguments
 
     check_arguments(sys.argv[1:])
     try:

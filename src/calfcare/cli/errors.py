@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 from calfcare.core.errors import (
@@ -26,6 +26,7 @@ from calfcare.core.errors import (
     ContentError,
     InvalidInput,
     PlanBlocked,
+    Problem,
     StorageError,
 )
 
@@ -117,3 +118,14 @@ def reporting(*, json_output: bool = False) -> Iterator[None]:
         if code is None:
             raise
         raise typer.Exit(code) from None
+
+
+@contextmanager
+def named_as(names: Mapping[str, str]) -> Iterator[None]:
+    """Problems raised inside name the options as the person typed them (``--seconds-per-calf``
+    for the core's ``seconds_per_calf``); fields not in ``names`` keep their name."""
+    try:
+        yield
+    except InvalidInput as error:
+        named = [Problem(names.get(p.field, p.field), p.message) for p in error.problems]
+        raise InvalidInput(named, error.message) from None

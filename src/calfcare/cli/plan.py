@@ -15,7 +15,6 @@ import typer
 from calfcare.cli import db as cli_db
 from calfcare.cli.errors import reporting
 from calfcare.content.source_names import source_names
-from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.routine import StepKind
 
 if TYPE_CHECKING:
@@ -124,13 +123,11 @@ def _plan_for_today(
 
 def parse_options(raw: dict[str, object]) -> PlanOptions:
     """The options, checked; problems name the options as typed (``--seconds-per-calf``)."""
+    from calfcare.cli.errors import named_as
     from calfcare.core.planner import parse_plan_options
 
-    try:
+    with named_as(OPTION_NAMES):
         return parse_plan_options(raw)
-    except InvalidInput as error:
-        named = [Problem(OPTION_NAMES.get(p.field, p.field), p.message) for p in error.problems]
-        raise InvalidInput(named, error.message) from None
 
 
 def make_plan(raw: dict[str, object], screening_source: str | None) -> Plan:

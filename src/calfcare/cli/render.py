@@ -8,7 +8,7 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
-from calfcare.cli.verdict_text import LEVEL_MARK, said_again
+from calfcare.cli.verdict_words import LEVEL_MARK, said_again
 from calfcare.content.source_names import source_names
 
 LEVEL_STYLE = {

@@ -16,7 +16,7 @@ from typing import Any
 import typer
 
 from calfcare.cli import db as cli_db
-from calfcare.cli.errors import reporting
+from calfcare.cli.errors import named_as, reporting
 from calfcare.core.errors import InvalidInput, Problem
 
 safety_app = typer.Typer(
@@ -99,11 +99,8 @@ def clear(
             raise InvalidInput(problems, "The clearance was not recorded; nothing was saved.")
         store = cli_db.open_cli_store(db)
         try:
-            try:
+            with named_as(_OPTIONS):
                 record, _ = safety_services.record_clearance(store, day=the_day, now=cli_db.now())
-            except InvalidInput as error:
-                named = [Problem(_OPTIONS.get(p.field, p.field), p.message) for p in error.problems]
-                raise InvalidInput(named, error.message) from None
             document = safety_services.safety_document(store, cli_db.now())
         finally:
             store.close()
@@ -129,11 +126,8 @@ def pain_checked(
     with reporting(json_output=json_output):
         store = cli_db.open_cli_store(db)
         try:
-            try:
+            with named_as(_OPTIONS):
                 record, _ = safety_services.confirm_pain_checked(store, leg=leg, now=cli_db.now())
-            except InvalidInput as error:
-                named = [Problem(_OPTIONS.get(p.field, p.field), p.message) for p in error.problems]
-                raise InvalidInput(named, error.message) from None
         finally:
             store.close()
         if json_output:
@@ -145,7 +139,7 @@ def pain_checked(
 
 def state_lines(document: dict[str, Any]) -> list[str]:
     """The state for a person, in words."""
-    from calfcare.cli.verdict_text import LEVEL_MARK
+    from calfcare.cli.verdict_words import LEVEL_MARK
 
     lines = [f"Your safety today ({_day(document['day'])})", ""]
     hold = document["hold"]

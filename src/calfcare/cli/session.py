@@ -72,7 +72,7 @@ def session_command(
     """
     with reporting(json_output=json_output):
         if replay_file is None:
-            from calfcare.cli.coach import coach_command
+            from calfcare.cli.coach_command import coach_command
 
             options = {
                 "tool": tool,

@@ -13,23 +13,8 @@ from __future__ import annotations
 import sys
 from typing import Any, TextIO
 
+from calfcare.cli.verdict_words import LEVEL_MARK, said_again
 from calfcare.content.source_names import source_names
-
-LEVEL_MARK = {
-    "ok": "OK",
-    "caution": "CAUTION",
-    "avoid": "AVOID",
-    "urgent": "URGENT",
-    "emergency": "EMERGENCY",
-}
-"""The words for each level, shared with the terminal panel (`calfcare.cli.render`)."""
-
-
-def said_again(report: dict[str, Any]) -> str:
-    """The advice's first sentence (for an emergency, the number to call), said again as the
-    last line after an emergency stop: what is on the screen when the screening ends."""
-    first, stop, _ = report["advice"].partition(". ")
-    return f"{first}." if stop else report["advice"]
 
 
 def verdict_lines(report: dict[str, Any], *, say_again: bool = False) -> list[str]:

@@ -2,8 +2,8 @@
 contract's rule table: every id worded exactly once, every item citing known sources.
 
 The Pydantic models here are the validator; what callers get is the plain `ScreeningText` of
-`calfcare.content.screening_wording`, which the CLI can also load from a compiled copy without
-importing Pydantic at all (see that module).
+`calfcare.content.screening_text`, which the CLI can also load from a compiled copy without
+importing Pydantic at all (`calfcare.content.screening_wording`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from functools import cache
 from pydantic import BaseModel, ConfigDict, Field
 
 from calfcare.content.load import load_model
-from calfcare.content.screening_wording import ScreeningText
+from calfcare.content.screening_text import ScreeningText
 from calfcare.content.sources import check_sources
 from calfcare.core.errors import ContentError
 from calfcare.core.levels import Level

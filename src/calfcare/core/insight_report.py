@@ -21,14 +21,10 @@ from calfcare.core.insights import (
     soreness_after_massage_days,
 )
 from calfcare.core.records import RecordSet
-from calfcare.core.split_leg import (
-    ExperimentResult,
-    SplitLegResult,
-    Status,
-    analyse_experiments,
-)
+from calfcare.core.split_leg import analyse_experiments
 from calfcare.core.split_leg_days import index_ratings
 from calfcare.core.split_leg_design import SplitLegExperiment
+from calfcare.core.split_leg_result import ExperimentResult, SplitLegResult, Status
 from calfcare.core.split_leg_stats import Estimate
 from calfcare.core.tracking import SessionDay
 

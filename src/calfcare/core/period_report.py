@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, timedelta, tzinfo
 from enum import StrEnum
 
+from calfcare.core.day_words import day_text
 from calfcare.core.days import FIRST_DAY
 from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.levels import Leg, Level
@@ -35,7 +36,7 @@ from calfcare.core.report_series import (
 from calfcare.core.report_split_leg import experiments_in_period
 from calfcare.core.safety_state import hold_history, pain_check_after, stopped_calf
 from calfcare.core.session_effort import session_words
-from calfcare.core.split_leg import ExperimentResult
+from calfcare.core.split_leg_result import ExperimentResult
 from calfcare.core.timeline import Outcome
 
 DEFAULT_DAYS = 28
@@ -164,10 +165,6 @@ class PeriodReport:
         return sum(item.attention for item in self.safety)
 
 
-def day_text(day: date) -> str:
-    return f"{day.day} {day:%b} {day.year}"
-
-
 SPLIT_LEG_TITLES = {
     "next_day_soreness": "Next-day soreness",
     "same_session_soreness": "Soreness right after the session",
@@ -183,28 +180,6 @@ def experiment_title(e: ExperimentResult) -> str:
         return f"{title}: days from before experiments were planned (not pre-registered)"
     start = day_text(e.experiment.start_day)
     return f"{title}: {e.experiment.planned_days} days planned from {start}"
-
-
-def day_list(days: Iterable[date]) -> str:
-    """Days in words, runs joined: "2-4, 7 Mar; 1 Apr 2026" (the year once, at the end,
-    unless they span years)."""
-    ordered = sorted(set(days))
-    if not ordered:
-        return ""
-    months: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for d in ordered:
-        months[(d.year, d.month)].append(d.day)
-    years = {y for y, _ in months}
-    parts = []
-    for (year, month), numbers in months.items():
-        runs, start = [], numbers[0]
-        for a, b in zip(numbers, [*numbers[1:], None], strict=True):
-            if b != a + 1:
-                runs.append(str(start) if start == a else f"{start}-{a}")
-                start = b if b is not None else a
-        name = date(year, month, 1).strftime("%b")
-        parts.append(f"{', '.join(runs)} {name}" + (f" {year}" if len(years) > 1 else ""))
-    return "; ".join(parts) + ("" if len(years) > 1 else f" {ordered[0].year}")
 
 
 def period_of(since: date | None, until: date | None, *, today: date) -> tuple[date, date]:

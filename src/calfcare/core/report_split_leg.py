@@ -21,8 +21,8 @@ from datetime import UTC, date, tzinfo
 
 from calfcare.core.insight_report import split_leg_results
 from calfcare.core.records import RecordSet
-from calfcare.core.split_leg import ExperimentResult, Status
 from calfcare.core.split_leg_design import SplitLegExperiment
+from calfcare.core.split_leg_result import ExperimentResult, Status
 from calfcare.core.tracking import SplitLegDay
 
 

@@ -20,9 +20,10 @@ from calfcare.core.errors import Problem
 from calfcare.core.insight_report import experiment_record_json, session_days, skipped_days
 from calfcare.core.levels import Leg
 from calfcare.core.records import RecordSet
-from calfcare.core.split_leg import ExperimentResult, Status, analyse_experiments
+from calfcare.core.split_leg import analyse_experiments
 from calfcare.core.split_leg_days import index_ratings
 from calfcare.core.split_leg_design import SPECS, SplitLegExperiment
+from calfcare.core.split_leg_result import ExperimentResult, Status
 from calfcare.core.tracking import MassagedCalves, SplitLegDay
 
 

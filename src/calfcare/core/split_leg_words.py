@@ -11,15 +11,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from calfcare.core.split_leg import (
+from calfcare.core.split_leg_design import MIN_DAYS_FOR_P, SPECS, Outcome
+from calfcare.core.split_leg_power import TARGET, TYPICAL_SPREAD, days_for, spread_column
+from calfcare.core.split_leg_result import (
     DAYS_FOR_OWN_SPREAD,
     MISSING_WARNING_SHARE,
     ExperimentResult,
     SplitLegResult,
     Status,
 )
-from calfcare.core.split_leg_design import MIN_DAYS_FOR_P, SPECS, Outcome
-from calfcare.core.split_leg_power import TARGET, TYPICAL_SPREAD, days_for, spread_column
 from calfcare.core.split_leg_stats import Conclusion
 
 _WHAT = {

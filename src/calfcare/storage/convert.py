@@ -225,7 +225,8 @@ def _first(pair: tuple[int, Any]) -> int:
     return pair[0]
 
 
-def soreness_row(item: Logged[SorenessCheckIn]) -> dict[str, Any]:
+def _check_in_row(item: Logged[Any], name: str, value: object) -> dict[str, Any]:
+    """A soreness or mobility check-in's row: the columns both share, and its ``value``."""
     r = item.record
     return {
         "id": item.id,
@@ -233,9 +234,13 @@ def soreness_row(item: Logged[SorenessCheckIn]) -> dict[str, Any]:
         "day": r.day,
         "leg": r.leg.value,
         "moment": r.moment.value,
-        "score": r.score,
+        name: value,
         "session_id": r.session_id,
     }
+
+
+def soreness_row(item: Logged[SorenessCheckIn]) -> dict[str, Any]:
+    return _check_in_row(item, "score", item.record.score)
 
 
 SORENESS_COLUMNS = ("id", "recorded_at", "day", "leg", "moment", "score", "session_id")
@@ -253,16 +258,7 @@ def soreness_items(rows: Iterable[Sequence[Any]]) -> list[Logged[SorenessCheckIn
 
 
 def mobility_row(item: Logged[MobilityTest]) -> dict[str, Any]:
-    r = item.record
-    return {
-        "id": item.id,
-        "recorded_at": to_utc(item.recorded_at),
-        "day": r.day,
-        "leg": r.leg.value,
-        "moment": r.moment.value,
-        "distance_mm": round(r.distance_cm * 10),
-        "session_id": r.session_id,
-    }
+    return _check_in_row(item, "distance_mm", round(item.record.distance_cm * 10))
 
 
 MOBILITY_COLUMNS = (

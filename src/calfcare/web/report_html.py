@@ -18,7 +18,8 @@ import jinja2
 from markupsafe import Markup
 
 from calfcare.content.sources import Source
-from calfcare.core.period_report import PeriodReport, day_list, day_text
+from calfcare.core.day_words import day_list, day_text
+from calfcare.core.period_report import PeriodReport
 from calfcare.core.report_series import MOBILITY_NOTE, SORENESS_NOTE
 from calfcare.web.report_svg import calf_diagram, measure_chart
 
