@@ -19,9 +19,10 @@ from pydantic import Field
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
-from calfcare import safety_services, services
+from calfcare import services
 from calfcare.core.json_input import parse_json
 from calfcare.core.safety_state import safety_json
+from calfcare.services import safety as safety_services
 from calfcare.web import schemas, tracking_api
 from calfcare.web.api import JSON_TYPES, DirectRoute
 from calfcare.web.deps import StoreDep, get_read_cache

@@ -18,11 +18,12 @@ from pydantic import Field
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
-from calfcare import services, split_leg_services
+from calfcare import services
 from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.insight_report import InsightsReport, analyse_records, experiment_record_json
 from calfcare.core.split_leg_design import MAX_PLANNED_DAYS, MIN_PLANNED_DAYS, REGISTRABLE
 from calfcare.core.split_leg_today import coin_json, today_json
+from calfcare.services import split_leg as split_leg_services
 from calfcare.web import tracking_api
 from calfcare.web.api import DirectRoute
 from calfcare.web.deps import StoreDep, get_read_cache

@@ -27,7 +27,7 @@ from calfcare.core.split_leg_today import (
     stop_problems,
 )
 from calfcare.core.tracking import MassagedCalves, SplitLegDay, draw_split_leg_day
-from calfcare.services import new_id, today_of
+from calfcare.services.common import new_id, today_of
 from calfcare.storage import Store
 from calfcare.storage.store import Transaction
 
