@@ -34,8 +34,7 @@ from calfcare.core.screening import screen
 from calfcare.core.screening_rules import CONTRACT_VERSION
 from calfcare.services.cache import ReadCache
 from calfcare.services.common import client_id_conflict, new_id, today_of
-from calfcare.storage import Store
-from calfcare.storage.store import Transaction
+from calfcare.storage import Store, Transaction
 
 # -- screenings and the next-day follow-up ---------------------------------------------------
 
