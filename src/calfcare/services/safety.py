@@ -143,11 +143,9 @@ def record_clearance(
     problems = client_id_problems(client_id)
     with store.transaction() as tx:
         if client_id is not None and not problems:
-            stored: list[Clearance] = tx.by_ids("clearances", [client_id])
-            if stored:
-                if stored[0].day != day:
-                    raise client_id_conflict(client_id, "clearance")
-                return stored[0], False
+            stored: Clearance | None = _stored(tx, "clearances", client_id, "clearance", day=day)
+            if stored is not None:
+                return stored, False
         state = _state(tx, now)
         try:
             record = clearance(id=client_id or new_id(), day=day, now=now, today=today_of(now))
@@ -182,11 +180,9 @@ def confirm_pain_checked(
     problems = client_id_problems(client_id)
     with store.transaction() as tx:
         if client_id is not None and not problems:
-            checks: list[PainCheck] = tx.by_ids("pain_checks", [client_id])
-            if checks:
-                if checks[0].leg != leg:
-                    raise client_id_conflict(client_id, "pain check")
-                return checks[0], False
+            check: PainCheck | None = _stored(tx, "pain_checks", client_id, "pain check", leg=leg)
+            if check is not None:
+                return check, False
         try:
             record = pain_check(id=client_id or new_id(), leg=leg, now=now, today=today_of(now))
         except InvalidInput as error:
@@ -215,3 +211,14 @@ def record_screening_answers(
 
     report = screening_report(screen(parse_answers(answers)), load_screening_text())
     return record_screening(store, report, now), report
+
+
+def _stored(tx: Transaction, name: str, client_id: str, what: str, **given: object) -> Any:
+    """The record of kind ``name`` stored under ``client_id`` (None: none is), when it has
+    the ``given`` values; another record under the id is a `ClientIdConflict`."""
+    found = tx.by_ids(name, [client_id])
+    if not found:
+        return None
+    if any(getattr(found[0], key) != value for key, value in given.items()):
+        raise client_id_conflict(client_id, what)
+    return found[0]

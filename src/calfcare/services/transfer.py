@@ -118,6 +118,11 @@ def import_document(
     return ImportSummary(new.counts(), skipped)
 
 
+_LINKS: tuple[tuple[str, Callable[[Any], str], str, str], ...] = (
+    ("sessions", lambda r: r.id, "screenings", "screening_id"),
+    ("split_leg_days", lambda r: r.day.isoformat(), "split_leg_experiments", "experiment_id"),
+)
+"""Records that name a parent: (kind, its key in the file, the parent's kind, the field)."""
 _IMPORT_REFUSED = "The import file disagrees with what is stored; nothing was imported."
 
 
@@ -155,24 +160,15 @@ def _new_records(
                 problems.append(
                     Problem(f"{where}.{field_name}", f"{key!r} is stored with different content")
                 )
-    screening_ids = {r.id for r in stored.screenings} | {r.id for r in parsed.records.screenings}
-    for s in parsed.records.sessions:
-        if s.screening_id is not None and s.screening_id not in screening_ids:
-            problems.append(
-                Problem(
-                    f"{parsed.where[('sessions', s.id)]}.screening_id",
-                    f"{s.screening_id!r} is neither in the file nor stored",
+    for child, child_key, parent, link in _LINKS:
+        known = {r.id for r in getattr(stored, parent)}
+        known |= {r.id for r in getattr(parsed.records, parent)}
+        for record in getattr(parsed.records, child):
+            value = getattr(record, link)
+            if value is not None and value not in known:
+                where = parsed.where[(child, child_key(record))]
+                problems.append(
+                    Problem(f"{where}.{link}", f"{value!r} is neither in the file nor stored")
                 )
-            )
-    experiments = {e.id for e in stored.split_leg_experiments}
-    experiments |= {e.id for e in parsed.records.split_leg_experiments}
-    for d in parsed.records.split_leg_days:
-        if d.experiment_id is not None and d.experiment_id not in experiments:
-            problems.append(
-                Problem(
-                    f"{parsed.where[('split_leg_days', d.day.isoformat())]}.experiment_id",
-                    f"{d.experiment_id!r} is neither in the file nor stored",
-                )
-            )
     records = RecordSet(**{name: tuple(items) for name, items in new.items()})
     return records, problems, skipped

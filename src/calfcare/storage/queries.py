@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
 from datetime import date, datetime
 from typing import Any
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
 from calfcare.core.days import day_end_utc, day_start_utc
+from calfcare.core.records import RecordSet
 from calfcare.storage import convert
 from calfcare.storage.tables import Base, DataVersionRow
 
@@ -18,17 +20,8 @@ TABLES = {
     table.name: table for table in Base.metadata.sorted_tables if table.name != "data_version"
 }
 """The record tables, parents before children."""
-RECORD_KINDS = (
-    "screenings",
-    "sessions",
-    "soreness",
-    "mobility",
-    "notes",
-    "split_leg_days",
-    "split_leg_experiments",
-    "clearances",
-    "pain_checks",
-)
+RECORD_KINDS = tuple(field.name for field in fields(RecordSet))
+"""The kinds of record: `RecordSet`'s fields, in its order."""
 VERSION = Base.metadata.tables[DataVersionRow.__tablename__]
 READ_VERSION = "SELECT version FROM data_version WHERE id = 1"
 BATCH = 500
