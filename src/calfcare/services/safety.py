@@ -142,10 +142,9 @@ def record_clearance(
     ``client_id`` a repeat returns the stored clearance and False."""
     problems = client_id_problems(client_id)
     with store.transaction() as tx:
-        if client_id is not None and not problems:
-            stored: Clearance | None = _stored(tx, "clearances", client_id, "clearance", day=day)
-            if stored is not None:
-                return stored, False
+        stored: Clearance | None = _stored(tx, "clearances", client_id, problems, day=day)
+        if stored is not None:
+            return stored, False
         state = _state(tx, now)
         try:
             record = clearance(id=client_id or new_id(), day=day, now=now, today=today_of(now))
@@ -179,10 +178,9 @@ def confirm_pain_checked(
     now (with a ``client_id`` a repeat returns the stored one and False)."""
     problems = client_id_problems(client_id)
     with store.transaction() as tx:
-        if client_id is not None and not problems:
-            check: PainCheck | None = _stored(tx, "pain_checks", client_id, "pain check", leg=leg)
-            if check is not None:
-                return check, False
+        check: PainCheck | None = _stored(tx, "pain_checks", client_id, problems, leg=leg)
+        if check is not None:
+            return check, False
         try:
             record = pain_check(id=client_id or new_id(), leg=leg, now=now, today=today_of(now))
         except InvalidInput as error:
@@ -213,12 +211,20 @@ def record_screening_answers(
     return record_screening(store, report, now), report
 
 
-def _stored(tx: Transaction, name: str, client_id: str, what: str, **given: object) -> Any:
-    """The record of kind ``name`` stored under ``client_id`` (None: none is), when it has
-    the ``given`` values; another record under the id is a `ClientIdConflict`."""
+_WHAT = {"clearances": "clearance", "pain_checks": "pain check"}
+
+
+def _stored(
+    tx: Transaction, name: str, client_id: str | None, problems: list[Problem], **given: object
+) -> Any:
+    """The record of kind ``name`` stored under a valid ``client_id`` (None: no id, a bad
+    one, or none stored), when it has the ``given`` values; another record under the id is
+    a `ClientIdConflict`."""
+    if client_id is None or problems:
+        return None
     found = tx.by_ids(name, [client_id])
     if not found:
         return None
     if any(getattr(found[0], key) != value for key, value in given.items()):
-        raise client_id_conflict(client_id, what)
+        raise client_id_conflict(client_id, _WHAT[name])
     return found[0]
