@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from calfcare import safety_services, services
+from calfcare import services
 from calfcare.core.errors import ClientIdConflict, InvalidInput
 from calfcare.core.followup import FollowUpAnswers, followup_answers
 from calfcare.core.levels import Leg
@@ -17,6 +17,7 @@ from calfcare.core.records import CalfRecord, SessionRecord, SessionSource
 from calfcare.core.routine import Tool
 from calfcare.core.screening_rules import GENERAL_QUESTION_IDS, LEG_QUESTION_IDS
 from calfcare.core.timeline import Outcome
+from calfcare.services import safety as safety_services
 from calfcare.storage import Store
 
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)

@@ -10,12 +10,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from calfcare import services, split_leg_services
+from calfcare import services
 from calfcare.core.errors import InvalidInput
 from calfcare.core.followup import FollowUpAnswers
 from calfcare.core.insight_report import split_leg_results
 from calfcare.core.split_leg_result import Status
 from calfcare.core.split_leg_today import Step
+from calfcare.services import split_leg as split_leg_services
 from calfcare.storage import Store, open_store
 from calfcare.storage.engine import make_engine
 from calfcare.storage.migrate import upgrade

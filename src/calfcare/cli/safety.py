@@ -4,7 +4,7 @@
     calfcare safety clear --clinician-ruled-out-clot [--day D] [--json]
     calfcare safety pain-checked --leg left|right [--json]
 
-The rules (`calfcare.core.safety_state`) and the use cases (`calfcare.safety_services`) are
+The rules (`calfcare.core.safety_state`) and the use cases (`calfcare.services.safety`) are
 shared with the web app; ``--json`` prints the same object as ``GET /api/safety``.
 """
 
@@ -48,7 +48,7 @@ def safety(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from calfcare import safety_services
+    from calfcare.services import safety as safety_services
 
     with reporting(json_output=json_output):
         store = cli_db.open_cli_store(db)
@@ -79,7 +79,7 @@ def clear(
 
     Then do a new safety check (calfcare screen) before any massage.
     """
-    from calfcare import safety_services
+    from calfcare.services import safety as safety_services
 
     with reporting(json_output=json_output):
         problems: list[Problem] = []
@@ -121,7 +121,7 @@ def pain_checked(
     json_output: bool = cli_db.json_option(),
 ) -> None:
     """Say that a calf's sharp pain (a session stopped for it) has gone or been checked."""
-    from calfcare import safety_services
+    from calfcare.services import safety as safety_services
 
     with reporting(json_output=json_output):
         store = cli_db.open_cli_store(db)

@@ -37,9 +37,9 @@ YES = {"y", "yes"}
 
 def current_state(db: str | None) -> SafetyState:
     """Today's safety state in the database named by ``--db`` (or the settings)."""
-    from calfcare import safety_services
     from calfcare.cli.db import now, open_cli_store
     from calfcare.core.records import RecordSet
+    from calfcare.services import safety as safety_services
     from calfcare.settings import load_settings
 
     settings = load_settings(database_url=db)
@@ -90,8 +90,8 @@ def ask_pain_checks(
 
 
 def _record_pain_check(db: str | None, leg: Leg) -> None:
-    from calfcare import safety_services
     from calfcare.cli.db import now, open_cli_store
+    from calfcare.services import safety as safety_services
 
     store = open_cli_store(db)
     try:

@@ -8,7 +8,7 @@
     calfcare split-leg list             every coin
 
 The rules (`calfcare.core.split_leg_today`) and the use cases
-(`calfcare.split_leg_services`) are shared with the web app. The time comes from
+(`calfcare.services.split_leg`) are shared with the web app. The time comes from
 `calfcare.cli.db.now` (tests replace it).
 """
 
@@ -53,8 +53,8 @@ def split_leg(ctx: typer.Context) -> None:
 @split_leg_app.command("status")
 def status(db: str | None = cli_db.db_option(), json_output: bool = cli_db.json_option()) -> None:
     """Where the experiment stands today, and what to do next."""
-    from calfcare import split_leg_services
     from calfcare.core.split_leg_today import today_json
+    from calfcare.services import split_leg as split_leg_services
 
     with reporting(json_output=json_output):
         store = _store(db)
@@ -81,9 +81,9 @@ def start(
     json_output: bool = cli_db.json_option(),
 ) -> None:
     """Plan an experiment before its first coin: how many days, and what it asks about."""
-    from calfcare import split_leg_services
     from calfcare.core.insight_report import experiment_record_json
     from calfcare.core.split_leg_words import plan_sentence
+    from calfcare.services import split_leg as split_leg_services
 
     with reporting(json_output=json_output):
         store = _store(db)
@@ -112,8 +112,8 @@ def start(
 @split_leg_app.command("draw")
 def draw(db: str | None = cli_db.db_option(), json_output: bool = cli_db.json_option()) -> None:
     """Draw today's coin (after both calves' before-session ratings); never redrawn."""
-    from calfcare import split_leg_services
     from calfcare.core.split_leg_today import coin_json
+    from calfcare.services import split_leg as split_leg_services
 
     with reporting(json_output=json_output):
         store = _store(db)
@@ -154,8 +154,8 @@ def massaged(
     json_output: bool = cli_db.json_option(),
 ) -> None:
     """Say which calves you massaged on a coin's day (when no session was recorded)."""
-    from calfcare import split_leg_services
     from calfcare.core.split_leg_today import coin_json
+    from calfcare.services import split_leg as split_leg_services
 
     with reporting(json_output=json_output):
         when = _now()
@@ -188,9 +188,9 @@ def stop(
     """End the running experiment early. It ends without a result."""
     import sys
 
-    from calfcare import split_leg_services
     from calfcare.core.errors import InvalidInput, Problem
     from calfcare.core.insight_report import experiment_record_json
+    from calfcare.services import split_leg as split_leg_services
 
     with reporting(json_output=json_output):
         if not yes:

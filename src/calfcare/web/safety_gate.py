@@ -24,10 +24,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from starlette.responses import HTMLResponse
 
-from calfcare import safety_services, services
+from calfcare import services
 from calfcare.core.levels import Leg
 from calfcare.core.records import ScreeningRecord
 from calfcare.core.safety_state import PainCheckDue, SafetyState, safety_json
+from calfcare.services import safety as safety_services
 from calfcare.web.deps import app_read_cache
 from calfcare.web.templating import Pages
 

@@ -23,9 +23,10 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from calfcare import safety_services, services
+from calfcare import services
 from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.levels import Leg
+from calfcare.services import safety as safety_services
 from calfcare.web.api.common import now, parse_day
 from calfcare.web.deps import app_store
 from calfcare.web.safety_gate import gate_context, read_gate

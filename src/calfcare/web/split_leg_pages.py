@@ -17,11 +17,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from calfcare import services, split_leg_services
+from calfcare import services
 from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.split_leg_design import MAX_PLANNED_DAYS, MIN_PLANNED_DAYS, REGISTRABLE
 from calfcare.core.split_leg_power import default_days
 from calfcare.core.split_leg_words import plan_sentence
+from calfcare.services import split_leg as split_leg_services
 from calfcare.web.api import common
 from calfcare.web.api.common import cached
 from calfcare.web.api.insights import insights_report

@@ -18,10 +18,11 @@ from fastapi import APIRouter, Request
 from pydantic import Field
 from starlette.responses import JSONResponse, Response
 
-from calfcare import safety_services, services
+from calfcare import services
 from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.json_input import parse_json
 from calfcare.core.safety_state import safety_json
+from calfcare.services import safety as safety_services
 from calfcare.web.api import common, schemas
 from calfcare.web.api.common import (
     CLIENT_ID,

@@ -16,11 +16,12 @@ from pydantic import Field
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
-from calfcare import services, split_leg_services
+from calfcare import services
 from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.insight_report import experiment_record_json
 from calfcare.core.split_leg_design import MAX_PLANNED_DAYS, MIN_PLANNED_DAYS, REGISTRABLE
 from calfcare.core.split_leg_today import coin_json, today_json
+from calfcare.services import split_leg as split_leg_services
 from calfcare.web.api import common
 from calfcare.web.api.common import DAY, Open, cached_json, errors, json_object, openapi_body, read
 from calfcare.web.api.insights import ExperimentOut

@@ -1,33 +1,86 @@
-"""The safety state's use cases: read it, record a clearance, confirm a pain check, record a
-screening. One transaction each, so the state a write is checked against and the write are
-one step.
+"""Screening and the safety state's use cases: keep a screening (and the next-day
+follow-up's report), read the state, record a clearance, confirm a pain check. One
+transaction each, so the state a write is checked against and the write are one step.
 
-The rules are pure (`calfcare.core.safety_state`); this module reads only what they need
-(every screening and follow-up, clearance and pain check, and the sessions stopped for sharp
-pain; not years of other records), applies them and writes. The CLI, the web pages and the
-API call these, and every plan, session and page asks `safety_state` (issue 11).
+The rules are pure (`calfcare.core.screening`, `calfcare.core.safety_state`); this module
+reads only what they need (every screening and follow-up, clearance and pain check, and the
+sessions stopped for sharp pain; not years of other records), applies them and writes. The
+CLI, the web pages and the API call these, and every plan, session and page asks
+`safety_state` (issue 11).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, tzinfo
 from typing import Any
 
+from calfcare.core.answers import parse_answers
 from calfcare.core.client_ids import client_id_problems
-from calfcare.core.errors import ClientIdConflict, InvalidInput, Problem
+from calfcare.core.errors import InvalidInput, Problem
+from calfcare.core.followup import FollowUpAnswers, check_followup
 from calfcare.core.records import (
     Clearance,
     PainCheck,
     RecordSet,
+    ScreeningKind,
     ScreeningRecord,
     clearance,
     pain_check,
 )
 from calfcare.core.safety_state import SafetyState, safety_json
 from calfcare.core.safety_state import safety_state as build_state
-from calfcare.services import ReadCache, new_id, record_screening, today_of
-from calfcare.storage import Store
-from calfcare.storage.store import Transaction
+from calfcare.core.screening import screen
+from calfcare.core.screening_rules import CONTRACT_VERSION
+from calfcare.services.cache import ReadCache
+from calfcare.services.common import client_id_conflict, new_id, today_of
+from calfcare.storage import Store, Transaction
+
+# -- screenings and the next-day follow-up ---------------------------------------------------
+
+
+def record_screening(
+    store: Store,
+    report: Mapping[str, Any],
+    now: datetime,
+    *,
+    kind: ScreeningKind = ScreeningKind.SCREENING,
+) -> ScreeningRecord:
+    """Keep a screening in the audit trail: the report of `calfcare.core.report.screening_report`
+    (answers included), checked again against the rules so the trail cannot disagree with them."""
+    answers = parse_answers(report.get("answers"))
+    verdict = screen(answers).verdict
+    if report.get("verdict") != verdict.value:
+        raise InvalidInput(
+            [Problem("verdict", f"does not match the screening rules ({verdict.value})")]
+        )
+    record = ScreeningRecord(
+        new_id(), kind, now, CONTRACT_VERSION, verdict, answers.to_json(), dict(report)
+    )
+    with store.transaction() as tx:
+        tx.add_screening(record)
+    return record
+
+
+def stored_report(record: ScreeningRecord) -> dict[str, Any]:
+    """A stored screening's report to show: made again from its answers by today's rules
+    and wording (the report is derived data; one stored by an older calfcare, or damaged,
+    must not decide what a page says)."""
+    from calfcare.content.screening import load_screening_text
+    from calfcare.core.report import screening_report
+
+    return screening_report(screen(parse_answers(dict(record.answers))), load_screening_text())
+
+
+def followup_report(followup: FollowUpAnswers) -> dict[str, Any]:
+    """The follow-up screened by the contract's rules, worded as the screening is."""
+    from calfcare.content.screening import load_screening_text
+    from calfcare.core.report import screening_report
+
+    return screening_report(check_followup(followup), load_screening_text())
+
+
+# -- the safety state ---------------------------------------------------------------------
 
 
 def _zone(now: datetime) -> tzinfo:
@@ -89,12 +142,9 @@ def record_clearance(
     ``client_id`` a repeat returns the stored clearance and False."""
     problems = client_id_problems(client_id)
     with store.transaction() as tx:
-        if client_id is not None and not problems:
-            stored: list[Clearance] = tx.by_ids("clearances", [client_id])
-            if stored:
-                if stored[0].day != day:
-                    raise _conflict(client_id, "clearance")
-                return stored[0], False
+        stored: Clearance | None = _stored(tx, "clearances", client_id, problems, day=day)
+        if stored is not None:
+            return stored, False
         state = _state(tx, now)
         try:
             record = clearance(id=client_id or new_id(), day=day, now=now, today=today_of(now))
@@ -128,12 +178,9 @@ def confirm_pain_checked(
     now (with a ``client_id`` a repeat returns the stored one and False)."""
     problems = client_id_problems(client_id)
     with store.transaction() as tx:
-        if client_id is not None and not problems:
-            checks: list[PainCheck] = tx.by_ids("pain_checks", [client_id])
-            if checks:
-                if checks[0].leg != leg:
-                    raise _conflict(client_id, "pain check")
-                return checks[0], False
+        check: PainCheck | None = _stored(tx, "pain_checks", client_id, problems, leg=leg)
+        if check is not None:
+            return check, False
         try:
             record = pain_check(id=client_id or new_id(), leg=leg, now=now, today=today_of(now))
         except InvalidInput as error:
@@ -164,8 +211,20 @@ def record_screening_answers(
     return record_screening(store, report, now), report
 
 
-def _conflict(client_id: str, what: str) -> ClientIdConflict:
-    return ClientIdConflict(
-        f"The client id {client_id!r} is stored with a different {what}: "
-        "an id names one record forever; send a new id for a new record."
-    )
+_WHAT = {"clearances": "clearance", "pain_checks": "pain check"}
+
+
+def _stored(
+    tx: Transaction, name: str, client_id: str | None, problems: list[Problem], **given: object
+) -> Any:
+    """The record of kind ``name`` stored under a valid ``client_id`` (None: no id, a bad
+    one, or none stored), when it has the ``given`` values; another record under the id is
+    a `ClientIdConflict`."""
+    if client_id is None or problems:
+        return None
+    found = tx.by_ids(name, [client_id])
+    if not found:
+        return None
+    if any(getattr(found[0], key) != value for key, value in given.items()):
+        raise client_id_conflict(client_id, _WHAT[name])
+    return found[0]

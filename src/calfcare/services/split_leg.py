@@ -27,9 +27,8 @@ from calfcare.core.split_leg_today import (
     stop_problems,
 )
 from calfcare.core.tracking import MassagedCalves, SplitLegDay, draw_split_leg_day
-from calfcare.services import new_id, today_of
-from calfcare.storage import Store
-from calfcare.storage.store import Transaction
+from calfcare.services.common import new_id, today_of
+from calfcare.storage import Store, Transaction
 
 KINDS = ("sessions", "soreness", "mobility", "split_leg_days", "split_leg_experiments")
 

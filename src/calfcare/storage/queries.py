@@ -1,0 +1,77 @@
+"""The tables and the query pieces the transaction's reads, summaries and writes share."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import fields
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Table, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
+
+from calfcare.core.days import day_end_utc, day_start_utc
+from calfcare.core.records import RecordSet
+from calfcare.storage import convert
+from calfcare.storage.tables import Base, DataVersionRow
+
+TABLES = {
+    table.name: table for table in Base.metadata.sorted_tables if table.name != "data_version"
+}
+"""The record tables, parents before children."""
+RECORD_KINDS = tuple(field.name for field in fields(RecordSet))
+"""The kinds of record: `RecordSet`'s fields, in its order."""
+VERSION = Base.metadata.tables[DataVersionRow.__tablename__]
+READ_VERSION = "SELECT version FROM data_version WHERE id = 1"
+BATCH = 500
+"""Rows per bulk insert: large imports go in batches, all in the one transaction."""
+
+
+class TransactionBase:
+    """What every part of a `Transaction` shares: the session, and whether it may write."""
+
+    def __init__(self, session: Session, *, read_only: bool = False) -> None:
+        self._session = session
+        self._read_only = read_only
+        self.wrote = False
+        """True once anything was written (`Store.transaction` then bumps the version)."""
+
+    def _rows(self, query: Select[Any]) -> Sequence[Any]:
+        return self._session.execute(query).all()
+
+
+def as_day(value: Any) -> date:
+    """A day from a ``min``/``max`` of a date or time column (SQLite may give text)."""
+    if isinstance(value, datetime):
+        return convert.from_db(value).date()
+    if isinstance(value, date):
+        return value
+    text = str(value)
+    return date.fromisoformat(text[:10])
+
+
+def select_columns(table: Table, names: Sequence[str]) -> Select[Any]:
+    return select(*(table.c[name] for name in names))
+
+
+def when(query: Select[Any], name: str, since: date | None, until: date | None) -> Select[Any]:
+    """``query`` on table ``name`` limited to two days (inclusive; None is open): by ``day``,
+    or for screenings (a time, not a day) by whole UTC days of ``taken_at``."""
+    table = TABLES[name]
+    if name != "screenings":
+        return days(query, table, since, until)
+    if since is not None:
+        query = query.where(table.c.taken_at >= day_start_utc(since))
+    end = None if until is None else day_end_utc(until)  # None: the calendar's last day
+    if end is not None:
+        query = query.where(table.c.taken_at < end)
+    return query
+
+
+def days(query: Select[Any], table: Table, since: date | None, until: date | None) -> Select[Any]:
+    if since is not None:
+        query = query.where(table.c.day >= since)
+    if until is not None:
+        query = query.where(table.c.day <= until)
+    return query
