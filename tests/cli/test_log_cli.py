@@ -93,3 +93,21 @@ def test_minus_zero_cm_is_saved_and_shown_as_zero(tmp_path: Path) -> None:
     assert code == 0, err
     assert "leg 0.0 cm" in out and "-0.0" not in out
     assert '"distance_cm": -0' not in stored(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("moment", "extra", "words"),
+    [
+        ("before", (), "before the session"),
+        ("after", (), "after the session"),
+        ("next_day", ("--no-new-signs",), "the next day"),
+    ],
+)
+def test_a_saved_rating_says_when_in_words(
+    tmp_path: Path, moment: str, extra: tuple[str, ...], words: str
+) -> None:
+    code, out, err = cli(tmp_path, "log", "soreness", "--moment", moment, "--left", "2", *extra)
+    assert code == 0, err
+    saved = next(line for line in out.splitlines() if line.startswith("saved "))
+    assert f"left calf 2/10 {words} (" in saved, saved
+    assert f"({moment}," not in saved and "_" not in saved, saved  # no internal name

@@ -72,6 +72,7 @@ def soreness(
     means call the emergency number now), exactly as the screening says.
     """
     from calfcare import services
+    from calfcare.core.record_views import SORENESS_WORDS
 
     with reporting(json_output=json_output):
         moment = moment.replace("-", "_")
@@ -112,9 +113,8 @@ def soreness(
         else:
             for item in result.items:
                 r = item.record
-                print(
-                    f"saved {item.id}: {r.leg.value} calf {r.score}/10 ({r.moment.value}, {r.day})"
-                )
+                when = SORENESS_WORDS[r.moment]
+                print(f"saved {item.id}: {r.leg.value} calf {r.score}/10 {when} ({r.day})")
         if result.followup is not None:
             _show_followup(result.followup, json_output)
 

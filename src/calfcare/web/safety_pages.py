@@ -11,7 +11,7 @@
   to the page that asked (the plan or the session, see ``back``), or home.
 
 They write through the same services as ``POST /api/safety/clearances`` and
-``/api/safety/pain-checks`` (`calfcare.safety_services`).
+``/api/safety/pain-checks`` (`calfcare.services.safety`).
 """
 
 from __future__ import annotations

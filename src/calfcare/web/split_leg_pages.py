@@ -4,7 +4,7 @@
 plan the experiment (once), rate both calves before the session, draw the coin, massage only
 that calf (or say which calves were massaged), rate both right after and the next day. Every
 form posts with its CSRF token to the same use cases as the CLI
-(`calfcare.split_leg_services`); a refused form is shown again (422) with every problem
+(`calfcare.services.split_leg`); a refused form is shown again (422) with every problem
 named, and a saved one redirects (303) back to the page.
 """
 

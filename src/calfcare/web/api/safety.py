@@ -1,5 +1,5 @@
 """The JSON API of the safety state (``/api/safety``, ``/api/safety/*``, ``/api/screenings``):
-the same use cases (`calfcare.safety_services`) and the same object as ``calfcare safety
+the same use cases (`calfcare.services.safety`) and the same object as ``calfcare safety
 --json`` (`calfcare.core.safety_state.safety_json`).
 
 ``GET /api/safety`` answers from the app's read cache, per data version and day. Writes go

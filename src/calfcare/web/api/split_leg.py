@@ -1,5 +1,5 @@
 """The split-leg experiment's JSON API (``/api/split-leg/*``): the same use cases
-(`calfcare.split_leg_services`) as ``calfcare split-leg``.
+(`calfcare.services.split_leg`) as ``calfcare split-leg``.
 
 Reads answer from the app's read cache, per data version and day; writes go through the
 use cases, one transaction each. The time is `calfcare.web.api.common.now` (tests replace
