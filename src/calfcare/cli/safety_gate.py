@@ -19,18 +19,16 @@ and the state is that of no records (both calves, any intensity).
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
+from calfcare.cli.prompt import ReadLine
 from calfcare.core.levels import Leg
 
 if TYPE_CHECKING:
     from calfcare.core.routine import Plan, PlanOptions
     from calfcare.core.safe_plan import SafetyBlocked
     from calfcare.core.safety_state import SafetyState
-
-ReadLine = Callable[[], str]
-Say = Callable[[str], None]
 
 YES = {"y", "yes"}
 
@@ -45,11 +43,8 @@ def current_state(db: str | None) -> SafetyState:
     settings = load_settings(database_url=db)
     if not settings.database_url and not (settings.data_dir / "calfcare.sqlite3").exists():
         return safety_services.state_of(RecordSet(), now())
-    store = open_cli_store(db)
-    try:
+    with open_cli_store(db) as store:
         return safety_services.safety_state(store, now())
-    finally:
-        store.close()
 
 
 def interactive() -> bool:
@@ -63,12 +58,22 @@ def ask_pain_checks(
     *,
     db: str | None,
     save: bool = True,
-    say: Say = print,
-    read_line: ReadLine = sys.stdin.readline,
+    console: Any = None,
+    read_line: ReadLine | None = None,
 ) -> list[Leg]:
     """Ask about each calf in ``legs`` whose sharp-pain check is pending, repeating the
-    session's advice; the calves the person says yes for (recorded, unless ``save`` is off)."""
+    session's advice; the calves the person says yes for (recorded, unless ``save`` is off).
+    The question is asked with `calfcare.cli.prompt.ask`; the end of input is a no."""
+    from rich.text import Text
+
+    from calfcare.cli.console import Console
+    from calfcare.cli.prompt import ask
     from calfcare.core.safe_plan import pending_pain_checks
+
+    out = console or Console(highlight=False, soft_wrap=True)
+
+    def say(line: str) -> None:
+        out.print(Text(line))
 
     confirmed: list[Leg] = []
     for leg in pending_pain_checks(state, legs):
@@ -77,8 +82,7 @@ def ask_pain_checks(
         say("")
         say(check.question)
         say(check.advice)
-        say("Has the pain gone, or been checked? [y/N] ")
-        reply = read_line().strip().lower()
+        reply = ask(out, "Has the pain gone, or been checked? [y/N] ", read_line)
         if reply not in YES:
             say(f"Your {leg.value} calf is left out today.")
             continue
@@ -93,11 +97,8 @@ def _record_pain_check(db: str | None, leg: Leg) -> None:
     from calfcare.cli.db import now, open_cli_store
     from calfcare.services import safety as safety_services
 
-    store = open_cli_store(db)
-    try:
+    with open_cli_store(db) as store:
         safety_services.confirm_pain_checked(store, leg=leg.value, now=now())
-    finally:
-        store.close()
 
 
 def pain_check_hints(
@@ -144,11 +145,8 @@ def coach_gate(
         from calfcare import services
         from calfcare.cli.db import now, open_cli_store
 
-        store = open_cli_store(db)
-        try:
+        with open_cli_store(db) as store:
             screening_id = services.record_screening(store, report, now()).id
-        finally:
-            store.close()
     state = current_state(db)
     try:
         check_not_held(state)
