@@ -1,8 +1,12 @@
-"""Years of daily calfcare use, deterministic, for the benchmarks (not a script).
+"""Years of daily calfcare use, deterministic, for the benchmarks (not a script); and the
+record builders the tests share (`tests/month_records.py`, `tests/storage/strategies.py`).
 
     from seed import daily_use, seed_store
     records = daily_use(years=5)          # a RecordSet
     seed_store("sqlite:///tmp/x.sqlite3", records)
+
+The tests import it as ``bench.seed``; it needs nothing but calfcare, so the benchmarks run
+on their own.
 
 One simulated person who does everything every day: a split-leg coin, one hand-logged
 session on the massaged calf, soreness before / after / next day on both calves, a
@@ -18,6 +22,7 @@ import random
 import sys
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if importlib.util.find_spec("calfcare") is None:  # run from a fresh clone without installing
@@ -40,7 +45,12 @@ from calfcare.core.records import (  # noqa: E402
 )
 from calfcare.core.routine import Tool  # noqa: E402
 from calfcare.core.screening import screen  # noqa: E402
-from calfcare.core.screening_rules import CONTRACT_VERSION  # noqa: E402
+from calfcare.core.screening_rules import (  # noqa: E402
+    CONTRACT_VERSION,
+    GENERAL_QUESTION_IDS,
+    LEG_QUESTION_IDS,
+    PAIN_AFTER_EXERCISE,
+)
 from calfcare.core.timeline import Outcome  # noqa: E402
 from calfcare.core.tracking import (  # noqa: E402
     MobilityMoment,
@@ -53,31 +63,48 @@ from calfcare.core.tracking import (  # noqa: E402
 LAST_DAY = date(2026, 6, 30)
 
 
-def _answers() -> dict[str, object]:
-    """A complete all-"no" screening input (the contract's question ids)."""
-    from calfcare.core.screening_rules import GENERAL_QUESTION_IDS, LEG_QUESTION_IDS
-
+def screening_answers(**general: object) -> dict[str, Any]:
+    """A complete screening input (the contract's question ids) answering no to every
+    question that is asked (``pain_after_exercise`` follows only a yes to ``pain``), with
+    ``general`` answers changed."""
     leg = dict.fromkeys(LEG_QUESTION_IDS, False)
+    del leg[PAIN_AFTER_EXERCISE]
     return {
         "legs": ["left", "right"],
-        "general": dict.fromkeys(GENERAL_QUESTION_IDS, False),
+        "general": dict.fromkeys(GENERAL_QUESTION_IDS, False) | general,
         "left": leg,
         "right": dict(leg),
     }
 
 
-def daily_use(years: float = 5, *, seed: int = 1, last_day: date = LAST_DAY) -> RecordSet:
-    """``years`` of full daily use ending on ``last_day``, the same for the same seed."""
-    from calfcare.content.screening import load_screening_text
+def screening_record(
+    rid: str, kind: ScreeningKind, at: datetime, data: dict[str, Any]
+) -> ScreeningRecord:
+    """The record of screening input ``data`` taken at ``at``: its verdict and report
+    worked out as the services do."""
+    from calfcare.content.screening_wording import load_screening_wording
     from calfcare.core.report import screening_report
 
+    answers = parse_answers(data)
+    result = screen(answers)
+    report = screening_report(result, load_screening_wording())
+    return ScreeningRecord(
+        rid, kind, at, CONTRACT_VERSION, result.verdict, answers.to_json(), report
+    )
+
+
+def daily_use(years: float = 5, *, seed: int = 1, last_day: date = LAST_DAY) -> RecordSet:
+    """``years`` of full daily use ending on ``last_day``, the same for the same seed."""
     rng = random.Random(seed)
     days = round(365.25 * years)
     first = last_day - timedelta(days=days - 1)
-    answers = _answers()
-    report = screening_report(screen(parse_answers(answers)), load_screening_text())
-    verdict = screen(parse_answers(answers)).verdict
-    screenings, sessions, soreness, mobility, notes, coins = [], [], [], [], [], []
+    answers = screening_answers()
+    screenings: list[ScreeningRecord] = []
+    sessions: list[SessionRecord] = []
+    soreness: list[Logged[SorenessCheckIn]] = []
+    mobility: list[Logged[MobilityTest]] = []
+    notes: list[Note] = []
+    coins: list[SplitLegDay] = []
     base = {leg: rng.uniform(8, 12) for leg in Leg}
     for i in range(days):
         day = first + timedelta(days=i)
@@ -87,14 +114,8 @@ def daily_use(years: float = 5, *, seed: int = 1, last_day: date = LAST_DAY) -> 
         sid = f"s{i:05d}"
         if i % 30 == 0:
             screenings.append(
-                ScreeningRecord(
-                    f"scr{i:05d}",
-                    ScreeningKind.SCREENING,
-                    at - timedelta(minutes=5),
-                    CONTRACT_VERSION,
-                    verdict,
-                    answers,
-                    report,
+                screening_record(
+                    f"scr{i:05d}", ScreeningKind.SCREENING, at - timedelta(minutes=5), answers
                 )
             )
         sessions.append(

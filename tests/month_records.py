@@ -16,10 +16,8 @@ from __future__ import annotations
 import argparse
 import random
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
-from calfcare.content.screening import load_screening_text
-from calfcare.core.answers import parse_answers
+from bench.seed import screening_answers, screening_record, seed_store
 from calfcare.core.followup import FollowUpAnswers, as_screening_answers
 from calfcare.core.levels import Leg
 from calfcare.core.records import (
@@ -38,10 +36,7 @@ from calfcare.core.records import (
     SpotSide,
     TenderSpot,
 )
-from calfcare.core.report import screening_report
 from calfcare.core.routine import Intensity, Tool
-from calfcare.core.screening import screen
-from calfcare.core.screening_rules import CONTRACT_VERSION, GENERAL_QUESTION_IDS, LEG_QUESTION_IDS
 from calfcare.core.timeline import Outcome
 from calfcare.core.tracking import (
     MobilityMoment,
@@ -59,29 +54,6 @@ UNSURE_SWELLING_DAY = 12
 FOLLOW_UP_SIGN_DAY = 6
 REST_DAYS = {3, 10, 13, 17, 24}
 SPLIT_LEG_FROM = 14
-
-
-def _answers(**general: object) -> dict[str, Any]:
-    leg = dict.fromkeys(LEG_QUESTION_IDS, False)
-    del leg["pain_after_exercise"]
-    answers: dict[str, Any] = {
-        "legs": ["left", "right"],
-        "general": dict.fromkeys(GENERAL_QUESTION_IDS, False) | general,
-        "left": dict(leg),
-        "right": dict(leg),
-    }
-    return answers
-
-
-def _screening(
-    rid: str, kind: ScreeningKind, at: datetime, data: dict[str, Any]
-) -> ScreeningRecord:
-    answers = parse_answers(data)
-    result = screen(answers)
-    report = screening_report(result, load_screening_text())
-    return ScreeningRecord(
-        rid, kind, at, CONTRACT_VERSION, result.verdict, answers.to_json(), report
-    )
 
 
 def a_month(seed: int = 7, last_day: date = LAST_DAY) -> RecordSet:
@@ -110,7 +82,7 @@ def a_month(seed: int = 7, last_day: date = LAST_DAY) -> RecordSet:
                     pe_signs=False,
                 )
             data = as_screening_answers(signs).to_json()
-            follow_up = _screening(
+            follow_up = screening_record(
                 f"fu{i:02d}", ScreeningKind.FOLLOW_UP, at - timedelta(hours=10), data
             )
             screenings.append(follow_up)
@@ -122,10 +94,12 @@ def a_month(seed: int = 7, last_day: date = LAST_DAY) -> RecordSet:
         general: dict[str, object] = {}
         if i == LONG_FLIGHT_DAY:
             general["long_journey"] = True
-        data = _answers(**general)
+        data = screening_answers(**general)
         if i == UNSURE_SWELLING_DAY:
             data["left"]["swelling"] = "unsure"
-        check = _screening(f"sc{i:02d}", ScreeningKind.SCREENING, at - timedelta(minutes=4), data)
+        check = screening_record(
+            f"sc{i:02d}", ScreeningKind.SCREENING, at - timedelta(minutes=4), data
+        )
         screenings.append(check)
         if check.verdict.rank >= 3:  # urgent: no session that day; a doctor the next
             clearances.append(_cleared(day + timedelta(days=1), i))
@@ -207,14 +181,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", required=True, help="a database URL to fill (created if new)")
     args = parser.parse_args()
-    from calfcare.storage import open_store
-
-    store = open_store(args.db)
-    try:
-        with store.transaction() as tx:
-            tx.add_all(a_month())
-    finally:
-        store.close()
+    seed_store(args.db, a_month())
 
 
 if __name__ == "__main__":

@@ -3,7 +3,6 @@ loading every record gives: the same rows, the same totals, the same summary."""
 
 from __future__ import annotations
 
-import importlib.util
 import tempfile
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bench.seed import daily_use
 from calfcare import services
 from calfcare.core.levels import Level
 from calfcare.core.record_views import KINDS, history_rows, record_kinds
@@ -19,17 +19,6 @@ from calfcare.storage import Store, open_store
 from tests.storage.strategies import record_sets
 
 LAST = date(2025, 6, 30)
-
-
-def daily_use(years: float, *, seed: int, last_day: date) -> RecordSet:
-    """`bench/seed.py`'s realistic daily use (bench is a folder, not a package)."""
-    path = Path(__file__).parents[2] / "bench" / "seed.py"
-    spec = importlib.util.spec_from_file_location("calfcare_bench_seed", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    records: RecordSet = module.daily_use(years, seed=seed, last_day=last_day)
-    return records
 
 
 filter_days = st.none() | st.dates(min_value=LAST - timedelta(days=200), max_value=LAST)
