@@ -9,24 +9,22 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from calfcare.content.load import load_model
+from calfcare.content.load import ContentModel, load_model
 from calfcare.content.sources import check_sources, load_sources
 from calfcare.core.errors import ContentError
 
 FILENAME = "learn.toml"
 
 
-class LearnItem(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class LearnItem(ContentModel):
     id: str
     kind: Literal["claim", "not_claimed"] = "claim"
     text: str = Field(min_length=10)
     quotes: list[str] = Field(min_length=1)
     sources: list[str]
-    grades: list[str] = []
+    grades: list[str] = Field(default_factory=list)
     """Ids of the evidence grades (``[[grade]]``) of the claims this item makes."""
 
 
@@ -38,11 +36,9 @@ GRADE_WORDS = {
 }
 
 
-class EvidenceGrade(BaseModel):
+class EvidenceGrade(ContentModel):
     """How strong the evidence is for one health claim: short and clear, not a wall of
     citations (a grade word, a one-line effect, the sources' short names)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     claim: str = Field(min_length=10, max_length=100)
@@ -58,16 +54,13 @@ class EvidenceGrade(BaseModel):
         return f"{word} ({self.qualifier})" if self.qualifier else word
 
 
-class LearnSection(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class LearnSection(ContentModel):
     id: str
     title: str
     item: list[LearnItem]
 
 
-class _LearnFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _LearnFile(ContentModel):
     section: list[LearnSection]
     grade: list[EvidenceGrade] = Field(min_length=1)
 

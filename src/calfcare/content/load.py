@@ -10,11 +10,18 @@ import tomllib
 from importlib import resources
 from typing import TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from calfcare.core.errors import ContentError
 
 M = TypeVar("M", bound=BaseModel)
+
+
+class ContentModel(BaseModel):
+    """A part of a content file: a key the model does not name is an error (a misspelt key
+    would otherwise drop its words silently), and nothing changes it once loaded."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def read_toml(filename: str) -> dict[str, object]:

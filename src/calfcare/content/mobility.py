@@ -9,28 +9,24 @@ from __future__ import annotations
 
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from calfcare.content.load import load_model
+from calfcare.content.load import ContentModel, load_model
 from calfcare.content.sources import check_sources
 
 FILENAME = "mobility.toml"
 
 
-class MobilityItem(BaseModel):
+class MobilityItem(ContentModel):
     """One sentence or step of the guide, with the sources it rests on."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     text: str = Field(min_length=10)
     sources: list[str]
 
 
-class MobilityGuide(BaseModel):
+class MobilityGuide(ContentModel):
     """The whole guide: what the test is, how to do it, how far to trust the number."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     title: str = Field(min_length=3)
     subtitle: str = Field(min_length=3)

@@ -9,13 +9,15 @@ cites sources in the registry. The planner then checks each plan against the con
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from enum import StrEnum
 from functools import cache
 from string import Formatter
-from typing import Literal
+from typing import Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from calfcare.content.load import load_model
+from calfcare.content.load import ContentModel, load_model
 from calfcare.content.sources import check_sources
 from calfcare.core.errors import ContentError
 from calfcare.core.recipes import NoteTexts, PaceGuide, RoutineContent, StepRecipe, ToolRecipes
@@ -33,6 +35,9 @@ from calfcare.core.routine import (
 )
 
 FILENAME = "routines.toml"
+K = TypeVar("K", bound=StrEnum)
+R = TypeVar("R")
+V = TypeVar("V")
 SET_MIN_SECONDS, SET_MAX_SECONDS = 30, 120
 _STEP_PLACEHOLDERS = {"leg", "other_leg"}
 _NOTE_PLACEHOLDERS = {
@@ -45,18 +50,14 @@ _NOTE_PLACEHOLDERS = {
 }
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class _Countdown(_Model):
+class _Countdown(ContentModel):
     seconds: int = Field(ge=0, le=COUNTDOWN_MAX_SECONDS)
     cue: str = Field(min_length=10)
     why: str = Field(min_length=10)
     sources: list[str]
 
 
-class _Step(_Model):
+class _Step(ContentModel):
     kind: StepKind
     seconds: int | Literal["rest"]
     cue: str = Field(min_length=10)
@@ -64,42 +65,33 @@ class _Step(_Model):
     sources: list[str]
 
 
-class _Recipe(_Model):
+class _Recipe(ContentModel):
     intensity: Intensity
     step: list[_Step] = Field(min_length=1)
 
 
-class _Tool(_Model):
+class _Tool(ContentModel):
     tool: Tool
     position: _Countdown
     switch: _Countdown
     recipe: list[_Recipe]
 
 
-class _Pace(_Model):
+class _Pace(ContentModel):
     default_per_minute: int = Field(ge=PACE_MIN_PER_MINUTE, le=PACE_MAX_PER_MINUTE)
     why: str = Field(min_length=10)
     sources: list[str]
 
 
-class _Notes(_Model):
-    pace: str
-    strokes: str
-    safety: str
-    left_out: str
-    not_screened: str
-    gentle: str
-
-
-class _Session(_Model):
+class _Session(ContentModel):
     sharp_pain_advice: str = Field(min_length=20)
     sharp_pain_sources: list[str]
 
 
-class _RoutinesFile(_Model):
+class _RoutinesFile(ContentModel):
     pace: _Pace
     stroke_pace: _Pace
-    notes: _Notes
+    notes: NoteTexts  # Pydantic checks the core's dataclass: every field a string, no other key
     session: _Session
     tool: list[_Tool]
 
@@ -148,15 +140,33 @@ def _recipe(where: str, recipe: _Recipe) -> tuple[StepRecipe, ...]:
     return tuple(steps)
 
 
-def _tool(where: str, raw: _Tool) -> ToolRecipes:
-    recipes: dict[Intensity, tuple[StepRecipe, ...]] = {}
-    for i, recipe in enumerate(raw.recipe):
-        if recipe.intensity in recipes:
-            raise _fail(f"{where}.recipe.{i}", f"a second {recipe.intensity} recipe")
-        recipes[recipe.intensity] = _recipe(f"{where}.recipe.{i}", recipe)
-    missing = [i.value for i in Intensity if i not in recipes]
+def _one_each(
+    where: str,
+    what: str,
+    every: type[K],
+    items: Sequence[R],
+    key: Callable[[R], K],
+    build: Callable[[str, R], V],
+) -> dict[K, V]:
+    """Each item of the list at ``where`` built (at ``where.i``) and keyed by ``key``: exactly
+    one ``what`` for every member of ``every``, so a second one or a missing one is an
+    error."""
+    built: dict[K, V] = {}
+    for i, item in enumerate(items):
+        k = key(item)
+        if k in built:
+            raise _fail(f"{where}.{i}", f"a second {what} for {k}")
+        built[k] = build(f"{where}.{i}", item)
+    missing = [k.value for k in every if k not in built]
     if missing:
-        raise _fail(f"{where}.recipe", f"no recipe for {missing}")
+        raise _fail(where, f"no {what} for {missing}")
+    return built
+
+
+def _tool(where: str, raw: _Tool) -> ToolRecipes:
+    recipes = _one_each(
+        f"{where}.recipe", "recipe", Intensity, raw.recipe, lambda r: r.intensity, _recipe
+    )
     return ToolRecipes(
         position=_step(f"{where}.position", raw.position, StepKind.POSITION),
         switch=_step(f"{where}.switch", raw.switch, StepKind.SWITCH),
@@ -166,14 +176,7 @@ def _tool(where: str, raw: _Tool) -> ToolRecipes:
 
 def build_content(data: _RoutinesFile) -> RoutineContent:
     """Check the parsed file and turn it into the core's content types."""
-    tools: dict[Tool, ToolRecipes] = {}
-    for i, raw in enumerate(data.tool):
-        if raw.tool in tools:
-            raise _fail(f"tool.{i}", f"{raw.tool} appears twice")
-        tools[raw.tool] = _tool(f"tool.{i}", raw)
-    missing = [t.value for t in Tool if t not in tools]
-    if missing:
-        raise _fail("tool", f"no recipes for {missing}")
+    tools = _one_each("tool", "recipe set", Tool, data.tool, lambda t: t.tool, _tool)
     check_sources(FILENAME, "pace.sources", data.pace.sources)
     check_sources(FILENAME, "stroke_pace.sources", data.stroke_pace.sources)
     check_sources(FILENAME, "session.sharp_pain_sources", data.session.sharp_pain_sources)
@@ -187,7 +190,7 @@ def build_content(data: _RoutinesFile) -> RoutineContent:
             data.stroke_pace.why,
             tuple(data.stroke_pace.sources),
         ),
-        notes=NoteTexts(**data.notes.model_dump()),
+        notes=data.notes,
         sharp_pain_advice=data.session.sharp_pain_advice,
     )
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from calfcare.content.load import load_model
+from calfcare.content.load import ContentModel, load_model
 from calfcare.content.routines import load_routines, sharp_pain_sources
 from calfcare.content.screening import load_screening_text
 from calfcare.content.sources import check_sources
@@ -19,9 +19,7 @@ from calfcare.core.safety_state import SafetyWording
 FILENAME = "safety.toml"
 
 
-class _SafetyFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class _SafetyFile(ContentModel):
     hold_reason_screening: str = Field(min_length=10, pattern=r"\{findings\}")
     hold_reason_follow_up: str = Field(min_length=10, pattern=r"\{findings\}")
     hold_lifts: str = Field(min_length=20)

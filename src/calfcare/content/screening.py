@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from calfcare.content.load import load_model
+from calfcare.content.load import ContentModel, load_model
 from calfcare.content.screening_text import ScreeningText
 from calfcare.content.sources import check_sources
 from calfcare.core.errors import ContentError
@@ -22,10 +22,8 @@ from calfcare.core.screening_rules import GENERAL_QUESTION_IDS, LEG_QUESTION_IDS
 FILENAME = "screening.toml"
 
 
-class QuestionText(BaseModel):
+class QuestionText(ContentModel):
     """One question as the person sees it, with its "why we ask" help."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str
     question: str = Field(min_length=10)
@@ -34,17 +32,13 @@ class QuestionText(BaseModel):
     sources: list[str]
 
 
-class AdviceText(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class AdviceText(ContentModel):
     headline: str = Field(min_length=3)
     text: str = Field(min_length=10)
     sources: list[str]
 
 
-class _ScreeningFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class _ScreeningFile(ContentModel):
     general: list[QuestionText]
     leg: list[QuestionText]
     pain_rules: dict[str, str]

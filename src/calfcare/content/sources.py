@@ -5,16 +5,14 @@ from __future__ import annotations
 from functools import cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from calfcare.content.load import load_model
+from calfcare.content.load import ContentModel, load_model
 from calfcare.core.errors import ContentError
 
 
-class Source(BaseModel):
+class Source(ContentModel):
     """One published source (or the article, or the contract itself)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     title: str = Field(min_length=3)
@@ -25,8 +23,7 @@ class Source(BaseModel):
     seen: Literal["seen", "secondary"]
 
 
-class _SourceFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _SourceFile(ContentModel):
     source: list[Source]
 
 
