@@ -27,6 +27,7 @@ from calfcare.core.screening_rules import (
     LEG_RULES,
     PAIN,
 )
+from calfcare.core.tracking import SorenessMoment
 
 SIGNS = ("swelling", "redness", "warmth")
 """The follow-up's calf questions: screening leg ids, asked again for each calf."""
@@ -53,6 +54,20 @@ class FollowUpAnswers:
         """No new sign on either calf, and no breathlessness or chest pain."""
         no: dict[str, Answer] = dict.fromkeys(SIGNS, False)
         return cls(left=no, right=dict(no), pe_signs=False)
+
+
+def missing_followup_problems(moment: object, followup: object) -> list[Problem]:
+    """A next-day soreness check-in comes with the follow-up answers: the problem when
+    ``followup`` is None on one (``moment`` as given, checked or not)."""
+    if moment != SorenessMoment.NEXT_DAY or followup is not None:
+        return []
+    return [
+        Problem(
+            "followup",
+            "a next-day check-in asks about new swelling, redness or warmth, and about "
+            "breathlessness or chest pain (pe_signs)",
+        )
+    ]
 
 
 def followup_answers(data: object) -> FollowUpAnswers:

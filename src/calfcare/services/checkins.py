@@ -19,7 +19,7 @@ from calfcare.core.client_ids import (
 )
 from calfcare.core.days import day_problems
 from calfcare.core.errors import InvalidInput, Problem
-from calfcare.core.followup import FollowUpAnswers
+from calfcare.core.followup import FollowUpAnswers, missing_followup_problems
 from calfcare.core.levels import Leg, Level
 from calfcare.core.records import (
     Logged,
@@ -33,7 +33,6 @@ from calfcare.core.screening_rules import CONTRACT_VERSION
 from calfcare.core.tracking import (
     MobilityTest,
     SorenessCheckIn,
-    SorenessMoment,
     mobility_test,
     soreness_check_in,
 )
@@ -94,14 +93,7 @@ def log_soreness(
         )
     except InvalidInput as error:
         problems += error.problems
-    if moment == SorenessMoment.NEXT_DAY and followup is None:
-        problems.append(
-            Problem(
-                "followup",
-                "a next-day check-in asks about new swelling, redness or warmth, and about "
-                "breathlessness or chest pain (pe_signs)",
-            )
-        )
+    problems += missing_followup_problems(moment, followup)
     if problems:
         raise InvalidInput(problems, _CHECK_IN_REFUSED)
     report = followup_report(followup) if followup is not None else None
