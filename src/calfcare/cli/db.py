@@ -23,12 +23,20 @@ DB_HELP = (
 )
 
 
-def db_option() -> Any:
-    return typer.Option(None, "--db", metavar="URL", help=DB_HELP)
+def db_option(help: str = DB_HELP) -> Any:
+    return typer.Option(None, "--db", metavar="URL", help=help)
 
 
-def json_option() -> Any:
-    return typer.Option(False, "--json", help="Print the result as JSON only.")
+def json_option(help: str = "Print the result as JSON only.") -> Any:
+    return typer.Option(False, "--json", help=help)
+
+
+def since_option() -> Any:
+    return typer.Option(None, "--since", help="First day (YYYY-MM-DD).")
+
+
+def until_option(help: str = "Last day (YYYY-MM-DD).") -> Any:
+    return typer.Option(None, "--until", help=help)
 
 
 def open_cli_store(db: str | None) -> Store:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from calfcare.cli.db import db_option, json_option, open_cli_store, parse_optional_day
+from calfcare.cli import db as cli_db
 from calfcare.cli.errors import reporting
 from calfcare.core.errors import InvalidInput, Problem
 
@@ -22,8 +22,8 @@ def register(app: typer.Typer) -> None:
 
 
 def history(
-    since: str | None = typer.Option(None, "--since", help="First day (YYYY-MM-DD)."),
-    until: str | None = typer.Option(None, "--until", help="Last day (YYYY-MM-DD)."),
+    since: str | None = cli_db.since_option(),
+    until: str | None = cli_db.until_option(),
     kind: str | None = typer.Option(
         None, "--kind", help="Only these kinds, comma-separated: " + ", ".join(KINDS) + "."
     ),
@@ -31,8 +31,8 @@ def history(
     limit: int | None = typer.Option(
         None, "--limit", min=1, max=MAX_LIMIT, help=f"Only the last N rows (at most {MAX_LIMIT})."
     ),
-    db: str | None = db_option(),
-    json_output: bool = json_option(),
+    db: str | None = cli_db.db_option(),
+    json_output: bool = cli_db.json_option(),
 ) -> None:
     """Show what you recorded: sessions, soreness, knee-to-wall tests, notes, screenings."""
     from calfcare import services
@@ -44,15 +44,12 @@ def history(
         ]
         if leg is not None and leg not in ("left", "right"):
             problems.append(Problem("--leg", f"{leg!r}: use left or right"))
-        first = parse_optional_day(since, "--since")
-        last = parse_optional_day(until, "--until")
+        first = cli_db.parse_optional_day(since, "--since")
+        last = cli_db.parse_optional_day(until, "--until")
         if problems:
             raise InvalidInput(problems)
-        store = open_cli_store(db)
-        try:
+        with cli_db.open_cli_store(db) as store:
             rows = services.newest_history_rows(store, first, last, set(kinds), leg, limit).rows
-        finally:
-            store.close()
         if json_output:
             print(json.dumps(rows, indent=2))
         else:

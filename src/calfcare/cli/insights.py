@@ -27,8 +27,8 @@ def register(app: typer.Typer) -> None:
 
 
 def insights(
-    since: str | None = typer.Option(None, "--since", help="First day (YYYY-MM-DD)."),
-    until: str | None = typer.Option(None, "--until", help="Last day (YYYY-MM-DD)."),
+    since: str | None = cli_db.since_option(),
+    until: str | None = cli_db.until_option(),
     details: bool = typer.Option(
         False, "--details", help="Also show how each result was worked out (the statistics)."
     ),
@@ -46,11 +46,8 @@ def insights(
     with reporting(json_output=json_output):
         first = cli_db.parse_optional_day(since, "--since")
         last = cli_db.parse_optional_day(until, "--until")
-        store = cli_db.open_cli_store(db)
-        try:
+        with cli_db.open_cli_store(db) as store:
             records = services.load_records(store, kinds=services.INSIGHT_KINDS)
-        finally:
-            store.close()
         today = services.today_of(cli_db.now())
         report = analyse_records(records, today, since=first, until=last).to_json()
         if json_output:

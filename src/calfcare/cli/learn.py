@@ -7,6 +7,7 @@ from typing import Any
 
 import typer
 
+from calfcare.cli import db as cli_db
 from calfcare.cli.errors import reporting
 
 TOPICS = ("benefits", "technique", "safety", "evidence")
@@ -20,7 +21,7 @@ def learn(
     topic: str | None = typer.Argument(
         None, help="benefits, technique, safety or evidence (default: all)."
     ),
-    json_output: bool = typer.Option(False, "--json", help="Print the guidance as JSON."),
+    json_output: bool = cli_db.json_option("Print the guidance as JSON."),
 ) -> None:
     """What calf self-massage does and does not do, how to do it, when not to, and how
     strong the evidence is for each claim."""

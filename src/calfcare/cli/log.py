@@ -94,8 +94,7 @@ def soreness(
             problems = error.problems + problems
         if problems:
             raise InvalidInput(problems, "The check-in is not valid; nothing was saved.")
-        store = open_cli_store(db)
-        try:
+        with open_cli_store(db) as store:
             result = services.log_soreness(
                 store,
                 day=the_day,
@@ -105,8 +104,6 @@ def soreness(
                 session_id=session,
                 followup=followup,
             )
-        finally:
-            store.close()
         if json_output:
             print(json.dumps({"saved": [_soreness_json(i) for i in result.items],
                               "followup": result.followup}, indent=2))  # fmt: skip
@@ -145,14 +142,11 @@ def mobility(
             return
         distances = {k: v for k, v in (("left", left), ("right", right)) if v is not None}
         the_day = parse_day(day)
-        store = open_cli_store(db)
-        try:
+        with open_cli_store(db) as store:
             items = services.log_mobility(
                 store, day=the_day, distances=distances, moment=moment, now=now(),
                 session_id=session,
             )  # fmt: skip
-        finally:
-            store.close()
         if json_output:
             print(json.dumps({"saved": [_mobility_json(i) for i in items]}, indent=2))
         else:
@@ -173,11 +167,8 @@ def note(
 
     with reporting(json_output=json_output):
         the_day = parse_day(day)
-        store = open_cli_store(db)
-        try:
+        with open_cli_store(db) as store:
             saved = services.add_note(store, day=the_day, text=text, now=now())
-        finally:
-            store.close()
         if json_output:
             print(json.dumps({"saved": {"id": saved.id, "day": saved.day.isoformat()}}))
         else:
@@ -204,14 +195,11 @@ def session_command(
 
     with reporting(json_output=json_output):
         the_day = parse_day(day)
-        store = open_cli_store(db)
-        try:
+        with open_cli_store(db) as store:
             saved = services.log_session(
                 store, day=the_day, tool=tool, legs=[x.strip() for x in legs.split(",") if x],
                 seconds_per_calf=seconds, now=now(), tender_spots=tender,
             )  # fmt: skip
-        finally:
-            store.close()
         if json_output:
             print(json.dumps({"saved": {"id": saved.id, "day": saved.day.isoformat()}}))
         else:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -36,39 +36,50 @@ OPTION_NAMES = {
 """Problems name the option the person typed, not the core's field."""
 
 
+# The plan options, declared once for `calfcare plan` and the live coach (`calfcare session`);
+# each command gives its own default and help.
+
+
+def tool_option(help: str) -> Any:
+    return typer.Option(None, "--tool", metavar="foam-roller|ball|hands", help=help)
+
+
+def legs_option(default: str | None, help: str) -> Any:
+    return typer.Option(default, "--legs", metavar="LEGS", help=help)
+
+
+def seconds_per_calf_option(default: str | None, help: str) -> Any:
+    return typer.Option(default, "--seconds-per-calf", metavar="N", help=help)
+
+
+def intensity_option(default: str | None, help: str) -> Any:
+    return typer.Option(default, "--intensity", metavar="gentle|standard|deep", help=help)
+
+
+def pace_option(help: str) -> Any:
+    return typer.Option(None, "--pace", metavar="N", help=help)
+
+
+def screening_option(help: str) -> Any:
+    return typer.Option(None, "--screening", metavar="FILE", help=help)
+
+
 def register(app: typer.Typer) -> None:
     app.command(name="plan")(plan_command)
 
 
 def plan_command(
-    tool: str | None = typer.Option(
-        None, "--tool", metavar="foam-roller|ball|hands", help="What you massage with (required)."
+    tool: str | None = tool_option("What you massage with (required)."),
+    legs: str = legs_option("left,right", "Calves to plan, in order: left, right or both."),
+    seconds_per_calf: str = seconds_per_calf_option("150", "Seconds per calf, 120 to 180."),
+    intensity: str = intensity_option("standard", "How firm the work is."),
+    pace: str | None = pace_option(
+        "Pace guide for passes: one-way rolls a minute, 10 to 30 (default 15, slow)."
     ),
-    legs: str = typer.Option(
-        "left,right",
-        "--legs",
-        metavar="LEGS",
-        help="Calves to plan, in order: left, right or both.",
+    screening: str | None = screening_option(
+        "Screening answers (screening contract v1) to shape the plan; '-' reads stdin."
     ),
-    seconds_per_calf: str = typer.Option(
-        "150", "--seconds-per-calf", metavar="N", help="Seconds per calf, 120 to 180."
-    ),
-    intensity: str = typer.Option(
-        "standard", "--intensity", metavar="gentle|standard|deep", help="How firm the work is."
-    ),
-    pace: str | None = typer.Option(
-        None,
-        "--pace",
-        metavar="N",
-        help="Pace guide for passes: one-way rolls a minute, 10 to 30 (default 15, slow).",
-    ),
-    screening: str | None = typer.Option(
-        None,
-        "--screening",
-        metavar="FILE",
-        help="Screening answers (screening contract v1) to shape the plan; '-' reads stdin.",
-    ),
-    json_output: bool = typer.Option(False, "--json", help="Print the plan as JSON only."),
+    json_output: bool = cli_db.json_option("Print the plan as JSON only."),
     db: str | None = cli_db.db_option(),
 ) -> None:
     """Plan a calf self-massage routine.

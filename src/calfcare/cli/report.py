@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from calfcare.cli.db import db_option, now, open_cli_store, parse_optional_day
+from calfcare.cli.db import (
+    db_option,
+    now,
+    open_cli_store,
+    parse_optional_day,
+    since_option,
+    until_option,
+)
 from calfcare.cli.errors import reporting
 from calfcare.cli.inputs import write_output
 from calfcare.core.errors import InvalidInput, Problem
@@ -68,9 +75,9 @@ def report(
     name: str | None = typer.Option(
         None, "--name", help="A name or alias to print on the report (never stored)."
     ),
-    since: str | None = typer.Option(None, "--since", help="First day (YYYY-MM-DD)."),
-    until: str | None = typer.Option(
-        None, "--until", help="Last day (YYYY-MM-DD; default today; the period is 28 days)."
+    since: str | None = since_option(),
+    until: str | None = until_option(
+        "Last day (YYYY-MM-DD; default today; the period is 28 days)."
     ),
     paper: str = typer.Option("a4", "--paper", help="a4 or letter (PDF, PNG, SVG)."),
     db: str | None = db_option(),
@@ -87,11 +94,8 @@ def report(
         if first is not None and last is not None and first > last:
             raise InvalidInput([Problem("--since", f"{since} is after --until {until}")])
         when = now()
-        store = open_cli_store(db)
-        try:
+        with open_cli_store(db) as store:
             page = services.period_report(store, since=first, until=last, name=name, now=when)
-        finally:
-            store.close()
         data = render(page, chosen, paper, services.today_of(when))
         write_output(output, data)
         print(f"report for {page.period} written to {output}", file=sys.stderr)

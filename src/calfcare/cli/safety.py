@@ -51,11 +51,8 @@ def safety(
     from calfcare.services import safety as safety_services
 
     with reporting(json_output=json_output):
-        store = cli_db.open_cli_store(db)
-        try:
+        with cli_db.open_cli_store(db) as store:
             document = safety_services.safety_document(store, cli_db.now())
-        finally:
-            store.close()
         if json_output:
             print(json.dumps(document, indent=2))
         else:
@@ -97,13 +94,10 @@ def clear(
             problems += error.problems
         if problems:
             raise InvalidInput(problems, "The clearance was not recorded; nothing was saved.")
-        store = cli_db.open_cli_store(db)
-        try:
+        with cli_db.open_cli_store(db) as store:
             with named_as(_OPTIONS):
                 record, _ = safety_services.record_clearance(store, day=the_day, now=cli_db.now())
             document = safety_services.safety_document(store, cli_db.now())
-        finally:
-            store.close()
         if json_output:
             print(json.dumps({"clearance": {"id": record.id, "day": record.day.isoformat()},
                               "safety": document}, indent=2))  # fmt: skip
@@ -124,12 +118,8 @@ def pain_checked(
     from calfcare.services import safety as safety_services
 
     with reporting(json_output=json_output):
-        store = cli_db.open_cli_store(db)
-        try:
-            with named_as(_OPTIONS):
-                record, _ = safety_services.confirm_pain_checked(store, leg=leg, now=cli_db.now())
-        finally:
-            store.close()
+        with cli_db.open_cli_store(db) as store, named_as(_OPTIONS):
+            record, _ = safety_services.confirm_pain_checked(store, leg=leg, now=cli_db.now())
         if json_output:
             print(json.dumps({"id": record.id, "leg": record.leg.value}, indent=2))
         else:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from calfcare.cli import db as cli_db
 from calfcare.cli.errors import report_error
 from calfcare.core.answers import Answer
 from calfcare.core.errors import InvalidInput, Problem
@@ -43,7 +44,7 @@ def register(app: typer.Typer) -> None:
             help="Screening answers as JSON (screening contract v1); '-' reads standard input. "
             "Without it, the questions are asked one at a time.",
         ),
-        json_output: bool = typer.Option(False, "--json", help="Print the result as JSON only."),
+        json_output: bool = cli_db.json_option(),
         no_save: bool = typer.Option(
             False, "--no-save", help="Do not record this screening (it then governs nothing)."
         ),
@@ -102,11 +103,8 @@ def _record(report: dict[str, Any], db: str | None) -> str:
     from calfcare import services
     from calfcare.cli.db import now, open_cli_store
 
-    store = open_cli_store(db)
-    try:
+    with open_cli_store(db) as store:
         return services.record_screening(store, report, now()).id
-    finally:
-        store.close()
 
 
 def screen_report(answers_source: str | None) -> tuple[dict[str, Any], Any]:

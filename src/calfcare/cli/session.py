@@ -12,6 +12,8 @@ from typing import Any
 
 import typer
 
+from calfcare.cli import db as cli_db
+from calfcare.cli import plan as plan_options
 from calfcare.cli.errors import reporting
 from calfcare.core.errors import InvalidInput, Problem
 
@@ -30,25 +32,16 @@ def session_command(
         metavar="EVENTS",
         help='Run headless on a simulated clock: a JSON list of {"t": s, "event": name}.',
     ),
-    json_output: bool = typer.Option(False, "--json", help="Print the result as JSON only."),
-    tool: str | None = typer.Option(
-        None, "--tool", metavar="foam-roller|ball|hands", help="Live coach: plan for this tool."
+    json_output: bool = cli_db.json_option(),
+    tool: str | None = plan_options.tool_option("Live coach: plan for this tool."),
+    legs: str | None = plan_options.legs_option(None, "Live coach: calves."),
+    seconds_per_calf: str | None = plan_options.seconds_per_calf_option(
+        None, "Live coach: seconds per calf, 120 to 180."
     ),
-    legs: str | None = typer.Option(None, "--legs", metavar="LEGS", help="Live coach: calves."),
-    seconds_per_calf: str | None = typer.Option(
-        None, "--seconds-per-calf", metavar="N", help="Live coach: seconds per calf, 120 to 180."
-    ),
-    intensity: str | None = typer.Option(
-        None, "--intensity", metavar="gentle|standard|deep", help="Live coach: how firm."
-    ),
-    pace: str | None = typer.Option(
-        None, "--pace", metavar="N", help="Live coach: one-way rolls a minute, 10 to 30."
-    ),
-    screening: str | None = typer.Option(
-        None,
-        "--screening",
-        metavar="FILE",
-        help="Live coach: screening answers; without it, the questions are asked first.",
+    intensity: str | None = plan_options.intensity_option(None, "Live coach: how firm."),
+    pace: str | None = plan_options.pace_option("Live coach: one-way rolls a minute, 10 to 30."),
+    screening: str | None = plan_options.screening_option(
+        "Live coach: screening answers; without it, the questions are asked first."
     ),
     voice: bool = typer.Option(False, "--voice", help="Live coach: speak cues (espeak-ng)."),
     tick: bool = typer.Option(False, "--tick", help="Live coach: a tick at each end of a pass."),
@@ -57,9 +50,7 @@ def session_command(
         "--save/--no-save",
         help="Live coach: save the session, the screening and your soreness check-in.",
     ),
-    db: str | None = typer.Option(
-        None, "--db", metavar="URL", help="Live coach: database URL (default: the settings)."
-    ),
+    db: str | None = cli_db.db_option("Live coach: database URL (default: the settings)."),
 ) -> None:
     """Run a massage session from a plan.
 

@@ -57,11 +57,8 @@ def status(db: str | None = cli_db.db_option(), json_output: bool = cli_db.json_
     from calfcare.services import split_leg as split_leg_services
 
     with reporting(json_output=json_output):
-        store = _store(db)
-        try:
+        with _store(db) as store:
             state = split_leg_services.split_leg_today(store, now=_now())
-        finally:
-            store.close()
         if json_output:
             print(json.dumps(today_json(state), indent=2))
             return
@@ -86,13 +83,10 @@ def start(
     from calfcare.services import split_leg as split_leg_services
 
     with reporting(json_output=json_output):
-        store = _store(db)
-        try:
+        with _store(db) as store:
             exp = split_leg_services.start_experiment(
                 store, days=days, outcome=outcome.replace("-", "_"), now=_now()
             )
-        finally:
-            store.close()
         if json_output:
             print(json.dumps(experiment_record_json(exp), indent=2))
             return
@@ -116,12 +110,9 @@ def draw(db: str | None = cli_db.db_option(), json_output: bool = cli_db.json_op
     from calfcare.services import split_leg as split_leg_services
 
     with reporting(json_output=json_output):
-        store = _store(db)
-        try:
+        with _store(db) as store:
             coin, drawn = split_leg_services.draw_coin(store, now=_now())
             state = split_leg_services.split_leg_today(store, now=_now())
-        finally:
-            store.close()
         if json_output:
             print(json.dumps({**coin_json(coin), "drawn_now": drawn}, indent=2))
             return
@@ -160,11 +151,8 @@ def massaged(
     with reporting(json_output=json_output):
         when = _now()
         the_day = cli_db.parse_day(day, today=when.date()) if day is not None else None
-        store = _store(db)
-        try:
+        with _store(db) as store:
             coin = split_leg_services.record_massaged(store, calves=calves, now=when, day=the_day)
-        finally:
-            store.close()
         if json_output:
             print(json.dumps(coin_json(coin), indent=2))
             return
@@ -201,11 +189,8 @@ def stop(
             if not typer.confirm("Stop the experiment? It ends without a result", default=False):
                 print("Not stopped.")
                 return
-        store = _store(db)
-        try:
+        with _store(db) as store:
             exp = split_leg_services.stop_experiment(store, now=_now())
-        finally:
-            store.close()
         if json_output:
             print(json.dumps(experiment_record_json(exp), indent=2))
             return
@@ -225,12 +210,8 @@ def list_days(
     from calfcare.core.split_leg_today import coin_json
 
     with reporting(json_output=json_output):
-        store = _store(db)
-        try:
-            with store.reading() as tx:
-                coins = tx.split_leg_days()
-        finally:
-            store.close()
+        with _store(db) as store, store.reading() as tx:
+            coins = tx.split_leg_days()
         rows = [coin_json(c) for c in coins]
         if json_output:
             print(json.dumps(rows, indent=2))

@@ -6,7 +6,7 @@ import json
 
 import typer
 
-from calfcare.cli.db import db_option, json_option, open_cli_store, parse_optional_day
+from calfcare.cli import db as cli_db
 from calfcare.cli.errors import reporting
 
 
@@ -15,10 +15,10 @@ def register(app: typer.Typer) -> None:
 
 
 def stats(
-    since: str | None = typer.Option(None, "--since", help="First day (YYYY-MM-DD)."),
-    until: str | None = typer.Option(None, "--until", help="Last day (YYYY-MM-DD)."),
-    db: str | None = db_option(),
-    json_output: bool = json_option(),
+    since: str | None = cli_db.since_option(),
+    until: str | None = cli_db.until_option(),
+    db: str | None = cli_db.db_option(),
+    json_output: bool = cli_db.json_option(),
 ) -> None:
     """Summarise your records: counts, sessions per week, soreness and knee-to-wall change.
 
@@ -28,13 +28,10 @@ def stats(
     from calfcare import services
 
     with reporting(json_output=json_output):
-        first = parse_optional_day(since, "--since")
-        last = parse_optional_day(until, "--until")
-        store = open_cli_store(db)
-        try:
+        first = cli_db.parse_optional_day(since, "--since")
+        last = cli_db.parse_optional_day(until, "--until")
+        with cli_db.open_cli_store(db) as store:
             summary = services.read_stats(store, first, last)
-        finally:
-            store.close()
         if json_output:
             print(json.dumps(summary.to_json(), indent=2))
             return

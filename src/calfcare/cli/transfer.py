@@ -45,11 +45,8 @@ def export(
     with reporting():
         if fmt not in services.EXPORT_FORMATS:
             raise InvalidInput([Problem("--format", f"{fmt!r}: use json, csv or fhir")])
-        store = open_cli_store(db)
-        try:
+        with open_cli_store(db) as store:
             records = services.load_records(store)
-        finally:
-            store.close()
         text = services.export_text(records, fmt)
         if output == "-":
             sys.stdout.write(text)
@@ -68,12 +65,8 @@ def import_command(
     from calfcare import services
 
     with reporting(json_output=json_output):
-        store = open_cli_store(db)
-        try:
-            with _progress() as progress:
-                summary = services.import_file(store, Path(file), now(), progress)
-        finally:
-            store.close()
+        with open_cli_store(db) as store, _progress() as progress:
+            summary = services.import_file(store, Path(file), now(), progress)
         if json_output:
             print(json.dumps({"added": summary.added, "already_there": summary.already_there}))
         else:
