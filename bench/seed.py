@@ -99,12 +99,7 @@ def daily_use(years: float = 5, *, seed: int = 1, last_day: date = LAST_DAY) -> 
     days = round(365.25 * years)
     first = last_day - timedelta(days=days - 1)
     answers = screening_answers()
-    screenings: list[ScreeningRecord] = []
-    sessions: list[SessionRecord] = []
-    soreness: list[Logged[SorenessCheckIn]] = []
-    mobility: list[Logged[MobilityTest]] = []
-    notes: list[Note] = []
-    coins: list[SplitLegDay] = []
+    screenings, sessions, soreness, mobility, notes, coins = [], [], [], [], [], []
     base = {leg: rng.uniform(8, 12) for leg in Leg}
     for i in range(days):
         day = first + timedelta(days=i)
