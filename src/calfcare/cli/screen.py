@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from calfcare.cli import db as cli_db
 from calfcare.cli.errors import report_error
 from calfcare.core.answers import Answer
 from calfcare.core.errors import InvalidInput, Problem
@@ -36,6 +35,8 @@ ANSWER_WORDS: dict[str, Answer] = {
 def register(app: typer.Typer) -> None:
     import typer
 
+    from calfcare.cli import db as cli_db
+
     def screen(
         answers: str | None = typer.Option(
             None,
@@ -48,9 +49,7 @@ def register(app: typer.Typer) -> None:
         no_save: bool = typer.Option(
             False, "--no-save", help="Do not record this screening (it then governs nothing)."
         ),
-        db: str | None = typer.Option(
-            None, "--db", metavar="URL", help="Database URL (default: the settings')."
-        ),
+        db: str | None = cli_db.db_option("Database URL (default: the settings')."),
     ) -> None:
         """Check for reasons not to massage your calves (above all, a possible blood clot).
 
