@@ -12,8 +12,8 @@ red alert.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import timedelta
+from functools import partial
 from typing import Any, cast
 
 from fastapi import APIRouter, Request
@@ -30,8 +30,16 @@ from calfcare.web import forms
 from calfcare.web.api import common
 from calfcare.web.api.checkins import save_note, save_soreness
 from calfcare.web.deps import StoreDep
-from calfcare.web.forms import CLIENT_ID, DAY, SCORES, form_page, given, see_other, submit
-from calfcare.web.templating import Pages, PagesDep
+from calfcare.web.forms import (
+    CLIENT_ID,
+    DAY,
+    SCORES,
+    FormPage,
+    given,
+    see_other,
+    then_see,
+)
+from calfcare.web.templating import PagesDep
 
 router = APIRouter(include_in_schema=False)
 
@@ -78,46 +86,39 @@ async def checkins(request: Request, pages: PagesDep) -> HTMLResponse:
     )
 
 
+def _note_context() -> tuple[dict[str, str], dict[str, Any]]:
+    return {}, {"saved": None, "today": services.today_of(common.now()).isoformat()}
+
+
+NOTE = FormPage("checkins.html", NOTE_IDS, _note_context)
+"""The check-ins page, as the note form shows it again (refused)."""
+
+
+def _save_note(store: Any, values: dict[str, str]) -> None:
+    fields = given(values, {**DAY, **CLIENT_ID})
+    save_note(store, {**fields, "text": values.get("text")}, common.now())
+
+
 @router.post("/checkins/note", name="note_save")
 async def note_save(request: Request, pages: PagesDep, store: StoreDep) -> Response:
-    def save(values: dict[str, str]) -> None:
-        fields = given(values, {**DAY, **CLIENT_ID})
-        save_note(store, {**fields, "text": values.get("text")}, common.now())
-
-    def refused(values: dict[str, str], problems: list[Problem]) -> Response:
-        today = services.today_of(common.now()).isoformat()
-        return form_page(request, pages, "checkins.html", status=422, values=values,
-                         problems=problems, field_ids=NOTE_IDS, saved=None,
-                         today=today)  # fmt: skip
-
-    return await submit(
-        request, save, refused=refused, done=lambda _: see_other(request, "checkins", saved="note")
-    )
+    done = then_see(request, "checkins", saved="note")
+    return await NOTE.post(request, pages, partial(_save_note, store), done)
 
 
-def _soreness_page(
-    request: Request, pages: Pages, values: Mapping[str, str], problems: list[Problem]
-) -> HTMLResponse:
-    today = services.today_of(common.now())
-    return form_page(
-        request,
-        pages,
-        "checkin_soreness.html",
-        status=422 if problems else 200,
-        values={"day": today.isoformat(), "moment": "after", **values},
-        problems=problems,
-        field_ids=SORENESS_IDS,
-        today=today.isoformat(),
-        moments=MOMENTS,
-        scores=RATINGS,
-    )
+def _soreness_context() -> tuple[dict[str, str], dict[str, Any]]:
+    today = services.today_of(common.now()).isoformat()
+    return {"day": today, "moment": "after"}, {"today": today, "moments": MOMENTS,
+                                                "scores": RATINGS}  # fmt: skip
+
+
+SORENESS = FormPage("checkin_soreness.html", SORENESS_IDS, _soreness_context)
 
 
 @router.get("/checkins/soreness", name="checkin_soreness")
 def checkin_soreness(request: Request, pages: PagesDep) -> HTMLResponse:
     """Soreness per calf, 0 to 10, before or right after a session."""
     moment = request.query_params.get("moment", "after")
-    return _soreness_page(request, pages, {"moment": moment if moment == "before" else "after"}, [])
+    return SORENESS.show(request, pages, {"moment": moment if moment == "before" else "after"})
 
 
 def _save_soreness(store: Any, values: dict[str, str]) -> None:
@@ -144,44 +145,35 @@ def _save_soreness(store: Any, values: dict[str, str]) -> None:
 
 @router.post("/checkins/soreness", name="checkin_soreness_save")
 async def checkin_soreness_save(request: Request, pages: PagesDep, store: StoreDep) -> Response:
-    return await submit(
-        request,
-        lambda values: _save_soreness(store, values),
-        refused=lambda values, problems: _soreness_page(request, pages, values, problems),
-        done=lambda _: see_other(request, "checkins", saved="soreness"),
-    )
+    done = then_see(request, "checkins", saved="soreness")
+    return await SORENESS.post(request, pages, partial(_save_soreness, store), done)
 
 
-def _next_day_page(
-    request: Request, pages: Pages, values: Mapping[str, str], problems: list[Problem]
-) -> HTMLResponse:
-    yesterday = services.today_of(common.now()) - timedelta(days=1)
-    questions = [
-        (leg, sign, f"followup.{leg}.{sign}", SIGN_QUESTIONS[sign].format(leg=leg))
-        for leg in ("left", "right")
-        for sign in SIGNS
-    ]
-    questions.append(("", PE_SIGNS, f"followup.{PE_SIGNS}", _pe_question()))
-    return form_page(
-        request,
-        pages,
-        "checkin_next_day.html",
-        status=422 if problems else 200,
-        values={"day": yesterday.isoformat(), **values},
-        problems=problems,
-        yesterday=yesterday.isoformat(),
-        scores=RATINGS,
-        questions=questions,
-        sign_choices=SIGN_CHOICES,
-        field_ids={
-            "day": "day",
-            "score": "left-score-none",
-            "left": "left-score-none",
-            "right": "right-score-none",
-            "followup": "followup-left-swelling-yes",
-        }
-        | {name: name.replace(".", "-") + "-yes" for _, _, name, _ in questions},
-    )
+QUESTIONS = [
+    (leg, sign, f"followup.{leg}.{sign}", SIGN_QUESTIONS[sign].format(leg=leg))
+    for leg in ("left", "right")
+    for sign in SIGNS
+]
+"""The next-day form's sign questions (leg, sign, field, question); the screening's own
+breathlessness question follows them (`_pe_question`)."""
+NEXT_DAY_IDS = {
+    "day": "day",
+    "score": "left-score-none",
+    "left": "left-score-none",
+    "right": "right-score-none",
+    "followup": "followup-left-swelling-yes",
+    f"followup.{PE_SIGNS}": f"followup-{PE_SIGNS}-yes",
+} | {name: name.replace(".", "-") + "-yes" for _, _, name, _ in QUESTIONS}
+
+
+def _next_day_context() -> tuple[dict[str, str], dict[str, Any]]:
+    yesterday = (services.today_of(common.now()) - timedelta(days=1)).isoformat()
+    questions = [*QUESTIONS, ("", PE_SIGNS, f"followup.{PE_SIGNS}", _pe_question())]
+    return {"day": yesterday}, {"yesterday": yesterday, "scores": RATINGS,
+                                "questions": questions, "sign_choices": SIGN_CHOICES}  # fmt: skip
+
+
+NEXT_DAY = FormPage("checkin_next_day.html", NEXT_DAY_IDS, _next_day_context)
 
 
 def _pe_question() -> str:
@@ -194,7 +186,7 @@ def _pe_question() -> str:
 @router.get("/checkins/next-day", name="checkin_next_day")
 def checkin_next_day(request: Request, pages: PagesDep) -> HTMLResponse:
     """The day after a session: soreness per calf, and new swelling, redness or warmth."""
-    return _next_day_page(request, pages, {}, [])
+    return NEXT_DAY.show(request, pages)
 
 
 def _save_next_day(store: Any, values: dict[str, str]) -> str:
@@ -225,12 +217,10 @@ def _save_next_day(store: Any, values: dict[str, str]) -> str:
 
 @router.post("/checkins/next-day", name="checkin_next_day_save")
 async def checkin_next_day_save(request: Request, pages: PagesDep, store: StoreDep) -> Response:
-    return await submit(
-        request,
-        lambda values: _save_next_day(store, values),
-        refused=lambda values, problems: _next_day_page(request, pages, values, problems),
-        done=lambda found: see_other(request, "followup_result", {"screening_id": found}),
-    )
+    def done(found: str) -> Response:
+        return see_other(request, "followup_result", {"screening_id": found})
+
+    return await NEXT_DAY.post(request, pages, partial(_save_next_day, store), done)
 
 
 def _followup_id(store: Any, when: Any) -> str | None:

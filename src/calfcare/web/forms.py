@@ -14,7 +14,8 @@ shape, so the core's own rules and messages apply.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -68,12 +69,17 @@ def form_page(
 
 
 def see_other(
-    request: Request, name: str, path: Mapping[str, str] | None = None, **query: str
+    request: Request, name: str, path: Mapping[str, str] | None = None, /, **query: str
 ) -> RedirectResponse:
     """303 to the page ``name`` (its ``path`` parameters, then ``query``): where a saved
     form goes."""
     url = str(request.app.url_path_for(name, **(path or {})))
     return RedirectResponse(url + ("?" + urlencode(query) if query else ""), status_code=303)
+
+
+def then_see(request: Request, name: str, **query: str) -> Callable[[object], Response]:
+    """A ``done`` for `submit`: whatever was saved, 303 to the page ``name`` (``query``)."""
+    return lambda _: see_other(request, name, **query)
 
 
 async def submit(
@@ -98,6 +104,51 @@ async def submit(
         return done(saved)
 
     return await run_in_threadpool(handle) if in_thread else handle()
+
+
+@dataclass(frozen=True, slots=True)
+class FormPage:
+    """One form page: its template, the element each field's summary line jumps to, and,
+    per request, the fields' defaults and what else the page shows (``context``)."""
+
+    template: str
+    field_ids: Mapping[str, str]
+    context: Callable[[], tuple[dict[str, str], dict[str, Any]]]
+
+    def show(
+        self,
+        request: Request,
+        pages: Pages,
+        values: Mapping[str, str] | None = None,
+        problems: Sequence[Problem] = (),
+    ) -> HTMLResponse:
+        """The page: ``values`` over the defaults; with ``problems``, refused (422)."""
+        defaults, extra = self.context()
+        return form_page(
+            request,
+            pages,
+            self.template,
+            status=422 if problems else 200,
+            values={**defaults, **(values or {})},
+            problems=list(problems),
+            field_ids=self.field_ids,
+            **extra,
+        )
+
+    async def post(
+        self,
+        request: Request,
+        pages: Pages,
+        save: Callable[[dict[str, str]], T],
+        done: Callable[[T], Response],
+    ) -> Response:
+        """`submit` with this page as the form shown again."""
+        return await submit(
+            request,
+            save,
+            refused=lambda values, problems: self.show(request, pages, values, problems),
+            done=done,
+        )
 
 
 # -- readers: a browser's strings in the JSON API's shape ------------------------------------

@@ -8,20 +8,19 @@ and, once saved, back to the check-ins page that says so.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
 from calfcare import services
-from calfcare.core.errors import Problem
 from calfcare.web.api import common
 from calfcare.web.api.checkins import save_mobility
 from calfcare.web.api.sessions import save_manual_session
 from calfcare.web.deps import StoreDep
-from calfcare.web.forms import CLIENT_ID, DAY, form_page, given, number, see_other, submit
-from calfcare.web.templating import Pages, PagesDep
+from calfcare.web.forms import CLIENT_ID, DAY, FormPage, given, number, then_see
+from calfcare.web.templating import PagesDep
 
 router = APIRouter(include_in_schema=False)
 
@@ -39,21 +38,13 @@ SESSION_IDS = {"day": "day", "tool": "tool-0", "legs": "legs-0", "seconds": "sec
 SESSION_DEFAULTS = {"legs": "left,right", "seconds": "150", "tool": "", "tender": ""}
 
 
-def _mobility_page(
-    request: Request, pages: Pages, values: Mapping[str, str], problems: list[Problem]
-) -> HTMLResponse:
+def _mobility_context() -> tuple[dict[str, str], dict[str, Any]]:
     today = services.today_of(common.now()).isoformat()
-    return form_page(
-        request,
-        pages,
-        "mobility_log.html",
-        status=422 if problems else 200,
-        values={"day": today, "moment": "other", "left": "", "right": "", **values},
-        problems=problems,
-        field_ids=MOBILITY_IDS,
-        today=today,
-        moments=MOBILITY_MOMENTS,
-    )
+    defaults = {"day": today, "moment": "other", "left": "", "right": ""}
+    return defaults, {"today": today, "moments": MOBILITY_MOMENTS}
+
+
+MOBILITY = FormPage("mobility_log.html", MOBILITY_IDS, _mobility_context)
 
 
 @router.get("/checkins/knee-to-wall", name="mobility_log")
@@ -61,7 +52,7 @@ def mobility_log(request: Request, pages: PagesDep) -> HTMLResponse:
     """Log a knee-to-wall test: big toe to wall in cm, per leg."""
     moment = request.query_params.get("moment", "other")
     known = {m for m, _ in MOBILITY_MOMENTS}
-    return _mobility_page(request, pages, {"moment": moment if moment in known else "other"}, [])
+    return MOBILITY.show(request, pages, {"moment": moment if moment in known else "other"})
 
 
 def _save_mobility(store: Any, values: dict[str, str]) -> None:
@@ -74,36 +65,22 @@ def _save_mobility(store: Any, values: dict[str, str]) -> None:
 
 @router.post("/checkins/knee-to-wall", name="mobility_log_save")
 async def mobility_log_save(request: Request, pages: PagesDep, store: StoreDep) -> Response:
-    return await submit(
-        request,
-        lambda values: _save_mobility(store, values),
-        refused=lambda values, problems: _mobility_page(request, pages, values, problems),
-        done=lambda _: see_other(request, "checkins", saved="mobility"),
-    )
+    done = then_see(request, "checkins", saved="mobility")
+    return await MOBILITY.post(request, pages, partial(_save_mobility, store), done)
 
 
-def _session_page(
-    request: Request, pages: Pages, values: Mapping[str, str], problems: list[Problem]
-) -> HTMLResponse:
+def _session_context() -> tuple[dict[str, str], dict[str, Any]]:
     today = services.today_of(common.now()).isoformat()
-    return form_page(
-        request,
-        pages,
-        "checkin_session.html",
-        status=422 if problems else 200,
-        values={**SESSION_DEFAULTS, "day": today, **values},
-        problems=problems,
-        field_ids=SESSION_IDS,
-        tools=TOOLS,
-        legs=LEGS,
-        today=today,
-    )
+    return {**SESSION_DEFAULTS, "day": today}, {"tools": TOOLS, "legs": LEGS, "today": today}
+
+
+SESSION = FormPage("checkin_session.html", SESSION_IDS, _session_context)
 
 
 @router.get("/checkins/session", name="session_log")
 def session_log(request: Request, pages: PagesDep) -> HTMLResponse:
     """Log a session done without the guided session page (as ``calfcare log session``)."""
-    return _session_page(request, pages, {}, [])
+    return SESSION.show(request, pages)
 
 
 def _save_session(store: Any, values: dict[str, str]) -> None:
@@ -124,9 +101,5 @@ def _save_session(store: Any, values: dict[str, str]) -> None:
 
 @router.post("/checkins/session", name="session_log_save")
 async def session_log_save(request: Request, pages: PagesDep, store: StoreDep) -> Response:
-    return await submit(
-        request,
-        lambda values: _save_session(store, values),
-        refused=lambda values, problems: _session_page(request, pages, values, problems),
-        done=lambda _: see_other(request, "checkins", saved="session"),
-    )
+    done = then_see(request, "checkins", saved="session")
+    return await SESSION.post(request, pages, partial(_save_session, store), done)
