@@ -20,6 +20,7 @@ from calfcare.web.api.checkins import save_mobility
 from calfcare.web.api.sessions import save_manual_session
 from calfcare.web.deps import StoreDep
 from calfcare.web.forms import CLIENT_ID, DAY, FormPage, given, number, then_see
+from calfcare.web.plan_pages import TOOLS
 from calfcare.web.templating import PagesDep
 
 router = APIRouter(include_in_schema=False)
@@ -29,7 +30,6 @@ MOBILITY_MOMENTS = (
     ("after", "Right after a session"),
     ("other", "On another day (no session)"),
 )
-TOOLS = (("foam-roller", "Foam roller"), ("ball", "Massage ball"), ("hands", "Hands"))
 LEGS = (("left,right", "Both calves"), ("left", "Left calf"), ("right", "Right calf"))
 MOBILITY_IDS = {"day": "day", "moment": "moment-0", "left": "left", "right": "right",
                 "distance_cm": "left"}  # fmt: skip

@@ -35,6 +35,7 @@ from calfcare.core.tracking import SplitLegDay
 from calfcare.web.api.common import now
 from calfcare.web.api.plan import make_plan
 from calfcare.web.deps import app_store
+from calfcare.web.forms import form_values, problem_fields
 from calfcare.web.safety_gate import Gate, read_gate, safety_first_page
 from calfcare.web.screening_form import next_page, parse_form
 from calfcare.web.templating import Pages, PagesDep
@@ -107,7 +108,7 @@ def _form_context(
         "screening_calves": calves,
         "split_leg": split_leg,
         "problems": problems,
-        "problem_fields": {p.field.split(".")[0] for p in problems},
+        "problem_fields": problem_fields(problems),
         "field_ids": FIELD_IDS,
         "pain_checks": [] if gate is None else gate.pain_checks(Leg),
         "back": "/plan",
@@ -187,8 +188,7 @@ async def plan_form(request: Request, pages: PagesDep) -> HTMLResponse:
 @router.post("/plan/from-screening", name="plan_from_screening")
 async def plan_from_screening(request: Request, pages: PagesDep) -> HTMLResponse:
     """The plan form, carrying the answers of the safety check just finished."""
-    form = await request.form()
-    state = parse_form({k: v for k, v in form.items() if isinstance(v, str)})
+    state = parse_form(await form_values(request))
     if state.questionnaire is None or next_page(state.questionnaire):
         raise InvalidInput([Problem("answers", "the safety check is not finished")])
     answers = state.questionnaire.answers()
@@ -204,8 +204,7 @@ async def plan_from_screening(request: Request, pages: PagesDep) -> HTMLResponse
 async def plan_build(request: Request, pages: PagesDep) -> Response:
     """Build and show the plan; bad options come back on the form (422), a plan the
     screening rules out shows its advice (409)."""
-    form = await request.form()
-    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    values = await form_values(request)
     screening_text = values.get("screening", "")
     split = values.get("split_leg") == "1"
     raw: dict[str, object] = {k: values[k] for k in FIELD_IDS if values.get(k, "") != ""}
