@@ -37,7 +37,6 @@ from calfcare.web.forms import (
     FormPage,
     given,
     see_other,
-    then_see,
 )
 from calfcare.web.templating import PagesDep
 
@@ -90,7 +89,7 @@ def _note_context() -> tuple[dict[str, str], dict[str, Any]]:
     return {}, {"saved": None, "today": services.today_of(common.now()).isoformat()}
 
 
-NOTE = FormPage("checkins.html", NOTE_IDS, _note_context)
+NOTE = FormPage("checkins.html", NOTE_IDS, _note_context, then="checkins")
 """The check-ins page, as the note form shows it again (refused)."""
 
 
@@ -101,8 +100,7 @@ def _save_note(store: Any, values: dict[str, str]) -> None:
 
 @router.post("/checkins/note", name="note_save")
 async def note_save(request: Request, pages: PagesDep, store: StoreDep) -> Response:
-    done = then_see(request, "checkins", saved="note")
-    return await NOTE.post(request, pages, partial(_save_note, store), done)
+    return await NOTE.post(request, pages, partial(_save_note, store), saved="note")
 
 
 def _soreness_context() -> tuple[dict[str, str], dict[str, Any]]:
@@ -111,7 +109,7 @@ def _soreness_context() -> tuple[dict[str, str], dict[str, Any]]:
                                                 "scores": RATINGS}  # fmt: skip
 
 
-SORENESS = FormPage("checkin_soreness.html", SORENESS_IDS, _soreness_context)
+SORENESS = FormPage("checkin_soreness.html", SORENESS_IDS, _soreness_context, then="checkins")
 
 
 @router.get("/checkins/soreness", name="checkin_soreness")
@@ -145,8 +143,7 @@ def _save_soreness(store: Any, values: dict[str, str]) -> None:
 
 @router.post("/checkins/soreness", name="checkin_soreness_save")
 async def checkin_soreness_save(request: Request, pages: PagesDep, store: StoreDep) -> Response:
-    done = then_see(request, "checkins", saved="soreness")
-    return await SORENESS.post(request, pages, partial(_save_soreness, store), done)
+    return await SORENESS.post(request, pages, partial(_save_soreness, store), saved="soreness")
 
 
 QUESTIONS = [

@@ -114,6 +114,8 @@ class FormPage:
     template: str
     field_ids: Mapping[str, str]
     context: Callable[[], tuple[dict[str, str], dict[str, Any]]]
+    then: str = ""
+    """The page a saved form goes to (`then_see`), unless `post` is given its own ``done``."""
 
     def show(
         self,
@@ -140,14 +142,16 @@ class FormPage:
         request: Request,
         pages: Pages,
         save: Callable[[dict[str, str]], T],
-        done: Callable[[T], Response],
+        done: Callable[[T], Response] | None = None,
+        **query: str,
     ) -> Response:
-        """`submit` with this page as the form shown again."""
+        """`submit` with this page as the form shown again; saved, ``done``, or 303 to
+        `then` with ``query``."""
         return await submit(
             request,
             save,
             refused=lambda values, problems: self.show(request, pages, values, problems),
-            done=done,
+            done=done or then_see(request, self.then, **query),
         )
 
 

@@ -19,7 +19,7 @@ from calfcare.web.api import common
 from calfcare.web.api.checkins import save_mobility
 from calfcare.web.api.sessions import save_manual_session
 from calfcare.web.deps import StoreDep
-from calfcare.web.forms import CLIENT_ID, DAY, FormPage, given, number, then_see
+from calfcare.web.forms import CLIENT_ID, DAY, FormPage, given, number
 from calfcare.web.plan_pages import TOOLS
 from calfcare.web.templating import PagesDep
 
@@ -44,7 +44,7 @@ def _mobility_context() -> tuple[dict[str, str], dict[str, Any]]:
     return defaults, {"today": today, "moments": MOBILITY_MOMENTS}
 
 
-MOBILITY = FormPage("mobility_log.html", MOBILITY_IDS, _mobility_context)
+MOBILITY = FormPage("mobility_log.html", MOBILITY_IDS, _mobility_context, then="checkins")
 
 
 @router.get("/checkins/knee-to-wall", name="mobility_log")
@@ -65,8 +65,7 @@ def _save_mobility(store: Any, values: dict[str, str]) -> None:
 
 @router.post("/checkins/knee-to-wall", name="mobility_log_save")
 async def mobility_log_save(request: Request, pages: PagesDep, store: StoreDep) -> Response:
-    done = then_see(request, "checkins", saved="mobility")
-    return await MOBILITY.post(request, pages, partial(_save_mobility, store), done)
+    return await MOBILITY.post(request, pages, partial(_save_mobility, store), saved="mobility")
 
 
 def _session_context() -> tuple[dict[str, str], dict[str, Any]]:
@@ -74,7 +73,7 @@ def _session_context() -> tuple[dict[str, str], dict[str, Any]]:
     return {**SESSION_DEFAULTS, "day": today}, {"tools": TOOLS, "legs": LEGS, "today": today}
 
 
-SESSION = FormPage("checkin_session.html", SESSION_IDS, _session_context)
+SESSION = FormPage("checkin_session.html", SESSION_IDS, _session_context, then="checkins")
 
 
 @router.get("/checkins/session", name="session_log")
@@ -101,5 +100,4 @@ def _save_session(store: Any, values: dict[str, str]) -> None:
 
 @router.post("/checkins/session", name="session_log_save")
 async def session_log_save(request: Request, pages: PagesDep, store: StoreDep) -> Response:
-    done = then_see(request, "checkins", saved="session")
-    return await SESSION.post(request, pages, partial(_save_session, store), done)
+    return await SESSION.post(request, pages, partial(_save_session, store), saved="session")
