@@ -20,7 +20,7 @@ from calfcare.web.api.checkins import save_mobility
 from calfcare.web.api.sessions import save_manual_session
 from calfcare.web.deps import StoreDep
 from calfcare.web.forms import CLIENT_ID, DAY, FormPage, given, number
-from calfcare.web.plan_pages import TOOLS
+from calfcare.web.plan_form import TOOLS
 from calfcare.web.templating import PagesDep
 
 router = APIRouter(include_in_schema=False)
