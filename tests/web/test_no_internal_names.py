@@ -23,7 +23,8 @@ from calfcare.core.routine import Tool
 from calfcare.web.deps import app_store
 from tests.conftest import run_cli
 from tests.month_records import LAST_DAY, a_month
-from tests.web.conftest import TestClient
+from tests.web.conftest import TestClient, csrf_token
+from tests.web.forms import post_form
 
 SNAKE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
 PATH = re.compile(r"\b[\w-]+/[\w./-]*\.(?:txt|toml|py|json|sqlite3?)\b")
@@ -130,6 +131,51 @@ def test_no_page_shows_an_internal_name(month: TestClient) -> None:
         if tokens:
             shown[path] = sorted(set(tokens))
     assert not shown, shown
+
+
+REFUSED_FORMS = [
+    ("/checkins/soreness", [("moment", "after"), ("left", "11"), ("right", "x"),
+                            ("day", "2999-01-01")]),
+    ("/checkins/next-day", [("left", "4"), ("followup.left.swelling", "maybe")]),
+    ("/checkins/knee-to-wall", [("left", "9.55"), ("right", "31"), ("moment", "later")]),
+    ("/checkins/session", [("tool", "spoon"), ("legs", "both"), ("seconds", "abc"),
+                           ("tender", "left:top:front")]),
+    ("/checkins/note", [("text", ""), ("day", "someday")]),
+    ("/plan", [("tool", "spoon"), ("legs", "middle"), ("seconds_per_calf", "300"),
+               ("intensity", "hard"), ("pace_per_minute", "abc")]),
+    ("/split-leg/start", [("days", "3")]),
+    ("/split-leg/stop", []),
+    ("/safety/pain-checked", [("leg", "middle")]),
+    ("/safety/clearance", [("day", "someday")]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("path", "fields"), REFUSED_FORMS, ids=[p for p, _ in REFUSED_FORMS])
+def test_a_refused_form_names_its_fields_in_words(
+    client: TestClient, path: str, fields: list[tuple[str, str]]
+) -> None:
+    """The error summary of every page form says "Left calf, soreness", not ``left.score``
+    (the values are what a person can type or leave out; a tampered choice is answered in
+    the JSON API's terms)."""
+    token = csrf_token(client.get("/checkins").text)
+    page = post_form(client, path, [("csrftoken", token), *fields])
+    assert page.status_code == 422, (path, page.status_code)
+    assert 'class="error-summary"' in page.text
+    tokens = internal_tokens(readable(page.text))
+    assert not tokens, (path, tokens)
+
+
+REFUSED_FILTERS = [
+    "/history?since=yesterday&kind=bogus&limit=0&leg=middle",
+    "/report?since=03/02/2026&until=2026-02-30&name=" + "x" * 81,
+]
+
+
+@pytest.mark.parametrize("path", REFUSED_FILTERS)
+def test_a_refused_filter_names_its_fields_in_words(client: TestClient, path: str) -> None:
+    page = client.get(path)
+    assert page.status_code == 422 and 'class="error-summary"' in page.text
+    assert not internal_tokens(readable(page.text)), internal_tokens(readable(page.text))
 
 
 def test_the_history_says_what_a_skipped_session_was(month: TestClient) -> None:

@@ -63,8 +63,9 @@ def test_bad_options_come_back_on_the_form_naming_each(client: TestClient) -> No
     assert response.status_code == 422
     html = response.text
     assert 'role="alert"' in html
-    for field in ("tool", "seconds_per_calf", "pace_per_minute"):
-        assert f">{field}</a>" in html
+    for words in ("Tool", "Seconds per calf", "Pace"):  # the fields in words (issue 14)
+        assert f">{words}</a>" in html
+    assert "seconds_per_calf</a>" not in html and "pace_per_minute</a>" not in html
     assert 'value="300"' in html, "what was typed is kept"
 
 

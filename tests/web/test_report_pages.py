@@ -59,8 +59,8 @@ def test_the_default_period_is_the_last_28_days(client: TestClient) -> None:
 def test_bad_values_are_named_and_nothing_breaks(client: TestClient) -> None:
     page = client.get("/report?since=03/02/2026&until=2026-02-30&name=" + "x" * 81)
     assert page.status_code == 422
-    for field in ("since", "until", "name"):
-        assert f'href="#report-{field}">{field}</a>' in page.text
+    for field, words in (("since", "From"), ("until", "Until"), ("name", "Name")):
+        assert f'href="#report-{field}">{words}</a>' in page.text  # the field in words
     backwards = client.get("/report?since=2026-03-10&until=2026-03-01")
     assert backwards.status_code == 422 and "is after" in backwards.text
     assert client.get(f"/report/download?{PERIOD}&format=doc").status_code == 422

@@ -101,7 +101,8 @@ def test_soreness_with_no_rating_or_a_bad_one_saves_nothing(client: TestClient) 
         [("csrftoken", token), ("moment", "after"), ("left", "11"), ("day", "2999-01-01")],
     )
     assert bad.status_code == 422
-    assert "left.score" in bad.text and ">day</a>" in bad.text
+    assert ">Left calf, soreness</a>" in bad.text and ">Day</a>" in bad.text
+    assert "left.score" not in bad.text, "the field in words, not its internal name"
     assert client.get("/api/records").json() == []
 
 
@@ -160,7 +161,7 @@ def test_next_day_names_each_unanswered_sign(client: TestClient) -> None:
     pairs = [p for p in _next_day(client) if p[0] != "followup.left.warmth"]
     response = post_form(client, "/checkins/next-day", pairs)
     assert response.status_code == 422
-    assert 'href="#followup-left-warmth-yes">followup.left.warmth</a>' in response.text
+    assert 'href="#followup-left-warmth-yes">Left calf, new warmth</a>' in response.text
     assert 'id="followup-left-warmth" class="missing"' in response.text
     assert 'value="4" checked' in response.text, "the ratings given are kept"
     assert client.get("/api/records").json() == []
@@ -178,7 +179,8 @@ def test_knee_to_wall_is_logged_and_bad_values_named(client: TestClient) -> None
         [("csrftoken", token), ("left", "9.55"), ("right", "31"), ("moment", "other")],
     )
     assert bad.status_code == 422
-    assert "left.distance_cm" in bad.text and "right.distance_cm" in bad.text
+    assert ">Left calf, knee-to-wall distance</a>" in bad.text
+    assert ">Right calf, knee-to-wall distance</a>" in bad.text
     assert 'href="/mobility/knee-to-wall"' in bad.text, "the guide is linked"
     good = post_form(
         client,
@@ -218,7 +220,7 @@ def test_a_session_and_a_note_are_logged(client: TestClient) -> None:
             ("tender", "right:top:inner"),
         ],
     )
-    assert bad.status_code == 422 and ">seconds</a>" in bad.text and "tender" in bad.text
+    assert bad.status_code == 422 and ">Seconds per calf</a>" in bad.text and "tender" in bad.text
     note = post_form(
         client,
         "/checkins/note",
@@ -257,8 +259,8 @@ def test_history_filters_and_charts(client: TestClient, app: object) -> None:
     assert filtered.count("knee-to-wall 1") == 2 and "/10 after" not in filtered
     bad = client.get("/history?since=yesterday&kind=bogus&limit=0")
     assert bad.status_code == 422
-    for field in ("since", "kind", "limit"):
-        assert f">{field}</a>" in bad.text
+    for words in ("From", "Kinds of record", "Rows"):  # since, kind, limit in words
+        assert f">{words}</a>" in bad.text
 
 
 def test_export_downloads_and_import_round_trip(client: TestClient) -> None:

@@ -20,7 +20,7 @@ back unchanged and a plan is exactly what the routine contract gives.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -29,7 +29,7 @@ from calfcare.core.errors import PlanBlocked
 from calfcare.core.levels import Leg
 from calfcare.core.report import calf_name
 from calfcare.core.routine import Intensity, Plan, PlanOptions
-from calfcare.core.safety_state import SafetyState, SafetyWording, safety_json
+from calfcare.core.safety_state import PainCheckDue, SafetyState, SafetyWording, safety_json
 
 HOLD = "hold"
 NEEDS_SCREENING = "needs_screening"
@@ -79,8 +79,22 @@ class SafetyBlocked(PlanBlocked):
         return body
 
 
+def blocked(state: SafetyState) -> bool:
+    """No plan and no session today, whatever is asked: a hold, or a new screening is needed
+    first (after a clearance). `check_not_held` raises exactly then."""
+    return state.hold is not None or state.needs_screening is not None
+
+
+def pain_checks_due(state: SafetyState, legs: Iterable[Leg]) -> list[PainCheckDue]:
+    """The pending sharp-pain checks of ``legs``, in the order given (whatever else the
+    state allows them)."""
+    return [p for leg in legs if (p := state.legs[leg].pain_check) is not None]
+
+
 def check_not_held(state: SafetyState) -> None:
     """`SafetyBlocked` during a hold, or after a clearance until a new screening."""
+    if not blocked(state):
+        return
     hold = state.hold
     if hold is not None:
         advice = f"{hold.headline.rstrip('.')}. {hold.advice}"
@@ -99,23 +113,19 @@ def check_not_held(state: SafetyState) -> None:
             state=state,
             message=message,
         )
-    if state.needs_screening is not None:
-        raise SafetyBlocked(
-            blocked_by=NEEDS_SCREENING,
-            verdict=None,
-            advice=state.needs_screening,
-            notes=[],
-            state=state,
-        )
+    assert state.needs_screening is not None  # blocked without a hold
+    raise SafetyBlocked(
+        blocked_by=NEEDS_SCREENING,
+        verdict=None,
+        advice=state.needs_screening,
+        notes=[],
+        state=state,
+    )
 
 
 def pending_pain_checks(state: SafetyState, legs: Collection[Leg]) -> list[Leg]:
     """The calves among ``legs`` (that the state allows) whose sharp-pain check is pending."""
-    return [
-        leg
-        for leg in legs
-        if state.legs[leg].massage_allowed and state.legs[leg].pain_check is not None
-    ]
+    return [p.leg for p in pain_checks_due(state, legs) if state.legs[p.leg].massage_allowed]
 
 
 def options_under_safety(

@@ -27,6 +27,7 @@ from calfcare.web import (
     safety_pages,
     screening_pages,
     session_pages,
+    session_save,
     split_leg_pages,
     tracking_pages,
 )
@@ -71,6 +72,7 @@ def create_app(settings: Settings, *, secret: bytes | None = None) -> FastAPI:
     tracking_pages.install(app)
     app.include_router(split_leg_pages.router)
     app.include_router(session_pages.router)
+    app.include_router(session_save.router)
     app.include_router(report_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Compress what is worth compressing (pages, CSS, JS): the live session page goes from

@@ -6,13 +6,13 @@
 checked again by ``parse_answers`` on every post). ``POST /plan`` builds the plan with the
 same functions as the CLI (`calfcare.web.api.plan.make_plan`) and shows it with each
 step's cue, why and sources, and a link that starts the live session with these options.
-Building a plan saves nothing, so the result is rendered directly (no redirect needed).
+Building a plan saves nothing, so the result is rendered directly (no redirect needed). The
+form itself: `calfcare.web.plan_form`.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -23,35 +23,18 @@ from calfcare import services
 from calfcare.core.errors import InvalidInput, PlanBlocked, Problem
 from calfcare.core.json_input import parse_json
 from calfcare.core.levels import Leg
-from calfcare.core.routine import (
-    PACE_MAX_PER_MINUTE,
-    PACE_MIN_PER_MINUTE,
-    SECONDS_PER_CALF_DEFAULT,
-    SECONDS_PER_CALF_MAX,
-    SECONDS_PER_CALF_MIN,
-    Plan,
-)
+from calfcare.core.routine import Plan
 from calfcare.core.tracking import SplitLegDay
 from calfcare.web.api.common import now
 from calfcare.web.api.plan import make_plan
 from calfcare.web.deps import app_store
+from calfcare.web.forms import form_values
+from calfcare.web.plan_form import FIELD_IDS, TOOLS, form_context, show_form
 from calfcare.web.safety_gate import Gate, read_gate, safety_first_page
 from calfcare.web.screening_form import next_page, parse_form
 from calfcare.web.templating import Pages, PagesDep
 
 router = APIRouter(include_in_schema=False)
-
-TOOLS = (
-    ("foam-roller", "Foam roller"),
-    ("ball", "Massage ball"),
-    ("hands", "Hands"),
-)
-LEGS = (("left,right", "Both calves"), ("left", "Left calf only"), ("right", "Right calf only"))
-INTENSITIES = (
-    ("gentle", "Gentle", "light pressure, slow passes"),
-    ("standard", "Standard", "firm but comfortable"),
-    ("deep", "Deep", "firmer work on tender spots"),
-)
 STEP_NAMES = {
     "position": "Get into position",
     "passes": "Passes",
@@ -61,97 +44,6 @@ STEP_NAMES = {
     "strokes": "Strokes",
     "switch": "Switch calves",
 }
-FIELD_IDS = {
-    "tool": "tool-0",
-    "legs": "legs-0",
-    "seconds_per_calf": "seconds_per_calf",
-    "intensity": "intensity-0",
-    "pace_per_minute": "pace_per_minute",
-}
-
-
-def _defaults(values: dict[str, str]) -> dict[str, str]:
-    return {
-        "tool": values.get("tool", ""),
-        "legs": values.get("legs", "left,right"),
-        "seconds_per_calf": values.get("seconds_per_calf", str(SECONDS_PER_CALF_DEFAULT)),
-        "intensity": values.get("intensity", "standard"),
-        "pace_per_minute": values.get("pace_per_minute", ""),
-    }
-
-
-def _form_context(
-    values: dict[str, str],
-    *,
-    screening: str = "",
-    split_leg: Any = None,
-    problems: list[Problem] | None = None,
-    gate: Gate | None = None,
-) -> dict[str, Any]:
-    calves: list[tuple[str, str]] = []
-    if gate is not None and gate.answers is not None:
-        calves = _screening_calves(gate.answers)  # today's recorded check governs
-    elif screening:
-        calves = _screening_calves(parse_json(screening, field="screening", prefix="screening"))
-    problems = problems or []
-    return {
-        "values": _defaults(values),
-        "tools": TOOLS,
-        "legs": LEGS,
-        "intensities": INTENSITIES,
-        "seconds_min": SECONDS_PER_CALF_MIN,
-        "seconds_max": SECONDS_PER_CALF_MAX,
-        "pace_min": PACE_MIN_PER_MINUTE,
-        "pace_max": PACE_MAX_PER_MINUTE,
-        "screening": screening,
-        "screening_calves": calves,
-        "split_leg": split_leg,
-        "problems": problems,
-        "problem_fields": {p.field.split(".")[0] for p in problems},
-        "field_ids": FIELD_IDS,
-        "pain_checks": [] if gate is None else gate.pain_checks(Leg),
-        "back": "/plan",
-        "hold": None,
-        "needs_screening": None,
-        "today": "" if gate is None else gate.state.day.isoformat(),
-    }
-
-
-def _form_page(
-    request: Request,
-    pages: Pages,
-    values: dict[str, str],
-    *,
-    screening: str = "",
-    split_leg: Any = None,
-    problems: list[Problem] | None = None,
-    status: int = 200,
-    gate: Gate | None = None,
-) -> HTMLResponse:
-    context = _form_context(
-        values, screening=screening, split_leg=split_leg, problems=problems, gate=gate
-    )
-    return pages.render(request, "plan_form.html", status=status, **context)
-
-
-def _screening_calves(answers: object) -> list[tuple[str, str]]:
-    """Each screened calf and what the check allows today, in words."""
-    from calfcare.core.answers import parse_answers
-    from calfcare.core.screening import screen
-
-    result = screen(parse_answers(answers))
-    out = []
-    for leg in result.answers.legs:
-        status = result.legs[leg]
-        text = (
-            "massage allowed"
-            if status.deep_work_allowed
-            else "gentle work only"
-            if status.massage_allowed
-            else "no massage today"
-        )
-        out.append((leg.value, text))
-    return out
 
 
 def _today_coin(request: Request) -> SplitLegDay | None:
@@ -176,19 +68,18 @@ async def plan_form(request: Request, pages: PagesDep) -> HTMLResponse:
         return safety_first_page(request, pages, gate, Leg, what="routine", back="/plan")
     if request.query_params.get("split_leg") != "1":
         return pages.render_cached(
-            request, "plan_form.html", vary=gate.key, **_form_context(params, gate=gate)
+            request, "plan_form.html", vary=gate.key, **form_context(params, gate=gate)
         )
     coin = await run_in_threadpool(_today_coin, request)
     if coin is not None:
         params["legs"] = coin.massaged.value
-    return _form_page(request, pages, params, split_leg=coin or False, gate=gate)
+    return show_form(request, pages, params, split_leg=coin or False, gate=gate)
 
 
 @router.post("/plan/from-screening", name="plan_from_screening")
 async def plan_from_screening(request: Request, pages: PagesDep) -> HTMLResponse:
     """The plan form, carrying the answers of the safety check just finished."""
-    form = await request.form()
-    state = parse_form({k: v for k, v in form.items() if isinstance(v, str)})
+    state = parse_form(await form_values(request))
     if state.questionnaire is None or next_page(state.questionnaire):
         raise InvalidInput([Problem("answers", "the safety check is not finished")])
     answers = state.questionnaire.answers()
@@ -197,15 +88,14 @@ async def plan_from_screening(request: Request, pages: PagesDep) -> HTMLResponse
         return safety_first_page(request, pages, gate, Leg, what="routine", back="/plan")
     legs = ",".join(leg.value for leg in answers.legs)
     screening = json.dumps(answers.to_json(), separators=(",", ":"))
-    return _form_page(request, pages, {"legs": legs}, screening=screening, gate=gate)
+    return show_form(request, pages, {"legs": legs}, screening=screening, gate=gate)
 
 
 @router.post("/plan", name="plan_build")
 async def plan_build(request: Request, pages: PagesDep) -> Response:
     """Build and show the plan; bad options come back on the form (422), a plan the
     screening rules out shows its advice (409)."""
-    form = await request.form()
-    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    values = await form_values(request)
     screening_text = values.get("screening", "")
     split = values.get("split_leg") == "1"
     raw: dict[str, object] = {k: values[k] for k in FIELD_IDS if values.get(k, "") != ""}
@@ -244,7 +134,7 @@ async def plan_build(request: Request, pages: PagesDep) -> Response:
         if any(p.field.startswith("screening") for p in problems):
             # Hidden answers that do not parse were altered: no form to send them back on.
             raise InvalidInput(problems, "The plan options are not valid.")
-        return _form_page(
+        return show_form(
             request,
             pages,
             values,

@@ -23,6 +23,7 @@ from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.period_report import PeriodReport, clean_name, period_of
 from calfcare.web.api.common import DAY_RE, cached, now
 from calfcare.web.deps import ReadCacheDep
+from calfcare.web.forms import form_page
 from calfcare.web.report_html import render_document, report_view
 from calfcare.web.templating import PagesDep
 
@@ -76,9 +77,9 @@ async def report_page(request: Request, pages: PagesDep, cache: ReadCacheDep) ->
     try:
         report = await _report(request, cache)
     except InvalidInput as error:
-        return pages.render(
-            request, "report.html", status=422, report=None, values=values, query="",
-            problems=error.problems, error=error.message, field_ids=FIELD_IDS,
+        return form_page(
+            request, pages, "report.html", status=422, values=values, problems=error.problems,
+            field_ids=FIELD_IDS, report=None, query="", error=error.message,
         )  # fmt: skip
     values["since"], values["until"] = report.first.isoformat(), report.last.isoformat()
     query = urlencode({k: v for k, v in values.items() if v})

@@ -10,8 +10,9 @@ it (issue 11): one read per request, kept in the app's read cache until the data
   carrying answers, or a session link naming a stored check, is used only when none is
   recorded today. It can never override a hold.
 
-The rules themselves are the core's (`calfcare.core.safety_state`); this module only reads
-them for a request and says what a page may offer.
+The rules and the decisions are the core's (`calfcare.core.safety_state`: the state;
+`calfcare.core.safe_plan`: blocked or not, the pain checks due), the same the CLI obeys; this
+module only reads them for a request and says what a page may offer.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from fastapi import FastAPI, Request
 from starlette.responses import HTMLResponse
 
 from calfcare import services
+from calfcare.core import safe_plan
 from calfcare.core.levels import Leg
 from calfcare.core.records import ScreeningRecord
 from calfcare.core.safety_state import PainCheckDue, SafetyState, safety_json
@@ -44,12 +46,14 @@ class Gate:
 
     @property
     def blocked(self) -> bool:
-        """No plan and no session today: a hold, or a new safety check is needed first."""
-        return self.state.hold is not None or self.state.needs_screening is not None
+        """No plan and no session today: a hold, or a new safety check is needed first
+        (the core's decision: `calfcare.core.safe_plan.blocked`)."""
+        return safe_plan.blocked(self.state)
 
     def pain_checks(self, legs: Iterable[Leg]) -> list[PainCheckDue]:
-        """The pending sharp-pain checks of ``legs``, in the order given."""
-        return [p for leg in legs if (p := self.state.legs[leg].pain_check) is not None]
+        """The pending sharp-pain checks of ``legs``, in the order given (the page asks
+        them before a plan or session with those calves)."""
+        return safe_plan.pain_checks_due(self.state, legs)
 
     @property
     def answers(self) -> dict[str, Any] | None:

@@ -16,6 +16,8 @@ They write through the same services as ``POST /api/safety/clearances`` and
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,11 +26,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from calfcare import services
-from calfcare.core.errors import InvalidInput, Problem
+from calfcare.core.errors import Problem
 from calfcare.core.levels import Leg
 from calfcare.services import safety as safety_services
 from calfcare.web.api.common import now, parse_day
 from calfcare.web.deps import app_store
+from calfcare.web.forms import client_id, form_page, submit
 from calfcare.web.safety_gate import gate_context, read_gate
 from calfcare.web.templating import Pages, PagesDep
 
@@ -43,79 +46,70 @@ FIELD_IDS = {"day": "clearance-day", "leg": "pain-checks", "hold": "clearance-da
 @router.get("/safety", name="safety")
 async def safety_page(request: Request, pages: PagesDep) -> HTMLResponse:
     """Today's safety state in words, with the clearance and pain-check forms."""
-    return await run_in_threadpool(_page, request, pages, {}, [], 200)
+    return await run_in_threadpool(_page, request, pages, {}, [])
 
 
 def _page(
-    request: Request,
-    pages: Pages,
-    values: dict[str, str],
-    problems: list[Problem],
-    status: int,
+    request: Request, pages: Pages, values: dict[str, str], problems: list[Problem]
 ) -> HTMLResponse:
     gate = read_gate(request.app)
     context: dict[str, Any] = gate_context(gate, Leg, back="/safety")
     context["pain_checks"] = list(gate.state.pain_checks)  # every calf's, even during a hold
-    return pages.render(
+    return form_page(
         request,
+        pages,
         "safety.html",
-        status=status,
-        state=gate.state,
+        status=422 if problems else 200,
         values=values,
         problems=problems,
         field_ids=FIELD_IDS,
+        state=gate.state,
         **context,
     )
 
 
-async def _fields(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {k: v for k, v in form.items() if isinstance(v, str)}
-
-
-def _client_id(values: dict[str, str]) -> str | None:
-    return values.get("client_id", "").strip() or None
+async def _submit(
+    request: Request, pages: Pages, save: Callable[[dict[str, str]], str]
+) -> Response:
+    """A safety form, in a worker thread (it reads today's state to show itself again):
+    saved, to the page ``save`` names; refused, the safety page again (422)."""
+    return await submit(
+        request,
+        save,
+        refused=partial(_page, request, pages),
+        done=lambda url: RedirectResponse(url, status_code=303),
+        in_thread=True,
+    )
 
 
 @router.post("/safety/clearance", name="safety_clearance")
 async def clearance(request: Request, pages: PagesDep) -> Response:
     """Record that a clinician ruled out a clot (the day: the form's, default today)."""
-    values = await _fields(request)
 
-    def write() -> Response:
+    def save(values: dict[str, str]) -> str:
         moment = now()
         given = values.get("day", "").strip() or None  # a blank field: today
         day = parse_day(given, services.today_of(moment))
-        try:
-            safety_services.record_clearance(
-                app_store(request.app), day=day, now=moment, client_id=_client_id(values)
-            )
-        except InvalidInput as error:
-            return _page(request, pages, values, error.problems, 422)
-        url = request.app.url_path_for("home")
-        return RedirectResponse(str(url), status_code=303)
+        safety_services.record_clearance(
+            app_store(request.app), day=day, now=moment, client_id=client_id(values)
+        )
+        return str(request.app.url_path_for("home"))
 
-    return await run_in_threadpool(write)
+    return await _submit(request, pages, save)
 
 
 @router.post("/safety/pain-checked", name="safety_pain_checked")
 async def pain_checked(request: Request, pages: PagesDep) -> Response:
     """Record that a calf's sharp pain has gone or been checked; back where it was asked."""
-    values = await _fields(request)
 
-    def write() -> Response:
-        try:
-            safety_services.confirm_pain_checked(
-                app_store(request.app),
-                leg=values.get("leg", ""),
-                now=now(),
-                client_id=_client_id(values),
-            )
-        except InvalidInput as error:
-            return _page(request, pages, values, error.problems, 422)
-        return RedirectResponse(_back(values.get("back", "")), status_code=303)
+    def save(values: dict[str, str]) -> str:
+        leg = values.get("leg", "")
+        safety_services.confirm_pain_checked(
+            app_store(request.app), leg=leg, now=now(), client_id=client_id(values)
+        )
+        return _back(values.get("back", ""))
 
-    return await run_in_threadpool(write)
+    return await _submit(request, pages, save)
 
 
 def _back(value: str) -> str:

@@ -10,12 +10,11 @@ named, and a saved one redirects (303) back to the page.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, Response
 
 from calfcare import services
 from calfcare.core.errors import InvalidInput, Problem
@@ -27,6 +26,7 @@ from calfcare.web.api import common
 from calfcare.web.api.common import cached
 from calfcare.web.api.insights import insights_report
 from calfcare.web.deps import ReadCacheDep, StoreDep
+from calfcare.web.forms import client_id, form_page, number, submit, then_see
 from calfcare.web.templating import Pages, PagesDep
 
 router = APIRouter(include_in_schema=False)
@@ -96,18 +96,20 @@ def _page(
     saved: str | None = None,
     problems: list[Problem] | None = None,
     values: Mapping[str, str] | None = None,
-    status: int = 200,
 ) -> HTMLResponse:
     state = split_leg_services.split_leg_today(store, now=common.now())
     with store.reading() as tx:  # only this experiment's coins, for the table
         coins = [c for c in tx.split_leg_days() if state.experiment is None
                  or c.experiment_id == state.experiment.id]  # fmt: skip
     plans = {o.value: (default_days(o), plan_sentence(o, default_days(o))) for o in REGISTRABLE}
-    problems = problems or []
-    return pages.render(
+    return form_page(
         request,
+        pages,
         "split_leg.html",
-        status=status,
+        status=422 if problems else 200,
+        values=dict(values or {}),
+        problems=problems or [],
+        field_ids=FIELD_IDS,
         state=state,
         coins=list(reversed(coins)),
         saved=saved,
@@ -116,108 +118,91 @@ def _page(
         min_days=MIN_PLANNED_DAYS,
         max_days=MAX_PLANNED_DAYS,
         scores=tuple(range(11)),
-        values=dict(values or {}),
-        problems=problems,
-        problem_fields={p.field for p in problems} | {p.field.split(".")[0] for p in problems},
-        field_ids=FIELD_IDS,
     )
 
 
-def _back(request: Request, saved: str) -> RedirectResponse:
-    url = str(request.app.url_path_for("split_leg"))
-    return RedirectResponse(url + "?" + urlencode({"saved": saved}), status_code=303)
-
-
-async def _form(request: Request) -> dict[str, str]:
-    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+async def _submit(
+    request: Request,
+    pages: Pages,
+    store: Any,
+    save: Callable[[dict[str, str]], object],
+    saved: str,
+) -> Response:
+    """A split-leg form: saved, back to the page saying so; refused, the page again (422)."""
+    return await submit(
+        request,
+        save,
+        refused=lambda values, problems: _page(
+            request, pages, store, problems=problems, values=values
+        ),
+        done=then_see(request, "split_leg", saved=saved),
+    )
 
 
 @router.post("/split-leg/start", name="split_leg_start")
 async def split_leg_start(request: Request, pages: PagesDep, store: StoreDep) -> Response:
-    values = await _form(request)
-    raw = values.get("days", "").strip()
-    days: object = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 4 else raw or None
-    try:
-        split_leg_services.start_experiment(
-            store, days=days, outcome=values.get("outcome") or None, now=common.now()
+    def save(values: dict[str, str]) -> None:
+        raw = values.get("days", "").strip()
+        days = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 4 else raw or None
+        outcome = values.get("outcome") or None
+        split_leg_services.start_experiment(store, days=days, outcome=outcome, now=common.now())
+
+    return await _submit(request, pages, store, save, "started")
+
+
+def _save_before(store: Any, values: dict[str, str]) -> None:
+    """Today's before-session measure of both calves (soreness, or knee-to-wall when that is
+    the experiment's outcome), saved once however often the form is sent (its client id)."""
+    when = common.now()
+    state = split_leg_services.split_leg_today(store, now=when)
+    knee = state.experiment is not None and state.experiment.outcome == "knee_to_wall"
+    missing = [leg for leg in ("left", "right") if not values.get(leg, "").strip()]
+    if missing:
+        raise InvalidInput([Problem(leg, "give a value for both calves") for leg in missing])
+    measured = {leg: number(values[leg]) for leg in ("left", "right")}
+    today = services.today_of(when)
+    once = client_id(values)
+    if knee:
+        services.log_mobility(
+            store, day=today, distances=measured, moment="before", now=when, client_id=once
         )
-    except InvalidInput as error:
-        return _page(request, pages, store, problems=error.problems, values=values, status=422)
-    return _back(request, "started")
+    else:
+        services.log_soreness(
+            store, day=today, scores=measured, moment="before", now=when, client_id=once
+        )
 
 
 @router.post("/split-leg/before", name="split_leg_before")
 async def split_leg_before(request: Request, pages: PagesDep, store: StoreDep) -> Response:
     """Today's before-session measure of both calves, then back to draw the coin."""
-    values = await _form(request)
-    when = common.now()
-    state = split_leg_services.split_leg_today(store, now=when)
-    knee = state.experiment is not None and state.experiment.outcome == "knee_to_wall"
-    problems = [
-        Problem(leg, "give a value for both calves") for leg in ("left", "right")
-        if not values.get(leg, "").strip()
-    ]  # fmt: skip
-    if not problems:
-        given = {leg: _number(values[leg]) for leg in ("left", "right")}
-        today = services.today_of(when)
-        # The form's client id: sent twice (a double click, a retry), it is saved once.
-        once = values.get("client_id", "").strip() or None
-        try:
-            if knee:
-                services.log_mobility(
-                    store, day=today, distances=given, moment="before", now=when, client_id=once
-                )
-            else:
-                services.log_soreness(
-                    store, day=today, scores=given, moment="before", now=when, client_id=once
-                )
-        except InvalidInput as error:
-            problems = error.problems
-    if problems:
-        return _page(request, pages, store, problems=problems, values=values, status=422)
-    return _back(request, "before")
+    return await _submit(request, pages, store, lambda v: _save_before(store, v), "before")
 
 
 @router.post("/split-leg", name="split_leg_draw")
-def split_leg_draw(request: Request, pages: PagesDep, store: StoreDep) -> Response:
+async def split_leg_draw(request: Request, pages: PagesDep, store: StoreDep) -> Response:
     """Draw and store today's coin (or keep the stored one), then show it."""
-    try:
-        split_leg_services.draw_coin(store, now=common.now())
-    except InvalidInput as error:
-        return _page(request, pages, store, problems=error.problems, status=422)
-    return _back(request, "drawn")
+
+    def save(values: dict[str, str]) -> object:
+        return split_leg_services.draw_coin(store, now=common.now())
+
+    return await _submit(request, pages, store, save, "drawn")
 
 
 @router.post("/split-leg/massaged", name="split_leg_massaged")
 async def split_leg_massaged(request: Request, pages: PagesDep, store: StoreDep) -> Response:
-    values = await _form(request)
-    try:
-        split_leg_services.record_massaged(store, calves=values.get("calves", ""), now=common.now())
-    except InvalidInput as error:
-        return _page(request, pages, store, problems=error.problems, values=values, status=422)
-    return _back(request, "massaged")
+    def save(values: dict[str, str]) -> object:
+        calves = values.get("calves", "")
+        return split_leg_services.record_massaged(store, calves=calves, now=common.now())
+
+    return await _submit(request, pages, store, save, "massaged")
 
 
 @router.post("/split-leg/stop", name="split_leg_stop")
 async def split_leg_stop(request: Request, pages: PagesDep, store: StoreDep) -> Response:
-    values = await _form(request)
-    try:
+    def save(values: dict[str, str]) -> object:
         if values.get("confirm") != "yes":
-            raise InvalidInput(
-                [Problem("confirm", "tick the box: stopping ends the experiment without a result")]
-            )
-        split_leg_services.stop_experiment(store, now=common.now())
-    except InvalidInput as error:
-        return _page(request, pages, store, problems=error.problems, values=values, status=422)
-    return _back(request, "stopped")
+            message = "tick the box: stopping ends the experiment without a result"
+            raise InvalidInput([Problem("confirm", message)])
+        return split_leg_services.stop_experiment(store, now=common.now())
 
-
-def _number(value: str) -> object:
-    """A typed number (``9,5`` or ``9.5``; 0-10 as a whole number), else the text for the
-    core to refuse with its own message."""
-    text = value.strip().replace(",", ".")
-    try:
-        number = float(text)
-    except ValueError:
-        return value
-    return int(number) if number.is_integer() else number
+    return await _submit(request, pages, store, save, "stopped")

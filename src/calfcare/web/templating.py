@@ -36,6 +36,7 @@ from starlette.routing import NoMatchFound
 from starlette.types import Scope
 
 from calfcare.content.sources import Source, load_sources
+from calfcare.web.form_words import field_words
 from calfcare.web.nav import NAV, visible
 
 
@@ -185,6 +186,7 @@ class Pages:
             lstrip_blocks=True,
             bytecode_cache=COMPILED,
         )
+        self.env.filters["field_words"] = field_words
 
     def warm(self) -> None:
         """Load every template now, at start-up, so that no first request pays for it
