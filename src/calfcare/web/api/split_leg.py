@@ -21,6 +21,7 @@ from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.insight_report import experiment_record_json
 from calfcare.core.split_leg_design import MAX_PLANNED_DAYS, MIN_PLANNED_DAYS, REGISTRABLE
 from calfcare.core.split_leg_today import coin_json, today_json
+from calfcare.core.tracking import MassagedCalves
 from calfcare.services import split_leg as split_leg_services
 from calfcare.web.api import common
 from calfcare.web.api.bodies import DAY, Body, choice, described, integer
@@ -88,7 +89,7 @@ EMPTY = Body("Empty", {}, optional=True)
 MASSAGED = Body(
     "SplitLegMassaged",
     {
-        "calves": choice(["left", "right", "both", "neither"]),
+        "calves": choice(MassagedCalves),
         "day": described(DAY, "the coin's day (default today)"),
     },
     required=("calves",),
