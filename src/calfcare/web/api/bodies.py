@@ -9,7 +9,14 @@ anything is parsed; a JSON object; only the keys the body names; null only where
 type allows it; and a whole number in an ``integer`` field read as that number (JSON does
 not tell 150 from 150.0). The values are then the core's to check, with its own field
 names and every problem at once: the core has the last word. The bounds the schema states
-are the core's own constants (`integer`, `choice`), so a rule changed there changes here.
+are the core's own constants (`integer`, `choice`), so a rule changed there changes here,
+and `tests/web/test_bodies.py` holds every rule a body states against what its endpoint
+refuses and accepts.
+
+Not Pydantic models: validating the values at the edge would answer with Pydantic's
+locations and words (``left`` for the core's ``left.score``, ``tender_spots`` for
+``tender_spot.0``) and stop before the core's cross-field rules, where the API names every
+problem at once in the core's words.
 """
 
 from __future__ import annotations
