@@ -19,18 +19,27 @@ from starlette.responses import JSONResponse
 from calfcare import services
 from calfcare.core.client_ids import client_id_problems
 from calfcare.core.errors import InvalidInput, Problem
+from calfcare.core.records import MAX_NOTE_CHARS
+from calfcare.core.tracking import (
+    DISTANCE_MAX_CM,
+    DISTANCE_MIN_CM,
+    MAX_SESSION_ID_LENGTH,
+    SORENESS_MAX,
+    SORENESS_MIN,
+    MobilityMoment,
+    SorenessMoment,
+)
 from calfcare.web.api import common, schemas
-from calfcare.web.api.common import (
+from calfcare.web.api.bodies import (
     CLIENT_ID,
     DAY,
-    Open,
-    is_replay,
-    json_object,
-    openapi_body,
-    parse_day,
-    replay_responses,
-    whole_numbers,
+    Body,
+    Schema,
+    choice,
+    described,
+    integer,
 )
+from calfcare.web.api.common import Open, is_replay, parse_day, write_route
 from calfcare.web.deps import StoreDep
 
 router = APIRouter(prefix="/api", tags=["tracking"])
@@ -38,26 +47,16 @@ router = APIRouter(prefix="/api", tags=["tracking"])
 LEGS = ("left", "right")
 
 
-def saved_soreness_json(item: Any) -> dict[str, Any]:
+def saved_json(item: Any, measure: str) -> dict[str, Any]:
+    """A saved soreness rating or knee-to-wall test as the API answers it (``measure``:
+    ``score`` or ``distance_cm``)."""
     r = item.record
     return {
         "id": item.id,
         "day": r.day.isoformat(),
         "leg": r.leg.value,
         "moment": r.moment.value,
-        "score": r.score,
-        "session_id": r.session_id,
-    }
-
-
-def saved_mobility_json(item: Any) -> dict[str, Any]:
-    r = item.record
-    return {
-        "id": item.id,
-        "day": r.day.isoformat(),
-        "leg": r.leg.value,
-        "moment": r.moment.value,
-        "distance_cm": r.distance_cm,
+        measure: getattr(r, measure),
         "session_id": r.session_id,
     }
 
@@ -156,30 +155,33 @@ def save_note(store: Any, data: Mapping[str, Any], when: datetime) -> Any:
     )
 
 
-_SIGN = {"enum": [True, False, "unsure"]}
-_SIGNS = {
+_SIGN: Schema = {"enum": [True, False, "unsure"]}
+_SIGNS: Schema = {
     "type": "object",
     "additionalProperties": False,
     "required": ["swelling", "redness", "warmth"],
     "properties": {"swelling": _SIGN, "redness": _SIGN, "warmth": _SIGN},
 }
-_SCORE = {"type": "integer", "minimum": 0, "maximum": 10}
-_CM = {"type": "number", "minimum": 0, "maximum": 30, "multipleOf": 0.1}
-_SESSION_ID = {
+_SCORE = integer(SORENESS_MIN, SORENESS_MAX)
+_CM: Schema = {
+    "type": "number",
+    "minimum": DISTANCE_MIN_CM,
+    "maximum": DISTANCE_MAX_CM,
+    "multipleOf": 0.1,
+}
+_SESSION_ID: Schema = {
     "type": ["string", "null"],
     "minLength": 1,
-    "maxLength": 100,
+    "maxLength": MAX_SESSION_ID_LENGTH,
     "pattern": "^[^\\x00-\\x08\\x0b-\\x1f\\x7f]*$",
-    "description": "the session it belongs to (1 to 100 characters, no control characters)",
+    "description": f"the session it belongs to (1 to {MAX_SESSION_ID_LENGTH} characters, no "
+    "control characters)",
 }
-SORENESS_BODY = {
-    "title": "SorenessCheckIn",
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["moment"],
-    "properties": {
-        "moment": {"enum": ["before", "after", "next_day"]},
-        "day": {**DAY, "description": "the session's day; default today (next_day: yesterday)"},
+SORENESS = Body(
+    "SorenessCheckIn",
+    {
+        "moment": choice(SorenessMoment),
+        "day": described(DAY, "the session's day; default today (next_day: yesterday)"),
         "left": _SCORE,
         "right": _SCORE,
         "session_id": _SESSION_ID,
@@ -194,31 +196,28 @@ SORENESS_BODY = {
             "properties": {"left": _SIGNS, "right": _SIGNS, "pe_signs": _SIGN},
         },
     },
-}
-MOBILITY_BODY = {
-    "title": "KneeToWallTest",
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        "moment": {"enum": ["before", "after", "other"], "default": "other"},
+    required=("moment",),
+)
+MOBILITY = Body(
+    "KneeToWallTest",
+    {
+        "moment": {**choice(MobilityMoment), "default": MobilityMoment.OTHER.value},
         "day": DAY,
         "left": _CM,
         "right": _CM,
         "session_id": _SESSION_ID,
         "client_id": CLIENT_ID,
     },
-}
-NOTE_BODY = {
-    "title": "Note",
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["text"],
-    "properties": {
+)
+NOTE = Body(
+    "Note",
+    {
         "day": DAY,
-        "text": {"type": "string", "minLength": 1, "maxLength": 4000, "pattern": r"\S"},
-        "client_id": {**CLIENT_ID, "description": "the note's id (see client ids)"},
+        "text": {"type": "string", "minLength": 1, "maxLength": MAX_NOTE_CHARS, "pattern": r"\S"},
+        "client_id": described(CLIENT_ID, "the note's id (see client ids)"),
     },
-}
+    required=("text",),
+)
 
 
 class SavedSorenessOut(Open):
@@ -260,66 +259,45 @@ class SavedOut(Open):
     saved: SavedRef
 
 
-@router.post(
-    "/checkins/soreness",
-    name="api_checkin_soreness",
-    summary="Record soreness per calf (before, after, or the next day with the follow-up)",
-    status_code=201,
-    response_model=SorenessOut,
-    responses=replay_responses(SorenessOut, "check-in"),
-    openapi_extra=openapi_body(SORENESS_BODY),
-)
+@write_route(router, "/checkins/soreness", SORENESS, SorenessOut, created=True, replay="check-in")
 async def api_checkin_soreness(request: Request, store: StoreDep) -> JSONResponse:
-    """Saved as ``calfcare log soreness`` saves it. A ``next_day`` check-in needs
+    """Record soreness per calf (before, after, or the next day with the follow-up)
+
+    Saved as ``calfcare log soreness`` saves it. A ``next_day`` check-in needs
     ``followup``: new swelling, redness or warmth per calf, screened by the real rules; an
     urgent result is returned (``escalated``) and the check-in is still saved. With a
     ``client_id``, a repeat is answered with the stored check-in (200) and saves nothing."""
-    data = whole_numbers(
-        await json_object(request, SORENESS_BODY),
-        ("left", "right"),
-    )
-    result = save_soreness(store, data, common.now())
+    result = save_soreness(store, await SORENESS.read(request), common.now())
     body = {
-        "saved": [saved_soreness_json(i) for i in result.items],
+        "saved": [saved_json(i, "score") for i in result.items],
         "followup": result.followup,
         "escalated": result.escalated,
     }
     return JSONResponse(body, status_code=201 if result.created else 200)
 
 
-@router.post(
-    "/checkins/mobility",
-    name="api_checkin_mobility",
-    summary="Record a knee-to-wall test (cm per leg)",
-    status_code=201,
-    response_model=MobilityOut,
-    responses=replay_responses(MobilityOut, "test"),
-    openapi_extra=openapi_body(MOBILITY_BODY),
-)
+@write_route(router, "/checkins/mobility", MOBILITY, MobilityOut, created=True, replay="test")
 async def api_checkin_mobility(request: Request, store: StoreDep) -> JSONResponse:
-    """Saved as ``calfcare log mobility`` saves it: big toe to wall in cm, to 0.1 cm. With a
+    """Record a knee-to-wall test (cm per leg)
+
+    Saved as ``calfcare log mobility`` saves it: big toe to wall in cm, to 0.1 cm. With a
     ``client_id``, a repeat is answered with the stored test (200) and saves nothing."""
-    data = await json_object(request, MOBILITY_BODY)
+    data = await MOBILITY.read(request)
     when = common.now()
     items = save_mobility(store, data, when)
     status = 200 if is_replay(items[0].recorded_at, when) else 201
-    return JSONResponse({"saved": [saved_mobility_json(i) for i in items]}, status_code=status)
+    saved = [saved_json(i, "distance_cm") for i in items]
+    return JSONResponse({"saved": saved}, status_code=status)
 
 
-@router.post(
-    "/notes",
-    name="api_notes",
-    summary="Record a free note for a day",
-    status_code=201,
-    response_model=SavedOut,
-    responses=replay_responses(SavedOut, "note"),
-    openapi_extra=openapi_body(NOTE_BODY),
-)
+@write_route(router, "/notes", NOTE, SavedOut, created=True, replay="note")
 async def api_notes(request: Request, store: StoreDep) -> JSONResponse:
-    """Saved as ``calfcare log note`` saves it (at most 4000 characters). With a
+    """Record a free note for a day
+
+    Saved as ``calfcare log note`` saves it (at most 4000 characters). With a
     ``client_id`` (the note's id), a repeat is answered with the stored note (200)."""
     when = common.now()
-    saved = save_note(store, await json_object(request, NOTE_BODY), when)
+    saved = save_note(store, await NOTE.read(request), when)
     status = 200 if is_replay(saved.written_at, when) else 201
     body = {"saved": {"id": saved.id, "day": saved.day.isoformat()}}
     return JSONResponse(body, status_code=status)

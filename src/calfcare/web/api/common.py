@@ -1,5 +1,6 @@
 """The request plumbing every JSON API module shares: the clock, the fast read route, the
-cached answers, the JSON body reader and the documented error statuses.
+cached answers, the write route (its body from `calfcare.web.api.bodies`) and the documented
+error statuses.
 
 The time is `now` (tests replace it here; every API module calls ``common.now()``).
 Reads answer from the app's `calfcare.services.ReadCache`: the encoded body is computed
@@ -13,23 +14,23 @@ import inspect
 import re
 from collections.abc import Callable, Coroutine, Mapping
 from datetime import date, datetime
-from typing import Any, TypeVar, cast
+from typing import Any, TypedDict, TypeVar, cast
 
 from fastapi import APIRouter, Request
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
-from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
 from calfcare import services
-from calfcare.core.errors import InvalidInput, Problem
-from calfcare.core.json_input import parse_json
+from calfcare.core.errors import Problem
 from calfcare.web.api import schemas
+from calfcare.web.api.bodies import Body
 
 T = TypeVar("T")
+E = TypeVar("E", bound=Callable[..., Any])
+"""An endpoint function."""
 DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-JSON_TYPES = ("application/json",)
 
 
 class DirectRoute(APIRoute):
@@ -62,16 +63,37 @@ class DirectRoute(APIRoute):
         return handler
 
 
-def read(router: APIRouter, path: str, **options: Any) -> Callable[[Any], Any]:
-    """``@router.get(path, ...)`` as a `DirectRoute` (a cached read: FastAPI's dependency
-    and parameter layer cost more than the rest of a cache hit, so the endpoint takes the
-    request, reads its query string itself, documented by `query`, and gets the read cache
-    from the app)."""
+class Documented(TypedDict):
+    summary: str
+    description: str
 
-    def register(endpoint: Any) -> Any:
-        router.add_api_route(
-            path, endpoint, methods=["GET"], route_class_override=DirectRoute, **options
-        )
+
+def documented(endpoint: Callable[..., Any]) -> Documented:
+    """A route's OpenAPI ``summary`` and ``description``: the first paragraph of its
+    endpoint's docstring, and the rest (which every API endpoint has)."""
+    summary, _, description = inspect.cleandoc(endpoint.__doc__ or "").partition("\n\n")
+    if not (summary and description):
+        raise TypeError(f"{endpoint.__name__}: say a summary, a blank line, then more")
+    return Documented(summary=summary, description=description)
+
+
+def read(router: APIRouter, path: str, **options: Any) -> Callable[[E], E]:
+    """``@router.get(path, ...)`` as a `DirectRoute`, documented by its docstring
+    (`documented`). A cached read: FastAPI's dependency and parameter layer cost more than
+    the rest of a cache hit, so the endpoint takes the request, reads its query string
+    itself, documented by `query`, and gets the read cache from the app. Its error
+    statuses are ``errors()`` (503) unless ``responses`` says otherwise."""
+
+    options.setdefault("responses", errors())
+    return _route(router, path, "GET", route_class_override=DirectRoute, **options)
+
+
+def _route(router: APIRouter, path: str, method: str, **options: Any) -> Callable[[E], E]:
+    """Register the endpoint it decorates for ``method`` on ``path``, documented by its
+    docstring (`documented`)."""
+
+    def register(endpoint: E) -> E:
+        router.add_api_route(path, endpoint, methods=[method], **documented(endpoint), **options)
         return endpoint
 
     return register
@@ -179,57 +201,46 @@ async def cached_json(
     return Response(body, media_type="application/json")
 
 
-# -- request bodies --------------------------------------------------------------------------
+# -- writes ----------------------------------------------------------------------------------
 
 
-async def json_bytes(request: Request, what: str = "the body") -> bytes:
-    """The raw body of a JSON request (415 for any other content type); already bounded by
-    `calfcare.web.limits`."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type not in JSON_TYPES:
-        raise HTTPException(415, f"Send {what} as application/json.")
-    return await request.body()
+BODIES: dict[str, Body] = {}
+"""Every JSON write's body, by path (``/api/notes``): what `write_route` registered, so a
+test can hold each body's stated rules against what its endpoint refuses."""
 
 
-async def json_object(request: Request, schema: Mapping[str, Any]) -> dict[str, Any]:
-    """The body as a JSON object with only the keys ``schema`` (the body's JSON Schema, the
-    one the OpenAPI document shows) names, and no null where it does not allow one (415 /
-    400 / 422 otherwise). The values are the core's to check."""
-    properties: Mapping[str, Any] = schema.get("properties", {})
-    allowed = tuple(properties)
-    data = parse_json(await json_bytes(request))
-    if not isinstance(data, dict):
-        raise InvalidInput([Problem("(root)", "expected a JSON object")])
-    problems = [
-        Problem(k, f"unknown field; allowed: {', '.join(allowed)}")
-        for k in data
-        if k not in allowed
-    ]
-    problems += [
-        Problem(k, "must not be null; leave the field out instead")
-        for k, v in data.items()
-        if v is None and k in allowed and not _nullable(properties[k])
-    ]
-    if problems:
-        raise InvalidInput(problems)
-    return data
-
-
-def _nullable(schema: Mapping[str, Any]) -> bool:
-    types = schema.get("type")
-    return types == "null" or (isinstance(types, list) and "null" in types)
-
-
-def whole_numbers(data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
-    """JSON does not tell 150 from 150.0 (JSON Schema's "integer" accepts both), so an
-    integral float in a whole-number field is read as that whole number; 150.5, true or
-    "150" still reach the core as they are, and it refuses them."""
-    out = dict(data)
-    for key in keys:
-        value = out.get(key)
-        if type(value) is float and value.is_integer():
-            out[key] = int(value)
-    return out
+def write_route(
+    router: APIRouter,
+    path: str,
+    body: Body,
+    response_model: type[BaseModel],
+    *,
+    created: bool = False,
+    replay: str | None = None,
+    statuses: tuple[int, ...] = (400, 415, 422),
+    storage: bool = True,
+    responses: Mapping[int | str, dict[str, Any]] | None = None,
+) -> Callable[[E], E]:
+    """``@router.post(path, ...)`` of a JSON write, named and documented by its endpoint
+    (`documented`): the request body from ``body`` (the endpoint reads it with
+    `Body.read`), 201 when it
+    ``created`` something, and its error statuses (`errors`; with ``replay``, what a client
+    id's repeat is called, `replay_responses`: 200 for a repeat, 409 for a clash)."""
+    BODIES[router.prefix + path] = body
+    listed = (
+        replay_responses(response_model, replay)
+        if replay is not None
+        else errors(*statuses, storage=storage)
+    )
+    return _route(
+        router,
+        path,
+        "POST",
+        response_model=response_model,
+        status_code=201 if created else None,
+        responses={**(responses or {}), **listed},
+        openapi_extra=body.openapi(),
+    )
 
 
 def is_replay(recorded_at: datetime, when: datetime) -> bool:
@@ -239,24 +250,6 @@ def is_replay(recorded_at: datetime, when: datetime) -> bool:
 
 
 # -- OpenAPI pieces --------------------------------------------------------------------------
-
-
-DAY = {"type": "string", "format": "date", "description": "YYYY-MM-DD"}
-CLIENT_ID = {
-    "type": "string",
-    "pattern": "^[A-Za-z0-9_-]{1,48}$",
-    "description": "an id made by the client (e.g. a UUID): a repeat with the same id and "
-    "content is saved once (200 with the stored record), other content is a 409",
-}
-
-
-def openapi_body(schema: dict[str, Any], required: bool = True) -> dict[str, Any]:
-    return {
-        "requestBody": {
-            "required": required,
-            "content": {"application/json": {"schema": schema}},
-        }
-    }
 
 
 class Open(BaseModel):

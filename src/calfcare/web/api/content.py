@@ -7,10 +7,12 @@ re-serialisation (docs/performance.md).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
 from fastapi import APIRouter
+from pydantic import BaseModel
 from starlette.responses import Response
 
 from calfcare.content.learn import grade_json, load_grades, load_learn
@@ -20,7 +22,7 @@ from calfcare.core.levels import Leg
 from calfcare.core.questionnaire import EMERGENCY_FIRST, Questionnaire
 from calfcare.core.screening_rules import PAIN, PAIN_AFTER_EXERCISE
 from calfcare.web.api import schemas
-from calfcare.web.api.common import DirectRoute, json_body, json_response
+from calfcare.web.api.common import DirectRoute, documented, json_body, json_response
 
 router = APIRouter(prefix="/api", tags=["api"], route_class=DirectRoute)
 
@@ -30,20 +32,30 @@ def _cited(ids: set[str]) -> dict[str, Any]:
     return {sid: sources[sid].model_dump() for sid in sorted(ids)}
 
 
-@router.get(
-    "/screening/questions",
-    name="api_screening_questions",
-    summary="The screening questions, in the order they are asked",
-    response_model=schemas.QuestionsOut,
-)
-async def api_screening_questions() -> Response:
-    """Every question with its "why we ask" help and sources, in the order the CLI and the
+def fixed(path: str, model: type[BaseModel]) -> Callable[[Callable[[], bytes]], Any]:
+    """``GET /api{path}`` answering the bytes ``encode`` returns, encoded once (content is
+    fixed while the server runs); the route is named and documented by ``encode``."""
+
+    def register(encode: Callable[[], bytes]) -> Any:
+        body = cache(encode)
+
+        async def endpoint() -> Response:
+            return json_response(body())
+
+        router.add_api_route(
+            path, endpoint, name=encode.__name__, response_model=model, **documented(encode)
+        )
+        return body
+
+    return register
+
+
+@fixed("/screening/questions", schemas.QuestionsOut)
+def api_screening_questions() -> bytes:
+    """The screening questions, in the order they are asked
+
+    Every question with its "why we ask" help and sources, in the order the CLI and the
     web pages ask them (leg questions once per calf)."""
-    return json_response(_questions_body())
-
-
-@cache
-def _questions_body() -> bytes:
     text = load_screening_text()
     questions: list[dict[str, Any]] = []
     for ref in Questionnaire(legs=(Leg.LEFT, Leg.RIGHT)).order():
@@ -76,20 +88,12 @@ def _questions_body() -> bytes:
     )
 
 
-@router.get(
-    "/learn",
-    name="api_learn",
-    summary="The guidance, with its sources",
-    response_model=schemas.LearnOut,
-)
-async def api_learn() -> Response:
-    """The same as ``calfcare learn --json``: sections of sourced items, the evidence grade
+@fixed("/learn", schemas.LearnOut)
+def api_learn() -> bytes:
+    """The guidance, with its sources
+
+    The same as ``calfcare learn --json``: sections of sourced items, the evidence grade
     of each health claim, and their sources."""
-    return json_response(_learn_body())
-
-
-@cache
-def _learn_body() -> bytes:
     sections = load_learn()
     grades = load_grades()
     cited = {sid for s in sections for item in s.item for sid in item.sources}
@@ -103,14 +107,9 @@ def _learn_body() -> bytes:
     )
 
 
-@router.get(
-    "/sources", name="api_sources", summary="The source registry", response_model=schemas.SourcesOut
-)
-async def api_sources() -> Response:
-    """Every source any content may cite, by id."""
-    return json_response(_sources_body())
+@fixed("/sources", schemas.SourcesOut)
+def api_sources() -> bytes:
+    """The source registry
 
-
-@cache
-def _sources_body() -> bytes:
+    Every source any content may cite, by id."""
     return json_body({"sources": {sid: s.model_dump() for sid, s in load_sources().items()}})

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from calfcare import services
 from calfcare.core.insight_report import InsightsReport, analyse_records
 from calfcare.web.api import common
-from calfcare.web.api.common import Open, cached_json, errors, read
+from calfcare.web.api.common import Open, cached_json, read
 from calfcare.web.deps import get_read_cache
 
 router = APIRouter(prefix="/api", tags=["tracking"])
@@ -111,16 +111,11 @@ class InsightsOut(Open):
     split_leg_experiments: list[ExperimentResultOut]
 
 
-@read(
-    router,
-    "/insights",
-    name="api_insights",
-    summary="Is it helping? The split-leg experiment and the observational insights",
-    response_model=InsightsOut,
-    responses=errors(),
-)
+@read(router, "/insights", response_model=InsightsOut)
 async def api_insights(request: Request) -> Response:
-    """Each result's ``headline`` first (plain words), then ``figures``, then ``details``
+    """Is it helping? The split-leg experiment and the observational insights
+
+    Each result's ``headline`` first (plain words), then ``figures``, then ``details``
     (how it was worked out). ``split_leg`` is the current experiment (its registered outcome
     first); until its planned days are in, only progress (``not_yet_due``)."""
     cache = await get_read_cache(request)

@@ -10,10 +10,11 @@ from typing import Literal
 from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse
 
+from calfcare.core import routine
 from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.routine import Plan
-from calfcare.web.api import schemas
-from calfcare.web.api.common import Open, errors, json_object, openapi_body, whole_numbers
+from calfcare.web.api.bodies import LEGS_SCHEMA, SCREENING, Body, choice, described, integer
+from calfcare.web.api.common import Open, write_route
 
 router = APIRouter(prefix="/api", tags=["tracking"])
 
@@ -49,23 +50,20 @@ def make_plan(raw: Mapping[str, object], screening: object | None) -> Plan:
     return plan(options, content, result, screening_advice=advice)
 
 
-PLAN_BODY = {
-    "title": "PlanRequest",
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["tool"],
-    "properties": {
-        "tool": {"enum": ["foam-roller", "ball", "hands"]},
-        "legs": schemas.LEGS_SCHEMA,
-        "seconds_per_calf": {"type": "integer", "minimum": 120, "maximum": 180},
-        "intensity": {"enum": ["gentle", "standard", "deep"]},
-        "pace_per_minute": {"type": "integer", "minimum": 10, "maximum": 30},
-        "screening": {
-            **schemas.SCREENING_INPUT_SCHEMA,
-            "description": "optional screening answers (contract v1) that shape the plan",
-        },
+PLAN = Body(
+    "PlanRequest",
+    {
+        "tool": choice(routine.Tool),
+        "legs": LEGS_SCHEMA,
+        "seconds_per_calf": integer(routine.SECONDS_PER_CALF_MIN, routine.SECONDS_PER_CALF_MAX),
+        "intensity": choice(routine.Intensity),
+        "pace_per_minute": integer(routine.PACE_MIN_PER_MINUTE, routine.PACE_MAX_PER_MINUTE),
+        "screening": described(
+            SCREENING.schema, "optional screening answers (contract v1) that shape the plan"
+        ),
     },
-}
+    required=("tool",),
+)
 
 
 class PlanStepOut(Open):
@@ -96,23 +94,15 @@ class PlanOut(Open):
     notes: list[str]
 
 
-@router.post(
-    "/plan",
-    name="api_plan",
-    summary="Build a routine (as calfcare plan --json), optionally shaped by a screening",
-    response_model=PlanOut,
-    responses=errors(400, 409, 415, 422, storage=False),
-    openapi_extra=openapi_body(PLAN_BODY),
-)
+@write_route(router, "/plan", PLAN, PlanOut, statuses=(400, 409, 415, 422), storage=False)
 async def api_plan(request: Request) -> JSONResponse:
-    """The plan with every step's cue, why and sources. With ``screening`` the screening
+    """Build a routine (as calfcare plan --json), optionally shaped by a screening
+
+    The plan with every step's cue, why and sources. With ``screening`` the screening
     rules apply: a calf they rule out is left out with a note, a caution makes the plan
     gentle, and an urgent or emergency verdict (or no calf left) is a 409 with the advice."""
     from calfcare.core.plan_json import plan_to_json
 
-    data = whole_numbers(
-        await json_object(request, PLAN_BODY),
-        ("seconds_per_calf", "pace_per_minute"),
-    )
+    data = await PLAN.read(request)
     raw = {k: v for k, v in data.items() if k != "screening"}
     return JSONResponse(plan_to_json(make_plan(raw, data.get("screening"))))

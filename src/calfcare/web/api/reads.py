@@ -103,8 +103,6 @@ LIMIT_PATTERN = r"^(?:\s*0*(?:[1-9][0-9]{0,5}|1000000)\s*)?$"
 @read(
     router,
     "/records",
-    name="api_records",
-    summary="History: every record as a row (as calfcare history --json), with filters",
     response_model=list[HistoryRow],
     responses=errors(422),
     openapi_extra=query(
@@ -118,7 +116,9 @@ LIMIT_PATTERN = r"^(?:\s*0*(?:[1-9][0-9]{0,5}|1000000)\s*)?$"
     ),
 )
 async def api_records(request: Request) -> Response:
-    """Rows by day, oldest first: day, kind, calf, what, id."""
+    """History: every record as a row (as calfcare history --json), with filters
+
+    Rows by day, oldest first: day, kind, calf, what, id."""
     q = query_of(request)
     cache = await get_read_cache(request)
     first, last, kinds, calf, count = history_filters(
@@ -135,14 +135,14 @@ async def api_records(request: Request) -> Response:
 @read(
     router,
     "/stats",
-    name="api_stats",
-    summary="Counts, sessions per week, mean soreness, knee-to-wall change (calfcare stats)",
     response_model=StatsOut,
     responses=errors(422),
     openapi_extra=query(**_SINCE_UNTIL),
 )
 async def api_stats(request: Request) -> Response:
-    """Plain summaries, not evidence (see ``/api/insights``)."""
+    """Counts, sessions per week, mean soreness, knee-to-wall change (calfcare stats)
+
+    Plain summaries, not evidence (see ``/api/insights``)."""
     cache = await get_read_cache(request)
     q = query_of(request)
     problems: list[Problem] = []

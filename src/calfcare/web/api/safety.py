@@ -12,6 +12,7 @@ replace it).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
@@ -21,21 +22,12 @@ from starlette.responses import JSONResponse, Response
 from calfcare import services
 from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.json_input import parse_json
+from calfcare.core.levels import Leg
 from calfcare.core.safety_state import safety_json
 from calfcare.services import safety as safety_services
 from calfcare.web.api import common, schemas
-from calfcare.web.api.common import (
-    CLIENT_ID,
-    DAY,
-    DirectRoute,
-    Open,
-    cached_json,
-    errors,
-    json_bytes,
-    json_object,
-    openapi_body,
-    replay_responses,
-)
+from calfcare.web.api.bodies import CLIENT_ID, DAY, SCREENING, Body, choice, described, json_bytes
+from calfcare.web.api.common import Open, cached_json, read, write_route
 from calfcare.web.deps import StoreDep, get_read_cache
 
 router = APIRouter(prefix="/api", tags=["safety"])
@@ -79,32 +71,27 @@ class RecordedScreeningOut(schemas.ScreeningReport):
     screening_id: str
 
 
-CLEARANCE_BODY = {
-    "title": "Clearance",
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["clinician_ruled_out_clot"],
-    "properties": {
+CLEARANCE = Body(
+    "Clearance",
+    {
         "clinician_ruled_out_clot": {
             "const": True,
             "description": "must be true: a doctor or nurse has examined the person and "
             "ruled out a blood clot (only that lifts a hold)",
         },
-        "day": {**DAY, "description": "the day they ruled it out (default today)"},
+        "day": described(DAY, "the day they ruled it out (default today)"),
         "client_id": CLIENT_ID,
     },
-}
-PAIN_CHECK_BODY = {
-    "title": "PainCheck",
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["leg"],
-    "properties": {"leg": {"enum": ["left", "right"]}, "client_id": CLIENT_ID},
-}
+    required=("clinician_ruled_out_clot",),
+)
+PAIN_CHECK = Body("PainCheck", {"leg": choice(Leg), "client_id": CLIENT_ID}, required=("leg",))
 
 
+@read(router, "/safety", response_model=SafetyOut)
 async def api_safety(request: Request) -> Response:
-    """The object ``calfcare safety --json`` prints. During a hold every calf's flags are
+    """The safety state today: a hold on massage, and each calf's flags
+
+    The object ``calfcare safety --json`` prints. During a hold every calf's flags are
     false; ``screening_id`` is null when no screening of today counts (one taken before a
     clearance no longer does)."""
     cache = await get_read_cache(request)
@@ -116,32 +103,16 @@ async def api_safety(request: Request) -> Response:
     )
 
 
-router.add_api_route(
-    "/safety",
-    api_safety,
-    methods=["GET"],
-    route_class_override=DirectRoute,
-    name="api_safety",
-    summary="The safety state today: a hold on massage, and each calf's flags",
-    response_model=SafetyOut,
-    responses=errors(),
-)
-
-
-@router.post(
-    "/safety/clearances",
-    name="api_safety_clearance",
-    summary="Record that a clinician has ruled out a blood clot: it lifts the hold",
-    response_model=ClearanceOut,
-    status_code=201,
-    responses=replay_responses(ClearanceOut, "clearance"),
-    openapi_extra=openapi_body(CLEARANCE_BODY),
+@write_route(
+    router, "/safety/clearances", CLEARANCE, ClearanceOut, created=True, replay="clearance"
 )
 async def api_safety_clearance(request: Request, store: StoreDep) -> JSONResponse:
-    """Refused (422) without ``clinician_ruled_out_clot: true``, when no hold is on, or for a
+    """Record that a clinician has ruled out a blood clot: it lifts the hold
+
+    Refused (422) without ``clinician_ruled_out_clot: true``, when no hold is on, or for a
     day before the hold began or after today. Afterwards a new screening is needed before
     any massage."""
-    data = await json_object(request, CLEARANCE_BODY)
+    data = await CLEARANCE.read(request)
     when = common.now()
     if data.get("clinician_ruled_out_clot") is not True:
         raise InvalidInput(
@@ -157,47 +128,40 @@ async def api_safety_clearance(request: Request, store: StoreDep) -> JSONRespons
     record, created = safety_services.record_clearance(
         store, day=day, now=when, client_id=data.get("client_id")
     )
-    body = {
-        "clearance": {"id": record.id, "day": record.day.isoformat()},
-        "safety": safety_json(safety_services.safety_state(store, when)),
-    }
-    return JSONResponse(body, status_code=201 if created else 200)
+    saved = {"id": record.id, "day": record.day.isoformat()}
+    return _with_safety(store, when, "clearance", saved, created)
 
 
-@router.post(
-    "/safety/pain-checks",
-    name="api_safety_pain_check",
-    summary="Say that a calf's sharp pain (a session stopped for it) has gone or been checked",
-    response_model=PainCheckOut,
-    status_code=201,
-    responses=replay_responses(PainCheckOut, "pain check"),
-    openapi_extra=openapi_body(PAIN_CHECK_BODY),
+@write_route(
+    router, "/safety/pain-checks", PAIN_CHECK, PainCheckOut, created=True, replay="pain check"
 )
 async def api_safety_pain_check(request: Request, store: StoreDep) -> JSONResponse:
-    """Refused (422) when no session stopped for sharp pain in that calf waits for it."""
-    data = await json_object(request, PAIN_CHECK_BODY)
+    """Say that a calf's sharp pain (a session stopped for it) has gone or been checked
+
+    Refused (422) when no session stopped for sharp pain in that calf waits for it."""
+    data = await PAIN_CHECK.read(request)
     when = common.now()
     record, created = safety_services.confirm_pain_checked(
         store, leg=data.get("leg"), now=when, client_id=data.get("client_id")
     )
-    body = {
-        "pain_check": {"id": record.id, "leg": record.leg.value, "day": record.day.isoformat()},
-        "safety": safety_json(safety_services.safety_state(store, when)),
-    }
+    saved = {"id": record.id, "leg": record.leg.value, "day": record.day.isoformat()}
+    return _with_safety(store, when, "pain_check", saved, created)
+
+
+def _with_safety(
+    store: Any, when: datetime, key: str, saved: dict[str, Any], created: bool
+) -> JSONResponse:
+    """A safety write's answer: what was saved (201, or 200 for a client id's repeat) and
+    the safety state after it."""
+    body = {key: saved, "safety": safety_json(safety_services.safety_state(store, when))}
     return JSONResponse(body, status_code=201 if created else 200)
 
 
-@router.post(
-    "/screenings",
-    name="api_screenings",
-    summary="Screen answers and record the screening (it governs today's plans and sessions)",
-    response_model=RecordedScreeningOut,
-    status_code=201,
-    responses=errors(400, 415, 422),
-    openapi_extra=openapi_body(schemas.SCREENING_INPUT_SCHEMA),
-)
+@write_route(router, "/screenings", SCREENING, RecordedScreeningOut, created=True)
 async def api_screenings(request: Request, store: StoreDep) -> JSONResponse:
-    """The report of ``POST /api/screening`` with the stored screening's ``screening_id``.
+    """Screen answers and record the screening (it governs today's plans and sessions)
+
+    The report of ``POST /api/screening`` with the stored screening's ``screening_id``.
     Bad answers get no verdict and nothing is saved (422)."""
     data = parse_json(await json_bytes(request, "the screening answers"))
     record, report = safety_services.record_screening_answers(store, data, common.now())

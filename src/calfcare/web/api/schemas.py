@@ -1,9 +1,7 @@
-"""OpenAPI descriptions of the JSON API: documentation, not validation.
-
-The request body is checked by the core's `parse_answers` (the contract's exact rules, every
-problem at once), not by a Pydantic model, so the input schema here is hand-built from the
-same id tables; the response models describe what `screening_report` and the content loaders
-return, and the schemathesis test checks real responses against them.
+"""The shared response models of the JSON API: documentation, not validation (request
+bodies are `calfcare.web.api.bodies`). They describe what `screening_report`, the content
+loaders and the error handlers return, and the schemathesis test checks real responses
+against them.
 """
 
 from __future__ import annotations
@@ -12,58 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from calfcare.core.screening_rules import (
-    GENERAL_QUESTION_IDS,
-    LEG_QUESTION_IDS,
-    PAIN,
-    PAIN_AFTER_EXERCISE,
-)
-
 LevelName = Literal["ok", "caution", "avoid", "urgent", "emergency"]
 LegName = Literal["left", "right"]
-
-_ANSWER: dict[str, Any] = {
-    "enum": [True, False, "unsure"],
-    "description": 'true (yes), false (no) or "unsure" (counted as the less reassuring answer)',
-}
-
-
-def _section_schema(ids: tuple[str, ...], *, leg: bool) -> dict[str, Any]:
-    schema: dict[str, Any] = {
-        "type": "object",
-        "additionalProperties": False,
-        "properties": dict.fromkeys(ids, _ANSWER),
-        "required": [i for i in ids if i != PAIN_AFTER_EXERCISE],
-    }
-    if leg:
-        schema["if"] = {"properties": {PAIN: {"enum": [True, "unsure"]}}, "required": [PAIN]}
-        schema["then"] = {"required": [PAIN_AFTER_EXERCISE]}
-    return schema
-
-
-LEGS_SCHEMA: dict[str, Any] = {
-    "type": "array",
-    "items": {"enum": ["left", "right"]},
-    "minItems": 1,
-    "maxItems": 2,
-    "uniqueItems": True,
-}
-"""``legs``: one calf or both, each once (the screening input, a plan, a session)."""
-
-SCREENING_INPUT_SCHEMA: dict[str, Any] = {
-    "title": "ScreeningAnswers",
-    "description": "Screening contract v1 input: every general and leg id answered.",
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["legs", "general", "left", "right"],
-    "properties": {
-        "contract": {"type": "integer", "enum": [1]},
-        "legs": LEGS_SCHEMA,
-        "general": _section_schema(GENERAL_QUESTION_IDS, leg=False),
-        "left": _section_schema(LEG_QUESTION_IDS, leg=True),
-        "right": _section_schema(LEG_QUESTION_IDS, leg=True),
-    },
-}
 
 
 class Problem(BaseModel):

@@ -2,7 +2,7 @@
 
 The route reads the raw body and hands it to the core's `parse_answers`, so the API rejects
 exactly what ``calfcare screen --answers`` rejects, naming every problem. The OpenAPI
-document describes the body (`calfcare.web.api.schemas.SCREENING_INPUT_SCHEMA`).
+document describes the body (`calfcare.web.api.bodies.SCREENING`).
 
 The screening is a pure function of the body: no clock, no database, no audit record, only
 fixed content. So the encoded answer to a body is kept in a bounded LRU cache keyed by the
@@ -23,21 +23,17 @@ from calfcare.core.json_input import parse_json
 from calfcare.core.report import screening_report
 from calfcare.core.screening import screen
 from calfcare.web.api import schemas
-from calfcare.web.api.common import DirectRoute, json_body, json_bytes, json_response, openapi_body
+from calfcare.web.api.bodies import SCREENING, json_bytes
+from calfcare.web.api.common import DirectRoute, json_body, json_response, write_route
 
 router = APIRouter(prefix="/api", tags=["api"], route_class=DirectRoute)
 
 
-@router.post(
-    "/screening",
-    name="api_screening",
-    summary="Screen answers (screening contract v1)",
-    response_model=schemas.ScreeningReport,
-    responses=schemas.error_responses(400, 413, 415, 422),
-    openapi_extra=openapi_body(schemas.SCREENING_INPUT_SCHEMA),
-)
+@write_route(router, "/screening", SCREENING, schemas.ScreeningReport, storage=False)
 async def api_screening(request: Request) -> Response:
-    """The verdict, each calf's level and flags, the findings and the advice. Any valid
+    """Screen answers (screening contract v1)
+
+    The verdict, each calf's level and flags, the findings and the advice. Any valid
     input gets a verdict (200, whatever the verdict); bad input gets no verdict (422)."""
     data = await json_bytes(request, "the screening answers")
     if len(data) > MAX_CACHED_BODY:

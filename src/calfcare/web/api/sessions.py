@@ -14,29 +14,29 @@ from starlette.responses import JSONResponse
 
 from calfcare import services
 from calfcare.core.errors import InvalidInput, Problem
-from calfcare.web.api import common, schemas
+from calfcare.core.routine import SECONDS_PER_CALF_MAX, Tool
+from calfcare.web.api import common
+from calfcare.web.api.bodies import DAY, LEGS_SCHEMA, Body, choice
 from calfcare.web.api.checkins import LEGS, SavedOut
-from calfcare.web.api.common import DAY, errors, json_object, openapi_body, parse_day
+from calfcare.web.api.common import parse_day, write_route
 from calfcare.web.deps import StoreDep
 
 router = APIRouter(prefix="/api", tags=["tracking"])
 
-MANUAL_SESSION_BODY = {
-    "title": "ManualSession",
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["tool"],
-    "properties": {
+MANUAL_SESSION = Body(
+    "ManualSession",
+    {
         "day": DAY,
-        "tool": {"enum": ["foam-roller", "ball", "hands"]},
-        "legs": schemas.LEGS_SCHEMA,
-        "seconds": {"type": "number", "exclusiveMinimum": 0, "maximum": 180},
+        "tool": choice(Tool),
+        "legs": LEGS_SCHEMA,
+        "seconds": {"type": "number", "exclusiveMinimum": 0, "maximum": SECONDS_PER_CALF_MAX},
         "tender_spots": {
             "type": "array",
             "items": {"type": "string", "description": "leg:height:side, e.g. left:middle:inner"},
         },
     },
-}
+    required=("tool",),
+)
 
 
 def save_manual_session(store: Any, data: Mapping[str, Any], when: datetime) -> Any:
@@ -63,17 +63,11 @@ def save_manual_session(store: Any, data: Mapping[str, Any], when: datetime) -> 
     )
 
 
-@router.post(
-    "/manual-sessions",
-    name="api_manual_sessions",
-    summary="Record a session done without the coach",
-    status_code=201,
-    response_model=SavedOut,
-    responses=errors(400, 415, 422),
-    openapi_extra=openapi_body(MANUAL_SESSION_BODY),
-)
+@write_route(router, "/manual-sessions", MANUAL_SESSION, SavedOut, created=True)
 async def api_manual_sessions(request: Request, store: StoreDep) -> JSONResponse:
-    """Saved as ``calfcare log session`` saves it; tender spots as ``leg:height:side``."""
-    data = await json_object(request, MANUAL_SESSION_BODY)
+    """Record a session done without the coach
+
+    Saved as ``calfcare log session`` saves it; tender spots as ``leg:height:side``."""
+    data = await MANUAL_SESSION.read(request)
     saved = save_manual_session(store, data, common.now())
     return JSONResponse({"saved": {"id": saved.id, "day": saved.day.isoformat()}}, status_code=201)

@@ -21,9 +21,11 @@ from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.insight_report import experiment_record_json
 from calfcare.core.split_leg_design import MAX_PLANNED_DAYS, MIN_PLANNED_DAYS, REGISTRABLE
 from calfcare.core.split_leg_today import coin_json, today_json
+from calfcare.core.tracking import MassagedCalves
 from calfcare.services import split_leg as split_leg_services
 from calfcare.web.api import common
-from calfcare.web.api.common import DAY, Open, cached_json, errors, json_object, openapi_body, read
+from calfcare.web.api.bodies import DAY, Body, choice, described, integer
+from calfcare.web.api.common import Open, cached_json, read, write_route
 from calfcare.web.api.insights import ExperimentOut
 from calfcare.web.deps import StoreDep, get_read_cache
 
@@ -59,55 +61,47 @@ class SplitLegStateOut(Open):
     headline: str | None
 
 
-EXPERIMENT_BODY = {
-    "title": "SplitLegExperimentStart",
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        "days": {
-            "type": "integer",
-            "minimum": MIN_PLANNED_DAYS,
-            "maximum": MAX_PLANNED_DAYS,
-            "description": "complete days to run; default: the fewest with an 80% chance at "
-            "a typical day-to-day spread",
-        },
-        "outcome": {"enum": [o.value for o in REGISTRABLE]},
+EXPERIMENT = Body(
+    "SplitLegExperimentStart",
+    {
+        "days": integer(
+            MIN_PLANNED_DAYS,
+            MAX_PLANNED_DAYS,
+            "complete days to run; default: the fewest with an 80% chance at a typical "
+            "day-to-day spread",
+        ),
+        "outcome": choice(REGISTRABLE),
     },
-}
-DRAW_BODY = {
-    "title": "SplitLegDraw",
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        "day": {
-            **DAY,
-            "description": "must be today (the default): a coin is drawn on its own day, "
-            "after both calves' before-session ratings, never for another day",
-        }
-    },
-}
-EMPTY_BODY: dict[str, Any] = {"title": "Empty", "type": "object", "maxProperties": 0}
-MASSAGED_BODY = {
-    "title": "SplitLegMassaged",
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["calves"],
-    "properties": {
-        "calves": {"enum": ["left", "right", "both", "neither"]},
-        "day": {**DAY, "description": "the coin's day (default today)"},
-    },
-}
-
-
-@read(
-    router,
-    "/split-leg",
-    name="api_split_leg",
-    summary="Today in the split-leg experiment: where it stands and the next step",
-    response_model=SplitLegStateOut,
-    responses=errors(),
+    optional=True,
 )
+DRAW = Body(
+    "SplitLegDraw",
+    {
+        "day": described(
+            DAY,
+            "must be today (the default): a coin is drawn on its own day, after both calves' "
+            "before-session ratings, never for another day",
+        )
+    },
+    optional=True,
+)
+EMPTY = Body("Empty", {}, optional=True)
+MASSAGED = Body(
+    "SplitLegMassaged",
+    {
+        "calves": choice(MassagedCalves),
+        "day": described(DAY, "the coin's day (default today)"),
+    },
+    required=("calves",),
+)
+
+
+@read(router, "/split-leg", response_model=SplitLegStateOut)
 async def api_split_leg(request: Request) -> Response:
+    """Today in the split-leg experiment: where it stands and the next step
+
+    ``next_step`` is what comes next today (start an experiment, rate both calves before,
+    draw the coin, massage, rate after, or done for today); ``headline`` says it in words."""
     cache = await get_read_cache(request)
     when = common.now()
     return await cached_json(
@@ -117,16 +111,11 @@ async def api_split_leg(request: Request) -> Response:
     )
 
 
-@read(
-    router,
-    "/split-leg/days",
-    name="api_split_leg_days",
-    summary="The stored coin tosses of the split-leg experiment",
-    response_model=SplitLegDaysOut,
-    responses=errors(),
-)
+@read(router, "/split-leg/days", response_model=SplitLegDaysOut)
 async def api_split_leg_days(request: Request) -> Response:
-    """Every coin, oldest first, and today's (null when none is drawn yet)."""
+    """The stored coin tosses of the split-leg experiment
+
+    Every coin, oldest first, and today's (null when none is drawn yet)."""
     cache = await get_read_cache(request)
     today = common.today()
 
@@ -142,73 +131,57 @@ async def api_split_leg_days(request: Request) -> Response:
     return await cached_json(cache, ("api_split_leg_days", today), compute)
 
 
-@router.post(
-    "/split-leg/experiments",
-    name="api_split_leg_start",
-    summary="Plan a split-leg experiment before its first coin: its length and outcome",
-    response_model=ExperimentOut,
-    status_code=201,
-    responses=errors(400, 415, 422),
-    openapi_extra=openapi_body(EXPERIMENT_BODY, required=False),
-)
+@write_route(router, "/split-leg/experiments", EXPERIMENT, ExperimentOut, created=True)
 async def api_split_leg_start(request: Request, store: StoreDep) -> JSONResponse:
-    """Refused (422) while another experiment runs. The result comes once the planned
+    """Plan a split-leg experiment before its first coin: its length and outcome
+
+    Refused (422) while another experiment runs. The result comes once the planned
     number of complete days is in, never before."""
-    data = await _optional_object(request, EXPERIMENT_BODY)
+    data = await EXPERIMENT.read(request)
     exp = split_leg_services.start_experiment(
         store, days=data.get("days"), outcome=data.get("outcome"), now=common.now()
     )
     return JSONResponse(experiment_record_json(exp), status_code=201)
 
 
-@router.post(
-    "/split-leg/stop",
-    name="api_split_leg_stop",
-    summary="Stop the running experiment early: it ends without a result",
-    response_model=ExperimentOut,
-    responses=errors(400, 415, 422),
-    openapi_extra=openapi_body(EMPTY_BODY, False),
-)
+@write_route(router, "/split-leg/stop", EMPTY, ExperimentOut)
 async def api_split_leg_stop(request: Request, store: StoreDep) -> JSONResponse:
-    await _optional_object(request, EMPTY_BODY)
+    """Stop the running experiment early: it ends without a result
+
+    Refused (422) when no experiment is running. The coins and ratings recorded so far are
+    kept."""
+    await EMPTY.read(request)
     exp = split_leg_services.stop_experiment(store, now=common.now())
     return JSONResponse(experiment_record_json(exp))
 
 
-@router.post(
+@write_route(
+    router,
     "/split-leg/days",
-    name="api_split_leg_draw",
-    summary="Draw and store today's coin (only today, after both before-ratings)",
-    response_model=SplitLegDrawOut,
-    status_code=201,
-    responses={
-        200: {"model": SplitLegDrawOut, "description": "Today's coin was already stored."},
-        **errors(400, 415, 422),
-    },
-    openapi_extra=openapi_body(DRAW_BODY, required=False),
+    DRAW,
+    SplitLegDrawOut,
+    created=True,
+    responses={200: {"model": SplitLegDrawOut, "description": "Today's coin was already stored."}},
 )
 async def api_split_leg_draw(request: Request, store: StoreDep) -> JSONResponse:
-    """A fair coin picks today's calf; it is stored with its time and never redrawn (a
+    """Draw and store today's coin (only today, after both before-ratings)
+
+    A fair coin picks today's calf; it is stored with its time and never redrawn (a
     second call returns the stored one, 200). 422 for any day but today, with no experiment
     running, or before today's before-session ratings of both calves are recorded."""
-    data = await _optional_object(request, DRAW_BODY)
+    data = await DRAW.read(request)
     when = common.now()
     day = common.parse_day(data.get("day"), services.today_of(when))
     coin, drawn = split_leg_services.draw_coin(store, now=when, day=day)
     return JSONResponse({**coin_json(coin), "drawn_now": drawn}, status_code=201 if drawn else 200)
 
 
-@router.post(
-    "/split-leg/massaged",
-    name="api_split_leg_massaged",
-    summary="Say which calves were massaged on a coin's day (when no session says)",
-    response_model=SplitLegDayOut,
-    responses=errors(400, 415, 422),
-    openapi_extra=openapi_body(MASSAGED_BODY),
-)
+@write_route(router, "/split-leg/massaged", MASSAGED, SplitLegDayOut)
 async def api_split_leg_massaged(request: Request, store: StoreDep) -> JSONResponse:
-    """Once per coin day; refused when a session of that day already says which calves."""
-    data = await json_object(request, MASSAGED_BODY)
+    """Say which calves were massaged on a coin's day (when no session says)
+
+    Once per coin day; refused when a session of that day already says which calves."""
+    data = await MASSAGED.read(request)
     when = common.now()
     day = common.parse_day(data.get("day"), services.today_of(when))
     if not isinstance(day, date):
@@ -227,12 +200,3 @@ def split_leg_days_other_methods() -> None:
     method in ``Allow``. HEAD is here too: FastAPI's GET route does not answer it, so it is
     a 405 like any other undocumented method, and must name both."""
     raise HTTPException(405, headers={"Allow": "GET, POST"})
-
-
-async def _optional_object(request: Request, schema: dict[str, Any]) -> dict[str, Any]:
-    """The JSON body as an object of the keys ``schema`` names; no body at all (empty, and no
-    ``content-type``) is ``{}``. A body declared as JSON is read by the one JSON parser
-    (`calfcare.core.json_input`, via `json_object`), so an empty one is unreadable (400)."""
-    if "content-type" not in request.headers and not await request.body():
-        return {}
-    return await json_object(request, schema)

@@ -14,28 +14,29 @@ from calfcare import services
 from calfcare.core import export_format
 from calfcare.core.errors import InvalidInput, Problem
 from calfcare.web.api import common
-from calfcare.web.api.common import Open, cached, errors, json_bytes, openapi_body, query_of, read
+from calfcare.web.api.bodies import Body, integer, json_bytes
+from calfcare.web.api.common import Open, cached, errors, query_of, read, write_route
 from calfcare.web.deps import StoreDep, get_read_cache
 
 router = APIRouter(prefix="/api", tags=["tracking"])
 
-IMPORT_BODY = {
-    "title": "ExportDocument",
-    "type": "object",
-    "description": "a file from GET /api/export (format calfcare-export, version 2; version 1 "
-    "files are still read, without split_leg_experiments); every record is checked as it "
-    "would be when made (docs/tracking.md)",
-    "required": ["format", "version"],
-    "properties": {
+IMPORT = Body(
+    "ExportDocument",
+    {
         "format": {"const": export_format.FORMAT},
-        "version": {"type": "integer", "minimum": 1, "maximum": export_format.VERSION},
+        "version": integer(1, export_format.VERSION),
         **{
             section: {"type": "array", "items": {"type": "object"}}
             for section in export_format.SECTIONS
         },
     },
-    "additionalProperties": False,
-}
+    required=("format", "version"),
+    description="a file from GET /api/export (format calfcare-export, version 2; version 1 "
+    "files are still read, without split_leg_experiments); every record is checked as it "
+    "would be when made (docs/tracking.md)",
+)
+"""An export document: the schema only; the route hands the raw bytes to the export
+format's own reader (`calfcare.core.export_format.loads`, with its limits)."""
 
 
 class ImportOut(Open):
@@ -46,8 +47,6 @@ class ImportOut(Open):
 @read(
     router,
     "/export",
-    name="api_export",
-    summary="Every record: JSON (lossless, re-importable), CSV or FHIR R4 (calfcare export)",
     responses={
         200: {
             "description": "The export document (JSON), a CSV table, or a FHIR R4 Bundle",
@@ -72,7 +71,9 @@ class ImportOut(Open):
     },
 )
 async def api_export(request: Request) -> Response:
-    """The same bytes as ``calfcare export --format json|csv|fhir``."""
+    """Every record: JSON (lossless, re-importable), CSV or FHIR R4 (calfcare export)
+
+    The same bytes as ``calfcare export --format json|csv|fhir``."""
     cache = await get_read_cache(request)
     return await export_response(cache, query_of(request).get("format", "json"))
 
@@ -89,16 +90,11 @@ async def export_response(cache: services.ReadCache, fmt: str) -> Response:
     return Response(data, media_type=services.EXPORT_MEDIA_TYPES[fmt], headers=headers)
 
 
-@router.post(
-    "/import",
-    name="api_import",
-    summary="Import an export document: all of it or nothing (calfcare import)",
-    response_model=ImportOut,
-    responses=errors(400, 415, 422),
-    openapi_extra=openapi_body(IMPORT_BODY),
-)
+@write_route(router, "/import", IMPORT, ImportOut)
 async def api_import(request: Request, store: StoreDep) -> JSONResponse:
-    """Idempotent: records already stored are skipped; a record that disagrees with a stored
+    """Import an export document: all of it or nothing (calfcare import)
+
+    Idempotent: records already stored are skipped; a record that disagrees with a stored
     one refuses the whole file (422, every problem named, up to the first 50)."""
     data = await json_bytes(request, "the export document")  # bounded: 64 MB here
     summary = import_bytes(store, data)
