@@ -7,19 +7,28 @@ from dataclasses import fields
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
 from calfcare.core.days import day_end_utc, day_start_utc
 from calfcare.core.records import RecordSet
 from calfcare.storage import convert
-from calfcare.storage.tables import Base, DataVersionRow, PersonRow
+from calfcare.storage.tables import (
+    AccountRow,
+    AuthSessionRow,
+    Base,
+    DataVersionRow,
+    PersonRow,
+    SignInFailureRow,
+)
 
+NOT_RECORDS = frozenset(
+    row.__tablename__
+    for row in (DataVersionRow, PersonRow, AccountRow, AuthSessionRow, SignInFailureRow)
+)
 TABLES = {
-    table.name: table
-    for table in Base.metadata.sorted_tables
-    if table.name not in (DataVersionRow.__tablename__, PersonRow.__tablename__)
+    table.name: table for table in Base.metadata.sorted_tables if table.name not in NOT_RECORDS
 }
 """The record tables, parents before children."""
 OWNED = frozenset(name for name, table in TABLES.items() if "person_id" in table.c)
@@ -38,6 +47,17 @@ def read_version(person_id: int) -> str:
 
 BATCH = 500
 """Rows per bulk insert: large imports go in batches, all in the one transaction."""
+
+
+def insert_person(session: Session, created_at: datetime) -> int:
+    """Add a person with no records (data version 0) in ``session``; their id."""
+    person_id = int(
+        session.execute(
+            insert(PEOPLE).values(created_at=created_at).returning(PEOPLE.c.id)
+        ).scalar_one()
+    )
+    session.execute(insert(VERSION).values(person_id=person_id, version=0))
+    return person_id
 
 
 class TransactionBase:

@@ -37,13 +37,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+from calfcare.storage.accounts import AccountTransaction
 from calfcare.storage.engine import READ_ONLY, display_url
 from calfcare.storage.errors import StorageError
-from calfcare.storage.queries import PEOPLE, VERSION
+from calfcare.storage.queries import insert_person
 from calfcare.storage.tables import PERSONAL
 from calfcare.storage.transaction import Transaction
 from calfcare.storage.version import VersionReader
@@ -77,13 +78,7 @@ class Store:
         """Make a new person with no records (data version 0); returns their id."""
         created = (at or datetime.now(UTC)).astimezone(UTC)
         with self._errors(), self._sessions.begin() as session:
-            person_id = int(
-                session.execute(
-                    insert(PEOPLE).values(created_at=created).returning(PEOPLE.c.id)
-                ).scalar_one()
-            )
-            session.execute(insert(VERSION).values(person_id=person_id, version=0))
-        return person_id
+            return insert_person(session, created)
 
     @property
     def backend(self) -> str:
@@ -105,6 +100,15 @@ class Store:
             yield tx
             if tx.wrote:
                 tx.bump_version()
+
+    @contextmanager
+    def accounts(self, *, read_only: bool = False) -> Iterator[AccountTransaction]:
+        """One transaction on the accounts, sign-in sessions and refused sign-ins (every
+        person's: they are how a person is found, `calfcare.services.accounts`); with
+        ``read_only`` a snapshot that takes no write lock, as `reading` does."""
+        sessions = self._read_sessions if read_only else self._sessions
+        with self._errors(), sessions.begin() as session:
+            yield AccountTransaction(session)
 
     @contextmanager
     def reading(self) -> Iterator[Transaction]:
