@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pytest
@@ -100,3 +101,27 @@ def test_encoded_bodies_are_bounded_in_bytes(store: Store) -> None:
     assert [cache.peek(i)[1] is services.MISSING for i in range(4)] == [True, True, False, False]
     cache.get("big", lambda: b"x" * 1000)  # larger than the budget: returned, not kept
     assert cache.peek("big")[1] is services.MISSING
+
+
+def test_each_person_has_their_own_entries_and_a_write_drops_only_theirs(store: Store) -> None:
+    now = datetime(2026, 1, 2, tzinfo=UTC)
+    a, b = (store.for_person(store.add_person(now)) for _ in range(2))
+    cache = services.ReadCache(store)
+    for_a, for_b = cache.for_person(a), cache.for_person(b)
+    calls: list[int] = []
+
+    def counter(person: Store) -> Callable[[], int]:
+        def compute() -> int:
+            calls.append(person.person_id)
+            return _note_count(person)
+
+        return compute
+
+    _add_note(a, 1)
+    assert for_a.get("notes", counter(a)) == 1
+    assert for_b.get("notes", counter(b)) == 0  # the same key, another person's value
+    _add_note(a, 2)  # A's version moves; B's entry stays
+    assert for_b.get("notes", counter(b)) == 0
+    assert for_a.get("notes", counter(a)) == 2
+    assert calls == [a.person_id, b.person_id, a.person_id]
+    assert for_b.peek("notes") == (b.data_version(), 0)

@@ -25,9 +25,11 @@ FIXTURE_OK = settings(
 
 
 def clear(store: Store) -> None:
+    """Delete every record (and data version), keeping the people."""
     with store.engine.begin() as connection:
         for table in reversed(Base.metadata.sorted_tables):
-            connection.execute(table.delete())
+            if table.name != "people":
+                connection.execute(table.delete())
 
 
 def fresh_id(record: Any) -> Any:

@@ -54,6 +54,7 @@ def build_app() -> typer.Typer:
 
 def _register_commands(app: typer.Typer) -> None:
     from calfcare.cli import (
+        admin,
         history,
         insights,
         learn,
@@ -83,6 +84,7 @@ def _register_commands(app: typer.Typer) -> None:
         split_leg,
         transfer,
         report,
+        admin,
     ):
         module.register(app)
 

@@ -17,16 +17,21 @@ MISSING: Any = object()
 
 class ReadCache:
     """Results derived from the records (insights, stats, history rows, export bytes), kept
-    for as long as the database's data version (`Store.data_version`) stays the same.
+    for as long as the person's data version (`Store.data_version`) stays the same.
 
-    Records are only ever added and every write adds one to the version in its own
+    Records are only ever added and every write adds one to its person's version in its own
     transaction, so a result computed at version *v* is right until the version moves. The
     version is read from the database on every `get` (one small query), so a write from
     another process, such as the CLI beside the web app, invalidates the cache as surely as
-    a write from this one. When it moves, every entry is dropped: only one version's results
-    are ever held. At most ``max_entries`` are kept, and encoded bodies (``bytes``) of at
-    most ``max_bytes`` in all (an unfiltered export of five years is 5.5 MB, and a query
-    string can ask for many different row sets); the least recently used goes first.
+    a write from this one. Entries are kept per person, under ``(person, version, key)``:
+    when a person's version moves, that person's entries are dropped, and nobody else's.
+    At most ``max_entries`` are kept, and encoded bodies (``bytes``) of at most
+    ``max_bytes`` in all (an unfiltered export of five years is 5.5 MB, and a query string
+    can ask for many different row sets); the least recently used goes first, whoever's.
+
+    `for_person` gives the same cache for another person's store (`Store.for_person`):
+    what a server makes per request. ``store`` is the person's store the values are
+    computed from.
 
     Thread-safe (the web app's sync routes run in a thread pool), and one computation per
     key: when 32 requests miss the same key at once, one computes and the others wait for its
@@ -36,26 +41,35 @@ class ReadCache:
 
     def __init__(self, store: Store, max_entries: int = 64, max_bytes: int = 64 * 2**20) -> None:
         self.store = store
-        self.max_entries = max_entries
-        self.max_bytes = max_bytes
-        self._bytes = 0
-        self._lock = threading.Lock()
-        self._version: int | None = None
-        self._entries: OrderedDict[Hashable, object] = OrderedDict()
-        self._pending: dict[Hashable, Future[object]] = {}
-        self.hits = 0
-        self.misses = 0
+        self._kept = _Kept(max_entries, max_bytes)
+
+    def for_person(self, store: Store) -> ReadCache:
+        """This cache (its entries and limits, shared) for ``store``'s person."""
+        view = object.__new__(ReadCache)
+        view.store = store
+        view._kept = self._kept
+        return view
+
+    @property
+    def hits(self) -> int:
+        return self._kept.hits
+
+    @property
+    def misses(self) -> int:
+        return self._kept.misses
 
     def peek(self, key: Hashable) -> tuple[int, Any]:
         """``(data version, the cached value or MISSING)``, computing nothing: an async web
         route answers a hit without a thread hop and sends a miss to a worker thread."""
-        version = self.store.data_version()
-        with self._lock:
-            self._move_to(version)
-            value = self._entries.get((version, key), MISSING)
+        person, version = self.store.person_id, self.store.data_version()
+        kept = self._kept
+        full_key = (person, version, key)
+        with kept.lock:
+            kept.move_to(person, version)
+            value = kept.entries.get(full_key, MISSING)
             if value is not MISSING:
-                self._entries.move_to_end((version, key))
-                self.hits += 1
+                kept.entries.move_to_end(full_key)
+                kept.hits += 1
         return version, value
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
@@ -65,54 +79,80 @@ class ReadCache:
     def get_at(self, key: Hashable, compute: Callable[[], T]) -> tuple[int, T]:
         """`get`, with the data version the value is kept under (for a page cache that
         must vary with it)."""
-        version = self.store.data_version()
-        full_key = (version, key)
-        with self._lock:
-            self._move_to(version)
-            if full_key in self._entries:
-                self._entries.move_to_end(full_key)
-                self.hits += 1
-                return version, cast(T, self._entries[full_key])
-            self.misses += 1
-            waiting = self._pending.get(full_key)
+        person, version = self.store.person_id, self.store.data_version()
+        kept = self._kept
+        full_key = (person, version, key)
+        with kept.lock:
+            kept.move_to(person, version)
+            if full_key in kept.entries:
+                kept.entries.move_to_end(full_key)
+                kept.hits += 1
+                return version, cast(T, kept.entries[full_key])
+            kept.misses += 1
+            waiting = kept.pending.get(full_key)
             if waiting is None:
                 future: Future[object] = Future()
-                self._pending[full_key] = future
+                kept.pending[full_key] = future
         if waiting is not None:
             return version, cast(T, waiting.result())
         try:
             value = compute()
         except BaseException as error:
-            with self._lock:
-                self._pending.pop(full_key, None)
+            with kept.lock:
+                kept.pending.pop(full_key, None)
             future.set_exception(error)
             raise
-        with self._lock:
-            self._pending.pop(full_key, None)
-            if self._version == version and full_key not in self._entries:
-                self._entries[full_key] = value
-                self._bytes += _size(value)
-                while self._entries and (
-                    len(self._entries) > self.max_entries or self._bytes > self.max_bytes
-                ):
-                    _, dropped = self._entries.popitem(last=False)
-                    self._bytes -= _size(dropped)
+        with kept.lock:
+            kept.pending.pop(full_key, None)
+            if kept.versions.get(person) == version and full_key not in kept.entries:
+                kept.add(full_key, value)
         future.set_result(value)
         return version, value
 
-    def _move_to(self, version: int) -> None:
-        """Drop everything kept for another version (call with the lock held)."""
-        if version != self._version:
-            self._version = version
-            self._entries.clear()
-            self._bytes = 0
-            self._pending.clear()
+    def clear(self) -> None:
+        """Forget everything kept, for every person."""
+        with self._kept.lock:
+            self._kept.clear()
+
+
+class _Kept:
+    """What every person's view of one `ReadCache` shares (use with ``lock`` held)."""
+
+    def __init__(self, max_entries: int, max_bytes: int) -> None:
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self.lock = threading.Lock()
+        self.bytes = 0
+        self.versions: dict[int, int] = {}
+        self.entries: OrderedDict[tuple[int, int, Hashable], object] = OrderedDict()
+        self.pending: dict[tuple[int, int, Hashable], Future[object]] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def move_to(self, person: int, version: int) -> None:
+        """Drop everything kept for another version of ``person``'s records."""
+        if self.versions.get(person) == version:
+            return
+        self.versions[person] = version
+        for full_key in [k for k in self.entries if k[0] == person]:
+            self.bytes -= _size(self.entries.pop(full_key))
+        for full_key in [k for k in self.pending if k[0] == person]:
+            del self.pending[full_key]
+
+    def add(self, full_key: tuple[int, int, Hashable], value: object) -> None:
+        self.entries[full_key] = value
+        self.bytes += _size(value)
+        while self.entries and (
+            len(self.entries) > self.max_entries or self.bytes > self.max_bytes
+        ):
+            _, dropped = self.entries.popitem(last=False)
+            self.bytes -= _size(dropped)
 
     def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self._bytes = 0
-            self._version = None
+        self.entries.clear()
+        self.pending.clear()
+        self.versions.clear()
+        self.bytes = 0
 
 
 def _size(value: object) -> int:

@@ -1,7 +1,8 @@
 """Storage: an adapter around the core (SQLAlchemy 2, Alembic; SQLite or PostgreSQL).
 
 The one way in is `open_store`: it builds the engine (never at import time), brings the
-schema up to date, and returns a `Store` whose transactions take and give core records.
+schema up to date, and returns a `Store` whose transactions take and give core records,
+the records of one person (`PERSONAL` in personal mode; `Store.for_person` for another).
 Nothing outside this package sees a table, a row or an ORM session.
 """
 
@@ -9,9 +10,9 @@ from __future__ import annotations
 
 from calfcare.settings import Settings
 from calfcare.storage.errors import StorageError
-from calfcare.storage.store import Store, Transaction
+from calfcare.storage.store import PERSONAL, Store, Transaction
 
-__all__ = ["StorageError", "Store", "Transaction", "open_store"]
+__all__ = ["PERSONAL", "StorageError", "Store", "Transaction", "open_store"]
 
 
 def open_store(url_or_settings: str | Settings, *, migrate: bool = True) -> Store:

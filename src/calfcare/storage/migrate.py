@@ -4,6 +4,11 @@ Opening a store costs one cheap query when the schema is current (``alembic_vers
 `HEAD`); only then is Alembic imported (about 0.2 s) and run. Upgrades run inside one
 transaction that holds the write lock (SQLite ``BEGIN IMMEDIATE``, a PostgreSQL advisory
 lock), so two processes opening a new database at once cannot both create it.
+
+On SQLite, foreign keys are switched off while a migration runs (batch mode copies a table,
+and dropping the old copy would otherwise cascade to, or be refused by, the rows that point
+at it) and checked with ``PRAGMA foreign_key_check`` before the commit: a migration that
+left a dangling reference rolls back whole.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from sqlalchemy.exc import DBAPIError
 
 from calfcare.storage.errors import StorageError
 
-HEAD = "0005"
+HEAD = "0007"
 """The newest revision in ``migrations/versions`` (a test checks it is Alembic's head)."""
 SCRIPT_LOCATION = Path(__file__).parent / "migrations"
 _LOCK_ID = 0x_CA1F_CA2E
@@ -67,15 +72,43 @@ def _run(engine: Engine, action: str, revision: str) -> None:
     from alembic import command
     from alembic.util import CommandError
 
+    sqlite = engine.dialect.name == "sqlite"
     try:
-        with engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_ID})
-            config = alembic_config(connection)
-            getattr(command, action)(config, revision)
+        with engine.connect() as connection:
+            if sqlite:  # outside any transaction, where SQLite honours it
+                _foreign_keys(connection, on=False)
+            try:
+                with connection.begin():
+                    if not sqlite:
+                        connection.execute(
+                            text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_ID}
+                        )
+                    getattr(command, action)(alembic_config(connection), revision)
+                    if sqlite:
+                        _check_foreign_keys(connection)
+            finally:
+                if sqlite:
+                    _foreign_keys(connection, on=True)
     except CommandError as error:
         raise StorageError(
             f"The database's schema is not one this calfcare knows ({error}). "
             "It may have been written by a newer calfcare: upgrade calfcare.",
             advice="The database may have been written by a newer calfcare: upgrade calfcare.",
         ) from None
+
+
+def _foreign_keys(connection: Connection, *, on: bool) -> None:
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    finally:
+        cursor.close()
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        raise StorageError(
+            f"Upgrading the database would leave {len(broken)} records pointing at nothing "
+            f"(first in {broken[0][0]}); nothing was changed."
+        )

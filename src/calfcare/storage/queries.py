@@ -7,38 +7,88 @@ from dataclasses import fields
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
 from calfcare.core.days import day_end_utc, day_start_utc
 from calfcare.core.records import RecordSet
 from calfcare.storage import convert
-from calfcare.storage.tables import Base, DataVersionRow
+from calfcare.storage.tables import (
+    AccountRow,
+    AuthSessionRow,
+    Base,
+    DataVersionRow,
+    PersonRow,
+    SignInFailureRow,
+)
 
+NOT_RECORDS = frozenset(
+    row.__tablename__
+    for row in (DataVersionRow, PersonRow, AccountRow, AuthSessionRow, SignInFailureRow)
+)
 TABLES = {
-    table.name: table for table in Base.metadata.sorted_tables if table.name != "data_version"
+    table.name: table for table in Base.metadata.sorted_tables if table.name not in NOT_RECORDS
 }
 """The record tables, parents before children."""
+OWNED = frozenset(name for name, table in TABLES.items() if "person_id" in table.c)
+"""The record tables with an owner column; the others are parts of a session."""
 RECORD_KINDS = tuple(field.name for field in fields(RecordSet))
 """The kinds of record: `RecordSet`'s fields, in its order."""
 VERSION = Base.metadata.tables[DataVersionRow.__tablename__]
-READ_VERSION = "SELECT version FROM data_version WHERE id = 1"
+PEOPLE = Base.metadata.tables[PersonRow.__tablename__]
+
+
+def read_version(person_id: int) -> str:
+    """The SQL `Store.data_version` runs on a raw DBAPI connection (whose parameter style
+    differs by driver): the id is an ``int``, formatted in, never text from outside."""
+    return f"SELECT version FROM data_version WHERE person_id = {int(person_id)}"
+
+
 BATCH = 500
 """Rows per bulk insert: large imports go in batches, all in the one transaction."""
+
+
+def insert_person(session: Session, created_at: datetime) -> int:
+    """Add a person with no records (data version 0) in ``session``; their id."""
+    person_id = int(
+        session.execute(
+            insert(PEOPLE).values(created_at=created_at).returning(PEOPLE.c.id)
+        ).scalar_one()
+    )
+    session.execute(insert(VERSION).values(person_id=person_id, version=0))
+    return person_id
 
 
 class TransactionBase:
     """What every part of a `Transaction` shares: the session, and whether it may write."""
 
-    def __init__(self, session: Session, *, read_only: bool = False) -> None:
+    def __init__(self, session: Session, person_id: int, *, read_only: bool = False) -> None:
         self._session = session
+        self.person_id = person_id
+        """Whose records this transaction reads and writes (and nobody else's)."""
         self._read_only = read_only
         self.wrote = False
         """True once anything was written (`Store.transaction` then bumps the version)."""
 
     def _rows(self, query: Select[Any]) -> Sequence[Any]:
         return self._session.execute(query).all()
+
+    def _mine(self, table: Table) -> Any:
+        """The condition "this person's row" on a table with an owner column."""
+        return table.c.person_id == self.person_id
+
+    def _days(
+        self, query: Select[Any], table: Table, since: date | None, until: date | None
+    ) -> Select[Any]:
+        """``query`` on this person's rows of ``table`` between two days (`days`)."""
+        return days(query, table, since, until).where(self._mine(table))
+
+    def _when(
+        self, query: Select[Any], name: str, since: date | None, until: date | None
+    ) -> Select[Any]:
+        """``query`` on this person's rows of table ``name`` between two days (`when`)."""
+        return when(query, name, since, until).where(self._mine(TABLES[name]))
 
 
 def as_day(value: Any) -> date:

@@ -26,9 +26,7 @@ from calfcare.storage.queries import (
     RECORD_KINDS,
     TABLES,
     TransactionBase,
-    days,
     select_columns,
-    when,
 )
 
 
@@ -57,12 +55,16 @@ class Reads(TransactionBase):
     ) -> list[ScreeningRecord]:
         # Screenings have a time, not a day: filter on whole UTC days.
         table = TABLES["screenings"]
-        query = when(select_columns(table, convert.SCREENING_COLUMNS), "screenings", since, until)
+        query = self._when(
+            select_columns(table, convert.SCREENING_COLUMNS), "screenings", since, until
+        )
         return convert.screening_records(self._rows(query))
 
     def screening(self, screening_id: str) -> ScreeningRecord | None:
         table = TABLES["screenings"]
-        query = select_columns(table, convert.SCREENING_COLUMNS).where(table.c.id == screening_id)
+        query = select_columns(table, convert.SCREENING_COLUMNS).where(
+            table.c.id == screening_id, self._mine(table)
+        )
         found = convert.screening_records(self._rows(query))
         return found[0] if found else None
 
@@ -71,7 +73,9 @@ class Reads(TransactionBase):
         checked before it is stored (`calfcare.services.save_session`)."""
         table = TABLES["sessions"]
         parents = self._rows(
-            select_columns(table, convert.SESSION_COLUMNS).where(table.c.id == session_id)
+            select_columns(table, convert.SESSION_COLUMNS).where(
+                table.c.id == session_id, self._mine(table)
+            )
         )
         if not parents:
             return None
@@ -90,7 +94,7 @@ class Reads(TransactionBase):
     def sessions(self, since: date | None = None, until: date | None = None) -> list[SessionRecord]:
         table = TABLES["sessions"]
         parents = self._rows(
-            days(select_columns(table, convert.SESSION_COLUMNS), table, since, until)
+            self._days(select_columns(table, convert.SESSION_COLUMNS), table, since, until)
         )
         if not parents:
             return []
@@ -100,10 +104,8 @@ class Reads(TransactionBase):
             ("session_holds", convert.HOLD_COLUMNS),
             ("tender_spots", convert.SPOT_COLUMNS),
         ):
-            query = select_columns(TABLES[name], columns)
-            if since is not None or until is not None:
-                ids = days(select(table.c.id), table, since, until).scalar_subquery()
-                query = query.where(TABLES[name].c.session_id.in_(ids))
+            ids = self._days(select(table.c.id), table, since, until).scalar_subquery()
+            query = select_columns(TABLES[name], columns).where(TABLES[name].c.session_id.in_(ids))
             children.append(self._rows(query))
         calves, holds, spots = children
         return convert.session_records(parents, calves, holds, spots)
@@ -150,7 +152,7 @@ class Reads(TransactionBase):
         """Every session stopped for sharp pain (any day): what the safety state reads of the
         sessions, without loading years of them."""
         table = TABLES["sessions"]
-        stopped = table.c.outcome == Outcome.STOPPED_SHARP_PAIN.value
+        stopped = (table.c.outcome == Outcome.STOPPED_SHARP_PAIN.value) & self._mine(table)
         parents = self._rows(select_columns(table, convert.SESSION_COLUMNS).where(stopped))
         if not parents:
             return []
@@ -173,14 +175,16 @@ class Reads(TransactionBase):
         (`calfcare.core.client_ids`)."""
         table = TABLES[name]
         columns, build = _BY_ID[name]
-        rows = self._rows(select_columns(table, columns).where(table.c.id.in_(list(ids))))
+        rows = self._rows(
+            select_columns(table, columns).where(table.c.id.in_(list(ids)), self._mine(table))
+        )
         return list(build(rows))
 
     def _kind(
         self, name: str, columns: Sequence[str], since: date | None, until: date | None
     ) -> Sequence[Any]:
         table = TABLES[name]
-        return self._rows(days(select_columns(table, columns), table, since, until))
+        return self._rows(self._days(select_columns(table, columns), table, since, until))
 
 
 _BY_ID: dict[str, tuple[Sequence[str], Callable[[Sequence[Any]], Sequence[Any]]]] = {

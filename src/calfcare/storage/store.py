@@ -11,14 +11,21 @@ in the canonical order of `RecordSet.sorted` (sorted in Python, because SQLite a
 PostgreSQL order text differently), built from plain column tuples (`convert`), not ORM
 entities, which cost more than everything else about a read.
 
+People: a store is bound to one person (`Store.person_id`), and every read is filtered and
+every write stamped with that person's id here, in storage, so no use case can forget it.
+`open_store` gives the implicit person of personal mode (`PERSONAL`); `Store.for_person`
+gives another person's view of the same database (sharing its engine and connections), and
+`Store.add_person` makes a new person.
+
 The data version: records are only ever added, so every transaction that wrote adds one to
-the ``data_version`` row, last, in the same transaction (here, centrally, so that no write
-path can forget it). A transaction that only read leaves it alone. `Store.data_version`
-reads it in one small query; caches of derived results key on it
-(`calfcare.services.ReadCache`). Concurrent writers serialise on that one row at the end of
-their transactions (SQLite already holds the write lock from ``BEGIN IMMEDIATE``; on
-PostgreSQL ``version = version + 1`` waits for the other writer and then adds to its
-committed number, so no increment is lost and, taken last, it cannot deadlock).
+the person's ``data_version`` row, last, in the same transaction (here, centrally, so that no
+write path can forget it). A transaction that only read leaves it alone.
+`Store.data_version` reads it in one small query, for this person only (another person's
+writes leave it alone); caches of derived results key on it (`calfcare.services.ReadCache`).
+Concurrent writers for one person serialise on that person's row at the end of their
+transactions (SQLite already holds the write lock from ``BEGIN IMMEDIATE``; on PostgreSQL
+``version = version + 1`` waits for the other writer and then adds to its committed number,
+so no increment is lost and, taken last, it cannot deadlock).
 
 `Store.reading` is a read-only transaction: on SQLite a deferred ``BEGIN`` (a WAL snapshot,
 no write lock), so concurrent readers never queue behind each other or behind a writer.
@@ -28,26 +35,50 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+from calfcare.storage.accounts import AccountTransaction
 from calfcare.storage.engine import READ_ONLY, display_url
 from calfcare.storage.errors import StorageError
+from calfcare.storage.queries import insert_person
+from calfcare.storage.tables import PERSONAL
 from calfcare.storage.transaction import Transaction
 from calfcare.storage.version import VersionReader
 
 
 class Store:
-    """A database holding one person's records. Build it with `calfcare.storage.open_store`."""
+    """One person's records in a database. Build it with `calfcare.storage.open_store`."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, person_id: int = PERSONAL) -> None:
         self.engine = engine
+        self.person_id = person_id
+        """Whose records this store reads and writes (`PERSONAL` in personal mode)."""
         self._sessions = sessionmaker(engine, expire_on_commit=False, autoflush=False)
         self._reader = engine.execution_options(**{READ_ONLY: True})
         self._read_sessions = sessionmaker(self._reader, expire_on_commit=False, autoflush=False)
         self._version_reader = VersionReader(self)
+        self._owns_engine = True
+
+    def for_person(self, person_id: int) -> Store:
+        """The same database as another person's store: same engine, connections and data
+        version reader, nothing opened (cheap enough per request). Closing it closes nothing;
+        close the store `open_store` gave. The id is not checked here: a person that does
+        not exist has no records, and a write for it is refused by the database."""
+        view = object.__new__(Store)
+        view.__dict__.update(self.__dict__)
+        view.person_id = person_id
+        view._owns_engine = False
+        return view
+
+    def add_person(self, at: datetime | None = None) -> int:
+        """Make a new person with no records (data version 0); returns their id."""
+        created = (at or datetime.now(UTC)).astimezone(UTC)
+        with self._errors(), self._sessions.begin() as session:
+            return insert_person(session, created)
 
     @property
     def backend(self) -> str:
@@ -65,27 +96,36 @@ class Store:
         """One unit of work: commits at the end of the block, rolls back if it raises; adds
         one to the data version when it wrote anything."""
         with self._errors(), self._sessions.begin() as session:
-            tx = Transaction(session)
+            tx = Transaction(session, self.person_id)
             yield tx
             if tx.wrote:
                 tx.bump_version()
+
+    @contextmanager
+    def accounts(self, *, read_only: bool = False) -> Iterator[AccountTransaction]:
+        """One transaction on the accounts, sign-in sessions and refused sign-ins (every
+        person's: they are how a person is found, `calfcare.services.accounts`); with
+        ``read_only`` a snapshot that takes no write lock, as `reading` does."""
+        sessions = self._read_sessions if read_only else self._sessions
+        with self._errors(), sessions.begin() as session:
+            yield AccountTransaction(session)
 
     @contextmanager
     def reading(self) -> Iterator[Transaction]:
         """A transaction that only reads (its writes raise): one consistent snapshot, and on
         SQLite no write lock, so any number of readers run at once."""
         with self._errors(), self._read_sessions.begin() as session:
-            yield Transaction(session, read_only=True)
+            yield Transaction(session, self.person_id, read_only=True)
 
     def data_version(self) -> int:
-        """The number every committed write increases (0: a database never written to).
+        """The number every committed write of this person's increases (0: never written).
 
         Cheap enough to ask on every request (a few µs on SQLite): one query on a DBAPI
         connection kept for this alone (`calfcare.storage.version`), in autocommit mode so that each
         ask reads the newest commit. It never waits for the shared pool, so an async route
         may ask on the event loop even while worker threads hold every pooled connection.
         """
-        return self._version_reader.read()
+        return self._version_reader.read(self.person_id)
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
@@ -110,8 +150,10 @@ class Store:
             ) from error
 
     def close(self) -> None:
-        self._version_reader.close()
-        self.engine.dispose()
+        """Close the database (a `for_person` view closes nothing)."""
+        if self._owns_engine:
+            self._version_reader.close()
+            self.engine.dispose()
 
     def __enter__(self) -> Store:
         return self
@@ -120,4 +162,4 @@ class Store:
         self.close()
 
 
-__all__ = ["Store", "Transaction"]
+__all__ = ["PERSONAL", "Store", "Transaction"]

@@ -18,9 +18,7 @@ from calfcare.storage.queries import (
     TABLES,
     TransactionBase,
     as_day,
-    days,
     select_columns,
-    when,
 )
 
 
@@ -53,7 +51,7 @@ class Summaries(TransactionBase):
 
     def _count(self, name: str, since: date | None, until: date | None, leg: str | None) -> Any:
         table = TABLES[name]
-        query = when(select(func.count()).select_from(table), name, since, until)
+        query = self._when(select(func.count()).select_from(table), name, since, until)
         if leg is not None:
             if name == "sessions":
                 calves = TABLES["session_calves"]
@@ -83,8 +81,10 @@ class Summaries(TransactionBase):
         for name in kinds:
             table = TABLES[name]
             column = table.c.taken_at if name == "screenings" else table.c.day
-            firsts.append(when(select(func.min(column)), name, since, until).scalar_subquery())
-            lasts.append(when(select(func.max(column)), name, since, until).scalar_subquery())
+            firsts.append(
+                self._when(select(func.min(column)), name, since, until).scalar_subquery()
+            )
+            lasts.append(self._when(select(func.max(column)), name, since, until).scalar_subquery())
         row = self._session.execute(select(*firsts, *lasts)).one()
         starts = [as_day(v) for v in row[: len(firsts)] if v is not None]
         ends = [as_day(v) for v in row[len(firsts) :] if v is not None]
@@ -99,7 +99,7 @@ class Summaries(TransactionBase):
         session, any order): what `calfcare.core.session_effort` needs to tell a session
         done from a mostly skipped one."""
         table, calves = TABLES["sessions"], TABLES["session_calves"]
-        query = days(
+        query = self._days(
             select(table.c.id, table.c.day, calves.c.planned_seconds, calves.c.active_seconds)
             .join(calves, calves.c.session_id == table.c.id)
             .order_by(table.c.id, calves.c.position),
@@ -117,7 +117,7 @@ class Summaries(TransactionBase):
     ) -> dict[tuple[str, str], tuple[int, int]]:
         """``(leg, moment) -> (sum of scores, number of check-ins)``, summed in SQL."""
         table = TABLES["soreness"]
-        query = days(
+        query = self._days(
             select(table.c.leg, table.c.moment, func.sum(table.c.score), func.count()),
             table,
             since,
@@ -133,7 +133,7 @@ class Summaries(TransactionBase):
         Python because SQLite and PostgreSQL order ids differently."""
         table = TABLES["mobility"]
         spans = self._rows(
-            days(
+            self._days(
                 select(table.c.leg, func.count(), func.min(table.c.day), func.max(table.c.day)),
                 table,
                 since,
@@ -143,7 +143,7 @@ class Summaries(TransactionBase):
         items: list[Logged[MobilityTest]] = []
         for leg, _, first, last in spans:
             query = select_columns(table, convert.MOBILITY_COLUMNS).where(
-                table.c.leg == leg, table.c.day.in_({first, last})
+                table.c.leg == leg, table.c.day.in_({first, last}), self._mine(table)
             )
             items += convert.mobility_items(self._rows(query))
         return {leg: int(n) for leg, n, _, _ in spans}, items
@@ -152,7 +152,7 @@ class Summaries(TransactionBase):
         """Every tender spot's label (``leg:height:side``), in the canonical order of the
         sessions and then their own order."""
         sessions, spots = TABLES["sessions"], TABLES["tender_spots"]
-        query = days(
+        query = self._days(
             select(
                 sessions.c.day,
                 sessions.c.started_at,
@@ -177,7 +177,7 @@ class Summaries(TransactionBase):
     ) -> list[tuple[ScreeningKind, Level]]:
         """Each screening's kind and verdict (any order), filtered as `screenings` is."""
         table = TABLES["screenings"]
-        query = when(select(table.c.kind, table.c.verdict), "screenings", since, until)
+        query = self._when(select(table.c.kind, table.c.verdict), "screenings", since, until)
         return [
             (convert.SCREENING_KINDS[kind], convert.LEVELS[verdict])
             for kind, verdict in self._rows(query)

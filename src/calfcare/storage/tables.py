@@ -15,11 +15,13 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -43,12 +45,39 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+PERSONAL = 1
+"""The implicit person of personal mode: every record of a database from before people
+(revision 0006) belongs to it, and `calfcare.storage.open_store` opens the store as it."""
+
+
+class PersonRow(Base):
+    """A person whose records these are: the implicit one of personal mode (`PERSONAL`),
+    or one of a server's people (their account is another table's business)."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+def _owner() -> Mapped[int]:
+    """The owner column of a record table (`Reads` filters and `Writes` stamps it)."""
+    return mapped_column(ForeignKey("people.id"))
+
+
+def _by_person(table: str, column: str) -> Index:
+    """The index every read of a table uses: the person's rows, by day (or time)."""
+    return Index(f"ix_{table}_person_id", "person_id", column)
+
+
 class ScreeningRow(Base):
     __tablename__ = "screenings"
+    __table_args__ = (_by_person("screenings", "taken_at"),)
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
+    person_id: Mapped[int] = _owner()
     kind: Mapped[str] = mapped_column(String(16))
-    taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     contract_version: Mapped[int] = mapped_column(Integer)
     verdict: Mapped[str] = mapped_column(String(16))
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -57,9 +86,11 @@ class ScreeningRow(Base):
 
 class SessionRow(Base):
     __tablename__ = "sessions"
+    __table_args__ = (_by_person("sessions", "day"),)
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
-    day: Mapped[date] = mapped_column(Date, index=True)
+    person_id: Mapped[int] = _owner()
+    day: Mapped[date] = mapped_column(Date)
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     source: Mapped[str] = mapped_column(String(16))
     tool: Mapped[str] = mapped_column(String(16))
@@ -109,11 +140,15 @@ class TenderSpotRow(Base):
 
 class SorenessRow(Base):
     __tablename__ = "soreness"
-    __table_args__ = (CheckConstraint("score >= 0 AND score <= 10", name="score_range"),)
+    __table_args__ = (
+        _by_person("soreness", "day"),
+        CheckConstraint("score >= 0 AND score <= 10", name="score_range"),
+    )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
+    person_id: Mapped[int] = _owner()
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    day: Mapped[date] = mapped_column(Date, index=True)
+    day: Mapped[date] = mapped_column(Date)
     leg: Mapped[str] = mapped_column(LEG)
     moment: Mapped[str] = mapped_column(String(16))
     score: Mapped[int] = mapped_column(Integer)
@@ -122,11 +157,15 @@ class SorenessRow(Base):
 
 class MobilityRow(Base):
     __tablename__ = "mobility"
-    __table_args__ = (CheckConstraint("distance_mm >= 0 AND distance_mm <= 300", name="range"),)
+    __table_args__ = (
+        _by_person("mobility", "day"),
+        CheckConstraint("distance_mm >= 0 AND distance_mm <= 300", name="range"),
+    )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
+    person_id: Mapped[int] = _owner()
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    day: Mapped[date] = mapped_column(Date, index=True)
+    day: Mapped[date] = mapped_column(Date)
     leg: Mapped[str] = mapped_column(LEG)
     moment: Mapped[str] = mapped_column(String(16))
     distance_mm: Mapped[int] = mapped_column(Integer)
@@ -135,9 +174,11 @@ class MobilityRow(Base):
 
 class NoteRow(Base):
     __tablename__ = "notes"
+    __table_args__ = (_by_person("notes", "day"),)
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
-    day: Mapped[date] = mapped_column(Date, index=True)
+    person_id: Mapped[int] = _owner()
+    day: Mapped[date] = mapped_column(Date)
     written_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     text: Mapped[str] = mapped_column(Text)
 
@@ -149,6 +190,7 @@ class SplitLegRow(Base):
 
     __tablename__ = "split_leg_days"
 
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     massaged: Mapped[str] = mapped_column(LEG)
     drawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -162,10 +204,12 @@ class SplitLegExperimentRow(Base):
     is stopped early."""
 
     __tablename__ = "split_leg_experiments"
+    __table_args__ = (_by_person("split_leg_experiments", "day"),)
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
+    person_id: Mapped[int] = _owner()
     registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    day: Mapped[date] = mapped_column(Date, index=True)
+    day: Mapped[date] = mapped_column(Date)
     planned_days: Mapped[int] = mapped_column(Integer)
     outcome: Mapped[str] = mapped_column(String(32))
     stopped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -175,9 +219,11 @@ class ClearanceRow(Base):
     """The person's record that a clinician ruled out a clot on ``day`` (lifts a hold)."""
 
     __tablename__ = "clearances"
+    __table_args__ = (_by_person("clearances", "day"),)
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
-    day: Mapped[date] = mapped_column(Date, index=True)
+    person_id: Mapped[int] = _owner()
+    day: Mapped[date] = mapped_column(Date)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -185,24 +231,74 @@ class PainCheckRow(Base):
     """The person's word that a calf's sharp pain has gone or been checked."""
 
     __tablename__ = "pain_checks"
+    __table_args__ = (_by_person("pain_checks", "day"),)
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
-    day: Mapped[date] = mapped_column(Date, index=True)
+    person_id: Mapped[int] = _owner()
+    day: Mapped[date] = mapped_column(Date)
     leg: Mapped[str] = mapped_column(LEG)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class DataVersionRow(Base):
-    """One row whose ``version`` every committed write adds one to (`Store.transaction`).
+    """Per person, one number every committed write of theirs adds one to
+    (`Store.transaction`).
 
-    Records are only ever added, never changed, so "has anything changed since I computed
+    Records are only ever added, so "has anything of this person's changed since I computed
     this?" is one integer comparison: caches of derived results (insights, stats, exports)
-    key on it, and a write from another process (the CLI beside the web app) invalidates
-    them because the number lives in the database, not in memory.
+    key on it, and a write from another process (the CLI beside the web app, another
+    worker) invalidates them because the number lives in the database, not in memory. One
+    person's writes leave every other person's number, and caches, alone.
     """
 
     __tablename__ = "data_version"
-    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id"), primary_key=True, autoincrement=False
+    )
     version: Mapped[int] = mapped_column(BigInteger)
+
+
+class AccountRow(Base):
+    """A person's way in (server mode): a login name (normalised, unique), an Argon2 hash of
+    the password (never the password), a role; ``disabled`` ones cannot sign in."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), unique=True)
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    disabled: Mapped[bool] = mapped_column(Boolean)
+
+
+class AuthSessionRow(Base):
+    """A sign-in session, stored by the SHA-256 of its token (the token itself is only in
+    the holder's cookie)."""
+
+    __tablename__ = "auth_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SignInFailureRow(Base):
+    """A refused sign-in: by login name (known or not) and address, for the throttle, in the
+    database so that every worker counts the same."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (
+        Index("ix_sign_in_failures_login", "login", "at"),
+        Index("ix_sign_in_failures_address", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    login: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,4 +1,5 @@
-"""The data version's reader: one DBAPI connection kept for `Store.data_version` alone."""
+"""The data version's reader: one DBAPI connection kept for `Store.data_version` alone
+(shared by every person's view of the store, `Store.for_person`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any, Protocol
 from sqlalchemy import Engine
 
 from calfcare.storage.errors import StorageError
-from calfcare.storage.queries import READ_VERSION
+from calfcare.storage.queries import read_version
 
 
 class Store(Protocol):
@@ -39,7 +40,7 @@ class VersionReader:
         self._lock = threading.Lock()
         self._connection: Any = None
 
-    def read(self) -> int:
+    def read(self, person_id: int) -> int:
         engine = self._store.engine
         dbapi_error = engine.dialect.loaded_dbapi.Error
         with self._lock:
@@ -49,7 +50,7 @@ class VersionReader:
                         self._connection = self._open(engine)
                 cursor = self._connection.cursor()
                 try:
-                    cursor.execute(READ_VERSION)
+                    cursor.execute(read_version(person_id))
                     row = cursor.fetchone()
                 finally:
                     cursor.close()

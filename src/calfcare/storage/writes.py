@@ -22,18 +22,22 @@ from calfcare.core.split_leg_design import SplitLegExperiment
 from calfcare.core.tracking import MassagedCalves, MobilityTest, SorenessCheckIn, SplitLegDay
 from calfcare.storage import convert
 from calfcare.storage.errors import StorageError
-from calfcare.storage.queries import BATCH, TABLES, VERSION, TransactionBase
+from calfcare.storage.queries import BATCH, OWNED, TABLES, VERSION, TransactionBase
 
 
 class Writes(TransactionBase):
     """The writes of a `Transaction` (refused in `Store.reading`)."""
 
     def bump_version(self) -> None:
-        """Add one to the data version (done by `Store.transaction`; a row cleared by hand
-        is put back)."""
-        result = self._session.execute(update(VERSION).values(version=VERSION.c.version + 1))
+        """Add one to this person's data version (done by `Store.transaction`; a row cleared
+        by hand is put back)."""
+        result = self._session.execute(
+            update(VERSION)
+            .where(VERSION.c.person_id == self.person_id)
+            .values(version=VERSION.c.version + 1)
+        )
         if getattr(result, "rowcount", 1) == 0:
-            self._session.execute(insert(VERSION).values(id=1, version=1))
+            self._session.execute(insert(VERSION).values(person_id=self.person_id, version=1))
 
     def add_screening(self, record: ScreeningRecord) -> None:
         self._insert("screenings", [convert.screening_row(record)])
@@ -68,7 +72,7 @@ class Writes(TransactionBase):
         table = TABLES["split_leg_experiments"]
         query = (
             update(table)
-            .where(table.c.id == experiment_id, table.c.stopped_at.is_(None))
+            .where(table.c.id == experiment_id, table.c.stopped_at.is_(None), self._mine(table))
             .values(stopped_at=convert.to_utc(at))
         )
         return self._update(query)
@@ -79,7 +83,7 @@ class Writes(TransactionBase):
         table = TABLES["split_leg_days"]
         query = (
             update(table)
-            .where(table.c.day == day, table.c.reported.is_(None))
+            .where(table.c.day == day, table.c.reported.is_(None), self._mine(table))
             .values(reported=reported.value)
         )
         return self._update(query)
@@ -119,5 +123,7 @@ class Writes(TransactionBase):
         if self._read_only:
             raise StorageError("Cannot write in a read-only transaction (Store.reading).")
         if rows:
+            if table in OWNED:  # whose records they are: always this transaction's person
+                rows = [{**row, "person_id": self.person_id} for row in rows]
             self._session.execute(insert(TABLES[table]), list(rows))
             self.wrote = True

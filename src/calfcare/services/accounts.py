@@ -1,0 +1,192 @@
+"""Accounts: sign up, sign in, sign out, change or reset a password, find who a session is.
+
+Passwords are hashed with Argon2id (argon2-cffi's `PasswordHasher`, its default
+parameters, rehashed at the next sign-in when they change). A sign-in for an unknown login
+is checked against a dummy hash, so it takes as long and gets the same `SignInRefused` as a
+wrong password. Sign-in sessions are random 32-byte tokens (``secrets``); only their SHA-256
+is stored. Refused sign-ins are counted in the database per login name and per address
+(`calfcare.core.accounts.retry_after`), so every worker throttles the same.
+
+For the web: `sign_in` gives the token for the cookie; `session_account` turns a cookie's
+token back into the `Account` (or None), on every request; `sign_out` revokes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
+
+from calfcare.core.accounts import (
+    ACCOUNT_FAILURES,
+    ADDRESS_FAILURES,
+    THROTTLE_WINDOW,
+    Role,
+    check_password,
+    new_session_times,
+    normalise_login,
+    retry_after,
+)
+from calfcare.core.errors import CalfcareError, InvalidInput, Problem
+from calfcare.storage import Store
+from calfcare.storage.accounts import Account
+
+REFUSED = "That login name and password do not match an account."
+SEEN_EVERY = timedelta(minutes=1)
+"""How often a session's last-seen time is written (the idle timeout counts from it)."""
+
+
+class SignInRefused(CalfcareError):
+    """That login name and password do not match an account."""
+
+    def __init__(self, message: str = REFUSED, retry_after: timedelta | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A new sign-in session: ``token`` goes in the cookie, and nowhere else."""
+
+    token: str
+    account: Account
+
+
+@cache
+def _hasher() -> Any:
+    from argon2 import PasswordHasher  # imported on first use: not at CLI start-up
+
+    return PasswordHasher()
+
+
+@cache
+def _dummy_hash() -> str:
+    return str(_hasher().hash(secrets.token_hex(16)))
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def sign_up(store: Store, login: str, password: str, now: datetime,
+            role: Role = Role.PERSON) -> Account:  # fmt: skip
+    """A new account, with a new person of its own; `InvalidInput` naming ``login`` when it
+    is taken or not a login name, ``password`` when the policy refuses it."""
+    name = normalise_login(login)
+    check_password(password, name)
+    hashed = str(_hasher().hash(password))
+    with store.accounts() as tx:
+        if tx.by_login(name) is not None:
+            raise InvalidInput([Problem("login", "That login name is taken: choose another.")])
+        return tx.add_account(name, hashed, role, now)
+
+
+def sign_in(store: Store, login: str, password: str, address: str, now: datetime) -> SignedIn:
+    """A new session for the account, or `SignInRefused` (the same for an unknown login, a
+    wrong password and a disabled account; with ``retry_after`` when throttled)."""
+    try:
+        name = normalise_login(login)
+    except InvalidInput:
+        name = login.strip().casefold()[:64]
+    since = now - THROTTLE_WINDOW
+    with store.accounts(read_only=True) as tx:
+        wait = _wait(tx.failures(since, login=name), tx.failures(since, address=address), now)
+        account = tx.by_login(name)
+    if wait is not None:
+        raise SignInRefused(
+            f"Too many failed sign-ins: try again in {_minutes(wait)}.", retry_after=wait
+        )
+    good = _verify(account.password_hash if account else None, password)
+    if account is None or not good or account.disabled:
+        with store.accounts() as tx:
+            tx.add_failure(name, address, now)
+            tx.forget_failures(now - 2 * THROTTLE_WINDOW)
+        raise SignInRefused()
+    token = secrets.token_urlsafe(32)
+    with store.accounts() as tx:
+        if _hasher().check_needs_rehash(account.password_hash):
+            tx.set_password_hash(account.id, str(_hasher().hash(password)))
+        tx.add_session(_token_hash(token), account.id, new_session_times(now))
+    return SignedIn(token, account)
+
+
+def _wait(by_login: list[datetime], by_address: list[datetime], now: datetime) -> timedelta | None:
+    waits = [
+        w
+        for w in (
+            retry_after(by_login, now, ACCOUNT_FAILURES),
+            retry_after(by_address, now, ADDRESS_FAILURES),
+        )
+        if w is not None
+    ]
+    return max(waits) if waits else None
+
+
+def _minutes(wait: timedelta) -> str:
+    minutes = max(1, -(-int(wait.total_seconds()) // 60))
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+
+
+def _verify(password_hash: str | None, password: str) -> bool:
+    """Whether ``password`` matches; an unknown account checks a dummy hash (same time)."""
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    try:
+        return bool(_hasher().verify(password_hash or _dummy_hash(), password)) and bool(
+            password_hash
+        )
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def session_account(store: Store, token: str, now: datetime) -> Account | None:
+    """The account a session token signs in, or None (unknown, revoked, expired, idle too
+    long, or the account disabled). Notes the time it was seen (at most once a minute: a
+    read otherwise, so that every request does not write)."""
+    key = _token_hash(token)
+    with store.accounts(read_only=True) as tx:  # no write lock on every request
+        found = tx.session(key)
+        if found is None or not found[1].alive(now):
+            return None
+        account = tx.by_id(found[0])
+    if account is None or account.disabled:
+        return None
+    if now - found[1].last_seen_at >= SEEN_EVERY:
+        with store.accounts() as tx:
+            tx.touch_session(key, now)
+    return account
+
+
+def sign_out(store: Store, token: str, now: datetime) -> None:
+    """Revoke the session (nothing happens for an unknown one)."""
+    with store.accounts() as tx:
+        tx.revoke_session(_token_hash(token), now)
+
+
+def change_password(store: Store, token: str, old: str, new: str, now: datetime) -> None:
+    """Change the signed-in account's password and revoke its other sessions; `SignInRefused`
+    when the session is not alive or ``old`` is wrong, `InvalidInput` for a weak ``new``."""
+    account = session_account(store, token, now)
+    if account is None or not _verify(account.password_hash, old):
+        raise SignInRefused("The current password is not right, or the session has ended.")
+    check_password(new, account.login)
+    with store.accounts() as tx:
+        tx.set_password_hash(account.id, str(_hasher().hash(new)))
+        tx.revoke_sessions(account.id, now, keep=_token_hash(token))
+
+
+def reset_password(store: Store, login: str, new: str, now: datetime) -> Account:
+    """An administrator sets a new password (there is no mail server); every session of the
+    account is revoked. `InvalidInput` naming ``login`` for an unknown account."""
+    name = normalise_login(login)
+    with store.accounts() as tx:
+        account = tx.by_login(name)
+        if account is None:
+            raise InvalidInput([Problem("login", f"There is no account called {name}.")])
+        check_password(new, name)
+        tx.set_password_hash(account.id, str(_hasher().hash(new)))
+        tx.revoke_sessions(account.id, now)
+    return account

@@ -1,0 +1,151 @@
+"""Accounts, sign-in sessions and refused sign-ins, in one transaction (`Store.accounts`).
+
+Not a person's records (they are not filtered by the store's person): the accounts service
+(`calfcare.services.accounts`) is the one user. Rows come back as `Account` and
+`SessionTimes`, never ORM entities.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from calfcare.core.accounts import Role, SessionTimes
+from calfcare.storage.convert import from_db, to_utc
+from calfcare.storage.queries import insert_person
+from calfcare.storage.tables import AccountRow, AuthSessionRow, Base, SignInFailureRow
+
+ACCOUNTS = Base.metadata.tables[AccountRow.__tablename__]
+SESSIONS = Base.metadata.tables[AuthSessionRow.__tablename__]
+FAILURES = Base.metadata.tables[SignInFailureRow.__tablename__]
+_COLUMNS = (ACCOUNTS.c.id, ACCOUNTS.c.person_id, ACCOUNTS.c.login, ACCOUNTS.c.password_hash,
+            ACCOUNTS.c.role, ACCOUNTS.c.disabled)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Account:
+    """An account as stored (``password_hash`` never leaves the accounts service)."""
+
+    id: int
+    person_id: int
+    login: str
+    password_hash: str
+    role: Role
+    disabled: bool
+
+
+def _account(row: Any) -> Account | None:
+    if row is None:
+        return None
+    id_, person, login, hashed, role, disabled = row
+    return Account(int(id_), int(person), str(login), str(hashed), Role(role), bool(disabled))
+
+
+class AccountTransaction:
+    """What the accounts service does in one transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add_account(self, login: str, password_hash: str, role: Role, at: datetime) -> Account:
+        """A new person and their account (the login must be free: `StorageError`)."""
+        created = to_utc(at)
+        person = insert_person(self._session, created)
+        values = {"person_id": person, "login": login, "password_hash": password_hash,
+                  "role": role.value, "created_at": created, "disabled": False}  # fmt: skip
+        id_ = self._session.execute(
+            insert(ACCOUNTS).values(**values).returning(ACCOUNTS.c.id)
+        ).scalar_one()
+        return Account(int(id_), person, login, password_hash, role, False)
+
+    def by_login(self, login: str) -> Account | None:
+        return _account(
+            self._session.execute(select(*_COLUMNS).where(ACCOUNTS.c.login == login)).first()
+        )
+
+    def by_id(self, account_id: int) -> Account | None:
+        return _account(
+            self._session.execute(select(*_COLUMNS).where(ACCOUNTS.c.id == account_id)).first()
+        )
+
+    def set_password_hash(self, account_id: int, password_hash: str) -> None:
+        self._session.execute(
+            update(ACCOUNTS).where(ACCOUNTS.c.id == account_id).values(password_hash=password_hash)
+        )
+
+    def add_session(self, token_hash: str, account_id: int, times: SessionTimes) -> None:
+        self._session.execute(
+            insert(SESSIONS).values(
+                token_hash=token_hash,
+                account_id=account_id,
+                created_at=to_utc(times.created_at),
+                expires_at=to_utc(times.expires_at),
+                last_seen_at=to_utc(times.last_seen_at),
+                revoked_at=None,
+            )
+        )
+
+    def session(self, token_hash: str) -> tuple[int, SessionTimes] | None:
+        """The account id and times of the session stored under ``token_hash``."""
+        row = self._session.execute(
+            select(SESSIONS.c.account_id, SESSIONS.c.created_at, SESSIONS.c.expires_at,
+                   SESSIONS.c.last_seen_at, SESSIONS.c.revoked_at)
+            .where(SESSIONS.c.token_hash == token_hash)
+        ).first()  # fmt: skip
+        if row is None:
+            return None
+        account, created, expires, seen, revoked = row
+        times = SessionTimes(
+            from_db(created), from_db(expires), from_db(seen),
+            None if revoked is None else from_db(revoked),
+        )  # fmt: skip
+        return int(account), times
+
+    def touch_session(self, token_hash: str, at: datetime) -> None:
+        self._session.execute(
+            update(SESSIONS)
+            .where(SESSIONS.c.token_hash == token_hash)
+            .values(last_seen_at=to_utc(at))
+        )
+
+    def revoke_sessions(self, account_id: int, at: datetime, *, keep: str | None = None) -> int:
+        """Revoke the account's live sessions (all but ``keep``); how many."""
+        query = update(SESSIONS).where(
+            SESSIONS.c.account_id == account_id, SESSIONS.c.revoked_at.is_(None)
+        )
+        if keep is not None:
+            query = query.where(SESSIONS.c.token_hash != keep)
+        return int(
+            getattr(self._session.execute(query.values(revoked_at=to_utc(at))), "rowcount", 0)
+        )
+
+    def revoke_session(self, token_hash: str, at: datetime) -> None:
+        self._session.execute(
+            update(SESSIONS)
+            .where(SESSIONS.c.token_hash == token_hash, SESSIONS.c.revoked_at.is_(None))
+            .values(revoked_at=to_utc(at))
+        )
+
+    def add_failure(self, login: str, address: str, at: datetime) -> None:
+        self._session.execute(insert(FAILURES).values(login=login, address=address, at=to_utc(at)))
+
+    def failures(self, since: datetime, *, login: str | None = None,
+                 address: str | None = None) -> list[datetime]:  # fmt: skip
+        """When sign-ins failed since ``since``, for a login name or an address."""
+        query = select(FAILURES.c.at).where(FAILURES.c.at > to_utc(since))
+        if login is not None:
+            query = query.where(FAILURES.c.login == login)
+        if address is not None:
+            query = query.where(FAILURES.c.address == address)
+        return [from_db(at) for (at,) in self._session.execute(query).all()]
+
+    def forget_failures(self, before: datetime) -> None:
+        """Drop failures older than the throttle could ever count."""
+        self._session.execute(delete(FAILURES).where(FAILURES.c.at <= to_utc(before)))
+
+    def count_accounts(self) -> int:
+        return int(self._session.execute(select(func.count()).select_from(ACCOUNTS)).scalar_one())

@@ -1,0 +1,71 @@
+"""The accounts' pure rules: login names, the password policy, session times, the throttle."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from calfcare.core.accounts import (
+    THROTTLE_WINDOW,
+    new_session_times,
+    normalise_login,
+    password_problems,
+    retry_after,
+)
+from calfcare.core.errors import InvalidInput
+
+NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+
+
+def test_login_names_are_normalised_and_checked() -> None:
+    assert normalise_login("  Jo.Smith@Clinic ") == "jo.smith@clinic"
+    assert normalise_login("\uff2a\uff2f_1") == "jo_1"  # full-width letters (NFKC)
+    for bad in ("jo", "jo smith", "x" * 65, "jö", ""):
+        with pytest.raises(InvalidInput) as refused:
+            normalise_login(bad)
+        assert refused.value.problems[0].field == "login"
+
+
+def test_the_password_policy_names_the_field() -> None:
+    assert password_problems("correct horse battery") == []
+    for bad in ("short", "x" * 257, "aaaaaaaaaaaa", "jo.smith.1"):
+        problems = password_problems(bad, login="jo.smith.1")
+        assert [p.field for p in problems] == ["password"], bad
+
+
+def test_a_session_ends_when_revoked_expired_or_idle() -> None:
+    times = new_session_times(NOW)
+    assert times.alive(NOW + timedelta(days=6))
+    assert not times.alive(NOW + timedelta(days=7))  # idle a week
+    seen = type(times)(times.created_at, times.expires_at, NOW + timedelta(days=29), None)
+    assert seen.alive(NOW + timedelta(days=29, hours=23))
+    assert not seen.alive(NOW + timedelta(days=30))  # expired, however recently seen
+    revoked = type(times)(times.created_at, times.expires_at, NOW, NOW)
+    assert not revoked.alive(NOW + timedelta(seconds=1))
+
+
+offsets = st.lists(st.integers(0, 3 * 15 * 60), max_size=30)
+
+
+@given(offsets=offsets, limit=st.integers(1, 25))
+def test_the_throttle_refuses_exactly_at_the_limit_and_says_when(
+    offsets: list[int], limit: int
+) -> None:
+    failures = [NOW - timedelta(seconds=s) for s in offsets]
+    recent = [f for f in failures if NOW - THROTTLE_WINDOW < f <= NOW]
+    wait = retry_after(failures, NOW, limit)
+    assert (wait is None) == (len(recent) < limit)
+    if wait is not None:
+        assert timedelta(0) < wait <= THROTTLE_WINDOW
+        assert retry_after(failures, NOW + wait, limit) is None  # allowed once it has passed
+        assert retry_after(failures, NOW + wait - timedelta(seconds=1), limit) is not None
+
+
+def test_failures_in_the_future_or_long_ago_do_not_count() -> None:
+    old = [NOW - THROTTLE_WINDOW] * 10
+    assert retry_after(old, NOW, 5) is None
+    assert retry_after([NOW + timedelta(seconds=1)] * 10, NOW, 5) is None
+    assert retry_after([NOW] * 5, NOW, 5) == THROTTLE_WINDOW
