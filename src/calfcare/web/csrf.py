@@ -28,6 +28,14 @@ def new_secret() -> bytes:
     return secrets.token_bytes(32)
 
 
+def secret_from(key: str | None) -> bytes:
+    """The signing secret for a configured key (the same in every worker and instance that
+    shares it: `calfcare.settings.Settings.secret_key`), or a fresh one when there is none."""
+    if key is None:
+        return new_secret()
+    return hashlib.sha256(_PURPOSE + key.encode("utf-8")).digest()
+
+
 def _sign(secret: bytes, nonce: str) -> str:
     mac = hmac.new(secret, _PURPOSE + nonce.encode("ascii"), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(mac).rstrip(b"=").decode("ascii")

@@ -10,8 +10,7 @@
   (`parse_events`), replays them with the Python engine and refuses a result that differs
   (so no number outside the contract can be stored), then saves it under the client's id:
   a retried upload answers 200 with the stored session instead of saving it twice.
-- ``GET /manifest.webmanifest`` and ``GET /sw.js`` (the service worker, served from the root
-  so that its scope covers ``/session``).
+- The manifest and the service worker that keep this page for offline use: `calfcare.web.pwa`.
 """
 
 from __future__ import annotations
@@ -46,7 +45,7 @@ from calfcare.core.session_effort import DONE_SHARE
 from calfcare.web import deps
 from calfcare.web.api import schemas
 from calfcare.web.safety_gate import Gate, read_gate, safety_first_page
-from calfcare.web.templating import STATIC_DIR, Pages, PagesDep
+from calfcare.web.templating import Pages, PagesDep
 
 router = APIRouter()
 
@@ -508,43 +507,6 @@ def _first_difference(expected: Any, got: Any, path: str) -> tuple[str, str] | N
     if same:
         return None
     return path, f"{got!r} does not match the replay of the events ({expected!r})"
-
-
-# -- offline: the manifest and the service worker --------------------------------------------
-
-MANIFEST: dict[str, Any] = {
-    "name": "calfcare",
-    "short_name": "calfcare",
-    "description": "Calf self-massage, safely: a coach that talks you through it.",
-    "start_url": "/",
-    "scope": "/",
-    "display": "standalone",
-    "background_color": "#ffffff",
-    "theme_color": "#1d5c4d",
-    "icons": [
-        {"src": "/static/favicon.svg", "sizes": "any", "type": "image/svg+xml"},
-    ],
-}
-
-
-@router.get("/manifest.webmanifest", name="manifest", include_in_schema=False)
-def manifest() -> Response:
-    """The web app manifest (its one icon is the favicon SVG: no extra request)."""
-    return Response(
-        json.dumps(MANIFEST, separators=(",", ":")),
-        media_type="application/manifest+json",
-        headers={"cache-control": "no-cache"},
-    )
-
-
-@router.get("/sw.js", name="service_worker", include_in_schema=False)
-def service_worker() -> Response:
-    """The service worker, from the root so that it may control every page."""
-    return Response(
-        (STATIC_DIR / "sw.js").read_bytes(),
-        media_type="text/javascript",
-        headers={"cache-control": "no-cache", "service-worker-allowed": "/"},
-    )
 
 
 __all__ = ["SavedSession", "router", "session_record"]
