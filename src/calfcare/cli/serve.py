@@ -165,15 +165,7 @@ def _run(settings: Any, forwarded_allow_ips: str, *, open_browser: bool) -> None
 
     from calfcare.web.app import create_app
 
-    config = uvicorn.Config(
-        create_app(settings),
-        host=settings.host.strip("[]"),
-        port=settings.port,
-        log_level="warning",
-        server_header=False,
-        proxy_headers=True,
-        forwarded_allow_ips=forwarded_allow_ips,
-    )
+    config = uvicorn.Config(create_app(settings), **_uvicorn_options(settings, forwarded_allow_ips))
     server = uvicorn.Server(config)
     url = url_for(settings.host, settings.port)
     print(f"calfcare is running at {url} (press Ctrl-C to stop)", file=sys.stderr)
@@ -204,17 +196,21 @@ def _run_workers(
     )
     if open_browser:
         threading.Thread(target=_open_when_listening, args=(settings, url), daemon=True).start()
-    uvicorn.run(
-        FACTORY,
-        factory=True,
-        workers=workers,
-        host=settings.host.strip("[]"),
-        port=settings.port,
-        log_level="warning",
-        server_header=False,
-        proxy_headers=True,
-        forwarded_allow_ips=forwarded_allow_ips,
-    )
+    options = _uvicorn_options(settings, forwarded_allow_ips)
+    uvicorn.run(FACTORY, factory=True, workers=workers, **options)
+
+
+def _uvicorn_options(settings: Any, forwarded_allow_ips: str) -> dict[str, Any]:
+    """What one server and N workers share: the address, quiet logs, no ``Server`` header,
+    and the proxy headers of the trusted addresses only."""
+    return {
+        "host": settings.host.strip("[]"),
+        "port": settings.port,
+        "log_level": "warning",
+        "server_header": False,
+        "proxy_headers": True,
+        "forwarded_allow_ips": forwarded_allow_ips,
+    }
 
 
 def _open_when_listening(settings: Any, url: str, timeout: float = 30.0) -> None:

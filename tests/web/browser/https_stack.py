@@ -22,12 +22,12 @@ import ssl
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.storage.backends import database_url
 from tests.web.browser.server import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -87,25 +87,6 @@ def served_certificate(url: str) -> str:
 
 
 @contextmanager
-def postgres_schema(base_url: str) -> Iterator[str]:
-    """A new schema on ``base_url``'s database, dropped afterwards; yields a URL that uses it."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    schema = f"https_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base_url)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base_url).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-@contextmanager
 def process(args: list[str], env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
     with log.open("wb") as out:
         child = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -139,11 +120,12 @@ def wait_for_https(
 
 
 @contextmanager
-def https_stack(postgres_url: str, workdir: Path, workers: int = 2) -> Iterator[Stack]:
-    """Two PostgreSQL-backed instances behind Caddy; yields the `Stack`."""
+def https_stack(workdir: Path, workers: int = 2) -> Iterator[Stack]:
+    """Two instances behind Caddy, on a new schema of CALFCARE_TEST_POSTGRES_URL's database
+    (dropped afterwards); yields the `Stack`."""
     base = {k: v for k, v in os.environ.items() if not k.startswith("CALFCARE_")}
     with ExitStack() as stack:
-        database = stack.enter_context(postgres_schema(postgres_url))
+        database = stack.enter_context(contextmanager(database_url)("postgresql", workdir))
         ports = [free_port(), free_port()]
         app_env = {
             **base,

@@ -40,11 +40,9 @@ def _missing(reason: str) -> None:
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     if not Path(CADDY).exists():
         _missing("the HTTPS test needs Debian's caddy: python3 tasks.py test installs it as root")
-    url = os.environ.get(PG_ENV)
-    if not url:
+    if not os.environ.get(PG_ENV):
         _missing(f"the HTTPS test runs on PostgreSQL: set {PG_ENV}")
-    assert url is not None
-    with https_stack(url, tmp_path_factory.mktemp("https")) as running:
+    with https_stack(tmp_path_factory.mktemp("https")) as running:
         yield running
 
 
