@@ -58,14 +58,11 @@ SHELL_PAGES = ("/", "/plan", "/session", "/checkins")
 """The pages kept for offline use when the worker is installed (live session pages are kept
 as they are opened)."""
 
-QUEUED_FORMS = (
-    "/checkins/note",
-    "/checkins/soreness",
-    "/checkins/knee-to-wall",
-    "/checkins/session",
-)
-"""The check-in forms kept on the device while offline and sent later. Not the next-day
-check-in: it asks about signs of a clot, which calfcare must judge when it is sent."""
+QUEUED_FORMS = ("/checkins/note", "/checkins/soreness", "/checkins/knee-to-wall")
+"""The check-in forms kept on the device while offline and sent later: each carries a client
+id, so a form sent twice is saved once. Not the next-day check-in: it asks about signs of a
+clot, which calfcare must judge when it is sent; nor a session logged by hand, whose form
+has no client id yet."""
 
 
 def manifest_json() -> dict[str, Any]:
