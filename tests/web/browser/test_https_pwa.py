@@ -29,6 +29,9 @@ from tests.web.browser.test_session_page import QUERY, STUBS, T0, tap
 
 PG_ENV = "CALFCARE_TEST_POSTGRES_URL"
 
+WAIT = 30_000
+"""ms: a generous bound on each wait (a busy machine), never a delay."""
+
 
 def _missing(reason: str) -> None:
     if os.environ.get("CI") == "true":  # in CI the HTTPS test must run: a failure, not a skip
@@ -77,7 +80,7 @@ def installed(page: Page) -> None:
     )
     assert manifest["display"] == "standalone" and len(manifest["icons"]) == 3
     page.evaluate("() => navigator.serviceWorker.ready")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=60_000)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=WAIT)
     assert page.evaluate("() => navigator.serviceWorker.controller.state") == "activated"
     cookies = page.context.cookies()
     assert cookies and all(c["secure"] and c["httpOnly"] for c in cookies), cookies
@@ -92,33 +95,33 @@ def test_install_offline_session_and_check_in_sync_through_https(
     page.add_init_script(STUBS)
     page.clock.install(time=T0)
     page.goto(QUERY)
-    expect(page.locator("#start")).to_be_enabled()
-    page.wait_for_function("() => caches.match(location.href).then(Boolean)", timeout=60_000)
+    expect(page.locator("#start")).to_be_enabled(timeout=WAIT)
+    page.wait_for_function("() => caches.match(location.href).then(Boolean)", timeout=WAIT)
     page.clock.pause_at(T0 + timedelta(seconds=5))
     tap(page, "#start")
     page.clock.run_for(120_000)
     assert page.evaluate("() => window.__locks") >= 1  # the wake lock is asked for
     page.context.set_offline(True)
     page.clock.run_for(210_000)
-    expect(page.locator("#done-title")).to_have_text("Session complete")
-    expect(page.locator("#save")).to_contain_text("Kept on this device")
+    expect(page.locator("#done-title")).to_have_text("Session complete", timeout=WAIT)
+    expect(page.locator("#save")).to_contain_text("Kept on this device", timeout=WAIT)
     outbox = page.evaluate("() => Object.keys(JSON.parse(localStorage.getItem('calfcare.outbox')))")
     assert len(outbox) == 1
     session_id = outbox[0]
     assert all(session_id not in {r["id"] for r in records(i)} for i in stack.instances)
     page.context.set_offline(False)
-    expect(page.locator("#save")).to_have_text("Saved.", timeout=60_000)
+    expect(page.locator("#save")).to_have_text("Saved.", timeout=WAIT)
 
     # A note, offline, from the check-in page kept on this device.
     page.context.set_offline(True)
     page.goto("/checkins")
-    expect(page.locator(".offline-notice")).to_contain_text("You are offline")
+    expect(page.locator(".offline-notice")).to_contain_text("You are offline", timeout=WAIT)
     page.fill("#note-text", "offline note from the phone")
     page.click("form.checkin button[type=submit]")
-    expect(page.locator("#kept")).to_contain_text("kept on this device")
+    expect(page.locator("#kept")).to_contain_text("kept on this device", timeout=WAIT)
     page.context.set_offline(False)
     page.goto("/")
-    expect(page.locator("#outbox-status")).to_contain_text("is saved", timeout=60_000)
+    expect(page.locator("#outbox-status")).to_contain_text("is saved", timeout=WAIT)
 
     # Saved once each, and read back through either instance at once (one PostgreSQL).
     for instance in stack.instances:

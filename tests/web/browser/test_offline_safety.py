@@ -12,6 +12,9 @@ from tests.web.browser.test_session_page import QUERY, open_session, tap
 
 REFUSED = "was not opened on this device today"
 
+WAIT = 30_000
+"""ms: a generous bound on each wait (a busy machine), never a delay."""
+
 
 def kept(page: Page) -> None:
     page.evaluate("() => navigator.serviceWorker.ready")
@@ -21,7 +24,7 @@ def kept(page: Page) -> None:
 def offline_reload_is_refused(page: Page) -> None:
     page.context.set_offline(True)
     page.reload()
-    expect(page.locator("main")).to_contain_text(REFUSED)
+    expect(page.locator("main")).to_contain_text(REFUSED, timeout=WAIT)
     assert page.locator("#start").count() == 0
     page.context.set_offline(False)
 
@@ -31,7 +34,7 @@ def test_a_session_page_kept_on_an_earlier_day_is_not_offered_offline(
 ) -> None:
     page = browser_page.page
     page.goto(QUERY)
-    expect(page.locator("#start")).to_be_enabled()
+    expect(page.locator("#start")).to_be_enabled(timeout=WAIT)
     kept(page)
     page.evaluate(
         """async () => {
@@ -51,19 +54,21 @@ def test_a_session_page_kept_on_an_earlier_day_is_not_offered_offline(
 def test_a_session_kept_today_is_offered_offline_and_says_so(browser_page: BrowserPage) -> None:
     page = browser_page.page
     page.goto(QUERY)
-    expect(page.locator("#start")).to_be_enabled()
+    expect(page.locator("#start")).to_be_enabled(timeout=WAIT)
     kept(page)
     page.context.set_offline(True)
     page.reload()
-    expect(page.locator(".offline-notice")).to_contain_text("follows the safety state")
-    expect(page.locator("#start")).to_be_enabled()
+    expect(page.locator(".offline-notice")).to_contain_text(
+        "follows the safety state", timeout=WAIT
+    )
+    expect(page.locator("#start")).to_be_enabled(timeout=WAIT)
     page.context.set_offline(False)
 
 
 def test_a_write_forgets_the_kept_session_pages(browser_page: BrowserPage) -> None:
     page = browser_page.page
     page.goto(QUERY)
-    expect(page.locator("#start")).to_be_enabled()
+    expect(page.locator("#start")).to_be_enabled(timeout=WAIT)
     kept(page)
     # A form sent elsewhere (here refused for its missing token: the worker cannot know
     # what a write changes, so any write but a check-in counts).
@@ -86,10 +91,10 @@ def test_a_session_stopped_for_sharp_pain_offline_forgets_the_kept_pages(
     tap(page, "#start")
     page.clock.run_for(20_000)
     tap(page, "#sharp")
-    expect(page.locator("#advice")).to_be_visible()
+    expect(page.locator("#advice")).to_be_visible(timeout=WAIT)
     page.wait_for_function("() => caches.match(location.href).then((hit) => !hit)")
     page.reload()
-    expect(page.locator("main")).to_contain_text(REFUSED)
+    expect(page.locator("main")).to_contain_text(REFUSED, timeout=WAIT)
 
 
 def test_a_check_in_page_shown_offline_gets_new_client_ids(browser_page: BrowserPage) -> None:
@@ -100,7 +105,7 @@ def test_a_check_in_page_shown_offline_gets_new_client_ids(browser_page: Browser
     page.wait_for_function("() => caches.match('/checkins').then(Boolean)")
     page.context.set_offline(True)
     page.reload()
-    expect(page.locator(".offline-notice")).to_contain_text("You are offline")
+    expect(page.locator(".offline-notice")).to_contain_text("You are offline", timeout=WAIT)
     first = page.input_value("input[name=client_id]")
     page.reload()
     second = page.input_value("input[name=client_id]")
