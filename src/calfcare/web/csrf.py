@@ -24,7 +24,8 @@ _PURPOSE = b"calfcare-csrf-v1:"
 
 
 def new_secret() -> bytes:
-    """A fresh signing secret; one per app instance (tokens end when the server stops)."""
+    """A fresh signing secret; one per app instance (tokens end when the server stops), unless
+    a key is configured (`secret_from`)."""
     return secrets.token_bytes(32)
 
 

@@ -1,4 +1,4 @@
-"""The live session page, the API that saves a finished session, and the offline files.
+"""The live session page and the API that saves a finished session.
 
 - ``GET /session?tool=&legs=&seconds=&intensity=&pace=&screening=`` builds the plan with the
   core planner (under a stored screening when one is named) and embeds it as JSON in a
