@@ -102,7 +102,6 @@ function schedule(t) {
 let lock = null;
 async function wake() {
   if (!navigator.wakeLock || document.visibilityState !== 'visible' || !engine || engine.outcome) return;
-  if (lock && !lock.released) return;
   try {
     lock = await navigator.wakeLock.request('screen');
   } catch { lock = null; }
