@@ -46,8 +46,12 @@ def test_nothing_loads_from_outside_the_machine(client: TestClient, path: str) -
             assert attr == "href"
             link = re.search(rf'<a href="{re.escape(url)}"[^>]*>', html)
             assert link and 'rel="noopener noreferrer external"' in link.group(0), url
-    local = ('<link rel="stylesheet" href="/static/', '<link rel="icon" href="/static/')
-    local += ('<link rel="manifest" href="/manifest', '<link rel="apple-touch-icon" href="/static/')
+    local = (
+        '<link rel="stylesheet" href="/static/',
+        '<link rel="icon" href="/static/',
+        '<link rel="manifest" href="/manifest',
+        '<link rel="apple-touch-icon" href="/static/',
+    )
     for start in local:
         html = html.replace(start, "")
     assert "<link" not in html
