@@ -4,6 +4,9 @@
     python3 tasks.py app     create .venv on first use, then start the web app
     python3 tasks.py test    create .venv on first use, then run every check and test
     python3 tasks.py explore run the Hypothesis tests with new random examples, and more
+    python3 tasks.py https [POSTGRES_URL]
+                             calfcare on PostgreSQL behind Caddy (HTTPS, `tls internal`), and
+                             the phone's browser flow through it (docs/deployment.md)
 
 The virtual environment is rebuilt only when pyproject.toml or constraints.txt change (a
 stamp file holds their hash). Standard library only: this runs before anything is installed.
@@ -100,10 +103,35 @@ def ensure_chromium() -> None:
     )
 
 
+def ensure_caddy() -> bool:
+    """The HTTPS test runs behind Debian's Caddy; install it when missing and we can. Never
+    fatal here: without it that one test skips saying why (and fails when CI=true)."""
+    if shutil.which("caddy") or Path("/usr/bin/caddy").exists():
+        return True
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("Installing Caddy for the HTTPS test (apt-get) ...", file=sys.stderr)
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        lock = ["-o", "DPkg::Lock::Timeout=600"]  # wait for another apt/dpkg run
+        steps = (["update", "-qq"], ["install", "-y", "-qq", "--no-install-recommends", "caddy"])
+        for step in steps:
+            if subprocess.run(["apt-get", *lock, *step], env=env).returncode != 0:
+                break
+        if Path("/usr/bin/caddy").exists():
+            return True
+        print("Installing Caddy with apt-get failed (see its message above).", file=sys.stderr)
+    print(
+        "The HTTPS test needs Debian's caddy: sudo apt-get install -y caddy\n"
+        "(without it that test is skipped, or fails when CI=true).",
+        file=sys.stderr,
+    )
+    return False
+
+
 def test(args: list[str]) -> None:
     ensure_venv()
     if (ROOT / "tests" / "web").exists():
         ensure_chromium()
+        ensure_caddy()
     py = str(BIN / "python")
     if not args:
         code = [p for p in ("src", "tests", "bench", "tasks.py") if (ROOT / p).exists()]
@@ -132,7 +160,29 @@ def explore(args: list[str]) -> None:
         run(str(BIN / "python"), "-m", "pytest", "--hypothesis-profile=explore", *files, *args)
 
 
-COMMANDS = {"app": app, "test": test, "explore": explore}
+def https(args: list[str]) -> None:
+    """Two `calfcare serve --workers 2` on PostgreSQL behind Caddy with `tls internal`, and
+    the browser flow of a phone through it: install, a session offline halfway, a check-in
+    offline, both synced (tests/web/browser/test_https_pwa.py, which starts and stops it all).
+    The database URL: the argument, else CALFCARE_TEST_POSTGRES_URL; each run uses a new
+    schema and drops it."""
+    ensure_venv()
+    ensure_chromium()
+    if not ensure_caddy():
+        sys.exit(1)
+    url = args[0] if args and not args[0].startswith("-") else None
+    url = url or os.environ.get("CALFCARE_TEST_POSTGRES_URL")
+    if not url:
+        sys.exit(
+            "usage: python3 tasks.py https postgresql+psycopg://user@host/db\n"
+            "(or set CALFCARE_TEST_POSTGRES_URL)"
+        )
+    os.environ.update({"CALFCARE_TEST_POSTGRES_URL": url, "CI": "true"})  # no silent skip
+    rest = args[1:] if args and args[0] == url else args
+    run(str(BIN / "python"), "-m", "pytest", "-v", "tests/web/browser/test_https_pwa.py", *rest)
+
+
+COMMANDS = {"app": app, "test": test, "explore": explore, "https": https}
 
 
 def main() -> None:

@@ -39,6 +39,9 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ()
     """CALFCARE_ALLOWED_HOSTS: comma-separated host names the web app answers to besides
     this computer's own (``--allowed-host``); required to serve on 0.0.0.0 or ::."""
+    secret_key: str | None = None
+    """CALFCARE_SECRET_KEY: signs the forms' security tokens, the same in every worker and
+    instance (at least 32 characters); unset means a new random key each start."""
 
     @property
     def effective_database_url(self) -> str:
@@ -47,7 +50,15 @@ class Settings:
         return f"sqlite:///{self.data_dir / 'calfcare.sqlite3'}"
 
 
-SETTING_NAMES = ("data_dir", "database_url", "host", "port", "debug", "allowed_hosts")
+SETTING_NAMES = (
+    "data_dir",
+    "database_url",
+    "host",
+    "port",
+    "debug",
+    "allowed_hosts",
+    "secret_key",
+)
 
 
 def parse_port(raw: str, name: str) -> int:
@@ -79,5 +90,41 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
     if env.get(f"{ENV_PREFIX}ALLOWED_HOSTS"):
         names = env[f"{ENV_PREFIX}ALLOWED_HOSTS"].split(",")
         values["allowed_hosts"] = tuple(n.strip() for n in names if n.strip())
+    if env.get(f"{ENV_PREFIX}SECRET_KEY"):
+        values["secret_key"] = parse_secret_key(env[f"{ENV_PREFIX}SECRET_KEY"])
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(**values)  # type: ignore[arg-type]
+
+
+MIN_SECRET_KEY = 32
+
+
+def parse_secret_key(raw: str) -> str:
+    """A signing key of at least 32 characters; `InvalidInput` naming the variable."""
+    from calfcare.core.errors import InvalidInput, Problem
+
+    key = raw.strip()
+    if len(key) >= MIN_SECRET_KEY:
+        return key
+    message = (
+        f"{len(key)} characters; give at least {MIN_SECRET_KEY} random ones "
+        "(e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(32))'), or unset it"
+    )
+    raise InvalidInput([Problem(f"{ENV_PREFIX}SECRET_KEY", message)], "A setting is not valid.")
+
+
+def environment_of(settings: Settings) -> dict[str, str]:
+    """``settings`` as the ``CALFCARE_*`` variables `load_settings` reads back: how
+    `calfcare serve --workers N` hands them to worker processes."""
+    env = {
+        f"{ENV_PREFIX}DATA_DIR": str(settings.data_dir),
+        f"{ENV_PREFIX}HOST": settings.host,
+        f"{ENV_PREFIX}PORT": str(settings.port),
+        f"{ENV_PREFIX}DEBUG": "1" if settings.debug else "0",
+        f"{ENV_PREFIX}ALLOWED_HOSTS": ",".join(settings.allowed_hosts),
+    }
+    if settings.database_url:
+        env[f"{ENV_PREFIX}DATABASE_URL"] = settings.database_url
+    if settings.secret_key:
+        env[f"{ENV_PREFIX}SECRET_KEY"] = settings.secret_key
+    return env

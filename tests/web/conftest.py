@@ -21,6 +21,9 @@ with warnings.catch_warnings():
 
 BASE_URL = "http://127.0.0.1"
 TOKEN_RE = re.compile(r'name="csrftoken" value="([^"]+)"')
+OFFLINE_HELPER = '<script type="module" src="/static/offline.js"></script>'
+"""The one script of the pages other than the live session: it installs the service worker
+and sends check-ins kept offline (docs/pwa.md). The pages work without it."""
 
 
 @pytest.fixture

@@ -10,6 +10,9 @@ import pytest
 from calfcare.cli import serve as serve_module
 from tests.conftest import run_cli
 
+ONE: dict[str, Any] = {"workers": 1, "forwarded_allow_ips": "127.0.0.1"}
+"""The options that Typer fills in when `serve` is called from the command line."""
+
 
 @pytest.mark.parametrize(
     ("host", "loopback"),
@@ -42,7 +45,7 @@ def test_the_environment_host_is_checked_too() -> None:
 def test_allow_remote_warns_and_serves(monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
     calls: list[tuple[Any, bool]] = []
     monkeypatch.setattr(
-        serve_module, "_run", lambda s, open_browser: calls.append((s, open_browser))
+        serve_module, "_run", lambda s, f, open_browser: calls.append((s, open_browser))
     )
     monkeypatch.setattr(serve_module, "port_free", lambda host, port: True)
     serve_module.serve(
@@ -51,6 +54,8 @@ def test_allow_remote_warns_and_serves(monkeypatch: pytest.MonkeyPatch, capsys: 
         no_browser=True,
         allow_remote=True,
         allowed_host=["box.local", "192.168.1.20"],
+        workers=1,
+        forwarded_allow_ips="127.0.0.1",
     )
     err = capsys.readouterr().err
     assert "WARNING" in err and "box.local" in err and "192.168.1.20" in err
@@ -71,10 +76,12 @@ def test_allowed_hosts_come_from_the_environment_too(
     monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
     calls: list[Any] = []
-    monkeypatch.setattr(serve_module, "_run", lambda s, open_browser: calls.append(s))
+    monkeypatch.setattr(serve_module, "_run", lambda s, f, open_browser: calls.append(s))
     monkeypatch.setattr(serve_module, "port_free", lambda host, port: True)
     monkeypatch.setenv("CALFCARE_ALLOWED_HOSTS", "box.local, 10.0.0.2")
-    serve_module.serve(host="::", port=8124, no_browser=True, allow_remote=True, allowed_host=[])
+    serve_module.serve(
+        host="::", port=8124, no_browser=True, allow_remote=True, allowed_host=[], **ONE
+    )
     assert calls[0].allowed_hosts == ("box.local", "10.0.0.2")
 
 

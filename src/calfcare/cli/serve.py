@@ -6,11 +6,18 @@ default: calfcare has no accounts yet, so anyone who can reach the address can s
 change the data. Another address needs ``--allow-remote``, and gets a warning. A wildcard
 address (0.0.0.0, ::) also needs the host names other computers use (``--allowed-host``):
 the app answers only to those and its own, which keeps DNS-rebinding pages out.
+
+``--workers N`` runs N processes (`calfcare.web.workers`), sharing one signing key; behind
+a reverse proxy on this computer (Caddy, docs/deployment.md) uvicorn trusts the proxy's
+``X-Forwarded-Proto`` and ``X-Forwarded-For`` from ``--forwarded-allow-ips`` (default
+127.0.0.1), so the app knows a request came over HTTPS and marks its cookies ``Secure``.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import os
+import secrets
 import socket
 import sys
 import threading
@@ -96,6 +103,16 @@ def serve(
         help="A host name or address other computers use to reach this one (repeatable; "
         "default CALFCARE_ALLOWED_HOSTS). Needed to serve on 0.0.0.0 or ::.",
     ),
+    workers: int = typer.Option(
+        1, "--workers", metavar="N", min=1, max=64, help="Worker processes (default 1)."
+    ),
+    forwarded_allow_ips: str = typer.Option(
+        "127.0.0.1",
+        "--forwarded-allow-ips",
+        metavar="ADDRESSES",
+        help="Comma-separated addresses of the reverse proxies whose X-Forwarded-* headers "
+        "are trusted (default 127.0.0.1: a proxy on this computer).",
+    ),
 ) -> None:
     """Start the web app on this computer and open it in your browser."""
     with reporting():
@@ -137,27 +154,74 @@ def serve(
                 file=sys.stderr,
             )
             raise typer.Exit(EXIT_BAD_INPUT)
-        _run(settings, open_browser=not no_browser)
+        if workers > 1:
+            _run_workers(settings, workers, forwarded_allow_ips, open_browser=not no_browser)
+        else:
+            _run(settings, forwarded_allow_ips, open_browser=not no_browser)
 
 
-def _run(settings: Any, *, open_browser: bool) -> None:
+def _run(settings: Any, forwarded_allow_ips: str, *, open_browser: bool) -> None:
     import uvicorn
 
     from calfcare.web.app import create_app
 
-    config = uvicorn.Config(
-        create_app(settings),
-        host=settings.host.strip("[]"),
-        port=settings.port,
-        log_level="warning",
-        server_header=False,
-    )
+    config = uvicorn.Config(create_app(settings), **_uvicorn_options(settings, forwarded_allow_ips))
     server = uvicorn.Server(config)
     url = url_for(settings.host, settings.port)
     print(f"calfcare is running at {url} (press Ctrl-C to stop)", file=sys.stderr)
     if open_browser:
         threading.Thread(target=_open_when_started, args=(server, url), daemon=True).start()
     server.run()
+
+
+def _run_workers(
+    settings: Any, workers: int, forwarded_allow_ips: str, *, open_browser: bool
+) -> None:
+    """N worker processes; they read the settings back from ``CALFCARE_*`` variables, with
+    one signing key for all (made here when none is set)."""
+    import dataclasses
+
+    import uvicorn
+
+    from calfcare.settings import environment_of
+    from calfcare.web.workers import FACTORY
+
+    if settings.secret_key is None:
+        settings = dataclasses.replace(settings, secret_key=secrets.token_urlsafe(32))
+    os.environ.update(environment_of(settings))
+    url = url_for(settings.host, settings.port)
+    print(
+        f"calfcare is running at {url} with {workers} workers (press Ctrl-C to stop)",
+        file=sys.stderr,
+    )
+    if open_browser:
+        threading.Thread(target=_open_when_listening, args=(settings, url), daemon=True).start()
+    options = _uvicorn_options(settings, forwarded_allow_ips)
+    uvicorn.run(FACTORY, factory=True, workers=workers, **options)
+
+
+def _uvicorn_options(settings: Any, forwarded_allow_ips: str) -> dict[str, Any]:
+    """What one server and N workers share: the address, quiet logs, no ``Server`` header,
+    and the proxy headers of the trusted addresses only."""
+    return {
+        "host": settings.host.strip("[]"),
+        "port": settings.port,
+        "log_level": "warning",
+        "server_header": False,
+        "proxy_headers": True,
+        "forwarded_allow_ips": forwarded_allow_ips,
+    }
+
+
+def _open_when_listening(settings: Any, url: str, timeout: float = 30.0) -> None:
+    import webbrowser
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not port_free(settings.host, settings.port):
+            webbrowser.open(url)
+            return
+        time.sleep(0.1)
 
 
 def _open_when_started(server: Any, url: str, timeout: float = 10.0) -> None:

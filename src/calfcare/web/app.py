@@ -23,6 +23,7 @@ from calfcare.web import (
     errors,
     pages,
     plan_pages,
+    pwa,
     report_pages,
     safety_pages,
     screening_pages,
@@ -32,15 +33,16 @@ from calfcare.web import (
     tracking_pages,
 )
 from calfcare.web.compression import CompressWhenAccepted
-from calfcare.web.csrf import new_secret
+from calfcare.web.csrf import secret_from
 from calfcare.web.limits import allowed_hosts_for
 from calfcare.web.security import SecurityMiddleware
 from calfcare.web.templating import STATIC_DIR, Pages
 
 
 def create_app(settings: Settings, *, secret: bytes | None = None) -> FastAPI:
-    """The calfcare web app for ``settings``. ``secret`` signs CSRF tokens (default: a new
-    random one, so tokens end when the server stops)."""
+    """The calfcare web app for ``settings``. ``secret`` signs CSRF tokens (default: from
+    ``settings.secret_key``, shared by every worker; without one a new random secret, so
+    tokens end when the server stops)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -74,6 +76,7 @@ def create_app(settings: Settings, *, secret: bytes | None = None) -> FastAPI:
     app.include_router(session_pages.router)
     app.include_router(session_save.router)
     app.include_router(report_pages.router)
+    app.include_router(pwa.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Compress what is worth compressing (pages, CSS, JS): the live session page goes from
     # about 50 KB to about 20 KB on a phone. Small JSON answers are left alone. Level 6, not
@@ -83,7 +86,7 @@ def create_app(settings: Settings, *, secret: bytes | None = None) -> FastAPI:
     app.add_middleware(CompressWhenAccepted, minimum_size=1000, compresslevel=6)
     app.add_middleware(
         SecurityMiddleware,
-        secret=secret or new_secret(),
+        secret=secret or secret_from(settings.secret_key),
         allowed_hosts=allowed_hosts_for(settings.host, settings.allowed_hosts),
         error_response=errors.error_response,
         debug=settings.debug,

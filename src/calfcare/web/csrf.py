@@ -24,8 +24,17 @@ _PURPOSE = b"calfcare-csrf-v1:"
 
 
 def new_secret() -> bytes:
-    """A fresh signing secret; one per app instance (tokens end when the server stops)."""
+    """A fresh signing secret; one per app instance (tokens end when the server stops), unless
+    a key is configured (`secret_from`)."""
     return secrets.token_bytes(32)
+
+
+def secret_from(key: str | None) -> bytes:
+    """The signing secret for a configured key (the same in every worker and instance that
+    shares it: `calfcare.settings.Settings.secret_key`), or a fresh one when there is none."""
+    if key is None:
+        return new_secret()
+    return hashlib.sha256(_PURPOSE + key.encode("utf-8")).digest()
 
 
 def _sign(secret: bytes, nonce: str) -> str:

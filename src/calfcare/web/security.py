@@ -114,7 +114,8 @@ class SecurityMiddleware:
         cookie = conn.cookies.get(csrf.COOKIE_NAME)
         token, issued = self._token_for(path, cookie)
         scope.setdefault("state", {})["csrftoken"] = token
-        send = self._with_headers(send, path, token if issued else None)
+        secure = scope.get("scheme") == "https"  # behind a TLS proxy: uvicorn's proxy headers
+        send = self._with_headers(send, path, token if issued else None, secure=secure)
 
         refusal = self._refusal(conn)
         if refusal is None and scope["method"] not in SAFE_METHODS:
@@ -183,7 +184,9 @@ class SecurityMiddleware:
         )
         return 403, _problem(message, csrf.FORM_FIELD)
 
-    def _with_headers(self, send: Send, path: str, new_token: str | None) -> Send:
+    def _with_headers(
+        self, send: Send, path: str, new_token: str | None, *, secure: bool = False
+    ) -> Send:
         """``send`` adding the security headers (unless the response set its own), the
         no-store rule and a new token's cookie. Raw byte pairs, checked against the names
         already present in one pass: `MutableHeaders.setdefault` scanned the list once per
@@ -194,6 +197,7 @@ class SecurityMiddleware:
         cookie = None
         if new_token:
             value = f"{csrf.COOKIE_NAME}={new_token}; Path=/; HttpOnly; SameSite=Strict"
+            value += "; Secure" if secure else ""
             cookie = (b"set-cookie", value.encode("latin-1"))
 
         async def send_with_headers(message: Message) -> None:

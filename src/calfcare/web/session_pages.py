@@ -1,13 +1,11 @@
-"""The live session page and the offline files (saving a finished session:
-`calfcare.web.session_save`).
+"""The live session page (saving a finished session: `calfcare.web.session_save`; the
+manifest and the service worker that keep this page for offline use: `calfcare.web.pwa`).
 
 - ``GET /session?tool=&legs=&seconds=&intensity=&pace=&screening=`` builds the plan with the
   core planner (under a stored screening when one is named) and embeds it as JSON in a
   ``<script type="application/json">`` data block, which the CSP allows because it is never
   executed. ``static/session/app.js`` runs it with ``engine.js``. Without a query the page
   offers a small GET form to choose the plan.
-- ``GET /manifest.webmanifest`` and ``GET /sw.js`` (the service worker, served from the root
-  so that its scope covers ``/session``).
 """
 
 from __future__ import annotations
@@ -29,7 +27,7 @@ from calfcare.core.session_effort import DONE_SHARE
 from calfcare.web import deps
 from calfcare.web.safety_gate import Gate, read_gate, safety_first_page
 from calfcare.web.session_upload import sharp_pain_advice
-from calfcare.web.templating import STATIC_DIR, Pages, PagesDep
+from calfcare.web.templating import Pages, PagesDep
 
 router = APIRouter()
 
@@ -198,43 +196,6 @@ def _screening(record: ScreeningRecord) -> tuple[Any, str]:
 
     result = screen(parse_answers(dict(record.answers)))
     return result, load_screening_text().advice_for(result)
-
-
-# -- offline: the manifest and the service worker --------------------------------------------
-
-MANIFEST: dict[str, Any] = {
-    "name": "calfcare",
-    "short_name": "calfcare",
-    "description": "Calf self-massage, safely: a coach that talks you through it.",
-    "start_url": "/",
-    "scope": "/",
-    "display": "standalone",
-    "background_color": "#ffffff",
-    "theme_color": "#1d5c4d",
-    "icons": [
-        {"src": "/static/favicon.svg", "sizes": "any", "type": "image/svg+xml"},
-    ],
-}
-
-
-@router.get("/manifest.webmanifest", name="manifest", include_in_schema=False)
-def manifest() -> Response:
-    """The web app manifest (its one icon is the favicon SVG: no extra request)."""
-    return Response(
-        json.dumps(MANIFEST, separators=(",", ":")),
-        media_type="application/manifest+json",
-        headers={"cache-control": "no-cache"},
-    )
-
-
-@router.get("/sw.js", name="service_worker", include_in_schema=False)
-def service_worker() -> Response:
-    """The service worker, from the root so that it may control every page."""
-    return Response(
-        (STATIC_DIR / "sw.js").read_bytes(),
-        media_type="text/javascript",
-        headers={"cache-control": "no-cache", "service-worker-allowed": "/"},
-    )
 
 
 __all__ = ["router"]

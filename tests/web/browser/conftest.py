@@ -31,7 +31,7 @@ from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 from tests.web.browser.server import CHROMIUM, CHROMIUM_ARGS, VIEWPORTS, running_server
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"]
-LOCAL_HOSTS = {"127.0.0.1"}
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}  # localhost: the HTTPS test, through Caddy
 
 
 @pytest.fixture(scope="session")

@@ -97,6 +97,8 @@ function schedule(t) {
   }
 }
 
+// The screen stays on during a session: the lock is released by the browser when the page
+// is hidden, and taken again when it is shown (the visibilitychange handler calls wake()).
 let lock = null;
 async function wake() {
   if (!navigator.wakeLock || document.visibilityState !== 'visible' || !engine || engine.outcome) return;
@@ -390,8 +392,9 @@ next.port1.onmessage = settle;
 next.port2.postMessage(null);
 if ('serviceWorker' in navigator) {
   addEventListener('load', () => {
-    navigator.serviceWorker.register('/sw.js').then(() => caches.open('calfcare-v1')).then((c) => c.match(location.href)
-      .then((hit) => hit || c.put(location.href, new Response(PAGE, { headers: { 'content-type': 'text/html; charset=utf-8' } }))))
+    // The worker keeps this page for offline use (it was loaded before the worker was there).
+    navigator.serviceWorker.register('/sw.js').then(() => navigator.serviceWorker.ready)
+      .then((reg) => reg.active.postMessage({ type: 'keep-page', url: location.href, html: PAGE }))
       .catch(() => {});
   });
 }
