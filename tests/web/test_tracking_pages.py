@@ -308,12 +308,13 @@ def test_home_shows_what_is_due_and_recent_records(client: TestClient, app: obje
 
 
 def test_charts_are_accessible_escaped_svg() -> None:
+    from calfcare.core.report_series import Line
     from calfcare.web import charts
 
     day = date(2026, 1, 1)
     series = [
-        charts.Series("<left>", ((day, 2.0), (day + timedelta(days=3), 5.0))),
-        charts.Series("right", ()),
+        Line("<left>", ((day, 2.0), (day + timedelta(days=3), 5.0))),
+        Line("right", ()),
     ]
     svg = str(charts.line_chart("c1", "T & t", "D <d>", series, unit="points", y_min=0, y_max=10))
     assert svg.startswith('<svg class="chart" id="c1"') and 'role="img"' in svg

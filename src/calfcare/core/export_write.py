@@ -9,11 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from calfcare.core.export_shape import FORMAT, VERSION
-from calfcare.core.records import (
-    RecordSet,
-    ScreeningRecord,
-    SessionRecord,
-)
+from calfcare.core.records import RecordSet, SessionRecord
 from calfcare.core.split_leg_design import SplitLegExperiment
 
 
@@ -23,7 +19,7 @@ def to_document(records: RecordSet) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "version": VERSION,
-        "screenings": [_screening_json(s) for s in r.screenings],
+        "screenings": [s.fields(_time) for s in r.screenings],
         "sessions": [_session_json(s) for s in r.sessions],
         "soreness": [
             {
@@ -103,18 +99,6 @@ def dumps(document: dict[str, Any]) -> str:
 
 def _time(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def _screening_json(s: ScreeningRecord) -> dict[str, Any]:
-    return {
-        "id": s.id,
-        "kind": s.kind.value,
-        "taken_at": _time(s.taken_at),
-        "contract_version": s.contract_version,
-        "verdict": s.verdict.value,
-        "answers": dict(s.answers),
-        "report": dict(s.report),
-    }
 
 
 def _session_json(s: SessionRecord) -> dict[str, Any]:

@@ -12,7 +12,7 @@ Times are timezone-aware and compared as instants; storage keeps them in UTC.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -159,6 +159,19 @@ class ScreeningRecord:
 
     def __post_init__(self) -> None:
         _raise_if(_id_problems(self.id, "id") + _time_problems(self.taken_at, "taken_at"))
+
+    def fields(self, time: Callable[[datetime], object]) -> dict[str, Any]:
+        """Its fields as plain values, the time as ``time`` gives it (the export writes ISO
+        text, storage a UTC datetime)."""
+        return {
+            "id": self.id,
+            "kind": self.kind.value,
+            "taken_at": time(self.taken_at),
+            "contract_version": self.contract_version,
+            "verdict": self.verdict.value,
+            "answers": dict(self.answers),
+            "report": dict(self.report),
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -81,15 +81,7 @@ def from_db(moment: datetime) -> datetime:
 
 
 def screening_row(r: ScreeningRecord) -> dict[str, Any]:
-    return {
-        "id": r.id,
-        "kind": r.kind.value,
-        "taken_at": to_utc(r.taken_at),
-        "contract_version": r.contract_version,
-        "verdict": r.verdict.value,
-        "answers": dict(r.answers),
-        "report": dict(r.report),
-    }
+    return r.fields(to_utc)
 
 
 SCREENING_COLUMNS = (

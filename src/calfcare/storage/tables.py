@@ -60,9 +60,9 @@ class PersonRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-def _owner() -> Mapped[int]:
+def _owner(sort_order: int = 0) -> Mapped[int]:
     """The owner column of a record table (`Reads` filters and `Writes` stamps it)."""
-    return mapped_column(ForeignKey("people.id"))
+    return mapped_column(ForeignKey("people.id"), sort_order=sort_order)
 
 
 def _by_person(table: str, column: str) -> Index:
@@ -70,12 +70,40 @@ def _by_person(table: str, column: str) -> Index:
     return Index(f"ix_{table}_person_id", "person_id", column)
 
 
-class ScreeningRow(Base):
+# The mixins' columns keep their place in each table (``sort_order``; SQLAlchemy would put
+# them after the table's own).
+
+
+class _Owned:
+    """The first columns of a person's record table: the record's id and its owner."""
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True, sort_order=-2)
+    person_id: Mapped[int] = _owner(sort_order=-2)
+
+
+class _CheckIn(_Owned):
+    """The columns a soreness and a mobility check-in share (`convert` writes them alike)."""
+
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), sort_order=-1)
+    day: Mapped[date] = mapped_column(Date, sort_order=-1)
+    leg: Mapped[str] = mapped_column(LEG, sort_order=-1)
+    moment: Mapped[str] = mapped_column(String(16), sort_order=-1)
+    session_id: Mapped[str | None] = mapped_column(String(100), sort_order=1)
+
+
+class _OfSession:
+    """The first column of a session's part (its calves, holds, tender spots): the session,
+    whose deletion takes its parts along."""
+
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True, sort_order=-1
+    )
+
+
+class ScreeningRow(_Owned, Base):
     __tablename__ = "screenings"
     __table_args__ = (_by_person("screenings", "taken_at"),)
 
-    id: Mapped[str] = mapped_column(ID, primary_key=True)
-    person_id: Mapped[int] = _owner()
     kind: Mapped[str] = mapped_column(String(16))
     taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     contract_version: Mapped[int] = mapped_column(Integer)
@@ -84,12 +112,10 @@ class ScreeningRow(Base):
     report: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
-class SessionRow(Base):
+class SessionRow(_Owned, Base):
     __tablename__ = "sessions"
     __table_args__ = (_by_person("sessions", "day"),)
 
-    id: Mapped[str] = mapped_column(ID, primary_key=True)
-    person_id: Mapped[int] = _owner()
     day: Mapped[date] = mapped_column(Date)
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     source: Mapped[str] = mapped_column(String(16))
@@ -101,24 +127,18 @@ class SessionRow(Base):
     screening_id: Mapped[str | None] = mapped_column(ForeignKey("screenings.id"))
 
 
-class SessionCalfRow(Base):
+class SessionCalfRow(_OfSession, Base):
     __tablename__ = "session_calves"
 
-    session_id: Mapped[str] = mapped_column(
-        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
-    )
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     leg: Mapped[str] = mapped_column(LEG)
     planned_seconds: Mapped[int | None] = mapped_column(Integer)
     active_seconds: Mapped[float] = mapped_column(Float)
 
 
-class HoldRow(Base):
+class HoldRow(_OfSession, Base):
     __tablename__ = "session_holds"
 
-    session_id: Mapped[str] = mapped_column(
-        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
-    )
     calf_position: Mapped[int] = mapped_column(Integer, primary_key=True)
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     start: Mapped[float] = mapped_column(Float)
@@ -126,58 +146,44 @@ class HoldRow(Base):
     seconds: Mapped[float] = mapped_column(Float)
 
 
-class TenderSpotRow(Base):
+class TenderSpotRow(_OfSession, Base):
     __tablename__ = "tender_spots"
 
-    session_id: Mapped[str] = mapped_column(
-        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
-    )
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     leg: Mapped[str] = mapped_column(LEG)
     height: Mapped[str] = mapped_column(String(8))
     side: Mapped[str] = mapped_column(String(8))
 
 
-class SorenessRow(Base):
+class SorenessRow(_CheckIn, Base):
+    """A calf's soreness rating, 0 (none) to 10."""
+
     __tablename__ = "soreness"
     __table_args__ = (
         _by_person("soreness", "day"),
         CheckConstraint("score >= 0 AND score <= 10", name="score_range"),
     )
 
-    id: Mapped[str] = mapped_column(ID, primary_key=True)
-    person_id: Mapped[int] = _owner()
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    day: Mapped[date] = mapped_column(Date)
-    leg: Mapped[str] = mapped_column(LEG)
-    moment: Mapped[str] = mapped_column(String(16))
     score: Mapped[int] = mapped_column(Integer)
-    session_id: Mapped[str | None] = mapped_column(String(100))
 
 
-class MobilityRow(Base):
+class MobilityRow(_CheckIn, Base):
+    """A calf's knee-to-wall test: the distance in whole millimetres (the core's centimetres
+    times ten, exact), 0 to 30 cm."""
+
     __tablename__ = "mobility"
     __table_args__ = (
         _by_person("mobility", "day"),
         CheckConstraint("distance_mm >= 0 AND distance_mm <= 300", name="range"),
     )
 
-    id: Mapped[str] = mapped_column(ID, primary_key=True)
-    person_id: Mapped[int] = _owner()
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    day: Mapped[date] = mapped_column(Date)
-    leg: Mapped[str] = mapped_column(LEG)
-    moment: Mapped[str] = mapped_column(String(16))
     distance_mm: Mapped[int] = mapped_column(Integer)
-    session_id: Mapped[str | None] = mapped_column(String(100))
 
 
-class NoteRow(Base):
+class NoteRow(_Owned, Base):
     __tablename__ = "notes"
     __table_args__ = (_by_person("notes", "day"),)
 
-    id: Mapped[str] = mapped_column(ID, primary_key=True)
-    person_id: Mapped[int] = _owner()
     day: Mapped[date] = mapped_column(Date)
     written_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     text: Mapped[str] = mapped_column(Text)
@@ -198,7 +204,7 @@ class SplitLegRow(Base):
     reported: Mapped[str | None] = mapped_column(String(8))
 
 
-class SplitLegExperimentRow(Base):
+class SplitLegExperimentRow(_Owned, Base):
     """A pre-registered split-leg experiment; ``day`` is its start day (named like every
     record table's day, so that the day filters apply). ``stopped_at`` is set once, when it
     is stopped early."""
@@ -206,8 +212,6 @@ class SplitLegExperimentRow(Base):
     __tablename__ = "split_leg_experiments"
     __table_args__ = (_by_person("split_leg_experiments", "day"),)
 
-    id: Mapped[str] = mapped_column(ID, primary_key=True)
-    person_id: Mapped[int] = _owner()
     registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     day: Mapped[date] = mapped_column(Date)
     planned_days: Mapped[int] = mapped_column(Integer)
@@ -215,26 +219,22 @@ class SplitLegExperimentRow(Base):
     stopped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class ClearanceRow(Base):
+class ClearanceRow(_Owned, Base):
     """The person's record that a clinician ruled out a clot on ``day`` (lifts a hold)."""
 
     __tablename__ = "clearances"
     __table_args__ = (_by_person("clearances", "day"),)
 
-    id: Mapped[str] = mapped_column(ID, primary_key=True)
-    person_id: Mapped[int] = _owner()
     day: Mapped[date] = mapped_column(Date)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class PainCheckRow(Base):
+class PainCheckRow(_Owned, Base):
     """The person's word that a calf's sharp pain has gone or been checked."""
 
     __tablename__ = "pain_checks"
     __table_args__ = (_by_person("pain_checks", "day"),)
 
-    id: Mapped[str] = mapped_column(ID, primary_key=True)
-    person_id: Mapped[int] = _owner()
     day: Mapped[date] = mapped_column(Date)
     leg: Mapped[str] = mapped_column(LEG)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

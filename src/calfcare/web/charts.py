@@ -15,18 +15,12 @@ from datetime import date
 
 from markupsafe import Markup, escape
 
+from calfcare.core.report_series import Line
+
 WIDTH, HEIGHT = 600, 300
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 32, 40
 LEGEND_ROW = 26
 DASHES = ("", "6 4", "2 4", "10 4 2 4")
-
-
-@dataclass(frozen=True, slots=True)
-class Series:
-    """One line: a label for the legend and (day, value) points, by day."""
-
-    label: str
-    points: tuple[tuple[date, float], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +120,7 @@ def line_chart(
     chart_id: str,
     title: str,
     desc: str,
-    series: Sequence[Series],
+    series: Sequence[Line],
     *,
     unit: str,
     y_min: float | None = None,

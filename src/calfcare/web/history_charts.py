@@ -10,6 +10,7 @@ from typing import Any
 
 from calfcare import services
 from calfcare.core.records import RecordSet
+from calfcare.core.report_series import Line
 from calfcare.web import charts
 
 
@@ -26,7 +27,7 @@ def history_charts(records: RecordSet) -> list[dict[str, Any]]:
             if r.leg.value == leg:
                 by[r.moment.value][r.day].append(r.score)
         series = [
-            charts.Series(label, tuple((d, sum(v) / len(v)) for d, v in sorted(by[m].items())))
+            Line(label, tuple((d, sum(v) / len(v)) for d, v in sorted(by[m].items())))
             for m, label in moments
         ]
         if any(s.points for s in series):
@@ -47,7 +48,7 @@ def history_charts(records: RecordSet) -> list[dict[str, Any]]:
         mob[key][t.day].append(t.distance_cm)
     keys = ("left, rested", "right, rested", "left, after a session", "right, after a session")
     series = [
-        charts.Series(k, tuple((d, sum(v) / len(v)) for d, v in sorted(mob[k].items())))
+        Line(k, tuple((d, sum(v) / len(v)) for d, v in sorted(mob[k].items())))
         for k in keys
         if mob.get(k)
     ]
@@ -80,7 +81,7 @@ def history_charts(records: RecordSet) -> list[dict[str, Any]]:
 def _chart_entry(
     chart_id: str,
     title: str,
-    series: list[charts.Series],
+    series: list[Line],
     unit: str,
     *,
     y_min: float | None = None,

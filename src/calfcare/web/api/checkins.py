@@ -75,7 +75,7 @@ def log_soreness_checked(
     """Read the follow-up answers and check the ratings, naming every problem of both at
     once (as ``calfcare log soreness`` does), then save in one transaction (once per
     ``client_id``: `calfcare.core.client_ids`)."""
-    from calfcare.core.followup import followup_answers
+    from calfcare.core.followup import followup_answers, missing_followup_problems
 
     problems: list[Problem] = client_id_problems(client_id)
     followup = None
@@ -90,14 +90,7 @@ def log_soreness_checked(
         )
     except InvalidInput as error:
         problems = error.problems + problems
-    if moment == "next_day" and followup_raw is None:
-        problems.append(
-            Problem(
-                "followup",
-                "a next-day check-in asks about new swelling, redness or warmth, and about "
-                "breathlessness or chest pain (pe_signs)",
-            )
-        )
+    problems += missing_followup_problems(moment, followup_raw)
     if problems:
         raise InvalidInput(problems, "The check-in is not valid; nothing was saved.")
     return services.log_soreness(
