@@ -135,8 +135,8 @@ def stop_sharing(store: Store, person_id: int, clinician_id: int, now: datetime)
         return tx.stop_share(clinician_id, person_id, now) > 0
 
 
-def revoke(store: Store, clinician: Account, now: datetime, *, person_id: int | None = None,
-           code: str | None = None) -> int:  # fmt: skip
+def clinician_revoke(store: Store, clinician: Account, now: datetime, *,
+                     person_id: int | None = None, code: str | None = None) -> int:  # fmt: skip
     """The clinician stops a share (``person_id``) or an open invitation (``code``; neither:
     every open invitation of theirs): how many were stopped."""
     require_clinician(clinician)
