@@ -216,3 +216,14 @@ def feed_calendar(store: Store, token: str) -> bytes | None:
     if found is None:
         return None
     return prescription_calendar(found.prescription, found.id, found.created_at)
+
+
+def account_named(store: Store, login: str, field: str = "login") -> Account:
+    """The account with that login name; `InvalidInput` naming ``field`` when there is none."""
+    from calfcare.core.accounts import normalise_login
+
+    with store.accounts(read_only=True) as tx:
+        found = tx.by_login(normalise_login(login))
+    if found is None:
+        raise InvalidInput([Problem(field, f"No account is called {login!r}.")])
+    return found
