@@ -220,3 +220,23 @@ def test_the_calendar_parses_back_to_the_prescribed_sessions() -> None:
         starts += [first, first + timedelta(weeks=1)]
     assert sorted(starts) == session_days(p)
     assert len(set(session_days(replace(p, sessions_per_week=7)))) == 14
+
+
+def test_red_flags_from_records_most_pressing_first() -> None:
+    from calfcare.core.clinic_list import red_flags
+    from tests.core.test_safety_state import AT, EMERGENCY, state
+    from tests.core.test_safety_state import session as stopped_session
+
+    stop = stopped_session(AT, Outcome.STOPPED_SHARP_PAIN, ((Leg.LEFT, 90.0), (Leg.RIGHT, 10.0)))
+    pain = RecordSet(sessions=(stop,))
+    today = AT.date() + timedelta(days=1)
+    # the stop was a session done (the left calf got its time) with no follow-up since
+    assert red_flags(pain, state(pain, today), today) == (Flag.SHARP_PAIN, Flag.FOLLOWUP_MISSING)
+    urgent = replace(pain, screenings=(scr(AT + timedelta(hours=12), URGENT, "u",
+                                           ScreeningKind.FOLLOW_UP),))  # fmt: skip
+    assert red_flags(urgent, state(urgent, today), today)[:2] == (Flag.URGENT_HOLD, Flag.SHARP_PAIN)
+    worst = replace(
+        urgent, screenings=(*urgent.screenings, scr(AT + timedelta(hours=13), EMERGENCY, "e"))
+    )
+    assert red_flags(worst, state(worst, today), today)[0] is Flag.EMERGENCY_HOLD
+    assert red_flags(RecordSet(), state(RecordSet(), today), today) == ()

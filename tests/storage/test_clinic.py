@@ -134,3 +134,12 @@ def test_a_calendar_feed_link_works_until_revoked(store: Store) -> None:
 def test_the_invitation_qr_code_is_an_svg() -> None:
     svg = clinic.invite_qr_svg("https://clinic.example/invite/ABCD2345")
     assert svg.startswith("<svg") and "Invitation link" in svg
+
+
+def test_not_allowed_is_exit_4_and_http_403() -> None:
+    from calfcare.cli.errors import exit_code_for
+    from calfcare.web.errors import status_for
+
+    refused = NotAllowed()
+    assert (exit_code_for(refused), status_for(refused)) == (4, 403)
+    assert "not yours" in refused.message
