@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/clinician_list.py [--people 100] [--years 1] [--repeat 7]
 
-Seeds `seed.daily_use` for each person (far more than real use: about 13 records a day) in a
-fresh SQLite file, every person sharing with one clinician under a prescription of their own;
+Seeds `seed.daily_use` for each person (far more than real use: about 13 records a day; its
+daily split-leg coins only with ``--coins``, which makes a line read every record) in a fresh
+SQLite file, every person sharing with one clinician under a prescription of their own;
 then times `services.clinician_list`: cold (every line computed from the records: what the
 first request after a restart pays), warm (median of K: the lines kept under each person's
 data version, so a request reads one query's worth), and after one person wrote a record
@@ -13,6 +14,7 @@ data version, so a request reads one query's worth), and after one person wrote 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import statistics
 import sys
 import tempfile
@@ -38,9 +40,14 @@ def main() -> int:
     parser.add_argument("--people", type=int, default=100)
     parser.add_argument("--years", type=float, default=1)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument(
+        "--coins", action="store_true", help="Everyone also ran a split-leg experiment."
+    )
     args = parser.parse_args()
     now = datetime.combine(LAST_DAY, datetime.min.time(), UTC) + timedelta(hours=20)
     records = daily_use(years=args.years)
+    if not args.coins:
+        records = dataclasses.replace(records, split_leg_days=())
     rx = prescription(calves=["left", "right"], tools=[Tool.FOAM_ROLLER],
                       intensity_cap=Intensity.GENTLE,
                       seconds_per_calf=150, sessions_per_week=3, weeks=6,

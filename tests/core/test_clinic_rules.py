@@ -172,7 +172,7 @@ def line(pid: int, flags: tuple[Flag, ...], done: int | None, worse: bool) -> Pe
     sessions = [session(START + timedelta(days=i), sid=f"x{i}") for i in range(done or 0)]
     week = None if done is None else this_week(p, sessions, START + timedelta(days=6))
     return PersonSummary(pid, f"p{pid:03d}", flags, week, week is not None,
-                         ("worse",) if worse else (), (), None, None)  # fmt: skip
+                         ("worse",) if worse else (), (), None)  # fmt: skip
 
 
 flag_sets = st.lists(st.sampled_from(list(Flag)[:-1]), unique=True, max_size=3).map(

@@ -3,6 +3,7 @@ red flags first, the audit log, stop sharing (access ends at once), calendar fee
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -143,3 +144,28 @@ def test_not_allowed_is_exit_4_and_http_403() -> None:
     refused = NotAllowed()
     assert (exit_code_for(refused), status_for(refused)) == (4, 403)
     assert "not yours" in refused.message
+
+
+@pytest.mark.parametrize("coins", [False, True])
+def test_a_line_read_from_the_window_is_the_line_from_every_record(
+    store: Store, coins: bool
+) -> None:
+    from bench.seed import daily_use
+    from calfcare.core.clinic_list import summarise
+    from calfcare.services.safety import state_of
+
+    physio, _, jo = _people(store)
+    clinic.accept_invite(store, clinic.invite(store, physio, NOW).code, jo.person_id, NOW)
+    records = daily_use(years=0.5, last_day=NOW.date())
+    if not coins:
+        records = replace(records, split_leg_days=())
+    start = NOW.date() - timedelta(weeks=11)  # before the trends' window
+    found = clinic.prescribe(store, physio, jo.person_id, **RX, start_day=start, now=NOW)
+    mine = store.for_person(jo.person_id)
+    with mine.transaction() as tx:
+        tx.add_all(records)
+    with mine.reading() as tx:
+        everything = tx.records()
+    expected = summarise(jo.person_id, "jo.smith", everything, state_of(everything, NOW),
+                         found.prescription, NOW.date())  # fmt: skip
+    assert clinician_list(store, physio, NOW) == [expected]

@@ -70,7 +70,6 @@ class PersonSummary:
     trends: tuple[str, ...]
     """Headlines of the soreness and knee-to-wall readings (all of them)."""
     split_leg: str | None
-    last_session: date | None
 
     @property
     def flag(self) -> Flag:
@@ -147,7 +146,6 @@ def summarise(
         if sorer or stiffer:
             worse.append(insight.headline)
     split = report.split_leg[0].headline if report.split_leg else None
-    days = [s.day for s in records.sessions]
     return PersonSummary(
         person_id=person_id,
         name=name,
@@ -157,5 +155,4 @@ def summarise(
         worse=tuple(worse),
         trends=tuple(trends),
         split_leg=split or None,
-        last_session=max(days) if days else None,
     )

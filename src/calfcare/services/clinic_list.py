@@ -17,18 +17,52 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
-from datetime import datetime
+from datetime import date, datetime
 
-from calfcare.core.clinic_list import PersonSummary, ordered, summarise
+from calfcare.core.clinic_list import (
+    FOLLOWUP_WINDOW,
+    TREND_WINDOW,
+    PersonSummary,
+    ordered,
+    summarise,
+)
+from calfcare.core.records import RecordSet
 from calfcare.services.clinic import require_clinician
 from calfcare.services.common import today_of
 from calfcare.services.safety import state_of
 from calfcare.storage import Store
 from calfcare.storage.accounts import Account
+from calfcare.storage.clinic import Prescribed
 
 LIST_KINDS = ("sessions", "screenings", "clearances", "pain_checks", "soreness", "mobility",
               "split_leg_days", "split_leg_experiments")  # fmt: skip
 """The kinds of record a person's line reads."""
+RECENT_KINDS = ("sessions", "soreness", "mobility")
+"""The kinds read only from the window a line needs when no split-leg experiment ran."""
+
+
+def _records(store: Store, today: date, found: Prescribed | None) -> RecordSet:
+    """What a person's line reads, in one snapshot. Without split-leg coins or experiments,
+    sessions, soreness and knee-to-wall are read only from the trends' window (or the
+    prescription's start, when earlier), plus every session stopped for sharp pain (the
+    safety state's): the same line as from every record, for a fraction of the reading. With
+    them, everything is read (an experiment's analysis reads all its days)."""
+    with store.reading() as tx:
+        if tx.split_leg_days() or tx.split_leg_experiments():
+            return tx.records(kinds=LIST_KINDS)
+        starts = [today - TREND_WINDOW, today - FOLLOWUP_WINDOW]
+        if found is not None:
+            starts.append(found.prescription.start_day)
+        recent = tx.records(min(starts), None, kinds=RECENT_KINDS)
+        stopped = [s for s in tx.sessions_stopped_for_pain() if s.day < min(starts)]
+        return RecordSet(
+            screenings=tuple(tx.screenings()),
+            sessions=(*stopped, *recent.sessions),
+            soreness=recent.soreness,
+            mobility=recent.mobility,
+            clearances=tuple(tx.clearances()),
+            pain_checks=tuple(tx.pain_checks()),
+        ).sorted()
 
 
 class SummaryCache:
@@ -75,9 +109,7 @@ def clinician_list(
         key = (pid, versions[pid], None if found is None else found.id, today, share.person_login)
         line = None if cache is None else cache.get(key)
         if line is None:
-            records = store.for_person(pid)
-            with records.reading() as read:
-                recordset = read.records(kinds=LIST_KINDS)
+            recordset = _records(store.for_person(pid), today, found)
             line = summarise(
                 pid,
                 share.person_login or f"person {pid}",
