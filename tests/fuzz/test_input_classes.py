@@ -457,6 +457,9 @@ COMMANDS: dict[str, list[str]] = {
     "log mobility": ["--left", "9.5"],
     "log note": ["hello"],
     "log session": ["--tool", "ball"],
+    # no password on standard input: refused (exit 2) before anything is written
+    "admin create-account": ["--login", "jo.smith", "--role", "clinician", "--password-stdin"],
+    "admin reset-password": ["--login", "jo.smith", "--password-stdin"],
 }
 WRITES = {"import", "log soreness", "log mobility", "log note", "log session"}
 WRITES |= {"split-leg start", "split-leg draw", "split-leg massaged", "split-leg stop"}
