@@ -460,6 +460,11 @@ COMMANDS: dict[str, list[str]] = {
     # no password on standard input: refused (exit 2) before anything is written
     "admin create-account": ["--login", "jo.smith", "--role", "clinician", "--password-stdin"],
     "admin reset-password": ["--login", "jo.smith", "--password-stdin"],
+    # no such clinician's account in a fresh folder: refused (exit 2), nothing written
+    "clinician people": ["--login", "physio"],
+    "clinician invite": ["--login", "physio"],
+    "clinician export": ["--login", "physio", "--person", "jo.smith"],
+    "clinician revoke": ["--login", "physio", "--invitations"],
 }
 WRITES = {"import", "log soreness", "log mobility", "log note", "log session"}
 WRITES |= {"split-leg start", "split-leg draw", "split-leg massaged", "split-leg stop"}

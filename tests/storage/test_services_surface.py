@@ -11,6 +11,23 @@ import pytest
 from calfcare import services
 
 EXPECTED = {
+    "accept_invite",
+    "accept_invite_new",
+    "audit_log",
+    "clinician_revoke",
+    "create_feed",
+    "feed_calendar",
+    "invite",
+    "invite_qr_svg",
+    "open_person",
+    "people_of",
+    "prescribe",
+    "prescription_of",
+    "revoke_feeds",
+    "shares_of",
+    "stop_sharing",
+    "SummaryCache",
+    "clinician_list",
     "EXPORT_FORMATS",
     "EXPORT_MEDIA_TYPES",
     "EXPORT_SUFFIXES",

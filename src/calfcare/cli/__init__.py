@@ -55,6 +55,7 @@ def build_app() -> typer.Typer:
 def _register_commands(app: typer.Typer) -> None:
     from calfcare.cli import (
         admin,
+        clinician,
         history,
         insights,
         learn,
@@ -85,6 +86,7 @@ def _register_commands(app: typer.Typer) -> None:
         transfer,
         report,
         admin,
+        clinician,
     ):
         module.register(app)
 

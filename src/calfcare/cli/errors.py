@@ -8,6 +8,8 @@
 |      | CALFCARE_DEBUG=1 for a traceback)                              |
 | 2    | bad input: the message names every offending field or setting  |
 | 3    | the screening or the safety state rules out a plan today       |
+| 4    | not allowed: the person does not share with this clinician,    |
+|      | or the account is not a clinician's                           |
 | 130  | interrupted (Ctrl-C)                                           |
 | 141  | the output's reader went away (`calfcare stats | head -1`):     |
 |      | quiet, as the shell reports a tool ended by SIGPIPE (128 + 13) |
@@ -25,6 +27,7 @@ from calfcare.core.errors import (
     CalfcareError,
     ContentError,
     InvalidInput,
+    NotAllowed,
     PlanBlocked,
     Problem,
     StorageError,
@@ -34,12 +37,14 @@ EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
 EXIT_BLOCKED = 3
+EXIT_NOT_ALLOWED = 4
 EXIT_INTERRUPTED = 130
 EXIT_CLOSED_PIPE = 141
 
 EXIT_CODES: dict[type[CalfcareError], int] = {
     InvalidInput: EXIT_BAD_INPUT,
     PlanBlocked: EXIT_BLOCKED,
+    NotAllowed: EXIT_NOT_ALLOWED,
     ContentError: EXIT_INTERNAL,
     StorageError: EXIT_INTERNAL,
 }

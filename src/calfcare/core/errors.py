@@ -9,6 +9,7 @@ the mapping lives in exactly one place per edge::
     │   └── MalformedInput    unreadable: not UTF-8, not JSON, too deep     exit 2, HTTP 400
     ├── PlanBlocked           screening says: no plan today                exit 3, HTTP 409
     ├── SessionConflict, ClientIdConflict  an id already names another record     HTTP 409
+    ├── NotAllowed            not this account's to see or do (no share)    exit 4, HTTP 403
     ├── ContentError          a shipped content file is malformed           exit 1 (a bug)
     └── StorageError          the database could not be used                exit 1, HTTP 503
 
@@ -97,6 +98,11 @@ class SessionConflict(CalfcareError):
 class ClientIdConflict(CalfcareError):
     """A record with this client id is already stored with different content: a client id
     names one record forever (a repeat of the very same record is not a conflict)."""
+
+
+class NotAllowed(CalfcareError):
+    """That is not yours to see or change: the person does not share their records with you,
+    or your account's role cannot do it. Nothing was read or changed."""
 
 
 class ContentError(CalfcareError):

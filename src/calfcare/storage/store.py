@@ -42,6 +42,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from calfcare.storage.accounts import AccountTransaction
+from calfcare.storage.clinic import ClinicTransaction
 from calfcare.storage.engine import READ_ONLY, display_url
 from calfcare.storage.errors import StorageError
 from calfcare.storage.queries import insert_person
@@ -109,6 +110,14 @@ class Store:
         sessions = self._read_sessions if read_only else self._sessions
         with self._errors(), sessions.begin() as session:
             yield AccountTransaction(session)
+
+    @contextmanager
+    def clinic(self, *, read_only: bool = False) -> Iterator[ClinicTransaction]:
+        """One transaction on invitations, shares, prescriptions, the audit log and calendar
+        feeds (every person's: `calfcare.services.clinic` checks the share first)."""
+        sessions = self._read_sessions if read_only else self._sessions
+        with self._errors(), sessions.begin() as session:
+            yield ClinicTransaction(session)
 
     @contextmanager
     def reading(self) -> Iterator[Transaction]:

@@ -302,3 +302,77 @@ class SignInFailureRow(Base):
     login: Mapped[str] = mapped_column(String(64))
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class InvitationRow(Base):
+    """A clinician's invitation: the SHA-256 of its short code (the code itself is shown to
+    the clinician once), until when it may be accepted, and who accepted it."""
+
+    __tablename__ = "invitations"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    accepted_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ShareRow(Base):
+    """A person sharing their records with a clinician's account, from ``started_at`` until
+    ``stopped_at`` (None: still sharing)."""
+
+    __tablename__ = "shares"
+    __table_args__ = (Index("ix_shares_clinician", "clinician_id", "stopped_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    stopped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PrescriptionRow(Base):
+    """A clinician's routine for a person; the newest one for a person is the one in force."""
+
+    __tablename__ = "prescriptions"
+    __table_args__ = (Index("ix_prescriptions_person_id", "person_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    calves: Mapped[str] = mapped_column(String(16))
+    tools: Mapped[str] = mapped_column(String(64))
+    intensity_cap: Mapped[str] = mapped_column(String(16))
+    seconds_per_calf: Mapped[int] = mapped_column(Integer)
+    sessions_per_week: Mapped[int] = mapped_column(Integer)
+    weeks: Mapped[int] = mapped_column(Integer)
+    start_day: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditRow(Base):
+    """A clinician opened a person's records: who, whose, what, when (the person can read it)."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_person_id", "person_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    what: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CalendarFeedRow(Base):
+    """A private calendar feed link of a person's prescribed sessions, by the SHA-256 of its
+    token; revoked ones stop working."""
+
+    __tablename__ = "calendar_feeds"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

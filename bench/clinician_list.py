@@ -1,0 +1,99 @@
+"""The clinician's list (issue 16): 100 people with a year of daily data each, < 100 ms.
+
+    .venv/bin/python bench/clinician_list.py [--people 100] [--years 1] [--repeat 7]
+
+Seeds `seed.daily_use` for each person (far more than real use: about 13 records a day; its
+daily split-leg coins only with ``--coins``, which makes a line read every record) in a fresh
+SQLite file, every person sharing with one clinician under a prescription of their own;
+then times `services.clinician_list`: cold (every line computed from the records: what the
+first request after a restart pays), warm (median of K: the lines kept under each person's
+data version, so a request reads one query's worth), and after one person wrote a record
+(their line alone recomputed). The target is the warm figure, 100 ms; exit 1 when missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from seed import LAST_DAY, daily_use
+from store_reads import _fresh_ids
+
+from calfcare import services
+from calfcare.core.accounts import Role
+from calfcare.core.prescription import prescription
+from calfcare.core.records import Note
+from calfcare.core.routine import Intensity, Tool
+from calfcare.storage import open_store
+
+TARGET_MS = 100.0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=100)
+    parser.add_argument("--years", type=float, default=1)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument(
+        "--coins", action="store_true", help="Everyone also ran a split-leg experiment."
+    )
+    args = parser.parse_args()
+    now = datetime.combine(LAST_DAY, datetime.min.time(), UTC) + timedelta(hours=20)
+    records = daily_use(years=args.years)
+    if not args.coins:
+        records = dataclasses.replace(records, split_leg_days=())
+    rx = prescription(calves=["left", "right"], tools=[Tool.FOAM_ROLLER],
+                      intensity_cap=Intensity.GENTLE,
+                      seconds_per_calf=150, sessions_per_week=3, weeks=6,
+                      start_day=LAST_DAY - timedelta(weeks=3))  # fmt: skip
+    with tempfile.TemporaryDirectory() as folder:
+        store = open_store(f"sqlite:///{Path(folder) / 'bench.sqlite3'}")
+        try:
+            started = time.perf_counter()
+            with store.accounts() as tx:
+                clinician = tx.add_account("physio", "not-a-hash", Role.CLINICIAN, now)
+                people = [tx.add_account(f"person{n:03d}", "not-a-hash", Role.PERSON, now)
+                          for n in range(args.people)]  # fmt: skip
+            with store.clinic() as clinic:
+                for person in people:
+                    clinic.add_share(clinician.id, person.person_id, now)
+                    clinic.add_prescription(person.person_id, clinician.id, rx, now)
+            for n, person in enumerate(people):
+                with store.for_person(person.person_id).transaction() as tx:
+                    tx.add_all(_fresh_ids(records, f"p{n}-"))
+            seeded = time.perf_counter() - started
+            print(f"seeded {args.people} people x {args.years} year(s) in {seeded:.0f} s")
+            cache = services.SummaryCache()
+            started = time.perf_counter()
+            lines = services.clinician_list(store, clinician, now, cache)
+            cold = (time.perf_counter() - started) * 1000
+            runs = []
+            for _ in range(args.repeat):
+                started = time.perf_counter()
+                services.clinician_list(store, clinician, now, cache)
+                runs.append((time.perf_counter() - started) * 1000)
+            warm = statistics.median(runs)
+            with store.for_person(people[0].person_id).transaction() as tx:
+                tx.add_note(Note("bench-note", LAST_DAY, now, "One more note."))
+            started = time.perf_counter()
+            services.clinician_list(store, clinician, now, cache)
+            one = (time.perf_counter() - started) * 1000
+        finally:
+            store.close()
+    print(f"clinician's list of {len(lines)} people:")
+    print(f"  cold (every line computed)      {cold:9.1f} ms")
+    print(
+        f"  warm (median of {args.repeat})            {warm:9.1f} ms   target < {TARGET_MS:.0f} ms"
+    )
+    print(f"  after one person's new record   {one:9.1f} ms")
+    return 0 if warm < TARGET_MS else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
