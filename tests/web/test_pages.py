@@ -17,7 +17,7 @@ from calfcare.content.learn import load_grades, load_learn
 from calfcare.content.mobility import load_mobility
 from calfcare.content.sources import load_sources
 from calfcare.core.insights import MOBILITY_MDC_CM
-from calfcare.web.nav import SERVER_ONLY, NAV, NavEntry, visible
+from calfcare.web.nav import NAV, SERVER_ONLY, NavEntry, visible
 from calfcare.web.templating import MAX_CACHED_QUERY, PageCache, Pages
 from tests.web.conftest import OFFLINE_HELPER, TestClient
 
