@@ -24,6 +24,7 @@ from calfcare.core.errors import (
     InvalidInput,
     MalformedInput,
     PlanBlocked,
+    RecordIdTaken,
     SessionConflict,
     StorageError,
 )
@@ -38,6 +39,7 @@ HTTP_STATUS: dict[type[CalfcareError], int] = {
     ClientIdConflict: 409,
     ContentError: 500,
     StorageError: 503,
+    RecordIdTaken: 409,
 }
 
 HTTP_MESSAGES: dict[int, str] = {
