@@ -42,6 +42,12 @@ class Settings:
     secret_key: str | None = None
     """CALFCARE_SECRET_KEY: signs the forms' security tokens, the same in every worker and
     instance (at least 32 characters); unset means a new random key each start."""
+    server: bool = False
+    """CALFCARE_SERVER: 1 runs calfcare for several people (``--server``): every person's
+    records need a sign-in. Off (personal mode): no accounts, one person, no sign-in."""
+    allow_sign_up: bool = False
+    """CALFCARE_ALLOW_SIGN_UP: 1 lets anyone who reaches a server make an account
+    (``--allow-sign-up``); off, accounts come from `calfcare admin create-account`."""
 
     @property
     def effective_database_url(self) -> str:
@@ -58,6 +64,8 @@ SETTING_NAMES = (
     "debug",
     "allowed_hosts",
     "secret_key",
+    "server",
+    "allow_sign_up",
 )
 
 
@@ -92,6 +100,8 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         values["allowed_hosts"] = tuple(n.strip() for n in names if n.strip())
     if env.get(f"{ENV_PREFIX}SECRET_KEY"):
         values["secret_key"] = parse_secret_key(env[f"{ENV_PREFIX}SECRET_KEY"])
+    values["server"] = env.get(f"{ENV_PREFIX}SERVER") == "1"
+    values["allow_sign_up"] = env.get(f"{ENV_PREFIX}ALLOW_SIGN_UP") == "1"
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(**values)  # type: ignore[arg-type]
 
@@ -122,6 +132,8 @@ def environment_of(settings: Settings) -> dict[str, str]:
         f"{ENV_PREFIX}PORT": str(settings.port),
         f"{ENV_PREFIX}DEBUG": "1" if settings.debug else "0",
         f"{ENV_PREFIX}ALLOWED_HOSTS": ",".join(settings.allowed_hosts),
+        f"{ENV_PREFIX}SERVER": "1" if settings.server else "0",
+        f"{ENV_PREFIX}ALLOW_SIGN_UP": "1" if settings.allow_sign_up else "0",
     }
     if settings.database_url:
         env[f"{ENV_PREFIX}DATABASE_URL"] = settings.database_url

@@ -54,6 +54,8 @@ def test_allow_remote_warns_and_serves(monkeypatch: pytest.MonkeyPatch, capsys: 
         no_browser=True,
         allow_remote=True,
         allowed_host=["box.local", "192.168.1.20"],
+        server=False,
+        allow_sign_up=False,
         workers=1,
         forwarded_allow_ips="127.0.0.1",
     )
@@ -124,3 +126,51 @@ def test_the_browser_opens_only_once_the_server_listens(monkeypatch: pytest.Monk
 
     serve_module._open_when_started(Started(), "http://x/")
     assert opened == ["http://x/"]
+
+
+def serve_server(monkeypatch: pytest.MonkeyPatch, **options: Any) -> list[Any]:
+    """`calfcare serve --server` up to uvicorn (not started): the settings it would run."""
+    calls: list[Any] = []
+    monkeypatch.setattr(serve_module, "_run", lambda s, f, open_browser: calls.append(s))
+    monkeypatch.setattr(serve_module, "port_free", lambda host, port: True)
+    defaults: dict[str, Any] = {
+        "host": None, "port": 8124, "no_browser": True, "allow_remote": False,
+        "allowed_host": [], "server": True, "allow_sign_up": False, "workers": 1,
+        "forwarded_allow_ips": "127.0.0.1",
+    }  # fmt: skip
+    serve_module.serve(**{**defaults, **options})
+    return calls
+
+
+def test_server_mode_on_sqlite_warns_and_serves(
+    monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    calls = serve_server(monkeypatch)
+    err = capsys.readouterr().err
+    assert "WARNING: server mode on SQLite" in err and "PostgreSQL is recommended" in err
+    assert calls[0].server is True and calls[0].allow_sign_up is False
+
+
+def test_server_mode_needs_no_allow_remote_but_host_names(
+    monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    calls = serve_server(monkeypatch, host="0.0.0.0", allowed_host=["box.local"])
+    err = capsys.readouterr().err
+    assert "need a sign-in" in err and "box.local" in err
+    assert calls[0].host == "0.0.0.0" and calls[0].allow_sign_up is False
+    done = run_cli("serve", "--server", "--host", "0.0.0.0", "--no-browser")
+    assert done.returncode == 2 and "--allowed-host" in done.stderr
+
+
+def test_allow_sign_up_needs_server_mode() -> None:
+    done = run_cli("serve", "--allow-sign-up", "--no-browser")
+    assert done.returncode == 2 and "--allow-sign-up needs --server" in done.stderr
+
+
+def test_server_mode_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from calfcare.settings import environment_of, load_settings
+
+    settings = load_settings({"CALFCARE_SERVER": "1", "CALFCARE_ALLOW_SIGN_UP": "1"})
+    assert settings.server and settings.allow_sign_up
+    assert load_settings(environment_of(settings)) == settings  # what workers read back
+    assert not load_settings({}).server

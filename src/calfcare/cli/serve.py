@@ -2,8 +2,10 @@
 
 FastAPI and uvicorn are imported inside the command, after the options are checked, so
 `calfcare --help` stays fast (tests/cli/test_startup.py). The app binds to loopback by
-default: calfcare has no accounts yet, so anyone who can reach the address can see and
-change the data. Another address needs ``--allow-remote``, and gets a warning. A wildcard
+default: in personal mode there are no accounts, so anyone who can reach the address can see
+and change the data. Another address needs ``--allow-remote``, and gets a warning, unless
+``--server`` (server mode: every person's records need a sign-in, docs/server.md), which
+warns instead when its database is SQLite (PostgreSQL is recommended for a server). A wildcard
 address (0.0.0.0, ::) also needs the host names other computers use (``--allowed-host``):
 the app answers only to those and its own, which keeps DNS-rebinding pages out.
 
@@ -94,7 +96,19 @@ def serve(
     allow_remote: bool = typer.Option(
         False,
         "--allow-remote",
-        help="Allow an address other computers can reach (there are no accounts yet).",
+        help="Allow an address other computers can reach (personal mode has no accounts).",
+    ),
+    server: bool = typer.Option(
+        False,
+        "--server",
+        help="Serve several people: accounts, each signed in to their own records "
+        "(default CALFCARE_SERVER).",
+    ),
+    allow_sign_up: bool = typer.Option(
+        False,
+        "--allow-sign-up",
+        help="With --server: let anyone who reaches it make an account (default off: "
+        "accounts come from calfcare admin create-account).",
     ),
     allowed_host: list[str] = typer.Option(  # noqa: B008 (Typer's way of declaring options)
         [],
@@ -119,9 +133,33 @@ def serve(
         from calfcare.settings import load_settings
         from calfcare.web.limits import WILDCARD_HOSTS, allowed_hosts_for
 
-        settings = load_settings(host=host, port=port, allowed_hosts=tuple(allowed_host) or None)
+        settings = load_settings(
+            host=host,
+            port=port,
+            allowed_hosts=tuple(allowed_host) or None,
+            server=server or None,
+            allow_sign_up=allow_sign_up or None,
+        )
+        if settings.allow_sign_up and not settings.server:
+            print(
+                "calfcare: --allow-sign-up needs --server (personal mode has no accounts).",
+                file=sys.stderr,
+            )
+            raise typer.Exit(EXIT_BAD_INPUT)
+        if settings.server and settings.effective_database_url.startswith("sqlite"):
+            print(
+                "calfcare: WARNING: server mode on SQLite "
+                f"({settings.effective_database_url}). It works for a few people; for a "
+                "server, PostgreSQL is recommended (CALFCARE_DATABASE_URL=postgresql+psycopg://"
+                "…; docs/deployment.md).",
+                file=sys.stderr,
+            )
         check_allowed_hosts(settings.allowed_hosts)
-        if allow_remote and settings.host in WILDCARD_HOSTS and not settings.allowed_hosts:
+        if (
+            (allow_remote or settings.server)
+            and settings.host in WILDCARD_HOSTS
+            and not settings.allowed_hosts
+        ):
             print(
                 f"calfcare: refusing to serve on {settings.host or 'every address'} without "
                 "host names: answering to any name would let a web page you visit reach your "
@@ -131,7 +169,14 @@ def serve(
                 file=sys.stderr,
             )
             raise typer.Exit(EXIT_BAD_INPUT)
-        if not is_loopback(settings.host):
+        if not is_loopback(settings.host) and settings.server:
+            names = sorted(allowed_hosts_for(settings.host, settings.allowed_hosts))
+            print(
+                f"calfcare: serving on {settings.host} for the host names {', '.join(names)}; "
+                "every person's records need a sign-in.",
+                file=sys.stderr,
+            )
+        elif not is_loopback(settings.host):
             if not allow_remote:
                 print(
                     f"calfcare: refusing to serve on {settings.host}: other computers could "

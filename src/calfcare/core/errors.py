@@ -130,3 +130,10 @@ class StorageError(CalfcareError):
     def __init__(self, message: str | None = None, *, advice: str | None = None) -> None:
         super().__init__(message)
         self.advice = advice or self.DEFAULT_ADVICE
+
+
+class RecordIdTaken(StorageError):
+    """The database refused a write because a record id is already used, perhaps by another
+    person's record, which this person's store cannot see: a conflict (the web's 409), not a
+    broken database. A `StorageError` still, so that a write racing another with one client
+    id looks again (`services.common.save_once`)."""

@@ -41,6 +41,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+from calfcare.core.errors import RecordIdTaken
 from calfcare.storage.accounts import AccountTransaction
 from calfcare.storage.clinic import ClinicTransaction
 from calfcare.storage.engine import READ_ONLY, display_url
@@ -141,8 +142,12 @@ class Store:
         try:
             yield
         except IntegrityError as error:
-            raise StorageError(
-                f"The database refused the change ({type(error.orig).__name__})."
+            # A record id (a client's uuid) is unique across people: one person's write can
+            # clash with another's record, which this person's store cannot see.
+            taken = "That id is already used by another record; nothing was saved."
+            raise RecordIdTaken(
+                f"The database refused the change ({type(error.orig).__name__}): {taken}",
+                advice=f"{taken} Send the record with a new id.",
             ) from error
         except DBAPIError as error:
             detail = str(error.orig).strip().splitlines()[0] if error.orig else str(error)

@@ -18,6 +18,7 @@ from starlette.staticfiles import StaticFiles
 from calfcare import __version__
 from calfcare.settings import Settings
 from calfcare.web import (
+    account_pages,
     api,
     deps,
     errors,
@@ -77,6 +78,8 @@ def create_app(settings: Settings, *, secret: bytes | None = None) -> FastAPI:
     app.include_router(session_save.router)
     app.include_router(report_pages.router)
     app.include_router(pwa.router)
+    if settings.server:
+        account_pages.install(app)  # accounts: every person's records need a sign-in
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Compress what is worth compressing (pages, CSS, JS): the live session page goes from
     # about 50 KB to about 20 KB on a phone. Small JSON answers are left alone. Level 6, not

@@ -5,11 +5,18 @@ The store is opened on first use, not in `create_app`, so that pages that need n
 in tests costs nothing. It is closed when the app shuts down (`close_store`). The read cache
 (`calfcare.services.ReadCache`: derived results keyed by the database's data version) is
 made with the store and lives beside it on ``app.state``.
+
+Server mode (`Settings.server`): `calfcare.web.auth` resolves the request's account once and
+sets `PERSON` for the request; `app_store` and `app_read_cache` (hence `StoreDep` and
+`ReadCacheDep`) then give that person's store and cache, so routers do not change. Without
+a signed-in person they raise `SignInRequired` (a page redirects to sign-in, the API answers
+401): the store is never reached anonymously on a server.
 """
 
 from __future__ import annotations
 
 import threading
+from contextvars import ContextVar
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
@@ -21,6 +28,24 @@ from calfcare.storage import Store, open_store
 
 _LOCK = threading.Lock()
 
+PERSON: ContextVar[int | None] = ContextVar("calfcare_person", default=None)
+"""The signed-in person of the request being served (server mode), set by `web.auth`."""
+
+
+class SignInRequired(Exception):
+    """Person data asked for on a server without a signed-in account (not a domain error:
+    nothing may catch it as one and show an empty page instead)."""
+
+
+def _person(app: FastAPI) -> int | None:
+    """None in personal mode; the signed-in person on a server, or `SignInRequired`."""
+    if not app.state.settings.server:
+        return None
+    person = PERSON.get()
+    if person is None:
+        raise SignInRequired()
+    return person
+
 
 def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
@@ -28,6 +53,13 @@ def get_settings(request: Request) -> Settings:
 
 
 def app_store(app: FastAPI) -> Store:
+    """The request's person's store (server mode), or the app's (personal mode)."""
+    person = _person(app)
+    store = base_store(app)
+    return store if person is None else store.for_person(person)
+
+
+def base_store(app: FastAPI) -> Store:
     """The app's store, opened (and migrated) once, on first use."""
     store: Store | None = getattr(app.state, "store", None)
     if store is None:
@@ -40,10 +72,23 @@ def app_store(app: FastAPI) -> Store:
 
 
 def app_read_cache(app: FastAPI) -> ReadCache:
-    """The app's read cache, for its store (both made on first use)."""
+    """The app's read cache, for the request's person's store (both made on first use)."""
+    person = _person(app)
+    cache = _base_cache(app)
+    return cache if person is None else cache.for_person(cache.store.for_person(person))
+
+
+def opened_read_cache(app: FastAPI) -> ReadCache | None:
+    """`app_read_cache` if it is made already, else None (safe on the event loop)."""
+    if getattr(app.state, "read_cache", None) is None:
+        return None
+    return app_read_cache(app)
+
+
+def _base_cache(app: FastAPI) -> ReadCache:
     cache: ReadCache | None = getattr(app.state, "read_cache", None)
     if cache is None:
-        store = app_store(app)
+        store = base_store(app)
         with _LOCK:
             cache = getattr(app.state, "read_cache", None)
             if cache is None or cache.store is not store:
@@ -58,16 +103,15 @@ async def get_store(request: Request) -> Store:
     the database, goes to a thread."""
     store: Store | None = getattr(request.app.state, "store", None)
     if store is None:
-        store = await run_in_threadpool(app_store, request.app)
-    return store
+        await run_in_threadpool(base_store, request.app)
+    return app_store(request.app)
 
 
 async def get_read_cache(request: Request) -> ReadCache:
     """As `get_store`, for the read cache."""
-    cache: ReadCache | None = getattr(request.app.state, "read_cache", None)
-    if cache is None:
-        cache = await run_in_threadpool(app_read_cache, request.app)
-    return cache
+    if getattr(request.app.state, "read_cache", None) is None:
+        await run_in_threadpool(_base_cache, request.app)
+    return app_read_cache(request.app)
 
 
 def close_store(app: FastAPI) -> None:

@@ -25,6 +25,7 @@ from calfcare.core.errors import (
     MalformedInput,
     NotAllowed,
     PlanBlocked,
+    RecordIdTaken,
     SessionConflict,
     StorageError,
 )
@@ -40,6 +41,7 @@ HTTP_STATUS: dict[type[CalfcareError], int] = {
     ClientIdConflict: 409,
     ContentError: 500,
     StorageError: 503,
+    RecordIdTaken: 409,
 }
 
 HTTP_MESSAGES: dict[int, str] = {

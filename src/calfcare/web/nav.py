@@ -33,7 +33,11 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("mobility", "Knee-to-wall test"),
     NavEntry("report", "Report"),
     NavEntry("export", "Export"),
+    NavEntry("account", "Account"),
 )
+
+SERVER_ONLY = frozenset({"account"})
+"""Entries whose pages exist only in server mode (personal mode has no accounts)."""
 
 
 def visible(route_names: Iterable[str], nav: tuple[NavEntry, ...] = NAV) -> list[NavEntry]:

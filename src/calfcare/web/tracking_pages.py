@@ -20,7 +20,7 @@ from calfcare.storage import Store
 from calfcare.web import checkin_pages, history_pages, log_pages, transfer_pages
 from calfcare.web.api.common import now
 from calfcare.web.api.reads import KINDS, history_rows
-from calfcare.web.deps import app_read_cache
+from calfcare.web.deps import app_read_cache, opened_read_cache
 from calfcare.web.safety_gate import read_gate
 
 ROUTERS = (checkin_pages.router, log_pages.router, history_pages.router, transfer_pages.router)
@@ -64,7 +64,7 @@ def peek_home_summary(app: FastAPI) -> object:
     """`home_summary` if the read cache holds it, else `services.MISSING`: safe on the
     event loop (one `Store.data_version` read, as the cached JSON reads do). Before the
     first use the store is not open yet, and opening it is a worker thread's job."""
-    cache: services.ReadCache | None = getattr(app.state, "read_cache", None)
+    cache = opened_read_cache(app)
     if cache is None:
         return services.MISSING
     try:

@@ -1,0 +1,178 @@
+"""Server mode's account pages: sign in, sign up (when allowed), sign out, change password.
+
+Registered only in server mode (`install`); personal mode has no accounts and never asks
+for one. Every form goes through `calfcare.web.forms` like the other pages: a refused form
+comes back (422) with each problem in words; a refused sign-in says the same for an
+unknown login and a wrong password, and how long to wait when throttled (429). A sign-in
+sets a new token in the session cookie and a new form token (`csrf`); signing out revokes
+the session and asks the browser to clear this site's caches and storage (the offline
+queue and the pages kept for offline use: a shared device keeps nothing of the person).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from calfcare.core.errors import InvalidInput, Problem
+from calfcare.services import accounts
+from calfcare.web import auth, csrf, deps
+from calfcare.web.forms import form_page, form_values, submit
+from calfcare.web.templating import PagesDep
+
+router = APIRouter(include_in_schema=False)
+
+FIELD_IDS = {
+    "login": "login",
+    "password": "password",
+    "current_password": "current_password",
+    "new_password": "new_password",
+    "confirm_password": "confirm_password",
+}
+
+
+def _page(
+    request: Request,
+    pages: PagesDep,
+    template: str,
+    values: dict[str, str],
+    problems: list[Problem],
+    status: int = 200,
+    **context: object,
+) -> HTMLResponse:
+    shown = {k: v for k, v in values.items() if "password" not in k}  # never sent back
+    return form_page(
+        request, pages, template, values=shown, problems=problems, field_ids=FIELD_IDS,
+        status=status if not problems or status != 200 else 422,
+        allow_sign_up=request.app.state.settings.allow_sign_up, **context,
+    )  # fmt: skip
+
+
+def _signed_in(request: Request, token: str, target: str) -> Response:
+    response = RedirectResponse(auth.safe_next(target), status_code=303)
+    auth.set_session_cookie(response, request.scope, token)
+    response.delete_cookie(csrf.COOKIE_NAME, path="/")  # a new form token for the new session
+    return response
+
+
+@router.get("/sign-in", name="sign_in")
+async def sign_in_page(request: Request, pages: PagesDep, next: str = "/") -> HTMLResponse:
+    """The sign-in form."""
+    return _page(request, pages, "sign_in.html", {"next": auth.safe_next(next)}, [])
+
+
+@router.post("/sign-in", name="sign_in_post")
+async def sign_in_post(request: Request, pages: PagesDep) -> Response:
+    """Check the login name and password; a new session, or the form again."""
+    values = await form_values(request)
+    address = request.client.host if request.client else "unknown"
+    store = await run_in_threadpool(deps.base_store, request.app)
+    login, password = values.get("login", ""), values.get("password", "")
+    try:
+        signed = await run_in_threadpool(
+            accounts.sign_in, store, login, password, address, auth.now()
+        )
+    except accounts.SignInRefused as refused:
+        status = 429 if refused.retry_after is not None else 401
+        response = _page(request, pages, "sign_in.html", values,
+                         [Problem("password", str(refused))], status=status)  # fmt: skip
+        if refused.retry_after is not None:
+            response.headers["Retry-After"] = str(int(refused.retry_after.total_seconds()) + 1)
+        return response
+    return _signed_in(request, signed.token, values.get("next", "/"))
+
+
+@router.get("/sign-up", name="sign_up")
+async def sign_up_page(request: Request, pages: PagesDep) -> HTMLResponse:
+    """The form for a new account (only when this server allows sign-up)."""
+    return _page(request, pages, "sign_up.html", {}, [])
+
+
+@router.post("/sign-up", name="sign_up_post")
+async def sign_up_post(request: Request, pages: PagesDep) -> Response:
+    """Make the account and sign it in, or the form again naming what to fix."""
+    address = request.client.host if request.client else "unknown"
+
+    def save(values: dict[str, str]) -> accounts.SignedIn:
+        password = values.get("password", "")
+        if password != values.get("confirm_password", ""):
+            problem = Problem("confirm_password", "The two passwords differ: type it again.")
+            raise InvalidInput([problem])
+        store = deps.base_store(request.app)
+        accounts.sign_up(store, values.get("login", ""), password, auth.now())
+        return accounts.sign_in(store, values.get("login", ""), password, address, auth.now())
+
+    return await submit(
+        request, save, in_thread=True,
+        refused=lambda values, problems: _page(request, pages, "sign_up.html", values, problems),
+        done=lambda signed: _signed_in(request, signed.token, "/"),
+    )  # fmt: skip
+
+
+@router.get("/account", name="account")
+async def account_page(request: Request, pages: PagesDep, changed: str = "") -> HTMLResponse:
+    """Who is signed in, the change-password form and the sign-out button."""
+    account = auth.current_account(request)
+    if account is None:
+        raise deps.SignInRequired()
+    return _page(request, pages, "account.html", {}, [], login=account.login, changed=changed)
+
+
+@router.post("/account/password", name="change_password")
+async def change_password(request: Request, pages: PagesDep) -> Response:
+    """Change the password (other sessions of the account end)."""
+    account = auth.current_account(request)
+    token = auth.session_token(request.scope)
+    if account is None or token is None:
+        raise deps.SignInRequired()
+
+    def save(values: dict[str, str]) -> None:
+        new = values.get("new_password", "")
+        if new != values.get("confirm_password", ""):
+            problem = Problem("confirm_password", "The two passwords differ: type it again.")
+            raise InvalidInput([problem])
+        store = deps.base_store(request.app)
+        try:
+            accounts.change_password(
+                store, token, values.get("current_password", ""), new, auth.now()
+            )
+        except accounts.SignInRefused as refused:
+            raise InvalidInput([Problem("current_password", str(refused))]) from None
+        except InvalidInput as weak:
+            raise InvalidInput(
+                [Problem("new_password", p.message) for p in weak.problems]
+            ) from None
+
+    return await submit(
+        request, save, in_thread=True,
+        refused=lambda values, problems: _page(
+            request, pages, "account.html", values, problems, login=account.login, changed=""),
+        done=lambda _: RedirectResponse("/account?changed=1", status_code=303),
+    )  # fmt: skip
+
+
+@router.post("/sign-out", name="sign_out")
+async def sign_out(request: Request) -> Response:
+    """End the session; the browser forgets this site's caches and stored data."""
+    token = auth.session_token(request.scope)
+    if token:
+        store = await run_in_threadpool(deps.base_store, request.app)
+        await run_in_threadpool(accounts.sign_out, store, token, auth.now())
+    response = RedirectResponse("/sign-in", status_code=303)
+    auth.clear_session_cookie(response, request.scope)
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
+
+
+def install(app: FastAPI) -> None:
+    """Server mode: the account pages (sign-up only when allowed) and account resolution."""
+    if not app.state.settings.allow_sign_up:
+        router_routes = [r for r in router.routes if getattr(r, "name", "") not in
+                         ("sign_up", "sign_up_post")]  # fmt: skip
+        trimmed = APIRouter(include_in_schema=False)
+        trimmed.routes.extend(router_routes)
+        app.include_router(trimmed)
+    else:
+        app.include_router(router)
+    auth.install(app)

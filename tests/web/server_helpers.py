@@ -1,0 +1,54 @@
+"""Helpers for the server-mode web tests: an app with accounts, and people signed in."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+
+from calfcare.services import accounts
+from calfcare.settings import Settings
+from calfcare.web import deps
+from calfcare.web.app import create_app
+from tests.web.conftest import BASE_URL, TestClient, csrf_token
+
+PASSWORD = "correct horse battery"
+
+
+def server_app(data_dir: Path, *, allow_sign_up: bool = False) -> FastAPI:
+    return create_app(Settings(data_dir=data_dir, server=True, allow_sign_up=allow_sign_up))
+
+
+def make_account(app: FastAPI, login: str) -> int:
+    """An account made as `calfcare admin create-account` makes it; its person's id."""
+    account = accounts.sign_up(deps.base_store(app), login, PASSWORD, datetime.now(UTC))
+    return account.person_id
+
+
+class Browser:
+    """One browser (its own cookies): ``token`` is its current form token."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.client = TestClient(app, base_url=BASE_URL)
+        self.client.__enter__()
+        self.token = csrf_token(self.client.get("/sign-in").text)
+
+    def sign_in(self, login: str, password: str = PASSWORD) -> Any:
+        response = self.client.post(
+            "/sign-in",
+            data={"csrftoken": self.token, "login": login, "password": password},
+            follow_redirects=False,
+        )
+        if response.status_code == 303:
+            self.token = csrf_token(self.client.get("/account").text)
+        return response
+
+    def form(self, path: str, **fields: str) -> Any:
+        return self.client.post(
+            path, data={"csrftoken": self.token, **fields}, follow_redirects=False
+        )
+
+    def close(self) -> None:
+        self.client.__exit__(None, None, None)

@@ -1,0 +1,185 @@
+"""Accounts on the web (server mode): sign up, sign in, sign out, change password, the
+cookie, the throttle; and personal mode, which asks for none of it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+
+from calfcare.settings import Settings
+from calfcare.web.app import create_app
+from tests.web.conftest import BASE_URL, TestClient, csrf_token
+from tests.web.server_helpers import PASSWORD, Browser, make_account, server_app
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> FastAPI:
+    return server_app(tmp_path, allow_sign_up=True)
+
+
+def test_personal_mode_asks_for_no_sign_in(tmp_path: Path) -> None:
+    with TestClient(create_app(Settings(data_dir=tmp_path)), base_url=BASE_URL) as client:
+        for path in ("/", "/history", "/export", "/safety"):
+            assert client.get(path, follow_redirects=False).status_code == 200, path
+        assert client.get("/api/records").status_code == 200
+        for path in ("/sign-in", "/sign-up", "/account"):
+            assert client.get(path).status_code == 404, path
+        assert "Account" not in client.get("/").text
+
+
+def test_sign_up_signs_in_and_the_cookie_is_guarded(app: FastAPI) -> None:
+    browser = Browser(app)
+    page = browser.client.get("/sign-up")
+    assert page.status_code == 200 and "Make an account" in page.text
+    made = browser.form("/sign-up", login="Anna", password=PASSWORD, confirm_password=PASSWORD)
+    assert made.status_code == 303 and made.headers["location"] == "/"
+    cookie = next(c for c in made.headers.get_list("set-cookie") if "calfcare_session=" in c)
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/" in cookie
+    assert "Secure" not in cookie  # plain http on loopback
+    account = browser.client.get("/account")
+    assert account.status_code == 200 and "Signed in as <strong>anna</strong>" in account.text
+    browser.close()
+
+
+def test_over_https_the_cookie_is_secure_with_the_host_prefix(app: FastAPI) -> None:
+    make_account(app, "anna")
+    with TestClient(app, base_url="https://127.0.0.1") as client:
+        token = csrf_token(client.get("/sign-in").text)
+        signed = client.post(
+            "/sign-in",
+            data={"csrftoken": token, "login": "anna", "password": PASSWORD},
+            follow_redirects=False,
+        )
+        assert signed.status_code == 303
+        cookie = next(c for c in signed.headers.get_list("set-cookie") if "session=" in c)
+        assert cookie.startswith("__Host-calfcare_session=") and "Secure" in cookie
+        assert "Domain" not in cookie and "Path=/" in cookie
+        assert client.get("/history", follow_redirects=False).status_code == 200
+
+
+def test_sign_up_problems_are_named_in_words(app: FastAPI) -> None:
+    browser = Browser(app)
+    short = browser.form("/sign-up", login="anna", password="short", confirm_password="short")
+    assert short.status_code == 422 and 'href="#password">Password</a>' in short.text
+    differ = browser.form("/sign-up", login="anna", password=PASSWORD, confirm_password="x")
+    assert differ.status_code == 422 and 'href="#confirm_password">' in differ.text
+    assert "The two passwords differ" in differ.text
+    assert PASSWORD not in differ.text  # a password is never sent back
+    make_account(app, "bert")
+    taken = browser.form("/sign-up", login="bert", password=PASSWORD, confirm_password=PASSWORD)
+    assert taken.status_code == 422 and "That login name is taken" in taken.text
+    browser.close()
+
+
+def test_sign_up_is_off_unless_allowed(tmp_path: Path) -> None:
+    app = server_app(tmp_path)
+    browser = Browser(app)
+    assert browser.client.get("/sign-up").status_code == 404
+    assert "made by its administrator" in browser.client.get("/sign-in").text
+    browser.close()
+
+
+def test_sign_in_goes_next_with_a_new_token_each_time(app: FastAPI) -> None:
+    make_account(app, "anna")
+    browser = Browser(app)
+    asked = browser.client.get("/history?days=7", follow_redirects=False)
+    assert asked.status_code == 303
+    form = browser.client.get(asked.headers["location"]).text
+    assert 'name="next" value="/history?days=7"' in form
+    first = browser.client.post(
+        "/sign-in",
+        data={"csrftoken": browser.token, "login": "ANNA", "password": PASSWORD,
+              "next": "/history?days=7"},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert first.status_code == 303 and first.headers["location"] == "/history?days=7"
+    browser.token = csrf_token(browser.client.get("/account").text)  # a new one at sign-in
+    elsewhere = browser.form("/sign-in", login="anna", password=PASSWORD, next="//evil.example")
+    assert elsewhere.headers["location"] == "/"  # never off this site
+    tokens = {
+        c.split(";")[0]
+        for r in (first, elsewhere)
+        for c in r.headers.get_list("set-cookie")
+        if "calfcare_session=" in c
+    }
+    assert len(tokens) == 2
+    browser.close()
+
+
+def test_unknown_login_and_wrong_password_read_the_same_then_wait(app: FastAPI) -> None:
+    make_account(app, "anna")
+    browser = Browser(app)
+    unknown = browser.form("/sign-in", login="nobody", password=PASSWORD)
+    wrong = browser.form("/sign-in", login="anna", password="not the password")
+    assert unknown.status_code == wrong.status_code == 401
+    message = "That login name and password do not match an account."
+    assert message in unknown.text and message in wrong.text
+    for _ in range(4):  # five failures for one login name in 15 minutes
+        browser.form("/sign-in", login="anna", password="not the password")
+    throttled = browser.form("/sign-in", login="anna", password=PASSWORD)
+    assert throttled.status_code == 429 and "try again in" in throttled.text
+    assert int(throttled.headers["retry-after"]) > 0
+    browser.close()
+
+
+def test_sign_out_ends_the_session_and_clears_the_offline_data(app: FastAPI) -> None:
+    make_account(app, "anna")
+    browser = Browser(app)
+    browser.sign_in("anna")
+    stolen = browser.client.cookies.get("calfcare_session")
+    out = browser.form("/sign-out")
+    assert out.status_code == 303 and out.headers["clear-site-data"] == '"cache", "storage"'
+    assert browser.client.get("/api/records").status_code == 401
+    with TestClient(app, base_url=BASE_URL) as other:  # the old cookie is worth nothing now
+        other.cookies.set("calfcare_session", stolen or "")
+        assert other.get("/api/records").status_code == 401
+    browser.close()
+
+
+def test_change_password_ends_the_other_sessions(app: FastAPI) -> None:
+    make_account(app, "anna")
+    phone, laptop = Browser(app), Browser(app)
+    phone.sign_in("anna")
+    laptop.sign_in("anna")
+    new = "a longer new passphrase"
+    wrong = phone.form(
+        "/account/password", current_password="nope", new_password=new, confirm_password=new
+    )
+    assert wrong.status_code == 422 and "Current password" in wrong.text
+    done = phone.form(
+        "/account/password", current_password=PASSWORD, new_password=new, confirm_password=new
+    )
+    assert done.status_code == 303
+    assert "password is changed" in phone.client.get(done.headers["location"]).text
+    assert laptop.client.get("/api/records").status_code == 401
+    assert phone.client.get("/api/records").status_code == 200
+    assert Browser(app).sign_in("anna", new).status_code == 303
+    for browser in (phone, laptop):
+        browser.close()
+
+
+def test_import_and_export_are_the_signed_in_persons(app: FastAPI) -> None:
+    make_account(app, "anna")
+    make_account(app, "bert")
+    a, b = Browser(app), Browser(app)
+    a.sign_in("anna")
+    b.sign_in("bert")
+    assert a.client.post("/api/notes", json={"text": "only mine"}).status_code == 201
+    exported = a.client.get("/api/export")
+    assert "only mine" in exported.text and "only mine" not in b.client.get("/api/export").text
+    # A's records keep their ids: B importing them is refused whole (the ids are taken)
+    imported = b.client.post(
+        "/api/import", content=exported.content, headers={"content-type": "application/json"}
+    )
+    assert imported.status_code == 409, imported.text
+    assert "only mine" not in b.client.get("/api/export").text
+    assert a.client.get("/api/export").text.count("only mine") == 1
+    own = a.client.post(
+        "/api/import", content=exported.content, headers={"content-type": "application/json"}
+    )
+    assert own.status_code == 200, own.text  # A's own file again: nothing new, nothing lost
+    assert a.client.get("/api/export").text.count("only mine") == 1
+    for browser in (a, b):
+        browser.close()
