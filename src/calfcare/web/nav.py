@@ -33,10 +33,11 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("mobility", "Knee-to-wall test"),
     NavEntry("report", "Report"),
     NavEntry("export", "Export"),
+    NavEntry("sharing", "Sharing"),
     NavEntry("account", "Account"),
 )
 
-SERVER_ONLY = frozenset({"account"})
+SERVER_ONLY = frozenset({"account", "sharing"})
 """Entries whose pages exist only in server mode (personal mode has no accounts)."""
 
 
