@@ -228,7 +228,7 @@ def test_home_leads_with_the_prescription_and_this_week(kim: Clinic, browser: Br
     home = browser.client.get("/").text
     lead = home.index("Your physio&#39;s routine: 3 times a week, foam roller, gentle")
     assert lead < home.index("What to do next")
-    assert "This week: Week 1: 1 of 3 sessions so far" in home and "Paused" not in home
+    assert "Week 1: 1 of 3 sessions so far" in home and "Paused" not in home
 
 
 def test_a_hold_comes_first_and_pauses_the_prescription(kim: Clinic, browser: Browser) -> None:
@@ -298,3 +298,19 @@ def test_only_these_shapes_are_public(method: str, path: str, public: bool) -> N
     from calfcare.web.auth import is_public
 
     assert is_public({"type": "http", "method": method, "path": path}) is public
+
+
+def test_the_pages_speak_in_words(kim: Clinic, browser: Browser) -> None:
+    from tests.web.test_no_internal_names import internal_tokens, readable
+
+    invitation = browser.client.get(f"/invite/{kim.invite()}").text
+    person = anna(kim.app, browser)
+    clinic.accept_invite(kim.store, kim.invite(), person, datetime.now(UTC))
+    kim.prescribe(person)
+    for what in ("history", "charts", "insights", "export", "prescription", "records"):
+        clinic.open_person(kim.store, kim.clinician, person, what, datetime.now(UTC))
+    pages = [invitation, browser.client.get("/invite/WRONG234").text,
+             browser.form("/sharing/calendar").text, browser.client.get("/").text,
+             browser.client.get("/plan").text]  # fmt: skip
+    for html in pages:
+        assert not internal_tokens(readable(html)), internal_tokens(readable(html))
