@@ -314,3 +314,21 @@ def test_the_pages_speak_in_words(kim: Clinic, browser: Browser) -> None:
              browser.client.get("/plan").text]  # fmt: skip
     for html in pages:
         assert not internal_tokens(readable(html)), internal_tokens(readable(html))
+
+
+def test_the_safety_check_narrows_the_prescription(kim: Clinic, browser: Browser) -> None:
+    """A wound on the left calf: the routine says today's check changes it, and the plan
+    built from it leaves the left calf out, whatever the prescription says."""
+    person = anna(kim.app, browser)
+    clinic.accept_invite(kim.store, kim.invite(), person, datetime.now(UTC))
+    kim.prescribe(person, intensity_cap="deep")
+    wounded = answers()
+    wounded["left"]["open_wound"] = True
+    assert browser.client.post("/api/screenings", json=wounded).status_code == 201
+    home = browser.client.get("/").text
+    assert "Today your safety check changes it:" in home and "PAUSED" not in home
+    assert 'value="left,right" checked' in browser.client.get("/plan").text
+    built = browser.form("/plan", tool="foam-roller", legs="left,right",
+                         seconds_per_calf="150", intensity="deep")  # fmt: skip
+    assert built.status_code == 200, built.text
+    assert "1 calf" in built.text and "keeps the firmness" not in built.text
