@@ -14,14 +14,14 @@ anything or leaving the event loop, so personal mode's pages stay as they were.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from fastapi import FastAPI, Request
 from starlette.concurrency import run_in_threadpool
 
 from calfcare import services
-from calfcare.core.adherence import this_week
+from calfcare.core.adherence import WeekAdherence, this_week
 from calfcare.core.day_words import day_text
 from calfcare.core.prescription import (
     Prescription,
@@ -78,7 +78,7 @@ def home_lead(app: FastAPI) -> dict[str, Any] | None:
     }
 
 
-def app_week(app: FastAPI, found: Prescribed, today: Any) -> Any:
+def app_week(app: FastAPI, found: Prescribed, today: date) -> WeekAdherence | None:
     """This week's adherence (None outside the prescription), kept in the read cache under
     the data version, the prescription and the day."""
     p = found.prescription
@@ -88,7 +88,7 @@ def app_week(app: FastAPI, found: Prescribed, today: Any) -> Any:
     cache = deps.app_read_cache(app)
     first = p.start_day + timedelta(weeks=week - 1)
 
-    def compute() -> Any:
+    def compute() -> WeekAdherence | None:
         sessions = services.load_records(cache.store, first, today, kinds=["sessions"]).sessions
         return this_week(p, sessions, today)
 
