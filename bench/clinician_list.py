@@ -5,10 +5,12 @@
 Seeds `seed.daily_use` for each person (far more than real use: about 13 records a day; its
 daily split-leg coins only with ``--coins``, which makes a line read every record) in a fresh
 SQLite file, every person sharing with one clinician under a prescription of their own;
-then times `services.clinician_list`: cold (every line computed from the records: what the
-first request after a restart pays), warm (median of K: the lines kept under each person's
-data version, so a request reads one query's worth), and after one person wrote a record
-(their line alone recomputed). The target is the warm figure, 100 ms; exit 1 when missed.
+then times `services.clinician_list`: first (nothing stored: every line computed from the
+records, what the first list after the upgrade to revision 0009 pays, or the first of a new
+day), cold with stored lines (the store closed and opened again, as after a restart or in
+another worker: the lines are read from the database), warm (median of K), and after one
+person wrote a record (their line alone recomputed). The target is 100 ms for the cold with
+stored lines and the warm figures; exit 1 when either is missed.
 """
 
 from __future__ import annotations
@@ -53,7 +55,8 @@ def main() -> int:
                       seconds_per_calf=150, sessions_per_week=3, weeks=6,
                       start_day=LAST_DAY - timedelta(weeks=3))  # fmt: skip
     with tempfile.TemporaryDirectory() as folder:
-        store = open_store(f"sqlite:///{Path(folder) / 'bench.sqlite3'}")
+        url = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+        store = open_store(url)
         try:
             started = time.perf_counter()
             with store.accounts() as tx:
@@ -69,30 +72,34 @@ def main() -> int:
                     tx.add_all(_fresh_ids(records, f"p{n}-"))
             seeded = time.perf_counter() - started
             print(f"seeded {args.people} people x {args.years} year(s) in {seeded:.0f} s")
-            cache = services.SummaryCache()
             started = time.perf_counter()
-            lines = services.clinician_list(store, clinician, now, cache)
+            lines = services.clinician_list(store, clinician, now)
+            first = (time.perf_counter() - started) * 1000
+            store.close()
+            store = open_store(url)  # a restart: nothing in memory, the lines in the database
+            started = time.perf_counter()
+            services.clinician_list(store, clinician, now)
             cold = (time.perf_counter() - started) * 1000
             runs = []
             for _ in range(args.repeat):
                 started = time.perf_counter()
-                services.clinician_list(store, clinician, now, cache)
+                services.clinician_list(store, clinician, now)
                 runs.append((time.perf_counter() - started) * 1000)
             warm = statistics.median(runs)
             with store.for_person(people[0].person_id).transaction() as tx:
                 tx.add_note(Note("bench-note", LAST_DAY, now, "One more note."))
             started = time.perf_counter()
-            services.clinician_list(store, clinician, now, cache)
+            services.clinician_list(store, clinician, now)
             one = (time.perf_counter() - started) * 1000
         finally:
             store.close()
     print(f"clinician's list of {len(lines)} people:")
-    print(f"  cold (every line computed)      {cold:9.1f} ms")
-    print(
-        f"  warm (median of {args.repeat})            {warm:9.1f} ms   target < {TARGET_MS:.0f} ms"
-    )
+    target = f"target < {TARGET_MS:.0f} ms"
+    print(f"  first (nothing stored)          {first:9.1f} ms")
+    print(f"  cold, lines stored              {cold:9.1f} ms   {target}")
+    print(f"  warm (median of {args.repeat})            {warm:9.1f} ms   {target}")
     print(f"  after one person's new record   {one:9.1f} ms")
-    return 0 if warm < TARGET_MS else 1
+    return 0 if max(cold, warm) < TARGET_MS else 1
 
 
 if __name__ == "__main__":

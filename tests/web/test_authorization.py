@@ -20,8 +20,9 @@ import pytest
 from fastapi import FastAPI
 from starlette.routing import Route
 
+from tests.conftest import screening_answers
 from tests.web.server_helpers import Browser, make_account, server_app
-from tests.web.test_safety_api import NO, answers
+from tests.web.test_safety_api import NO
 
 SIGN_IN = "sign-in"
 """A page's refusal of an anonymous request: 303 to ``/sign-in?next=…``."""
@@ -227,7 +228,7 @@ def test_b_cannot_reach_a_by_id(people: tuple[Browser, Browser, Browser]) -> Non
     """Person B addressing A's records by id: not found, or refused naming the id; and B's
     reads show nothing of A's."""
     _, a, b = people
-    screened = a.client.post("/api/screenings", json=answers())
+    screened = a.client.post("/api/screenings", json=screening_answers())
     assert screened.status_code == 201
     screening_id = screened.json()["screening_id"]
     follow_up = f"/checkins/follow-up/{screening_id}"
@@ -262,7 +263,7 @@ def test_an_urgent_screening_holds_its_person_only(
     assert a.client.get("/api/safety").json()["hold"]["level"] == "urgent"
     assert b.client.get("/api/safety").json()["hold"] is None
     for who in (a, b):  # a safety check today, so that only the hold differs
-        assert who.client.post("/api/screenings", json=answers()).status_code == 201
+        assert who.client.post("/api/screenings", json=screening_answers()).status_code == 201
     blocked = "<title>No routine today"
     assert blocked in a.client.get("/plan").text  # the plan page shows A's hold
     assert blocked not in b.client.get("/plan").text
