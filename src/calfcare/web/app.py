@@ -20,6 +20,7 @@ from calfcare.settings import Settings
 from calfcare.web import (
     account_pages,
     api,
+    clinic_pages,
     deps,
     errors,
     pages,
@@ -80,6 +81,7 @@ def create_app(settings: Settings, *, secret: bytes | None = None) -> FastAPI:
     app.include_router(pwa.router)
     if settings.server:
         account_pages.install(app)  # accounts: every person's records need a sign-in
+        clinic_pages.install(app)  # the clinician's pages (issue 16)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Compress what is worth compressing (pages, CSS, JS): the live session page goes from
     # about 50 KB to about 20 KB on a phone. Small JSON answers are left alone. Level 6, not

@@ -1,0 +1,125 @@
+"""The clinician's pages (server mode only): their list of people, red flags first, and
+inviting a person (a short code, a link and its QR code).
+
+Only a signed-in clinician passes (`clinician_of`): anyone else signed in gets 403 with a
+page in words (`NotAllowed`). A clinician sees only the people who accepted one of their
+invitations and still share (`services.clinic_list.clinician_list`, which checks the share
+in the database on every call); anyone else's id is a 404 that says nothing about them
+(`calfcare.web.clinic_person_pages`). The list's lines are kept in one `SummaryCache` per
+app, keyed by each person's data version, so a new record recomputes only its own line.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from fastapi import APIRouter, FastAPI, Request
+from markupsafe import Markup
+from starlette.exceptions import HTTPException
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from calfcare import services
+from calfcare.services import clinic
+from calfcare.storage.accounts import Account
+from calfcare.web import auth, deps
+from calfcare.web.templating import PagesDep
+
+router = APIRouter(include_in_schema=False)
+_LOCK = threading.Lock()
+
+
+def clinician_of(request: Request) -> Account:
+    """The signed-in clinician; `SignInRequired` without an account, `NotAllowed` (403, a
+    page in words) for anyone else."""
+    account = auth.current_account(request)
+    if account is None:
+        raise deps.SignInRequired()
+    clinic.require_clinician(account)
+    return account
+
+
+def person_id_of(text: str) -> int:
+    """A person's id from the address; anything else is "no page here" (404)."""
+    if not (text.isascii() and text.isdigit() and len(text) <= 18):
+        raise HTTPException(404)
+    return int(text)
+
+
+def not_shared() -> HTTPException:
+    """What a clinician gets for anyone who does not share with them: the plain 404 of an
+    address with no page, whether the person exists, stopped sharing or never did."""
+    return HTTPException(404)
+
+
+def summary_cache(app: FastAPI) -> services.SummaryCache:
+    """The app's cache of list lines (made on first use)."""
+    cache: services.SummaryCache | None = getattr(app.state, "clinic_lines", None)
+    if cache is None:
+        with _LOCK:
+            cache = getattr(app.state, "clinic_lines", None)
+            if cache is None:
+                cache = services.SummaryCache()
+                app.state.clinic_lines = cache
+    return cache
+
+
+@router.get("/clinic", name="clinic")
+def clinic_list(request: Request, pages: PagesDep, stopped: str = "") -> HTMLResponse:
+    """The clinician's people, red flags first, then adherence this week, then trends."""
+    account = clinician_of(request)
+    store = deps.base_store(request.app)
+    lines = services.clinician_list(store, account, auth.now(), summary_cache(request.app))
+    return pages.render(request, "clinic_list.html", lines=lines, stopped=stopped == "1")
+
+
+@router.get("/clinic/invite", name="clinic_invite")
+def invite_page(request: Request, pages: PagesDep, revoked: str = "") -> HTMLResponse:
+    """How inviting works, and the button that makes an invitation."""
+    clinician_of(request)
+    count = int(revoked) if revoked.isdigit() and len(revoked) < 6 else None
+    return pages.render(request, "clinic_invite.html", made=None, revoked=count)
+
+
+@router.post("/clinic/invite", name="clinic_invite_post")
+def invite_post(request: Request, pages: PagesDep) -> HTMLResponse:
+    """A new invitation: its code, link and QR code, shown this once (only a hash of the
+    code is kept). The link's host is the one this request came to (behind the proxy,
+    the scheme it forwarded)."""
+    account = clinician_of(request)
+    made = clinic.invite(deps.base_store(request.app), account, auth.now())
+    link = str(request.base_url).rstrip("/") + made.link_path
+    shown = {
+        "code": f"{made.code[:4]} {made.code[4:]}",
+        "link": link,
+        "qr": Markup(clinic.invite_qr_svg(link)),  # segno's own SVG markup: the link is escaped
+        "expires": made.expires_at.astimezone().strftime("%d %B %Y"),
+    }
+    return pages.render(request, "clinic_invite.html", made=shown, revoked=None)
+
+
+@router.post("/clinic/invite/revoke", name="clinic_invite_revoke")
+def invite_revoke(request: Request) -> Response:
+    """Every open invitation of this clinician stops working (accepted ones stay)."""
+    account = clinician_of(request)
+    count = clinic.clinician_revoke(deps.base_store(request.app), account, auth.now())
+    return RedirectResponse(f"/clinic/invite?revoked={count}", status_code=303)
+
+
+@router.post("/clinic/people/{person_id}/stop", name="clinic_stop")
+def stop_seeing(request: Request, person_id: str) -> Response:
+    """The clinician stops seeing a person (the share ends at once; the person sees it
+    stopped on their sharing page)."""
+    account = clinician_of(request)
+    pid = person_id_of(person_id)
+    store = deps.base_store(request.app)
+    if clinic.clinician_revoke(store, account, auth.now(), person_id=pid) == 0:
+        raise not_shared()
+    return RedirectResponse("/clinic?stopped=1", status_code=303)
+
+
+def install(app: FastAPI) -> None:
+    """Server mode: the clinician's pages."""
+    from calfcare.web import clinic_person_pages
+
+    app.include_router(router)
+    app.include_router(clinic_person_pages.router)
