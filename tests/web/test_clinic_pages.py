@@ -18,17 +18,12 @@ from calfcare.settings import Settings
 from calfcare.web import deps
 from calfcare.web.app import create_app
 from tests.storage.backends import BACKENDS, database_url
+from tests.web.browser.clinic_server import SESSION, URGENT_NEXT_DAY
 from tests.web.conftest import BASE_URL, TestClient
 from tests.web.forms import post_form
 from tests.web.server_helpers import Browser, make_account, make_clinician, server_app, share
 from tests.web.test_no_internal_names import internal_tokens, readable
-from tests.web.test_safety_api import NO
 
-URGENT_NEXT_DAY = {
-    "moment": "next_day",
-    "left": 2,
-    "followup": {"left": {**NO, "warmth": "unsure"}, "right": NO, "pe_signs": False},
-}
 ROUTINE = {
     "calves": "left,right", "tools": "foam-roller", "intensity_cap": "gentle",
     "seconds_per_calf": "150", "sessions_per_week": "3", "weeks": "4", "start_day": "",
@@ -86,9 +81,7 @@ def prescribe(c: Clinic, name: str, **fields: str) -> Any:
 
 def two_sessions_and_an_urgent_follow_up(anna: Browser) -> None:
     for _ in range(2):
-        done = anna.client.post(
-            "/api/manual-sessions", json={"tool": "foam-roller", "legs": ["left", "right"]}
-        )
+        done = anna.client.post("/api/manual-sessions", json=SESSION)
         assert done.status_code == 201, done.text
     urgent = anna.client.post("/api/checkins/soreness", json=URGENT_NEXT_DAY)
     assert urgent.status_code == 201, urgent.text
@@ -119,6 +112,7 @@ def test_a_persons_page_shows_their_history_routine_and_the_override(kim: Clinic
     two_sessions_and_an_urgent_follow_up(anna)
     html = kim.page(f"/clinic/people/{kim.ids['anna']}")
     text = text_of(html)
+    assert "Red flag: Hold on massage: urgent signs reported" in text
     assert "3 times a week, foam roller, gentle; both calves, 2:30 per calf, for 4 weeks." in text
     assert "Your note: Slow passes, stop if it hurts." in text
     assert "Week 1: 2 of 3 sessions so far (left 5:00, right 5:00)" in text
@@ -138,6 +132,7 @@ def test_a_persons_page_shows_their_history_routine_and_the_override(kim: Clinic
 
 def test_a_person_without_a_routine(kim: Clinic) -> None:
     text = text_of(kim.page(f"/clinic/people/{kim.ids['bert']}"))
+    assert "No red flags today." in text
     assert "You have not prescribed a routine for bert." in text
     assert "Nothing recorded yet." in text and "check-in" not in text
 

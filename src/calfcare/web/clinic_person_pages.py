@@ -18,6 +18,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from calfcare import services
 from calfcare.core.adherence import adherence
+from calfcare.core.clinic_list import FLAG_WORDS, FOLLOWUP_WINDOW, red_flags
 from calfcare.core.errors import InvalidInput, NotAllowed, Problem
 from calfcare.core.prescription import (
     NOTE_MAX,
@@ -94,6 +95,16 @@ def prescription_view(
     }
 
 
+def red_flag_words(person: Store, now: datetime, cache: services.ReadCache) -> list[str]:
+    """The person's red flags today in the list's words (most pressing first)."""
+    today = services.today_of(now)
+    recent = services.load_records(
+        person, today - FOLLOWUP_WINDOW, None, kinds=("sessions", "screenings")
+    )
+    flags = red_flags(recent, services.safety_state(person, now, cache), today)
+    return [FLAG_WORDS[flag] for flag in flags]
+
+
 @router.get("/clinic/people/{person_id}", name="clinic_person")
 def person_page(request: Request, pages: PagesDep, person_id: str, saved: str = "") -> Response:
     """The person's history and charts as they see them, with the prescription."""
@@ -110,6 +121,7 @@ def person_page(request: Request, pages: PagesDep, person_id: str, saved: str = 
     return pages.render(
         request, "clinic_person.html", name=name, person_id=pid, saved=saved == "1",
         prescribed=prescription_view(person, found, now, cache), own=False, here="",
+        flags=red_flag_words(person, now, cache),
         rows=page.rows, total=page.total, charts=page.charts, chart_window=page.chart_window,
         charts_all=None, show_all=None, filtered=False,
     )  # fmt: skip
