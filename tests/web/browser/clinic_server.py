@@ -10,18 +10,14 @@ screenshots: a clinician (``dr.kim``) and four people who share with them, with 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from calfcare.services import clinic
 from calfcare.web import deps
 from tests.month_records import a_month
-from tests.web.browser.server import free_port, wait_for_port
+from tests.web.browser.server import running_server
 from tests.web.server_helpers import Browser, make_account, make_clinician, server_app, share
 from tests.web.test_safety_api import NO
 
@@ -64,20 +60,6 @@ def make_clinic(data_dir: Path) -> dict[str, int]:
     return ids
 
 
-@contextmanager
-def clinic_server(data_dir: Path) -> Iterator[str]:
+def clinic_server(data_dir: Path) -> AbstractContextManager[str]:
     """``calfcare serve --server`` on ``data_dir`` on a free loopback port: its base URL."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "calfcare", "serve", "--server", "--no-browser",
-         "--port", str(port)],
-        env={**os.environ, "CALFCARE_DATA_DIR": str(data_dir)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        wait_for_port(port, process)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
+    return running_server(data_dir, "--server")

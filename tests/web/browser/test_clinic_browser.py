@@ -13,8 +13,9 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.web.browser.clinic_server import clinic_server, make_clinic
-from tests.web.browser.conftest import BrowserPage, _page_on, axe_violations
+from tests.web.browser.conftest import BrowserPage, _page_on
 from tests.web.browser.server import VIEWPORTS
+from tests.web.browser.test_tracking_flow import _fits, _submit
 from tests.web.server_helpers import PASSWORD
 
 
@@ -31,17 +32,6 @@ def clinic_page(
     request: pytest.FixtureRequest, chromium: Browser, clinic_url: str
 ) -> Iterator[BrowserPage]:
     yield from _page_on(chromium, clinic_url, request.param)
-
-
-def _fits(page: Page) -> None:
-    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
-    assert axe_violations(page) == [], page.url
-
-
-def _submit(page: Page, name: str) -> None:
-    with page.expect_navigation():
-        page.get_by_role("button", name=name).click()
 
 
 def sign_in(page: Page, login: str) -> None:
