@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -125,6 +125,8 @@ def test_a_persons_page_shows_their_history_routine_and_the_override(kim: Clinic
     records = [re.findall(row, page.split("<h2>Records</h2>")[1]) for page in (own, html)]
     assert records[0] == records[1] and len(records[0]) == 4
     assert "/checkins/follow-up/" not in html  # her own pages' links are not the clinician's
+    every = kim.page(f"/clinic/people/{kim.ids['anna']}?limit=all&charts=all")
+    assert "4 of 4 records" in text_of(every)
     # opening it is in anna's audit log
     log = clinic.audit_log(deps.base_store(kim.app), kim.ids["anna"])
     assert [(e.what, e.clinician_login) for e in log][:1] == [("history", "dr.kim")]
@@ -137,9 +139,25 @@ def test_a_person_without_a_routine(kim: Clinic) -> None:
     assert "Nothing recorded yet." in text and "check-in" not in text
 
 
+def test_every_record_on_a_long_history(kim: Clinic) -> None:
+    carl = kim.browser("carl")
+    for day in range(1, 61):
+        when = (date.today() - timedelta(days=day)).isoformat()
+        saved = carl.client.post("/api/notes", json={"text": f"note {day}", "day": when})
+        assert saved.status_code == 201, saved.text
+    share(kim.app, kim.kim, kim.ids["carl"])
+    page = kim.page(f"/clinic/people/{kim.ids['carl']}")
+    assert "50 of 60 records" in text_of(page)
+    link = f'href="/clinic/people/{kim.ids["carl"]}?limit=all"'
+    assert link in page
+    assert "60 of 60 records" in text_of(kim.page(f"/clinic/people/{kim.ids['carl']}?limit=all"))
+
+
 def test_prescribing_through_the_one_form_handler(kim: Clinic) -> None:
     anna = kim.ids["anna"]
     form = kim.page(f"/clinic/people/{anna}/prescribe")
+    log = clinic.audit_log(deps.base_store(kim.app), anna)
+    assert [e.what for e in log] == ["prescription"]  # opening the form is in her log
     assert 'value="150"' in form and 'id="tools-0"' in form
     refused = kim.dr.form(
         f"/clinic/people/{anna}/prescribe", calves="left", tools="ball", intensity_cap="deep",
