@@ -29,6 +29,15 @@ def test_personal_mode_asks_for_no_sign_in(tmp_path: Path) -> None:
         assert "Account" not in client.get("/").text
 
 
+def test_the_footer_says_where_the_records_are_in_each_mode(tmp_path: Path, app: FastAPI) -> None:
+    with TestClient(create_app(Settings(data_dir=tmp_path)), base_url=BASE_URL) as client:
+        assert "It runs on this computer only" in client.get("/learn").text
+    with TestClient(app, base_url=BASE_URL) as client:
+        page = client.get("/learn").text
+        assert "It runs on this computer only" not in page
+        assert "kept on this calfcare server for your account only" in page
+
+
 def test_sign_up_signs_in_and_the_cookie_is_guarded(app: FastAPI) -> None:
     browser = Browser(app)
     page = browser.client.get("/sign-up")

@@ -138,6 +138,21 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/clinic/people/{person_id}/prescribe"): Row(SIGN_IN, 403, 422),
     ("POST", "/clinic/people/{person_id}/stop"): Row(SIGN_IN, 403, 303),  # (last: ends A's share)
 }
+# -- issue 16, the person's side: invitations, sharing, calendar links ----------------------
+# A clinician acts on their own records here, as any person. An unknown code or token: 404.
+MATRIX.update({
+    ("GET", "/invite"): PUBLIC_PAGE,
+    ("GET", "/invite/{code}"): Row(404, 404, 404),
+    ("POST", "/invite/{code}/accept"): Row(SIGN_IN, 404, 404),
+    ("POST", "/invite/{code}/new-account"): Row(404, 404, 404),
+    ("GET", "/sharing"): PRIVATE_PAGE,
+    ("POST", "/sharing/stop"): PRIVATE_FORM,
+    ("POST", "/sharing/calendar"): PRIVATE_FORM,  # nothing prescribed: refused, in words
+    ("POST", "/sharing/calendar/off"): Row(SIGN_IN, 303, 303),
+    ("GET", "/sharing/calendar.ics"): Row(SIGN_IN, 404, 404),  # nothing prescribed
+    ("GET", "/calendar/{token}.ics"): Row(404, 404, 404),
+})  # fmt: skip
+# -- end of issue 16, the person's side -----------------------------------------------------
 for _method in OTHER_METHODS:  # the split-leg days' catch-all: "not that method"
     MATRIX[(_method, "/api/split-leg/days")] = Row(401, 405, 405)
 

@@ -49,7 +49,7 @@ def _page(
     )  # fmt: skip
 
 
-def _signed_in(request: Request, token: str, target: str) -> Response:
+def signed_in(request: Request, token: str, target: str) -> Response:
     response = RedirectResponse(auth.safe_next(target), status_code=303)
     auth.set_session_cookie(response, request.scope, token)
     response.delete_cookie(csrf.COOKIE_NAME, path="/")  # a new form token for the new session
@@ -80,7 +80,7 @@ async def sign_in_post(request: Request, pages: PagesDep) -> Response:
         if refused.retry_after is not None:
             response.headers["Retry-After"] = str(int(refused.retry_after.total_seconds()) + 1)
         return response
-    return _signed_in(request, signed.token, values.get("next", "/"))
+    return signed_in(request, signed.token, values.get("next", "/"))
 
 
 @router.get("/sign-up", name="sign_up")
@@ -106,7 +106,7 @@ async def sign_up_post(request: Request, pages: PagesDep) -> Response:
     return await submit(
         request, save, in_thread=True,
         refused=lambda values, problems: _page(request, pages, "sign_up.html", values, problems),
-        done=lambda signed: _signed_in(request, signed.token, "/"),
+        done=lambda signed: signed_in(request, signed.token, "/"),
     )  # fmt: skip
 
 

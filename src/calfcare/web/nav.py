@@ -33,11 +33,12 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("mobility", "Knee-to-wall test"),
     NavEntry("report", "Report"),
     NavEntry("export", "Export"),
+    NavEntry("sharing", "Sharing"),
     NavEntry("clinic", "Your people"),
     NavEntry("account", "Account"),
 )
 
-SERVER_ONLY = frozenset({"account", "clinic"})
+SERVER_ONLY = frozenset({"account", "sharing", "clinic"})
 """Entries whose pages exist only in server mode (personal mode has no accounts)."""
 CLINICIAN_ONLY = frozenset({"clinic"})
 """Entries shown only to a signed-in clinician (the pages refuse everyone else)."""

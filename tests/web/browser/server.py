@@ -56,7 +56,16 @@ def running_server(data_dir: Path, *options: str) -> Iterator[str]:
     loopback port; yields the base URL."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "calfcare", "serve", "--no-browser", "--port", str(port), *options],
+        [
+            sys.executable,
+            "-m",
+            "calfcare",
+            "serve",
+            "--no-browser",
+            "--port",
+            str(port),
+            *options,
+        ],
         env={**os.environ, "CALFCARE_DATA_DIR": str(data_dir)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
