@@ -220,6 +220,30 @@ def test_an_invitation_shows_its_code_link_and_qr_once(tmp_path: Path) -> None:
     assert [s.person_id for s in clinic.people_of(deps.base_store(app), kim)] == [person]
 
 
+def test_the_invitation_link_follows_the_proxy_headers(tmp_path: Path) -> None:
+    """Behind the proxy `calfcare serve` trusts (uvicorn's proxy headers), the link has the
+    scheme the proxy forwarded, not the one the proxy's request came in with."""
+    from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+    settings = Settings(data_dir=tmp_path, server=True, allowed_hosts=("clinic.example",))
+    app = create_app(settings)
+    make_clinician(app, "dr.kim")
+    proxied: Any = ProxyHeadersMiddleware(app, trusted_hosts="*")  # type: ignore[arg-type]
+    forwarded = {"x-forwarded-proto": "http", "x-forwarded-for": "192.0.2.7"}
+    with TestClient(proxied, base_url="https://clinic.example", headers=forwarded) as browser:
+        from tests.web.conftest import csrf_token
+        from tests.web.server_helpers import PASSWORD
+
+        token = csrf_token(browser.get("/sign-in").text)
+        signed = browser.post("/sign-in", data={"csrftoken": token, "login": "dr.kim",
+                                                "password": PASSWORD})  # fmt: skip
+        assert signed.status_code == 200, signed.text[:200]
+        token = csrf_token(browser.get("/clinic/invite").text)
+        page = browser.post("/clinic/invite", data={"csrftoken": token})
+    assert page.status_code == 200
+    assert re.search(r'<a href="http://clinic\.example/invite/[A-Z2-9]{8}">', page.text)
+
+
 def test_cancelling_open_invitations(kim: Clinic) -> None:
     kim.dr.form("/clinic/invite")
     done = kim.dr.form("/clinic/invite/revoke")
