@@ -276,6 +276,8 @@ def test_the_nav_has_your_people_for_a_clinician_only(kim: Clinic) -> None:
     for path in ("/learn", "/history", "/learn"):  # /learn is a cached page: it must vary
         assert ">Your people</a>" in kim.page(path)
         assert ">Your people</a>" not in anna.client.get(path).text
+    for path in ("/clinic", "/clinic/invite", f"/clinic/people/{kim.ids['anna']}"):
+        assert 'aria-current="page">Your people</a>' in kim.page(path)
 
 
 def test_no_clinician_pages_in_personal_mode(tmp_path: Path) -> None:

@@ -1,12 +1,12 @@
 """The clinician's pages (server mode only): their list of people, red flags first, and
 inviting a person (a short code, a link and its QR code).
 
-Only a signed-in clinician passes (`clinician_of`): anyone else signed in gets 403 with a
-page in words (`NotAllowed`). A clinician sees only the people who accepted one of their
-invitations and still share (`services.clinic_list.clinician_list`, which checks the share
-in the database on every call); anyone else's id is a 404 that says nothing about them
-(`calfcare.web.clinic_person_pages`). The list's lines are kept in one `SummaryCache` per
-app, keyed by each person's data version, so a new record recomputes only its own line.
+Who passes is `calfcare.web.clinic_access`'s: a signed-in clinician only (anyone else gets
+403 in words), for the people who share with them now (anyone else's id: a 404 that says
+nothing). The list (`services.clinic_list.clinician_list`) checks the shares in the
+database on every call; its lines are kept in one `SummaryCache` per app, keyed by each
+person's data version, so a new record recomputes only its own line. `install` adds these
+pages and a person's pages (`calfcare.web.clinic_person_pages`).
 """
 
 from __future__ import annotations
@@ -15,40 +15,16 @@ import threading
 
 from fastapi import APIRouter, FastAPI, Request
 from markupsafe import Markup
-from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from calfcare import services
 from calfcare.services import clinic
-from calfcare.storage.accounts import Account
-from calfcare.web import auth, deps
+from calfcare.web import auth, clinic_person_pages, deps
+from calfcare.web.clinic_access import clinician_of, not_shared, person_id_of
 from calfcare.web.templating import PagesDep
 
 router = APIRouter(include_in_schema=False)
 _LOCK = threading.Lock()
-
-
-def clinician_of(request: Request) -> Account:
-    """The signed-in clinician; `SignInRequired` without an account, `NotAllowed` (403, a
-    page in words) for anyone else."""
-    account = auth.current_account(request)
-    if account is None:
-        raise deps.SignInRequired()
-    clinic.require_clinician(account)
-    return account
-
-
-def person_id_of(text: str) -> int:
-    """A person's id from the address; anything else is "no page here" (404)."""
-    if not (text.isascii() and text.isdigit() and len(text) <= 18):
-        raise HTTPException(404)
-    return int(text)
-
-
-def not_shared() -> HTTPException:
-    """What a clinician gets for anyone who does not share with them: the plain 404 of an
-    address with no page, whether the person exists, stopped sharing or never did."""
-    return HTTPException(404)
 
 
 def summary_cache(app: FastAPI) -> services.SummaryCache:
@@ -77,7 +53,7 @@ def invite_page(request: Request, pages: PagesDep, revoked: str = "") -> HTMLRes
     """How inviting works, and the button that makes an invitation."""
     clinician_of(request)
     count = int(revoked) if revoked.isdigit() and len(revoked) < 6 else None
-    return pages.render(request, "clinic_invite.html", made=None, revoked=count)
+    return pages.render(request, "clinic_invite.html", made=None, revoked=count, current="clinic")
 
 
 @router.post("/clinic/invite", name="clinic_invite_post")
@@ -94,7 +70,7 @@ def invite_post(request: Request, pages: PagesDep) -> HTMLResponse:
         "qr": Markup(clinic.invite_qr_svg(link)),  # segno's own SVG markup: the link is escaped
         "expires": made.expires_at.astimezone().strftime("%d %B %Y"),
     }
-    return pages.render(request, "clinic_invite.html", made=shown, revoked=None)
+    return pages.render(request, "clinic_invite.html", made=shown, revoked=None, current="clinic")
 
 
 @router.post("/clinic/invite/revoke", name="clinic_invite_revoke")
@@ -119,7 +95,5 @@ def stop_seeing(request: Request, person_id: str) -> Response:
 
 def install(app: FastAPI) -> None:
     """Server mode: the clinician's pages."""
-    from calfcare.web import clinic_person_pages
-
     app.include_router(router)
     app.include_router(clinic_person_pages.router)

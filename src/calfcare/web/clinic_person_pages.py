@@ -2,10 +2,10 @@
 history and charts as the person sees them, the prescription in force with adherence per
 week (and whether today's safety state overrides it), and the form to prescribe.
 
-Every page opens the person's records through `services.clinic.open_person`, which checks
-the share and writes the audit event the person reads, in one transaction. A person who
-does not share with this clinician (never did, stopped, or is someone else's) is the plain
-404 of an address with no page (`clinic_pages.not_shared`): it says nothing about them.
+Every page opens the person's records through `services.clinic.open_person` (in
+`calfcare.web.clinic_access`: the share checked and the audit event the person reads
+written in one transaction). A person who does not share with this clinician (never did,
+stopped, or is someone else's) is the plain 404 of an address with no page.
 """
 
 from __future__ import annotations
@@ -33,12 +33,17 @@ from calfcare.core.record_views import MAX_LIMIT
 from calfcare.core.routine import SECONDS_PER_CALF_MAX, SECONDS_PER_CALF_MIN
 from calfcare.services import clinic
 from calfcare.storage import Store
-from calfcare.storage.accounts import Account
 from calfcare.storage.clinic import Prescribed
 from calfcare.web import auth, deps
 from calfcare.web.api.common import optional_day
 from calfcare.web.api.reads import KINDS
-from calfcare.web.clinic_pages import clinician_of, not_shared, person_id_of
+from calfcare.web.clinic_access import (
+    clinician_of,
+    not_shared,
+    opened,
+    person_id_of,
+    shared_name,
+)
 from calfcare.web.forms import form_page, number, submit
 from calfcare.web.history_pages import HISTORY_ROWS, history_page
 from calfcare.web.plan_form import INTENSITIES, LEGS, TOOLS
@@ -56,22 +61,6 @@ FIELD_IDS = {
     "start_day": "start_day",
     "note": "note",
 }
-
-
-def shared_name(store: Store, clinician: Account, person_id: int) -> str:
-    """The login of a person who shares with ``clinician`` now; else the 404."""
-    for share in clinic.people_of(store, clinician):
-        if share.person_id == person_id:
-            return share.person_login or f"person {person_id}"
-    raise not_shared()
-
-
-def opened(store: Store, clinician: Account, person_id: int, what: str, now: datetime) -> Store:
-    """The person's records, opened (and audited) by ``clinician``; else the 404."""
-    try:
-        return clinic.open_person(store, clinician, person_id, what, now)
-    except NotAllowed:
-        raise not_shared() from None
 
 
 def prescription_view(
@@ -132,7 +121,7 @@ def person_page(request: Request, pages: PagesDep, person_id: str, saved: str = 
     return pages.render(
         request, "clinic_person.html", name=name, person_id=pid, saved=saved == "1",
         prescribed=prescription_view(person, found, now, cache), own=False, here=here,
-        flags=red_flag_words(person, now, cache),
+        flags=red_flag_words(person, now, cache), current="clinic",
         rows=page.rows, total=page.total, charts=page.charts, chart_window=page.chart_window,
         charts_all=urlencode({**also, "charts": "all"}), show_all=show_all, filtered=False,
     )  # fmt: skip
@@ -162,6 +151,7 @@ def _form(request: Request, pages: Pages, name: str, pid: int, values: dict[str,
     return form_page(
         request, pages, "clinic_prescribe.html", values=values, problems=problems,
         field_ids=FIELD_IDS, status=422 if problems else 200, name=name, person_id=pid,
+        current="clinic",
         legs=LEGS, tools=TOOLS, intensities=INTENSITIES, note_max=NOTE_MAX,
         seconds=(SECONDS_PER_CALF_MIN, SECONDS_PER_CALF_MAX),
         per_week=(SESSIONS_PER_WEEK.start, SESSIONS_PER_WEEK.stop - 1),
