@@ -7,10 +7,9 @@ sideways, and nothing logs an error or loads from outside (the fixture checks)."
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Locator, Page
 
 from tests.web.browser.clinic_server import clinic_server, make_clinic
 from tests.web.browser.conftest import BrowserPage, _page_on
@@ -41,16 +40,23 @@ def sign_in(page: Page, login: str) -> None:
     _submit(page, "Sign in")
 
 
-def test_the_clinicians_pages(clinic_page: BrowserPage, tmp_path: Path) -> None:
+def flagged_first(page: Page, name: str, people: int) -> Locator:
+    """The list's rows: ``people`` of them, ``name`` first, with the urgent hold in words and
+    2 of 3 sessions done this week."""
+    rows = page.locator("table.clinic tbody tr")
+    assert rows.count() == people
+    first = rows.nth(0).inner_text()
+    assert name in first and "Red flag: Hold on massage: urgent signs reported" in first
+    assert "2 of 3 sessions so far" in first
+    return rows
+
+
+def test_the_clinicians_pages(clinic_page: BrowserPage) -> None:
     page = clinic_page.page
     sign_in(page, "dr.kim")
     page.get_by_role("link", name="Your people").click()
     page.wait_for_url("**/clinic")
-    rows = page.locator("table.clinic tbody tr")
-    assert rows.count() == 4
-    first = rows.nth(0).inner_text()
-    assert "anna.m" in first and "Red flag: Hold on massage: urgent signs reported" in first
-    assert "2 of 3 sessions so far" in first
+    flagged_first(page, "anna.m", 4)
     _fits(page)
 
     page.get_by_role("link", name="anna.m").click()

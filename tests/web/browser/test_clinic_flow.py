@@ -21,7 +21,7 @@ from calfcare.settings import Settings
 from calfcare.storage import open_store
 from tests.web.browser.conftest import BrowserPage, _page_on
 from tests.web.browser.server import running_server
-from tests.web.browser.test_clinic_browser import sign_in
+from tests.web.browser.test_clinic_browser import flagged_first, sign_in
 from tests.web.browser.test_tracking_flow import _submit
 from tests.web.server_helpers import PASSWORD
 
@@ -91,11 +91,7 @@ def test_invite_prescribe_red_flag_first_then_stop(desk: BrowserPage, phone: Bro
     assert "URGENT" in person.locator("#verdict").inner_text()
 
     physio.goto("/clinic")
-    rows = physio.locator("table.clinic tbody tr")
-    assert rows.count() == 2
-    first = rows.nth(0).inner_text()
-    assert "bea" in first and "Red flag: Hold on massage: urgent signs reported" in first
-    assert "2 of 3 sessions so far" in first
+    rows = flagged_first(physio, "bea", 2)
     assert "ann" in rows.nth(1).inner_text()
 
     person.goto("/sharing")
