@@ -20,6 +20,7 @@ from calfcare.settings import Settings
 from calfcare.web import (
     account_pages,
     api,
+    clinic_pages,
     deps,
     errors,
     pages,
@@ -81,6 +82,7 @@ def create_app(settings: Settings, *, secret: bytes | None = None) -> FastAPI:
     app.include_router(pwa.router)
     if settings.server:
         account_pages.install(app)  # accounts: every person's records need a sign-in
+        clinic_pages.install(app)  # the clinician's pages (issue 16)
         sharing_pages.install(app)  # the person's invitations, sharing and calendar
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Compress what is worth compressing (pages, CSS, JS): the live session page goes from
