@@ -21,9 +21,10 @@ from calfcare.services import accounts, clinic
 from calfcare.storage import Store
 from calfcare.storage.accounts import Account
 from calfcare.web import deps
+from tests.conftest import screening_answers
 from tests.web.conftest import BASE_URL, TestClient, csrf_token
 from tests.web.server_helpers import PASSWORD, Browser, make_account, server_app
-from tests.web.test_safety_api import NO, answers
+from tests.web.test_safety_api import NO
 
 
 @dataclass
@@ -219,7 +220,7 @@ def test_home_leads_with_the_prescription_and_this_week(kim: Clinic, browser: Br
     assert "FROM YOUR PHYSIO" not in browser.client.get("/").text
     clinic.accept_invite(kim.store, kim.invite(), person, datetime.now(UTC))
     kim.prescribe(person)
-    assert browser.client.post("/api/screenings", json=answers()).status_code == 201
+    assert browser.client.post("/api/screenings", json=screening_answers()).status_code == 201
     logged = browser.client.post(
         "/api/manual-sessions",
         json={"tool": "foam-roller", "legs": ["left", "right"], "seconds": 150},
@@ -253,7 +254,7 @@ def test_the_plan_form_starts_from_the_prescription_capped(kim: Clinic, browser:
     assert 'value="ball" checked' not in browser.client.get("/plan").text
     clinic.accept_invite(kim.store, kim.invite(), person, datetime.now(UTC))
     kim.prescribe(person, tools=["ball", "hands"], calves=["right"], seconds_per_calf=170)
-    assert browser.client.post("/api/screenings", json=answers()).status_code == 201
+    assert browser.client.post("/api/screenings", json=screening_answers()).status_code == 201
     form = browser.client.get("/plan").text
     assert "Your physio&#39;s routine: 3 times a week, ball or hands, gentle" in form
     assert 'value="ball" checked' in form and 'value="right" checked' in form
@@ -322,7 +323,7 @@ def test_the_safety_check_narrows_the_prescription(kim: Clinic, browser: Browser
     person = anna(kim.app, browser)
     clinic.accept_invite(kim.store, kim.invite(), person, datetime.now(UTC))
     kim.prescribe(person, intensity_cap="deep")
-    wounded = answers()
+    wounded = screening_answers()
     wounded["left"]["open_wound"] = True
     assert browser.client.post("/api/screenings", json=wounded).status_code == 201
     home = browser.client.get("/").text

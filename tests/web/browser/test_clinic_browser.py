@@ -13,8 +13,8 @@ from playwright.sync_api import Browser, Locator, Page
 
 from tests.web.browser.clinic_server import clinic_server, make_clinic
 from tests.web.browser.conftest import BrowserPage, _page_on
+from tests.web.browser.flows import fits, submit
 from tests.web.browser.server import VIEWPORTS
-from tests.web.browser.test_tracking_flow import _fits, _submit
 from tests.web.server_helpers import PASSWORD
 
 
@@ -37,7 +37,7 @@ def sign_in(page: Page, login: str) -> None:
     page.goto("/sign-in")
     page.fill("#login", login)
     page.fill("#password", PASSWORD)
-    _submit(page, "Sign in")
+    submit(page, "Sign in")
 
 
 def flagged_first(page: Page, name: str, people: int) -> Locator:
@@ -57,34 +57,34 @@ def test_the_clinicians_pages(clinic_page: BrowserPage) -> None:
     page.get_by_role("link", name="Your people").click()
     page.wait_for_url("**/clinic")
     flagged_first(page, "anna.m", 4)
-    _fits(page)
+    fits(page)
 
     page.get_by_role("link", name="anna.m").click()
     page.wait_for_url("**/clinic/people/*")
     assert page.locator("#overridden").is_visible()
     assert page.get_by_text("Week 1: 2 of 3 sessions so far").is_visible()
-    _fits(page)
+    fits(page)
 
     page.get_by_role("link", name="Change the routine").click()
     page.wait_for_url("**/prescribe")
     page.fill("#seconds_per_calf", "180")
     for tool in range(3):  # no tool at all: the browser lets it through, the core does not
         page.uncheck(f"#tools-{tool}")
-    _submit(page, "Save the routine")
+    submit(page, "Save the routine")
     summary = page.locator(".error-summary").inner_text()
     assert "Tools: Choose at least one tool" in summary
     assert page.input_value("#seconds_per_calf") == "180"  # what was typed is kept
-    _fits(page)
+    fits(page)
     page.check("#tools-1")
     page.fill("#note", "Twice a week is fine too.")
-    _submit(page, "Save the routine")
+    submit(page, "Save the routine")
     assert page.get_by_text("The new routine is saved").is_visible()
     routine = page.locator("main").inner_text()
     assert "3 times a week, ball, gentle; both calves, 3:00 per calf" in routine
 
     page.goto("/clinic/invite")
-    _submit(page, "Make an invitation")
+    submit(page, "Make an invitation")
     assert page.locator(".qr svg").is_visible()
     link = page.locator(".invite-link a").inner_text()
     assert link.startswith(clinic_page.page.url.split("/clinic")[0] + "/invite/")
-    _fits(page)
+    fits(page)

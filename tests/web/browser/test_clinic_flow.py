@@ -20,9 +20,9 @@ from calfcare.services import accounts, clinic
 from calfcare.settings import Settings
 from calfcare.storage import open_store
 from tests.web.browser.conftest import BrowserPage, _page_on
+from tests.web.browser.flows import submit
 from tests.web.browser.server import running_server
 from tests.web.browser.test_clinic_browser import flagged_first, sign_in
-from tests.web.browser.test_tracking_flow import _submit
 from tests.web.server_helpers import PASSWORD
 
 
@@ -55,7 +55,7 @@ def test_invite_prescribe_red_flag_first_then_stop(desk: BrowserPage, phone: Bro
     physio, person = desk.page, phone.page
     sign_in(physio, "dr-kim")
     physio.goto("/clinic/invite")
-    _submit(physio, "Make an invitation")
+    submit(physio, "Make an invitation")
     link = physio.locator(".invite-link a").inner_text()
 
     person.goto(link)  # as if scanned from the QR code
@@ -70,7 +70,7 @@ def test_invite_prescribe_red_flag_first_then_stop(desk: BrowserPage, phone: Bro
     physio.wait_for_url("**/clinic/people/*")
     bea_page = physio.url
     physio.get_by_role("link", name="Prescribe a routine").click()
-    _submit(physio, "Save the routine")  # the form's defaults: 3 a week, foam roller, gentle
+    submit(physio, "Save the routine")  # the form's defaults: 3 a week, foam roller, gentle
     assert physio.get_by_text("The new routine is saved").is_visible()
 
     person.goto("/")
@@ -78,7 +78,7 @@ def test_invite_prescribe_red_flag_first_then_stop(desk: BrowserPage, phone: Bro
     for _ in range(2):
         person.goto("/checkins/session")
         person.check("#tool-0")
-        _submit(person, "Save the session")
+        submit(person, "Save the session")
     person.goto("/checkins/next-day")
     person.check("#left-score-4")
     person.check("#right-score-2")
@@ -87,7 +87,7 @@ def test_invite_prescribe_red_flag_first_then_stop(desk: BrowserPage, phone: Bro
             new = (leg, sign) == ("left", "swelling")
             person.check(f"#followup-{leg}-{sign}-{'yes' if new else 'no'}")
     person.check("#followup-pe_signs-no")
-    _submit(person, "Save the check-in")
+    submit(person, "Save the check-in")
     assert "URGENT" in person.locator("#verdict").inner_text()
 
     physio.goto("/clinic")
