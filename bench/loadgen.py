@@ -92,9 +92,12 @@ class _Run:
         self.bytes = 0
         self.first = 0.0
         self.last = 0.0
+        self.all = 0
+        """Every response, the warm-up's included (what the server did in all)."""
 
     def done(self, sent_at: float, status: int, size: int) -> None:
         now = time.perf_counter()
+        self.all += 1
         if sent_at < self.warm_until:
             return
         if not self.latencies:
@@ -142,6 +145,7 @@ async def load(
     elapsed = (run.last - run.first) if lat else 0.0
     return {
         "requests": len(lat),
+        "all_responses": run.all,
         "seconds": round(elapsed, 3),
         "rps": round(len(lat) / elapsed, 1) if elapsed else 0.0,
         "p50_ms": round(percentile(lat, 50) * 1000, 2),
