@@ -67,9 +67,10 @@ def wait_listening(port: int, process: subprocess.Popen[bytes], timeout: float =
     raise SystemExit(f"server did not listen on {port} within {timeout} s")
 
 
-def serve_bare(port: int) -> None:
-    """The reference: Starlette, one JSON route, no middleware, same uvicorn settings."""
-    import uvicorn
+def bare_app() -> Any:
+    """The reference: Starlette, one JSON route, no middleware (``bytes/N``: a body of N
+    bytes). A factory, so that uvicorn's worker processes can build it
+    (``uvicorn web_load:bare_app --factory --app-dir bench``: bench/multi_person.py)."""
     from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.responses import JSONResponse, Response
@@ -87,9 +88,15 @@ def serve_bare(port: int) -> None:
             bodies[size] = b'"' + b"x" * max(0, size - 2) + b'"'
         return Response(bodies[size], media_type="application/json")
 
-    app = Starlette(routes=[Route("/", hello), Route("/bytes/{size:int}", sized)])
+    return Starlette(routes=[Route("/", hello), Route("/bytes/{size:int}", sized)])
+
+
+def serve_bare(port: int) -> None:
+    """`bare_app` under the same uvicorn settings as `calfcare serve`."""
+    import uvicorn
+
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", server_header=False
+        bare_app(), host="127.0.0.1", port=port, log_level="warning", server_header=False
     )
     uvicorn.Server(config).run()
 
