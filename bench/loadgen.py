@@ -2,6 +2,7 @@
 
     python bench/loadgen.py --port 8000 --path /api/learn [--method POST --body-file F]
                             [--connections 32] [--seconds 3] [--warmup 0.5]
+    python bench/loadgen.py --port 8000 --scripts FILE     (one connection per script)
 
 ``--connections`` keep-alive connections each send one request, wait for the whole
 response, and send the next (no pipelining), so it measures what a browser or API client
@@ -18,16 +19,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import random
 import time
 from collections import Counter
 from pathlib import Path
 
 
 class _Conn(asyncio.Protocol):
-    """One keep-alive connection sending ``request`` again each time a response is done."""
+    """One keep-alive connection sending its ``requests`` in turn, the next each time a
+    response is done (one request: the same again)."""
 
-    def __init__(self, run: _Run) -> None:
+    def __init__(self, run: _Run, requests: list[bytes]) -> None:
         self.run = run
+        self.requests = requests
+        self.turn = 0
         self.buffer = bytearray()
         self.transport: asyncio.Transport | None = None
         self.sent_at = 0.0
@@ -44,7 +49,8 @@ class _Conn(asyncio.Protocol):
             self.transport.close()
             return
         self.sent_at = time.perf_counter()
-        self.transport.write(self.run.request)
+        self.transport.write(self.requests[self.turn % len(self.requests)])
+        self.turn += 1
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data
@@ -55,6 +61,11 @@ class _Conn(asyncio.Protocol):
             status = int(self.buffer[9:12])
             del self.buffer[:size]
             self.run.done(self.sent_at, status, size)
+            if self.run.think:
+                # A person reading the page: the next request after about ``think`` s.
+                pause = self.run.think * random.uniform(0.5, 1.5)
+                asyncio.get_running_loop().call_later(pause, self._send)
+                return
             self._send()
             if not self.buffer:
                 return
@@ -83,8 +94,8 @@ def _response_size(buffer: bytearray) -> int | None:
 
 
 class _Run:
-    def __init__(self, request: bytes, warm_until: float, stop_at: float) -> None:
-        self.request = request
+    def __init__(self, warm_until: float, stop_at: float, think: float = 0.0) -> None:
+        self.think = think
         self.warm_until = warm_until
         self.stop_at = stop_at
         self.latencies: list[float] = []
@@ -92,9 +103,12 @@ class _Run:
         self.bytes = 0
         self.first = 0.0
         self.last = 0.0
+        self.all = 0
+        """Every response, the warm-up's included (what the server did in all)."""
 
     def done(self, sent_at: float, status: int, size: int) -> None:
         now = time.perf_counter()
+        self.all += 1
         if sent_at < self.warm_until:
             return
         if not self.latencies:
@@ -106,7 +120,12 @@ class _Run:
 
 
 def build_request(
-    method: str, path: str, port: int, body: bytes = b"", content_type: str = "application/json"
+    method: str,
+    path: str,
+    port: int,
+    body: bytes = b"",
+    content_type: str = "application/json",
+    headers: dict[str, str] | None = None,
 ) -> bytes:
     lines = [
         f"{method} {path} HTTP/1.1",
@@ -114,6 +133,7 @@ def build_request(
         "User-Agent: calfcare-bench",
         "Accept: */*",
     ]
+    lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
     if body or method not in ("GET", "HEAD"):
         lines += [f"Content-Type: {content_type}", f"Content-Length: {len(body)}"]
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
@@ -128,20 +148,26 @@ def percentile(sorted_values: list[float], q: float) -> float:
 
 
 async def load(
-    port: int, request: bytes, connections: int, seconds: float, warmup: float
+    port: int, scripts: list[list[bytes]], seconds: float, warmup: float, think: float = 0.0
 ) -> dict[str, object]:
+    """Run one connection per script (its requests in turn) for ``seconds`` after
+    ``warmup``, with about ``think`` s between a response and the next request (0: none,
+    a closed loop); the figures of the responses after the warm-up."""
     loop = asyncio.get_running_loop()
     start = time.perf_counter()
-    run = _Run(request, start + warmup, start + warmup + seconds)
+    run = _Run(start + warmup, start + warmup + seconds, think)
     conns = []
-    for _ in range(connections):
-        _, proto = await loop.create_connection(lambda: _Conn(run), "127.0.0.1", port)
+    for script in scripts:
+        _, proto = await loop.create_connection(
+            lambda script=script: _Conn(run, script), "127.0.0.1", port
+        )
         conns.append(proto)
     await asyncio.gather(*(c.closed for c in conns))
     lat = sorted(run.latencies)
     elapsed = (run.last - run.first) if lat else 0.0
     return {
         "requests": len(lat),
+        "all_responses": run.all,
         "seconds": round(elapsed, 3),
         "rps": round(len(lat) / elapsed, 1) if elapsed else 0.0,
         "p50_ms": round(percentile(lat, 50) * 1000, 2),
@@ -161,10 +187,38 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--warmup", type=float, default=0.5)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="seconds between a response and the next "
+        "request on a connection, about (0.5-1.5x, at random; default 0: a closed loop)",
+    )
+    parser.add_argument(
+        "--scripts",
+        type=Path,
+        help="a JSON list of scripts, one connection each: lists of {method, path, body, "
+        "headers} sent in turn (instead of --path, --method, --body-file, --connections)",
+    )
     args = parser.parse_args()
-    body = args.body_file.read_bytes() if args.body_file else b""
-    request = build_request(args.method, args.path, args.port, body)
-    result = asyncio.run(load(args.port, request, args.connections, args.seconds, args.warmup))
+    if args.scripts:
+        scripts = [
+            [
+                build_request(
+                    step.get("method", "GET"),
+                    step["path"],
+                    args.port,
+                    step.get("body", "").encode(),
+                    headers=step.get("headers"),
+                )
+                for step in script
+            ]
+            for script in json.loads(args.scripts.read_text())
+        ]
+    else:
+        body = args.body_file.read_bytes() if args.body_file else b""
+        scripts = [[build_request(args.method, args.path, args.port, body)]] * args.connections
+    result = asyncio.run(load(args.port, scripts, args.seconds, args.warmup, args.think))
     print(json.dumps(result))
 
 

@@ -67,9 +67,10 @@ def wait_listening(port: int, process: subprocess.Popen[bytes], timeout: float =
     raise SystemExit(f"server did not listen on {port} within {timeout} s")
 
 
-def serve_bare(port: int) -> None:
-    """The reference: Starlette, one JSON route, no middleware, same uvicorn settings."""
-    import uvicorn
+def bare_app() -> Any:
+    """The reference: Starlette, one JSON route, no middleware (``bytes/N``: a body of N
+    bytes). A factory, so that uvicorn's worker processes can build it
+    (``uvicorn web_load:bare_app --factory --app-dir bench``: bench/multi_person.py)."""
     from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.responses import JSONResponse, Response
@@ -87,9 +88,15 @@ def serve_bare(port: int) -> None:
             bodies[size] = b'"' + b"x" * max(0, size - 2) + b'"'
         return Response(bodies[size], media_type="application/json")
 
-    app = Starlette(routes=[Route("/", hello), Route("/bytes/{size:int}", sized)])
+    return Starlette(routes=[Route("/", hello), Route("/bytes/{size:int}", sized)])
+
+
+def serve_bare(port: int) -> None:
+    """`bare_app` under the same uvicorn settings as `calfcare serve`."""
+    import uvicorn
+
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", server_header=False
+        bare_app(), host="127.0.0.1", port=port, log_level="warning", server_header=False
     )
     uvicorn.Server(config).run()
 
@@ -200,7 +207,11 @@ def wait_idle(pid: int, limit: float = 60.0) -> None:
             return
 
 
-def measure(port: int, ep: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
+def measure(
+    port: int, ep: dict[str, Any], args: argparse.Namespace, pid: int | None = None
+) -> dict[str, Any]:
+    """bench/loadgen.py's figures; with the server's ``pid``, also its CPU time per
+    response (``cpu_us``): unlike req/s, it hardly moves when other work shares the cores."""
     cmd = [
         sys.executable,
         str(HERE / "loadgen.py"),
@@ -217,8 +228,12 @@ def measure(port: int, ep: dict[str, Any], args: argparse.Namespace) -> dict[str
     ]
     if ep.get("body"):
         cmd += ["--body-file", str(ep["body"])]
+    before = cpu_seconds(pid) if pid else None
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    after = cpu_seconds(pid) if pid else None
     result: dict[str, Any] = json.loads(out)
+    if before is not None and after is not None and result.get("all_responses"):
+        result["cpu_us"] = round((after - before) / result["all_responses"] * 1e6, 1)
     return result
 
 
@@ -266,10 +281,10 @@ def main() -> None:
         try:
             eps = endpoints(real_port, body_file, only(args))
             bare_ep = {"kind": "bare", "method": "GET", "path": "/"}
-            first = measure(bare_port, bare_ep, args)
+            first = measure(bare_port, bare_ep, args, bare.pid)
             rows = []
             for ep in eps:
-                result = measure(real_port, ep, args)
+                result = measure(real_port, ep, args, real.pid)
                 wait_idle(real.pid)
                 if result["bytes_per_response"] > BULK_BYTES:
                     # What a bare endpoint manages with a body this big, for context: past
@@ -278,11 +293,17 @@ def main() -> None:
                     size_ep["path"] = f"/bytes/{result['bytes_per_response']}"
                     result["same_size_bare_rps"] = measure(bare_port, size_ep, args)["rps"]
                 rows.append((ep, result))
-            last = measure(bare_port, bare_ep, args)
+            last = measure(bare_port, bare_ep, args, bare.pid)
         finally:
             stop(real)
             stop(bare)
     report(args, counts, first, last, rows)
+
+
+def cpu_note(bare_cpu: float, cpu: float) -> str:
+    """The server's CPU per response, and the bare one's over it: what the throughput ratio
+    comes to when the server has a core to itself (the figure to compare on a busy machine)."""
+    return f"  CPU {cpu:.0f} µs ({bare_cpu / cpu:.2f}x)"
 
 
 def report(
@@ -297,9 +318,11 @@ def report(
         f"database: {sum(counts.values())} records ({args.years:g} years of daily use); "
         f"{args.connections} connections, {args.seconds:g} s per endpoint"
     )
+    bare_cpu = min((r["cpu_us"] for r in (first, last) if r.get("cpu_us")), default=None)
     print(
         f"{'bare starlette GET /':34s} {first['rps']:8.0f} / {last['rps']:.0f} req/s (first/last)"
         f"  p50 {first['p50_ms']:6.2f}  p99 {first['p99_ms']:6.2f} ms"
+        + (f"  server CPU {bare_cpu:.0f} µs/response" if bare_cpu else "")
     )
     failures: list[str] = []
     figures = []
@@ -317,6 +340,7 @@ def report(
             f"{name:34s} {r['rps']:8.0f} req/s  {ratio:5.2f}x bare  p50 {r['p50_ms']:6.2f}  "
             f"p99 {r['p99_ms']:6.2f} ms  {r['bytes_per_response']:6d} B  "
             f"{'ok' if ok else 'MISS'}{'' if set(r['statuses']) <= {'200'} else r['statuses']}"
+            + (cpu_note(bare_cpu, r["cpu_us"]) if bare_cpu and r.get("cpu_us") else "")
         )
         if r.get("same_size_bare_rps"):
             print(

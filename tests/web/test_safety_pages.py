@@ -7,17 +7,22 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from calfcare.settings import Settings
+from calfcare.web.app import create_app
+from calfcare.web.deps import app_read_cache
 from tests.conftest import screening_answers
-from tests.web.conftest import TestClient, csrf_token
+from tests.web.conftest import BASE_URL, TestClient, csrf_token
 from tests.web.forms import forms, post_form, walk_screening
 from tests.web.test_session_api import upload
 
 SIGNS = ("swelling", "redness", "warmth")
 OFFERS = ("Build a routine", "Start a guided session", "Build your routine")
+PAGES_THAT_OBEY = ("/", "/plan", "/session", "/session?tool=ball&legs=left")
 
 
 def next_day(client: TestClient, **signs: str) -> Any:
@@ -267,3 +272,24 @@ def test_the_safety_page_says_the_state_in_words(client: TestClient) -> None:
     hold_on(client)
     page = client.get("/safety").text
     assert 'id="hold"' in page and "A clinician has ruled out a clot" in page
+
+
+def test_a_hold_another_worker_writes_shows_at_once_where_the_gate_was_cached(
+    tmp_path: Path,
+) -> None:
+    """The gate is answered from the read cache on the event loop while the person's data
+    version stays; a hold written by another worker (here a second app on the same
+    database) moves the version, so the very next page shows it."""
+    first, second = (create_app(Settings(data_dir=tmp_path)) for _ in range(2))
+    with TestClient(first, base_url=BASE_URL) as one, TestClient(second, base_url=BASE_URL) as two:
+        for path in PAGES_THAT_OBEY:
+            assert 'id="hold"' not in one.get(path).text
+        hits = app_read_cache(first).hits
+        for path in PAGES_THAT_OBEY:
+            assert 'id="hold"' not in one.get(path).text
+        assert app_read_cache(first).hits > hits, "the gate came from the cache"
+        hold_on(two)
+        for path in PAGES_THAT_OBEY:
+            page = one.get(path).text
+            assert 'id="hold"' in page, path
+            assert 'id="start"' not in page and "Show my plan" not in page

@@ -11,7 +11,7 @@ queue and the pages kept for offline use: a shared device keeps nothing of the p
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import FastAPI, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -19,9 +19,10 @@ from calfcare.core.errors import InvalidInput, Problem
 from calfcare.services import accounts
 from calfcare.web import auth, csrf, deps
 from calfcare.web.forms import form_page, form_values, submit
+from calfcare.web.route_index import Router
 from calfcare.web.templating import PagesDep
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 
 FIELD_IDS = {
     "login": "login",
@@ -170,7 +171,7 @@ def install(app: FastAPI) -> None:
     if not app.state.settings.allow_sign_up:
         router_routes = [r for r in router.routes if getattr(r, "name", "") not in
                          ("sign_up", "sign_up_post")]  # fmt: skip
-        trimmed = APIRouter(include_in_schema=False)
+        trimmed = Router(include_in_schema=False)
         trimmed.routes.extend(router_routes)
         app.include_router(trimmed)
     else:

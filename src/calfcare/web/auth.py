@@ -119,9 +119,8 @@ class AccountMiddleware:
             return
         token = session_token(scope)
         account = None
-        if token:
-            store = await run_in_threadpool(deps.base_store, self.fastapi_app)
-            account = await run_in_threadpool(accounts.session_account, store, token, now())
+        if token:  # one worker thread: opening the store (first use), then the lookup
+            account = await run_in_threadpool(self._account, token)
         scope["calfcare_account"] = account
         if account is None and not is_public(scope):
             await refusal(scope)(scope, receive, send)
@@ -131,6 +130,9 @@ class AccountMiddleware:
             await self.app(scope, receive, send)
         finally:
             deps.PERSON.reset(marker)
+
+    def _account(self, token: str) -> Account | None:
+        return accounts.session_account(deps.base_store(self.fastapi_app), token, now())
 
 
 def sign_in_url(scope: Scope) -> str:

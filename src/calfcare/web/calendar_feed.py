@@ -10,14 +10,15 @@ nothing about the person, the clinician or whether the token ever existed. It is
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import PlainTextResponse, Response
 
 from calfcare.services import clinic
 from calfcare.web import deps
+from calfcare.web.route_index import Router
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 
 MEDIA_TYPE = "text/calendar; charset=utf-8"
 NOT_FOUND = "No calendar here: the link is unknown or was turned off."

@@ -16,7 +16,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Any, cast
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, Response
 
@@ -38,9 +38,10 @@ from calfcare.web.forms import (
     given,
     see_other,
 )
+from calfcare.web.route_index import Router
 from calfcare.web.templating import PagesDep
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 
 RATINGS = tuple(range(11))
 SIGN_CHOICES = (("yes", "Yes"), ("no", "No"), ("unsure", "Not sure"))

@@ -12,7 +12,7 @@ pages and a person's pages (`calfcare.web.clinic_person_pages`).
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import FastAPI, Request
 from markupsafe import Markup
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -20,9 +20,10 @@ from calfcare import services
 from calfcare.services import clinic
 from calfcare.web import auth, clinic_person_pages, deps
 from calfcare.web.clinic_access import clinician_of, not_shared, person_id_of
+from calfcare.web.route_index import Router
 from calfcare.web.templating import PagesDep
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 
 
 @router.get("/clinic", name="clinic")

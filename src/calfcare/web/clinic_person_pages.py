@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from calfcare import services
@@ -47,9 +47,10 @@ from calfcare.web.clinic_access import (
 from calfcare.web.forms import form_page, number, submit
 from calfcare.web.history_pages import HISTORY_ROWS, history_page
 from calfcare.web.plan_form import INTENSITIES, LEGS, TOOLS
+from calfcare.web.route_index import Router
 from calfcare.web.templating import Pages, PagesDep
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 
 FIELD_IDS = {
     "calves": "calves-0",

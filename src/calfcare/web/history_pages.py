@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.responses import HTMLResponse
 
 from calfcare import services
@@ -19,9 +19,10 @@ from calfcare.web.api.reads import KINDS, history_filters
 from calfcare.web.deps import ReadCacheDep
 from calfcare.web.forms import form_page
 from calfcare.web.history_charts import history_charts
+from calfcare.web.route_index import Router
 from calfcare.web.templating import PagesDep
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 
 HISTORY_ROWS = 50
 """Rows the history table shows unless asked for a number (the newest)."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -26,9 +26,10 @@ from calfcare.services import clinic, invitations
 from calfcare.web import auth, deps
 from calfcare.web.account_pages import FIELD_IDS, signed_in
 from calfcare.web.forms import form_page, form_values
+from calfcare.web.route_index import Router
 from calfcare.web.templating import Pages, PagesDep
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 
 SHARED = (
     "your safety checks and next-day checks, and any hold on massage they started",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.responses import HTMLResponse, Response
 
 from calfcare import services
@@ -21,9 +21,10 @@ from calfcare.web.api.sessions import save_manual_session
 from calfcare.web.deps import StoreDep
 from calfcare.web.forms import CLIENT_ID, DAY, FormPage, given, number
 from calfcare.web.plan_form import TOOLS
+from calfcare.web.route_index import Router
 from calfcare.web.templating import PagesDep
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 
 MOBILITY_MOMENTS = (
     ("before", "Just before a session"),

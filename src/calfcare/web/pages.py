@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import FileResponse, HTMLResponse
 
@@ -19,9 +19,10 @@ from calfcare.content.learn import LearnItem, load_grades, load_learn
 from calfcare.content.mobility import load_mobility
 from calfcare.content.sources import load_sources
 from calfcare.services import MISSING
+from calfcare.web.route_index import Router
 from calfcare.web.templating import STATIC_DIR, Pages, PagesDep
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 
 
 @router.get("/", name="home")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, Response
 
@@ -32,11 +32,12 @@ from calfcare.web.deps import app_store
 from calfcare.web.forms import form_values
 from calfcare.web.plan_form import FIELD_IDS, TOOLS, form_context, show_form
 from calfcare.web.prescribed import cap_intensity, plan_values, prescribed_for
-from calfcare.web.safety_gate import Gate, read_gate, safety_first_page
+from calfcare.web.route_index import Router
+from calfcare.web.safety_gate import Gate, request_gate, safety_first_page
 from calfcare.web.screening_form import next_page, parse_form
 from calfcare.web.templating import Pages, PagesDep
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 STEP_NAMES = {
     "position": "Get into position",
     "passes": "Passes",
@@ -65,7 +66,7 @@ async def plan_form(request: Request, pages: PagesDep) -> HTMLResponse:
     page cache; with it, today's coin is read from the database in a worker thread and the
     page is rendered for this request only."""
     params = {k: v for k, v in request.query_params.items() if k in FIELD_IDS}
-    gate = await run_in_threadpool(read_gate, request.app)
+    gate = await request_gate(request)
     if gate.blocked:
         return safety_first_page(request, pages, gate, Leg, what="routine", back="/plan")
     if request.query_params.get("split_leg") != "1":
@@ -91,7 +92,7 @@ async def plan_from_screening(request: Request, pages: PagesDep) -> HTMLResponse
     if state.questionnaire is None or next_page(state.questionnaire):
         raise InvalidInput([Problem("answers", "the safety check is not finished")])
     answers = state.questionnaire.answers()
-    gate = await run_in_threadpool(read_gate, request.app)
+    gate = await request_gate(request)
     if gate.blocked:
         return safety_first_page(request, pages, gate, Leg, what="routine", back="/plan")
     legs = ",".join(leg.value for leg in answers.legs)
@@ -116,7 +117,7 @@ async def plan_build(request: Request, pages: PagesDep) -> Response:
             )
         except InvalidInput as error:
             problems += error.problems
-    gate = await run_in_threadpool(read_gate, request.app)
+    gate = await request_gate(request)
     if gate.blocked:
         return safety_first_page(
             request, pages, gate, Leg, what="routine", back="/plan", status=409

@@ -17,14 +17,14 @@ import json
 from functools import cache
 from typing import Any
 
-from fastapi import APIRouter
 from starlette.responses import Response
 
 from calfcare import __version__
+from calfcare.web.route_index import Router
 from calfcare.web.security import CONTENT_SECURITY_POLICY
 from calfcare.web.templating import STATIC_DIR
 
-router = APIRouter()
+router = Router()
 
 THEME_COLOUR = "#0b5d4b"
 """The style sheet's ``--brand`` (``static/calfcare.css``)."""

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, Response
 
@@ -25,9 +25,10 @@ from calfcare.web.api.common import DAY_RE, cached, now
 from calfcare.web.deps import ReadCacheDep
 from calfcare.web.forms import form_page
 from calfcare.web.report_html import render_document, report_view
+from calfcare.web.route_index import Router
 from calfcare.web.templating import PagesDep
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 DOWNLOADS = {"pdf": "application/pdf", "png": "image/png", "html": "text/html; charset=utf-8"}
 FIELD_IDS = {"name": "report-name", "since": "report-since", "until": "report-until"}
 

@@ -20,9 +20,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from fastapi import FastAPI, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse
 
 from calfcare import services
@@ -31,7 +33,7 @@ from calfcare.core.levels import Leg
 from calfcare.core.records import ScreeningRecord
 from calfcare.core.safety_state import PainCheckDue, SafetyState, safety_json
 from calfcare.services import safety as safety_services
-from calfcare.web.deps import app_read_cache
+from calfcare.web.deps import app_read_cache, opened_read_cache
 from calfcare.web.templating import Pages
 
 
@@ -62,7 +64,8 @@ class Gate:
 
 
 def read_gate(app: FastAPI) -> Gate:
-    """Today's gate (call it in a worker thread: it may read the database)."""
+    """Today's gate (call it in a worker thread: it may read the database; an ``async``
+    route calls `request_gate`)."""
     from calfcare.web.api.common import now
 
     cache = app_read_cache(app)
@@ -77,10 +80,29 @@ def read_gate(app: FastAPI) -> Gate:
         key = json.dumps(safety_json(state), sort_keys=True, separators=(",", ":"))
         return Gate(state, record, key)
 
-    day = services.today_of(moment)
-    zone = str(moment.astimezone().tzinfo)
-    gate: Gate = cache.get(("safety_gate", day, zone), compute)
+    gate: Gate = cache.get(_cache_key(moment), compute)
     return gate
+
+
+async def request_gate(request: Request) -> Gate:
+    """`read_gate` for an ``async`` route: a gate the read cache holds at the person's
+    current data version is answered on the event loop (`ReadCache.peek`: the one small
+    data-version query, the same signal that invalidates it after any safety-changing write,
+    from any worker or process); only a miss, or a store not opened yet, goes to a worker
+    thread. The thread hop cost more than the rest of a cached page (docs/performance.md)."""
+    from calfcare.web.api.common import now
+
+    cache = opened_read_cache(request.app)
+    if cache is not None:
+        _, found = cache.peek(_cache_key(now()))
+        if isinstance(found, Gate):
+            return found
+    return await run_in_threadpool(read_gate, request.app)
+
+
+def _cache_key(moment: datetime) -> tuple[str, date, str]:
+    """The read cache's key for the gate at ``moment``: the day and the time zone."""
+    return ("safety_gate", services.today_of(moment), str(moment.astimezone().tzinfo))
 
 
 def gate_context(gate: Gate, legs: Iterable[Leg], *, back: str) -> dict[str, Any]:

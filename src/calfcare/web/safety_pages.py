@@ -21,7 +21,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -32,10 +32,11 @@ from calfcare.services import safety as safety_services
 from calfcare.web.api.common import now, parse_day
 from calfcare.web.deps import app_store
 from calfcare.web.forms import client_id, form_page, submit
+from calfcare.web.route_index import Router
 from calfcare.web.safety_gate import gate_context, read_gate
 from calfcare.web.templating import Pages, PagesDep
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 
 BACK_PATHS = ("/", "/plan", "/session", "/safety")
 """Where the pain-check form may send the person back to (a local page, never a full URL:

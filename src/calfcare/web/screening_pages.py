@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import APIRouter, Request
-from starlette.concurrency import run_in_threadpool
+from fastapi import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from calfcare import services
@@ -22,7 +21,8 @@ from calfcare.core.report import screening_report
 from calfcare.core.screening import screen
 from calfcare.web.api import common
 from calfcare.web.deps import StoreDep
-from calfcare.web.safety_gate import read_gate
+from calfcare.web.route_index import Router
+from calfcare.web.safety_gate import request_gate
 from calfcare.web.screening_form import (
     ASKED_FIELD,
     CHOICES,
@@ -34,7 +34,7 @@ from calfcare.web.screening_form import (
 )
 from calfcare.web.templating import Pages, PagesDep
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 
 SECTIONS = ("Calves", "Emergency check", "About you", "Left calf", "Right calf", "Result")
 
@@ -127,7 +127,7 @@ async def step(request: Request, pages: PagesDep, store: StoreDep) -> Response:
     report = _report(state.questionnaire)
     stopped = state.questionnaire.stopped_for_emergency()
     record = services.record_screening(store, report, common.now())
-    gate = await run_in_threadpool(read_gate, request.app)
+    gate = await request_gate(request)
     return pages.render(
         request,
         "screening_result.html",

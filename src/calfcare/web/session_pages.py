@@ -14,7 +14,7 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
@@ -25,11 +25,12 @@ from calfcare.core.records import ID_PATTERN, ScreeningRecord
 from calfcare.core.routine import Plan
 from calfcare.core.session_effort import DONE_SHARE
 from calfcare.web import deps
-from calfcare.web.safety_gate import Gate, read_gate, safety_first_page
+from calfcare.web.route_index import Router
+from calfcare.web.safety_gate import Gate, request_gate, safety_first_page
 from calfcare.web.session_upload import sharp_pain_advice
 from calfcare.web.templating import Pages, PagesDep
 
-router = APIRouter()
+router = Router()
 
 QUERY_NAMES = {
     "tool": "tool",
@@ -78,7 +79,7 @@ async def session_page(request: Request, pages: PagesDep) -> Response:
     names) or a pain check waits: then it is read from the database in a worker thread and
     never cached.
     """
-    gate = await run_in_threadpool(read_gate, request.app)
+    gate = await request_gate(request)
     query = request.url.query
     back = "/session" + (f"?{query}" if query else "")
     if gate.blocked:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
@@ -18,6 +18,7 @@ from calfcare.core.json_input import parse_json
 from calfcare.core.records import SessionRecord
 from calfcare.web import deps
 from calfcare.web.api import schemas
+from calfcare.web.route_index import Router
 from calfcare.web.session_upload import (
     MAX_EVENTS,
     MAX_TENDER_SPOTS,
@@ -25,7 +26,7 @@ from calfcare.web.session_upload import (
     sharp_pain_advice,
 )
 
-router = APIRouter()
+router = Router()
 
 SAVE_INPUT_SCHEMA: dict[str, Any] = {
     "title": "SessionUpload",

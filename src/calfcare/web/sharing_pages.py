@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import FastAPI, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -26,9 +26,10 @@ from calfcare.services import clinic
 from calfcare.storage.accounts import Account
 from calfcare.web import auth, calendar_feed, deps, invite_pages, prescribed
 from calfcare.web.forms import form_page, form_values
+from calfcare.web.route_index import Router
 from calfcare.web.templating import Pages, PagesDep
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 
 OPENED_WORDS = {
     "records": "your records",

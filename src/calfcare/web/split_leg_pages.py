@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.responses import HTMLResponse, Response
 
 from calfcare import services
@@ -27,9 +27,10 @@ from calfcare.web.api.common import cached
 from calfcare.web.api.insights import insights_report
 from calfcare.web.deps import ReadCacheDep, StoreDep
 from calfcare.web.forms import client_id, form_page, number, submit, then_see
+from calfcare.web.route_index import Router
 from calfcare.web.templating import Pages, PagesDep
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 
 OUTCOME_TITLES = {
     "next_day_soreness": "Next-day soreness",

@@ -5,7 +5,7 @@ or nothing, every problem named (`calfcare.web.api.transfer` does the work).
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.responses import HTMLResponse, Response
@@ -17,9 +17,10 @@ from calfcare.web.api.transfer import export_response, import_bytes
 from calfcare.web.deps import ReadCacheDep, StoreDep
 from calfcare.web.forms import form_page, see_other
 from calfcare.web.limits import IMPORT_BYTES, size_text
+from calfcare.web.route_index import Router
 from calfcare.web.templating import PagesDep
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 
 
 @router.get("/export", name="export")

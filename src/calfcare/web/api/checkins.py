@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any, Literal, cast
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from pydantic import Field
 from starlette.responses import JSONResponse
 
@@ -41,8 +41,9 @@ from calfcare.web.api.bodies import (
 )
 from calfcare.web.api.common import Open, is_replay, parse_day, write_route
 from calfcare.web.deps import StoreDep
+from calfcare.web.route_index import Router
 
-router = APIRouter(prefix="/api", tags=["tracking"])
+router = Router(prefix="/api", tags=["tracking"])
 
 LEGS = ("left", "right")
 

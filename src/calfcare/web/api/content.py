@@ -11,7 +11,6 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from fastapi import APIRouter
 from pydantic import BaseModel
 from starlette.responses import Response
 
@@ -23,8 +22,9 @@ from calfcare.core.questionnaire import EMERGENCY_FIRST, Questionnaire
 from calfcare.core.screening_rules import PAIN, PAIN_AFTER_EXERCISE
 from calfcare.web.api import schemas
 from calfcare.web.api.common import DirectRoute, documented, json_body, json_response
+from calfcare.web.route_index import Router
 
-router = APIRouter(prefix="/api", tags=["api"], route_class=DirectRoute)
+router = Router(prefix="/api", tags=["api"], route_class=DirectRoute)
 
 
 def _cited(ids: set[str]) -> dict[str, Any]:

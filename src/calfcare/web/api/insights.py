@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from pydantic import Field
 from starlette.responses import Response
 
@@ -19,8 +19,9 @@ from calfcare.core.insight_report import InsightsReport, analyse_records
 from calfcare.web.api import common
 from calfcare.web.api.common import Open, cached_json, read
 from calfcare.web.deps import get_read_cache
+from calfcare.web.route_index import Router
 
-router = APIRouter(prefix="/api", tags=["tracking"])
+router = Router(prefix="/api", tags=["tracking"])
 
 
 def insights_report(cache: services.ReadCache, today: date) -> InsightsReport:

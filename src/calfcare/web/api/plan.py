@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.responses import JSONResponse
 
 from calfcare.core import routine
@@ -15,8 +15,9 @@ from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.routine import Plan
 from calfcare.web.api.bodies import LEGS_SCHEMA, SCREENING, Body, choice, described, integer
 from calfcare.web.api.common import Open, write_route
+from calfcare.web.route_index import Router
 
-router = APIRouter(prefix="/api", tags=["tracking"])
+router = Router(prefix="/api", tags=["tracking"])
 
 
 def make_plan(raw: Mapping[str, object], screening: object | None) -> Plan:

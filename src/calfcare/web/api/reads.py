@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.responses import Response
 
 from calfcare import services
@@ -27,8 +27,9 @@ from calfcare.web.api.common import (
     read,
 )
 from calfcare.web.deps import get_read_cache
+from calfcare.web.route_index import Router
 
-router = APIRouter(prefix="/api", tags=["tracking"])
+router = Router(prefix="/api", tags=["tracking"])
 
 KINDS = ("session", "soreness", "mobility", "note", "screening")
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from pydantic import Field
 from starlette.responses import JSONResponse, Response
 
@@ -29,8 +29,9 @@ from calfcare.web.api import common, schemas
 from calfcare.web.api.bodies import CLIENT_ID, DAY, SCREENING, Body, choice, described, json_bytes
 from calfcare.web.api.common import Open, cached_json, read, write_route
 from calfcare.web.deps import StoreDep, get_read_cache
+from calfcare.web.route_index import Router
 
-router = APIRouter(prefix="/api", tags=["safety"])
+router = Router(prefix="/api", tags=["safety"])
 
 
 class SafetyLegOut(Open):

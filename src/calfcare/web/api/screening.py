@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.responses import Response
 
 from calfcare.content.screening import load_screening_text
@@ -25,8 +25,9 @@ from calfcare.core.screening import screen
 from calfcare.web.api import schemas
 from calfcare.web.api.bodies import SCREENING, json_bytes
 from calfcare.web.api.common import DirectRoute, json_body, json_response, write_route
+from calfcare.web.route_index import Router
 
-router = APIRouter(prefix="/api", tags=["api"], route_class=DirectRoute)
+router = Router(prefix="/api", tags=["api"], route_class=DirectRoute)
 
 
 @write_route(router, "/screening", SCREENING, schemas.ScreeningReport, storage=False)

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.responses import JSONResponse
 
 from calfcare import services
@@ -20,8 +20,9 @@ from calfcare.web.api.bodies import DAY, LEGS_SCHEMA, Body, choice
 from calfcare.web.api.checkins import LEGS, SavedOut
 from calfcare.web.api.common import parse_day, write_route
 from calfcare.web.deps import StoreDep
+from calfcare.web.route_index import Router
 
-router = APIRouter(prefix="/api", tags=["tracking"])
+router = Router(prefix="/api", tags=["tracking"])
 
 MANUAL_SESSION = Body(
     "ManualSession",

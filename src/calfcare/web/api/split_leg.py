@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from pydantic import Field
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
@@ -28,8 +28,9 @@ from calfcare.web.api.bodies import DAY, Body, choice, described, integer
 from calfcare.web.api.common import Open, cached_json, read, write_route
 from calfcare.web.api.insights import ExperimentOut
 from calfcare.web.deps import StoreDep, get_read_cache
+from calfcare.web.route_index import Router
 
-router = APIRouter(prefix="/api", tags=["tracking"])
+router = Router(prefix="/api", tags=["tracking"])
 
 
 class SplitLegDayOut(Open):

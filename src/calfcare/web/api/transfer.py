@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.responses import JSONResponse, Response
 
 from calfcare import services
@@ -17,8 +17,9 @@ from calfcare.web.api import common
 from calfcare.web.api.bodies import Body, integer, json_bytes
 from calfcare.web.api.common import Open, cached, errors, query_of, read, write_route
 from calfcare.web.deps import StoreDep, get_read_cache
+from calfcare.web.route_index import Router
 
-router = APIRouter(prefix="/api", tags=["tracking"])
+router = Router(prefix="/api", tags=["tracking"])
 
 IMPORT = Body(
     "ExportDocument",
