@@ -56,6 +56,14 @@ def _signed_in(request: Request, token: str, target: str) -> Response:
     return response
 
 
+def _signed_out(request: Request) -> Response:
+    response = RedirectResponse("/sign-in", status_code=303)
+    auth.clear_session_cookie(response, request.scope)
+    response.delete_cookie(csrf.COOKIE_NAME, path="/")  # the old token was the old session's
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
+
+
 @router.get("/sign-in", name="sign_in")
 async def sign_in_page(request: Request, pages: PagesDep, next: str = "/") -> HTMLResponse:
     """The sign-in form."""
@@ -159,10 +167,7 @@ async def sign_out(request: Request) -> Response:
     if token:
         store = await run_in_threadpool(deps.base_store, request.app)
         await run_in_threadpool(accounts.sign_out, store, token, auth.now())
-    response = RedirectResponse("/sign-in", status_code=303)
-    auth.clear_session_cookie(response, request.scope)
-    response.headers["Clear-Site-Data"] = '"cache", "storage"'
-    return response
+    return _signed_out(request)
 
 
 def install(app: FastAPI) -> None:
