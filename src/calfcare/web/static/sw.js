@@ -34,6 +34,22 @@ async function keepPage(url, response) {
   await cache.put(url, new Response(body, { status: 200, headers }));
 }
 
+// The app shell's pages, fetched and kept (those already kept are left, unless `all`). Not
+// signed in (server mode), a page answers with a redirect to the sign-in page: not followed,
+// and nothing kept; pages ask again when they load (`flush`), so the shell is kept once the
+// person has signed in. A body not kept is cancelled: left unread, it held its connection,
+// and the worker's install waited for ever.
+async function keepShellPages(all = true) {
+  const cache = await caches.open(PAGE_CACHE);
+  await Promise.all(PAGES.map(async (url) => {
+    try {
+      if (!all && await cache.match(url)) return;
+      const r = await fetch(url, { credentials: 'same-origin', redirect: 'manual' });
+      if (r.ok) await keepPage(url, r); else if (r.body) await r.body.cancel();
+    } catch { /* kept at the next visit */ }
+  }));
+}
+
 async function forgetLivePages() {
   const cache = await caches.open(PAGE_CACHE);
   for (const request of await cache.keys()) {
@@ -48,12 +64,7 @@ self.addEventListener('install', (e) => {
       const r = await fetch(new Request(url, { cache: 'no-cache' }));
       if (r.ok) await files.put(url, r);
     }));
-    await Promise.all(PAGES.map(async (url) => {
-      try {
-        const r = await fetch(url, { credentials: 'same-origin' });
-        if (r.ok && !r.redirected) await keepPage(url, r);
-      } catch { /* kept at the next visit */ }
-    }));
+    await keepShellPages();
     await self.skipWaiting();
   })());
 });
@@ -191,7 +202,7 @@ const flush = () => { flushing = flushing || flushOnce().finally(() => { flushin
 
 self.addEventListener('message', (e) => {
   const data = e.data || {};
-  if (data.type === 'flush') e.waitUntil(flush());
+  if (data.type === 'flush') e.waitUntil(Promise.all([flush(), keepShellPages(false)]));
   if (data.type === 'keep-page' && typeof data.html === 'string') {
     const url = new URL(data.url);
     if (url.origin !== location.origin || !isLivePage(url)) return;
