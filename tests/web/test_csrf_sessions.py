@@ -98,3 +98,41 @@ def test_a_password_change_keeps_the_session_and_its_token(app: FastAPI) -> None
     assert changed.status_code == 303
     assert note(browser, browser.token).status_code == 303
     browser.close()
+
+
+# Whose records a browser kept offline: another person's sign-in clears them first.
+
+
+def signed_in_as(browser: Browser, login: str) -> Any:
+    browser.token = csrf_token(browser.client.get("/sign-in").text)  # the sign-in form's
+    response = browser.sign_in(login)
+    assert response.status_code == 303
+    return response
+
+
+def test_a_sign_in_after_another_persons_clears_what_the_browser_kept(app: FastAPI) -> None:
+    browser = Browser(app)
+    first = signed_in_as(browser, "anna")
+    assert first.headers["clear-site-data"] == '"cache", "storage"'  # whose before: not known
+    again = signed_in_as(browser, "anna")  # her own last sign-in: her kept records stay
+    assert "clear-site-data" not in again.headers
+    browser.client.cookies.set("calfcare_session", "no session has this token")
+    assert "clear-site-data" in signed_in_as(browser, "anna").headers
+    other = signed_in_as(browser, "bert")  # Anna never signed out: still cleared for Bert
+    assert other.headers["clear-site-data"] == '"cache", "storage"'
+    browser.close()
+
+
+def test_her_own_expired_or_revoked_session_keeps_her_kept_records(app: FastAPI) -> None:
+    phone, laptop = Browser(app), Browser(app)
+    signed_in_as(phone, "anna")
+    signed_in_as(laptop, "anna")
+    new = "another long password"
+    laptop.form("/account/password", current_password=PASSWORD, new_password=new,
+                confirm_password=new)  # fmt: skip
+    assert phone.client.get("/api/records").status_code == 401  # the phone's session ended
+    phone.token = csrf_token(phone.client.get("/sign-in").text)
+    back = phone.sign_in("anna", new)
+    assert back.status_code == 303 and "clear-site-data" not in back.headers
+    phone.close()
+    laptop.close()
