@@ -186,6 +186,7 @@ def log_session(
         calves=tuple(CalfRecord(leg, None, float(seconds_per_calf)) for leg in parsed_legs),
         tender_spots=tuple(spots),
     )
+
     def stored_of(tx: Any) -> SessionRecord | None:
         stored: SessionRecord | None = tx.session(record.id)
         return stored

@@ -214,16 +214,6 @@ def person(browser: Browser, stack: Stack, viewport: str = "phone") -> Iterator[
     yield from _page_on(browser, stack.url, viewport)
 
 
-def worker_ready(page: Page, timeout: int = WAIT) -> None:
-    """Until a service worker controls the page, or fail after ``timeout`` ms: never an
-    unbounded ``navigator.serviceWorker.ready`` (it waits forever when nothing registers)."""
-    page.wait_for_function(
-        "() => navigator.serviceWorker.controller !== null"
-        " && navigator.serviceWorker.controller.state === 'activated'",
-        timeout=timeout,
-    )
-
-
 @contextmanager
 def requests_as(driver: Playwright, page: Page) -> Iterator[APIRequestContext]:
     """HTTP requests with the cookies ``page``'s person has now, outside the page: a 404

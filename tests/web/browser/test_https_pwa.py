@@ -20,14 +20,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect
 
-from tests.web.browser.conftest import BrowserPage
+from tests.web.browser.conftest import BrowserPage, worker_ready
 from tests.web.browser.https_stack import (
     WAIT,
     Stack,
     person,
     stack_for_tests,
     trusting_chromium,
-    worker_ready,
 )
 from tests.web.browser.test_session_page import QUERY, STUBS, T0, tap
 

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect
 
-from tests.web.browser.conftest import axe_violations
+from tests.web.browser.conftest import axe_violations, worker_ready
 from tests.web.browser.https_stack import (
     WAIT,
     Stack,
@@ -31,7 +31,6 @@ from tests.web.browser.https_stack import (
     sign_up,
     stack_for_tests,
     trusting_chromium,
-    worker_ready,
 )
 from tests.web.browser.test_session_page import STUBS, tap
 
