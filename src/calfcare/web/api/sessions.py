@@ -18,7 +18,7 @@ from calfcare.core.routine import SECONDS_PER_CALF_MAX, Tool
 from calfcare.web.api import common
 from calfcare.web.api.bodies import CLIENT_ID, DAY, LEGS_SCHEMA, Body, choice, described
 from calfcare.web.api.checkins import LEGS, SavedOut
-from calfcare.web.api.common import is_replay, parse_day, write_route
+from calfcare.web.api.common import parse_day, write_route
 from calfcare.web.deps import StoreDep
 
 router = APIRouter(prefix="/api", tags=["tracking"])
@@ -73,6 +73,4 @@ async def api_manual_sessions(request: Request, store: StoreDep) -> JSONResponse
     ``client_id`` (the session's id), a repeat is answered with the stored session (200)."""
     when = common.now()
     saved = save_manual_session(store, await MANUAL_SESSION.read(request), when)
-    status = 200 if is_replay(saved.started_at, when) else 201
-    body = {"saved": {"id": saved.id, "day": saved.day.isoformat()}}
-    return JSONResponse(body, status_code=status)
+    return common.saved_one(saved.id, saved.day, saved.started_at, when)
