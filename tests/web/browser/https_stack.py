@@ -8,6 +8,11 @@ reach that fetch. So Chromium is told to accept exactly this stack's certificate
 SHA-256 hashes of their public keys (``--ignore-certificate-errors-spki-list``, which the
 Web Platform Tests use too): the network service then treats them as valid, for pages and
 the worker alike, and any other certificate is still checked. `chromium_args` gives them.
+
+For the tests (`test_https_pwa.py`, `test_server_phone_flow.py`): `stack_for_tests` (a skip,
+or in CI a failure, naming what is missing), `trusting_chromium`, and for flows of several
+people through one stack, `person` (a browser context of their own that fails the test on
+any console error), `sign_up`, `sign_in` and `requests_as` (HTTP with a person's cookies).
 """
 
 from __future__ import annotations
@@ -47,6 +52,8 @@ class Stack:
     instances: tuple[str, ...]
     """Each instance's own loopback address (plain HTTP, behind Caddy)."""
     caddy_data: Path
+    database_url: str = ""
+    """The instances' database (for a test that makes accounts with `calfcare admin`)."""
 
     def chromium_args(self) -> list[str]:
         """Chromium flags that accept this stack's certificates (and only those)."""
@@ -163,6 +170,7 @@ def https_stack(workdir: Path, workers: int = 2, *, server: bool = False) -> Ite
             url=f"https://{SITE}:{https_port}",
             instances=tuple(f"http://127.0.0.1:{p}" for p in ports),
             caddy_data=workdir / "caddy-data",
+            database_url=database,
         )
 
 
@@ -240,3 +248,13 @@ def sign_up(page: Page, login: str, password: str) -> None:
         page.get_by_role("button", name="Make the account").click()
     expect(page.locator("main")).to_be_visible(timeout=WAIT)
     assert "/sign-up" not in page.url, page.locator("main").inner_text()
+
+
+def sign_in(page: Page, login: str, password: str) -> None:
+    """Sign in on the sign-in page (an account made by sign-up or by the administrator)."""
+    page.goto("/sign-in")
+    page.fill("#login", login)
+    page.fill("#password", password)
+    with page.expect_navigation(timeout=WAIT):
+        page.get_by_role("button", name="Sign in").click()
+    assert "/sign-in" not in page.url, page.locator("main").inner_text()

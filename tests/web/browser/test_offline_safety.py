@@ -13,6 +13,7 @@ from tests.web.browser.conftest import BrowserPage, worker_ready
 from tests.web.browser.test_session_page import QUERY, open_session, tap
 
 REFUSED = "was not opened on this device today"
+SHOT = "/tmp/calfcare-offline-{}.png"
 
 WAIT = 30_000
 """ms: a generous bound on each wait (a busy machine), never a delay."""
@@ -150,11 +151,13 @@ def test_a_session_logged_by_hand_offline_is_kept_then_saved_once(own_page: Brow
     page.fill("#seconds", "60")
     page.get_by_role("button", name="Save the session").click()
     expect(page.locator("#kept")).to_contain_text("kept on this device", timeout=WAIT)
+    page.screenshot(path=SHOT.format(f"session-kept-{own_page.viewport}"))
     # Not a check-in: the kept session pages go (the worker does not guess what it changes).
     page.wait_for_function(f"() => caches.match({live!r}).then((hit) => !hit)", timeout=WAIT)
     page.context.set_offline(False)
     page.goto("/checkins")
     expect(page.locator("#outbox-status")).to_contain_text("is saved", timeout=WAIT)
+    page.screenshot(path=SHOT.format(f"session-synced-{own_page.viewport}"))
     sessions = page.evaluate(
         "() => fetch('/api/records').then((r) => r.json())"
         ".then((rows) => rows.filter((r) => r.kind === 'session'))"
