@@ -5,10 +5,17 @@
 Seeds `seed.daily_use` for each person (far more than real use: about 13 records a day; its
 daily split-leg coins only with ``--coins``, which makes a line read every record) in a fresh
 SQLite file, every person sharing with one clinician under a prescription of their own;
-then times `services.clinician_list`: cold (every line computed from the records: what the
-first request after a restart pays), warm (median of K: the lines kept under each person's
-data version, so a request reads one query's worth), and after one person wrote a record
-(their line alone recomputed). The target is the warm figure, 100 ms; exit 1 when missed.
+then times `services.clinician_list`: first (nothing stored: every line computed from the
+records, what the first list after the upgrade to revision 0009 pays, or the first of a new
+day), cold with stored lines (the store closed and opened again, as after a restart or in
+another worker: the lines are read from the database), warm (median of K), and after one
+person wrote a record (their line alone recomputed). The target is 100 ms for the cold with
+stored lines and the warm figures; exit 1 when either is missed.
+
+``--web`` also times the page, ``GET /clinic`` through the whole app (server mode, the
+clinician signed in, a TestClient): the median of K requests once its lines are kept (the
+page's own cost: the sign-in check, one query, 100 rows rendered). Its lines are for the
+real today, not the seed's last day, so its first request is not the cold figure above.
 """
 
 from __future__ import annotations
@@ -30,7 +37,7 @@ from calfcare.core.accounts import Role
 from calfcare.core.prescription import prescription
 from calfcare.core.records import Note
 from calfcare.core.routine import Intensity, Tool
-from calfcare.storage import open_store
+from calfcare.storage import Store, open_store
 
 TARGET_MS = 100.0
 
@@ -43,6 +50,7 @@ def main() -> int:
     parser.add_argument(
         "--coins", action="store_true", help="Everyone also ran a split-leg experiment."
     )
+    parser.add_argument("--web", action="store_true", help="Also time the page GET /clinic.")
     args = parser.parse_args()
     now = datetime.combine(LAST_DAY, datetime.min.time(), UTC) + timedelta(hours=20)
     records = daily_use(years=args.years)
@@ -53,7 +61,8 @@ def main() -> int:
                       seconds_per_calf=150, sessions_per_week=3, weeks=6,
                       start_day=LAST_DAY - timedelta(weeks=3))  # fmt: skip
     with tempfile.TemporaryDirectory() as folder:
-        store = open_store(f"sqlite:///{Path(folder) / 'bench.sqlite3'}")
+        url = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+        store = open_store(url)
         try:
             started = time.perf_counter()
             with store.accounts() as tx:
@@ -69,30 +78,65 @@ def main() -> int:
                     tx.add_all(_fresh_ids(records, f"p{n}-"))
             seeded = time.perf_counter() - started
             print(f"seeded {args.people} people x {args.years} year(s) in {seeded:.0f} s")
-            cache = services.SummaryCache()
             started = time.perf_counter()
-            lines = services.clinician_list(store, clinician, now, cache)
+            lines = services.clinician_list(store, clinician, now)
+            first = (time.perf_counter() - started) * 1000
+            store.close()
+            store = open_store(url)  # a restart: nothing in memory, the lines in the database
+            started = time.perf_counter()
+            services.clinician_list(store, clinician, now)
             cold = (time.perf_counter() - started) * 1000
             runs = []
             for _ in range(args.repeat):
                 started = time.perf_counter()
-                services.clinician_list(store, clinician, now, cache)
+                services.clinician_list(store, clinician, now)
                 runs.append((time.perf_counter() - started) * 1000)
             warm = statistics.median(runs)
             with store.for_person(people[0].person_id).transaction() as tx:
                 tx.add_note(Note("bench-note", LAST_DAY, now, "One more note."))
             started = time.perf_counter()
-            services.clinician_list(store, clinician, now, cache)
+            services.clinician_list(store, clinician, now)
             one = (time.perf_counter() - started) * 1000
+            page = _page_ms(Path(folder), store, clinician.id, args.repeat) if args.web else None
         finally:
             store.close()
     print(f"clinician's list of {len(lines)} people:")
-    print(f"  cold (every line computed)      {cold:9.1f} ms")
-    print(
-        f"  warm (median of {args.repeat})            {warm:9.1f} ms   target < {TARGET_MS:.0f} ms"
-    )
+    target = f"target < {TARGET_MS:.0f} ms"
+    print(f"  first (nothing stored)          {first:9.1f} ms")
+    print(f"  cold, lines stored              {cold:9.1f} ms   {target}")
+    print(f"  warm (median of {args.repeat})            {warm:9.1f} ms   {target}")
     print(f"  after one person's new record   {one:9.1f} ms")
-    return 0 if warm < TARGET_MS else 1
+    if page is not None:
+        print(f"  the page GET /clinic, warm      {page:9.1f} ms   target < {TARGET_MS:.0f} ms")
+    return 0 if max(cold, warm, page or 0) < TARGET_MS else 1
+
+
+def _page_ms(folder: Path, store: Store, physio: int, repeat: int) -> float:
+    """The median time of ``GET /clinic`` for a clinician every seeded person shares with."""
+    from starlette.testclient import TestClient
+
+    from calfcare.services import accounts
+    from calfcare.settings import Settings
+    from calfcare.web.app import create_app
+
+    now = datetime.now(UTC)
+    kim = accounts.sign_up(store, "dr.bench", "bench password 1", now, Role.CLINICIAN)
+    with store.clinic() as tx:
+        for share in tx.shares_of_clinician(physio):
+            tx.add_share(kim.id, share.person_id, now)
+    url = f"sqlite:///{folder / 'bench.sqlite3'}"
+    app = create_app(Settings(data_dir=folder, database_url=url, server=True))
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        token = client.get("/sign-in").text.split('name="csrftoken" value="')[1].split('"')[0]
+        client.post("/sign-in", data={"csrftoken": token, "login": "dr.bench",
+                                      "password": "bench password 1"})  # fmt: skip
+        assert client.get("/clinic").status_code == 200  # computes and keeps the lines
+        runs = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            assert client.get("/clinic").status_code == 200
+            runs.append((time.perf_counter() - started) * 1000)
+    return statistics.median(runs)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,19 @@ if "CALFCARE_DATA_DIR" not in os.environ and "CALFCARE_DATABASE_URL" not in os.e
     os.environ["CALFCARE_DATA_DIR"] = tempfile.mkdtemp(prefix="calfcare-tests-")
 
 
+def screening_answers(**general: Any) -> dict[str, Any]:
+    """A safety check of both calves, every answer "no" unless ``general`` says."""
+    from calfcare.core.screening_rules import GENERAL_QUESTION_IDS, LEG_QUESTION_IDS
+
+    return {
+        "contract": 1,
+        "legs": ["left", "right"],
+        "general": {**dict.fromkeys(GENERAL_QUESTION_IDS, False), **general},
+        "left": dict.fromkeys(LEG_QUESTION_IDS, False),
+        "right": dict.fromkeys(LEG_QUESTION_IDS, False),
+    }
+
+
 def load_vignettes() -> dict[str, Any]:
     data: dict[str, Any] = json.loads((DATA / "screening_vignettes.json").read_text())
     return data

@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from fhir.resources.R4B.bundle import Bundle
 from typer.testing import CliRunner
 
 from calfcare.cli import app
@@ -59,6 +60,14 @@ def test_people_export_and_revoke(tmp_path: Path) -> None:
         assert [e.what for e in clinic.audit_log(store, ann.person_id)] == ["export"]
     finally:
         store.close()
+    fhir = {}
+    for who in ("zed.urgent", "ann.fine"):
+        code, fhir[who], err = _run(tmp_path, "export", "--login", "physio", "--person", who,
+                                    "--format", "fhir")  # fmt: skip
+        assert code == 0, err
+        assert Bundle.model_validate_json(fhir[who]).type == "collection"  # FHIR R4, valid
+    assert '"value":"fu"' in fhir["zed.urgent"]  # zed's follow-up (FHIR leaves notes out)
+    assert '"fu"' not in fhir["ann.fine"]  # and only in zed's
 
     code, out, _ = _run(tmp_path, "revoke", "--login", "physio", "--person", "ann.fine")
     assert code == 0 and "Stopped 1 share." in out

@@ -18,6 +18,18 @@ def cli(tmp_path: Path, *args: str) -> tuple[int, str, str]:
     return done.returncode, done.stdout, done.stderr
 
 
+def march_pdf_and_html(tmp_path: Path, url: str) -> str:
+    """The report of March 2026 from ``url``: checks its PDF is one page; its HTML."""
+    period = ("--since", "2026-03-02", "--until", "2026-03-29", "--db", url)
+    pdf = tmp_path / "r.pdf"
+    code, _, err = cli(tmp_path, "report", *period, "-o", str(pdf))
+    assert code == 0, err
+    assert len(re.findall(rb"/Type /Page\b", pdf.read_bytes())) == 1
+    code, _, err = cli(tmp_path, "report", *period, "--format", "html", "-o", str(tmp_path / "r"))
+    assert code == 0, err
+    return (tmp_path / "r").read_text()
+
+
 def test_report_png_and_svg(tmp_path: Path) -> None:
     code, _, err = cli(tmp_path, "report", "--output", str(tmp_path / "empty.svg"))
     assert code == 0, err
@@ -52,6 +64,34 @@ def test_a_month_as_one_pdf_page_and_as_html(tmp_path: Path) -> None:
     assert code == 0, err
     html = (tmp_path / "r").read_text()
     assert "URGENT: Safety check" in html and "Split-leg experiment" in html
+
+
+def test_a_month_with_a_prescription_shows_the_sessions_done_against_it(tmp_path: Path) -> None:
+    from datetime import UTC, date, datetime
+
+    from calfcare.core.accounts import Role
+    from calfcare.core.prescription import prescription
+    from calfcare.core.routine import Intensity, Tool
+    from calfcare.storage import PERSONAL, open_store
+
+    url = f"sqlite:///{tmp_path / 'month.sqlite3'}"
+    store = open_store(url)
+    with store.transaction() as tx:
+        tx.add_all(a_month())
+    at = datetime(2026, 3, 1, tzinfo=UTC)
+    rx = prescription(calves=["left", "right"], tools=[Tool.FOAM_ROLLER],
+                      intensity_cap=Intensity.GENTLE, seconds_per_calf=150,
+                      sessions_per_week=3, weeks=6, start_day=date(2026, 3, 2))  # fmt: skip
+    with store.accounts() as accounts:
+        physio = accounts.add_account("physio", "not-a-hash", Role.CLINICIAN, at)
+    with store.clinic() as clinic:
+        clinic.add_prescription(PERSONAL, physio.id, rx, at)
+    store.close()
+    html = march_pdf_and_html(tmp_path, url)
+    assert "Sessions done against the prescription" in html
+    assert "Prescribed from 2 Mar 2026: 3 times a week" in html
+    weeks = re.findall(r"<li>Week (\d): (\d+) of 3 sessions", html)
+    assert [w for w, _ in weeks] == ["1", "2", "3", "4"]
 
 
 def test_bad_options_exit_2_naming_the_option(tmp_path: Path) -> None:
@@ -94,14 +134,7 @@ def test_a_month_with_a_hold_still_on_fits_one_page_with_its_dates(tmp_path: Pat
     with store.transaction() as tx:
         tx.add_all(replace(records, clearances=records.clearances[:1]))
     store.close()
-    period = ("--since", "2026-03-02", "--until", "2026-03-29", "--db", url)
-    pdf = tmp_path / "r.pdf"
-    code, _, err = cli(tmp_path, "report", *period, "-o", str(pdf))
-    assert code == 0, err
-    assert len(re.findall(rb"/Type /Page\b", pdf.read_bytes())) == 1
-    code, _, err = cli(tmp_path, "report", *period, "--format", "html", "-o", str(tmp_path / "r"))
-    assert code == 0, err
-    html = (tmp_path / "r").read_text()
+    html = march_pdf_and_html(tmp_path, url)
     assert "URGENT: Hold on massage</strong>, 8 Mar 2026" in html
     assert "until 8 Mar 2026, when a clinician ruled out a clot (recorded 8 Mar 2026)" in html
     assert "since 14 Mar 2026 (started by a safety check); still on" in html

@@ -9,8 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from calfcare.core.screening_rules import GENERAL_QUESTION_IDS, LEG_QUESTION_IDS
-from tests.conftest import run_cli
+from tests.conftest import run_cli, screening_answers
 
 CONTRACT_KEYS = {"contract", "day", "screened_today", "screening_id", "legs", "hold"}
 
@@ -21,15 +20,7 @@ def cli(tmp_path: Path, *args: str, stdin: str | None = None) -> tuple[int, str,
 
 
 def answers(**general: Any) -> str:
-    return json.dumps(
-        {
-            "contract": 1,
-            "legs": ["left", "right"],
-            "general": {**dict.fromkeys(GENERAL_QUESTION_IDS, False), **general},
-            "left": dict.fromkeys(LEG_QUESTION_IDS, False),
-            "right": dict.fromkeys(LEG_QUESTION_IDS, False),
-        }
-    )
+    return json.dumps(screening_answers(**general))
 
 
 def state(tmp_path: Path) -> dict[str, Any]:

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calfcare.core.adherence import adherence, this_week
+from calfcare.core.adherence import adherence, this_week, weeks_in_period
 from calfcare.core.calendar import prescription_calendar, session_days, session_offsets
 from calfcare.core.clinic_list import Flag, PersonSummary, followup_missing, list_key, ordered
 from calfcare.core.errors import InvalidInput
@@ -240,3 +240,20 @@ def test_red_flags_from_records_most_pressing_first() -> None:
     )
     assert red_flags(worst, state(worst, today), today)[0] is Flag.EMERGENCY_HOLD
     assert red_flags(RecordSet(), state(RecordSet(), today), today) == ()
+
+
+def test_the_reports_weeks_are_those_overlapping_its_period_counted_whole() -> None:
+    p = rx()
+    sessions = [session(START + timedelta(days=d), sid=f"w{d}") for d in (0, 2, 8, 9, 20)]
+    later = START + timedelta(days=60)
+
+    def weeks(first: int, last: int, today: date = later) -> list[tuple[int, int]]:
+        found = weeks_in_period(
+            p, sessions, START + timedelta(days=first), START + timedelta(days=last), today
+        )
+        return [(w.week, w.done) for w in found]
+
+    assert weeks(10, 12) == [(2, 2)]  # the days before the period still count
+    assert weeks(6, 7) == [(1, 2), (2, 2)]
+    assert weeks(-30, -1) == [] and weeks(28, 40) == []  # before and after its 4 weeks
+    assert weeks(0, 30, today=START + timedelta(days=9)) == [(1, 2), (2, 2)]  # not yet begun

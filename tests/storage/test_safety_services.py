@@ -15,10 +15,10 @@ from calfcare.core.followup import FollowUpAnswers, followup_answers
 from calfcare.core.levels import Leg
 from calfcare.core.records import CalfRecord, SessionRecord, SessionSource
 from calfcare.core.routine import Tool
-from calfcare.core.screening_rules import GENERAL_QUESTION_IDS, LEG_QUESTION_IDS
 from calfcare.core.timeline import Outcome
 from calfcare.services import safety as safety_services
 from calfcare.storage import Store
+from tests.conftest import screening_answers
 
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 
@@ -38,14 +38,7 @@ def urgent_follow_up(store: Store, now: datetime) -> None:
 
 
 def screen(store: Store, now: datetime, **general: Any) -> str:
-    answers = {
-        "contract": 1,
-        "legs": ["left", "right"],
-        "general": {**dict.fromkeys(GENERAL_QUESTION_IDS, False), **general},
-        "left": dict.fromkeys(LEG_QUESTION_IDS, False),
-        "right": dict.fromkeys(LEG_QUESTION_IDS, False),
-    }
-    record, _ = safety_services.record_screening_answers(store, answers, now)
+    record, _ = safety_services.record_screening_answers(store, screening_answers(**general), now)
     return record.id
 
 

@@ -26,7 +26,6 @@ EXPECTED = {
     "revoke_feeds",
     "shares_of",
     "stop_sharing",
-    "SummaryCache",
     "clinician_list",
     "EXPORT_FORMATS",
     "EXPORT_MEDIA_TYPES",

@@ -8,8 +8,10 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from calfcare.services import accounts
+from calfcare.core.accounts import Role
+from calfcare.services import accounts, clinic
 from calfcare.settings import Settings
+from calfcare.storage.accounts import Account
 from calfcare.web import deps
 from calfcare.web.app import create_app
 from tests.web.conftest import BASE_URL, TestClient, csrf_token
@@ -25,6 +27,19 @@ def make_account(app: FastAPI, login: str) -> int:
     """An account made as `calfcare admin create-account` makes it; its person's id."""
     account = accounts.sign_up(deps.base_store(app), login, PASSWORD, datetime.now(UTC))
     return account.person_id
+
+
+def make_clinician(app: FastAPI, login: str) -> Account:
+    """A clinician's account, as `calfcare admin create-account --role clinician` makes it."""
+    return accounts.sign_up(
+        deps.base_store(app), login, PASSWORD, datetime.now(UTC), Role.CLINICIAN
+    )
+
+
+def share(app: FastAPI, clinician: Account, person_id: int) -> None:
+    """The person accepts an invitation of ``clinician``'s (through the services)."""
+    store, now = deps.base_store(app), datetime.now(UTC)
+    clinic.accept_invite(store, clinic.invite(store, clinician, now).code, person_id, now)
 
 
 class Browser:

@@ -29,6 +29,15 @@ def test_personal_mode_asks_for_no_sign_in(tmp_path: Path) -> None:
         assert "Account" not in client.get("/").text
 
 
+def test_the_footer_says_where_the_records_are_in_each_mode(tmp_path: Path, app: FastAPI) -> None:
+    with TestClient(create_app(Settings(data_dir=tmp_path)), base_url=BASE_URL) as client:
+        assert "It runs on this computer only" in client.get("/learn").text
+    with TestClient(app, base_url=BASE_URL) as client:
+        page = client.get("/learn").text
+        assert "It runs on this computer only" not in page
+        assert "kept on this calfcare server for your account only" in page
+
+
 def test_sign_up_signs_in_and_the_cookie_is_guarded(app: FastAPI) -> None:
     browser = Browser(app)
     page = browser.client.get("/sign-up")
@@ -181,5 +190,50 @@ def test_import_and_export_are_the_signed_in_persons(app: FastAPI) -> None:
     )
     assert own.status_code == 200, own.text  # A's own file again: nothing new, nothing lost
     assert a.client.get("/api/export").text.count("only mine") == 1
+    for browser in (a, b):
+        browser.close()
+
+
+def _values(doc: object, key: str) -> set[str]:
+    """Every string under ``key`` anywhere in a JSON document."""
+    found: set[str] = set()
+    stack = [doc]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            found.update(v for k, v in item.items() if k == key and isinstance(v, str))
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def test_each_export_holds_the_signed_in_persons_records_only(app: FastAPI) -> None:
+    from datetime import date
+
+    from calfcare.web.deps import base_store
+    from tests.core.test_clinic_rules import session
+    from tests.month_records import a_month
+
+    month = a_month()
+    kinds = ("screenings", "sessions", "soreness", "mobility", "notes")
+    annas = {r.id for kind in kinds for r in getattr(month, kind)}
+    berts = {"bert-s1", "bert-s2"}
+    store = base_store(app)
+    with store.for_person(make_account(app, "anna")).transaction() as tx:
+        tx.add_all(month)
+    with store.for_person(make_account(app, "bert")).transaction() as tx:
+        for n, sid in enumerate(sorted(berts)):
+            tx.add_session(session(date(2026, 3, 3 + n), sid=sid))
+    a, b = Browser(app), Browser(app)
+    a.sign_in("anna")
+    b.sign_in("bert")
+    for fmt, key in (("json", "id"), ("fhir", "value")):
+        mine = b.client.get(f"/api/export?format={fmt}")
+        theirs = a.client.get(f"/api/export?format={fmt}")
+        assert mine.status_code == theirs.status_code == 200
+        ids, other = _values(mine.json(), key), _values(theirs.json(), key)
+        assert berts <= ids and not ids & annas, fmt  # B's own records, none of A's
+        assert len(other & annas) > 50 and not other & berts, fmt
     for browser in (a, b):
         browser.close()

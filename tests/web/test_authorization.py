@@ -5,14 +5,18 @@ Every route of the app, every method, has a row: the status an anonymous request
 a signed-in person gets for the same minimal request (an empty form or ``{}``: a refusal
 naming fields, never a sign-in). A route added without a row fails
 `test_every_route_has_a_row`, naming it. Routes that address a record by id have a third
-column: person B addressing person A's record (`test_b_cannot_reach_a_by_id`). A clinician
-column comes with the clinician side (issue 16).
+column: person B addressing person A's record (`test_b_cannot_reach_a_by_id`). The clinician
+column (issue 16) is a clinician's account that person A shares with: on the person's own
+routes it acts on its own (empty) records, on the clinician's pages it addresses A (``403``
+for anyone who is not a clinician). Reaching B, another clinician's people, or A after A
+stopped sharing is `test_a_clinician_reaches_only_who_shares`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +24,11 @@ import pytest
 from fastapi import FastAPI
 from starlette.routing import Route
 
-from tests.web.server_helpers import Browser, make_account, server_app
-from tests.web.test_safety_api import NO, answers
+from calfcare.services import clinic
+from calfcare.web import deps
+from tests.conftest import screening_answers
+from tests.web.server_helpers import Browser, make_account, make_clinician, server_app, share
+from tests.web.test_safety_api import NO
 
 SIGN_IN = "sign-in"
 """A page's refusal of an anonymous request: 303 to ``/sign-in?next=…``."""
@@ -35,18 +42,19 @@ class Row:
     clinician: int | str | None = None  # issue 16
 
 
-PUBLIC_PAGE = Row(200, 200)
-PRIVATE_PAGE = Row(SIGN_IN, 200)
-PRIVATE_FORM = Row(SIGN_IN, 422)  # an empty form: refused, naming its fields
-PRIVATE_READ = Row(401, 200)
-PRIVATE_WRITE = Row(401, 422)
+PUBLIC_PAGE = Row(200, 200, 200)
+PRIVATE_PAGE = Row(SIGN_IN, 200, 200)
+PRIVATE_FORM = Row(SIGN_IN, 422, 422)  # an empty form: refused, naming its fields
+PRIVATE_READ = Row(401, 200, 200)
+PRIVATE_WRITE = Row(401, 422, 422)
+CLINICIAN_PAGE = Row(SIGN_IN, 403, 200)  # a person is refused in words: not a clinician
 
 MATRIX: dict[tuple[str, str], Row] = {
     # public: fixed content, the screening form and its pure check, the browser's files
     ("GET", "/learn"): PUBLIC_PAGE,
     ("GET", "/mobility/knee-to-wall"): PUBLIC_PAGE,
     ("GET", "/screening"): PUBLIC_PAGE,
-    ("POST", "/screening/answers.json"): Row(422, 422),
+    ("POST", "/screening/answers.json"): Row(422, 422, 422),
     ("GET", "/favicon.ico"): PUBLIC_PAGE,
     ("GET", "/manifest.webmanifest"): PUBLIC_PAGE,
     ("GET", "/sw.js"): PUBLIC_PAGE,
@@ -55,16 +63,16 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/learn"): PUBLIC_PAGE,
     ("GET", "/api/sources"): PUBLIC_PAGE,
     ("GET", "/api/screening/questions"): PUBLIC_PAGE,
-    ("POST", "/api/screening"): Row(422, 422),
+    ("POST", "/api/screening"): Row(422, 422, 422),
     ("GET", "/static"): PUBLIC_PAGE,  # the mount (checked with one file)
     # accounts
     ("GET", "/sign-in"): PUBLIC_PAGE,
-    ("POST", "/sign-in"): Row(401, 401),  # no such login: the form again, refused
+    ("POST", "/sign-in"): Row(401, 401, 401),  # no such login: the form again, refused
     ("GET", "/sign-up"): PUBLIC_PAGE,
-    ("POST", "/sign-up"): Row(422, 422),
+    ("POST", "/sign-up"): Row(422, 422, 422),
     ("GET", "/account"): PRIVATE_PAGE,
     ("POST", "/account/password"): PRIVATE_FORM,
-    ("POST", "/sign-out"): Row(303, 303),
+    ("POST", "/sign-out"): Row(303, 303, 303),
     # pages of the person's records
     ("GET", "/"): PRIVATE_PAGE,
     ("POST", "/screening"): PRIVATE_FORM,
@@ -76,7 +84,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/plan/from-screening"): PRIVATE_FORM,
     ("GET", "/session"): PRIVATE_PAGE,
     ("GET", "/checkins"): PRIVATE_PAGE,
-    ("GET", "/checkins/follow-up/{screening_id}"): Row(SIGN_IN, 404),
+    ("GET", "/checkins/follow-up/{screening_id}"): Row(SIGN_IN, 404, 404),
     ("GET", "/checkins/knee-to-wall"): PRIVATE_PAGE,
     ("POST", "/checkins/knee-to-wall"): PRIVATE_FORM,
     ("GET", "/checkins/next-day"): PRIVATE_PAGE,
@@ -97,7 +105,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/split-leg"): PRIVATE_FORM,
     ("POST", "/split-leg/before"): PRIVATE_FORM,
     ("POST", "/split-leg/massaged"): PRIVATE_FORM,
-    ("POST", "/split-leg/start"): Row(SIGN_IN, 303),  # starts one with the defaults
+    ("POST", "/split-leg/start"): Row(SIGN_IN, 303, 303),  # starts one with the defaults
     ("POST", "/split-leg/stop"): PRIVATE_FORM,
     # the JSON API of the person's records
     ("GET", "/api/safety"): PRIVATE_READ,
@@ -118,12 +126,36 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/split-leg"): PRIVATE_READ,
     ("GET", "/api/split-leg/days"): PRIVATE_READ,
     ("POST", "/api/split-leg/days"): PRIVATE_WRITE,
-    ("POST", "/api/split-leg/experiments"): Row(401, 201),  # {} starts one with defaults
+    ("POST", "/api/split-leg/experiments"): Row(401, 201, 201),  # {} starts one with defaults
     ("POST", "/api/split-leg/massaged"): PRIVATE_WRITE,
-    ("POST", "/api/split-leg/stop"): Row(401, 200),
+    ("POST", "/api/split-leg/stop"): Row(401, 200, 200),
+    # the clinician's pages ({person_id}: person A, who shares with the clinician)
+    ("GET", "/clinic"): CLINICIAN_PAGE,
+    ("GET", "/clinic/invite"): CLINICIAN_PAGE,
+    ("POST", "/clinic/invite"): CLINICIAN_PAGE,  # a new invitation, shown
+    ("POST", "/clinic/invite/revoke"): Row(SIGN_IN, 403, 303),
+    ("GET", "/clinic/people/{person_id}"): CLINICIAN_PAGE,
+    ("GET", "/clinic/people/{person_id}/prescribe"): CLINICIAN_PAGE,
+    ("POST", "/clinic/people/{person_id}/prescribe"): Row(SIGN_IN, 403, 422),
+    ("POST", "/clinic/people/{person_id}/stop"): Row(SIGN_IN, 403, 303),  # (last: ends A's share)
 }
+# -- issue 16, the person's side: invitations, sharing, calendar links ----------------------
+# A clinician acts on their own records here, as any person. An unknown code or token: 404.
+MATRIX.update({
+    ("GET", "/invite"): PUBLIC_PAGE,
+    ("GET", "/invite/{code}"): Row(404, 404, 404),
+    ("POST", "/invite/{code}/accept"): Row(SIGN_IN, 404, 404),
+    ("POST", "/invite/{code}/new-account"): Row(404, 404, 404),
+    ("GET", "/sharing"): PRIVATE_PAGE,
+    ("POST", "/sharing/stop"): PRIVATE_FORM,
+    ("POST", "/sharing/calendar"): PRIVATE_FORM,  # nothing prescribed: refused, in words
+    ("POST", "/sharing/calendar/off"): Row(SIGN_IN, 303, 303),
+    ("GET", "/sharing/calendar.ics"): Row(SIGN_IN, 404, 404),  # nothing prescribed
+    ("GET", "/calendar/{token}.ics"): Row(404, 404, 404),
+})  # fmt: skip
+# -- end of issue 16, the person's side -----------------------------------------------------
 for _method in OTHER_METHODS:  # the split-leg days' catch-all: "not that method"
-    MATRIX[(_method, "/api/split-leg/days")] = Row(401, 405)
+    MATRIX[(_method, "/api/split-leg/days")] = Row(401, 405, 405)
 
 
 def app_routes(app: FastAPI) -> set[tuple[str, str]]:
@@ -159,6 +191,32 @@ def people(app: FastAPI) -> Iterator[tuple[Browser, Browser, Browser]]:
         browser.close()
 
 
+@dataclass
+class Clinic:
+    """A clinician (``dr``) whom person A (``a_id``) shares with; B does not share."""
+
+    dr: Browser
+    a_id: int
+    b_id: int
+
+
+@pytest.fixture
+def clinic_of_a(app: FastAPI, people: tuple[Browser, Browser, Browser]) -> Iterator[Clinic]:
+    kim = make_clinician(app, "dr.kim")
+    ids = {s.person_id for s in clinic.people_of(deps.base_store(app), kim)}
+    assert ids == set()
+    a_id = make_person_id(app, "anna")
+    share(app, kim, a_id)
+    dr = Browser(app)
+    assert dr.sign_in("dr.kim").status_code == 303
+    yield Clinic(dr, a_id, make_person_id(app, "bert"))
+    dr.close()
+
+
+def make_person_id(app: FastAPI, login: str) -> int:
+    return clinic.account_named(deps.base_store(app), login).person_id
+
+
 def test_every_route_has_a_row(app: FastAPI) -> None:
     missing = sorted(app_routes(app) - set(MATRIX))
     assert not missing, f"routes without a row in MATRIX: {missing}"
@@ -166,8 +224,14 @@ def test_every_route_has_a_row(app: FastAPI) -> None:
     assert not stale, f"rows for routes that do not exist: {stale}"
 
 
-def request(browser: Browser, method: str, path: str) -> Any:
+def test_every_row_has_a_clinician_column() -> None:
+    missing = sorted(key for key, row in MATRIX.items() if row.clinician is None)
+    assert not missing, f"rows without a clinician status: {missing}"
+
+
+def request(browser: Browser, method: str, path: str, person_id: int = 0) -> Any:
     url = path.replace("{screening_id}", "00000000-0000-4000-8000-000000000000")
+    url = url.replace("{person_id}", str(person_id))
     url = "/static/calfcare.css" if url == "/static" else url
     if method in ("GET", "HEAD"):
         return browser.client.request(method, url, follow_redirects=False)
@@ -194,15 +258,22 @@ def mismatch(response: Any, expected: int | str) -> str | None:
     return None
 
 
-def test_the_matrix(people: tuple[Browser, Browser, Browser]) -> None:
+def last(key: tuple[str, str]) -> tuple[bool, bool, tuple[str, str]]:
+    """Sign-out last (it ends each browser's session), and before it the clinician's stop
+    (it ends A's share)."""
+    return key[1] == "/sign-out", key[1] == "/clinic/people/{person_id}/stop", key
+
+
+def test_the_matrix(people: tuple[Browser, Browser, Browser], clinic_of_a: Clinic) -> None:
     anonymous, a, _ = people
     wrong = []
-    # sign-out last: it ends A's session
-    for key in sorted(MATRIX, key=lambda k: (k[1] == "/sign-out", k)):
+    for key in sorted(MATRIX, key=last):
         row = MATRIX[key]
         for who, browser, expected in (("anonymous", anonymous, row.anonymous),
-                                       ("person", a, row.person)):  # fmt: skip
-            why = mismatch(request(browser, *key), expected)
+                                       ("person", a, row.person),
+                                       ("clinician", clinic_of_a.dr, row.clinician)):  # fmt: skip
+            assert expected is not None
+            why = mismatch(request(browser, *key, person_id=clinic_of_a.a_id), expected)
             if why:
                 wrong.append(f"{who} {key}: {why}")
     assert not wrong, "\n".join(wrong)
@@ -212,7 +283,7 @@ def test_b_cannot_reach_a_by_id(people: tuple[Browser, Browser, Browser]) -> Non
     """Person B addressing A's records by id: not found, or refused naming the id; and B's
     reads show nothing of A's."""
     _, a, b = people
-    screened = a.client.post("/api/screenings", json=answers())
+    screened = a.client.post("/api/screenings", json=screening_answers())
     assert screened.status_code == 201
     screening_id = screened.json()["screening_id"]
     follow_up = f"/checkins/follow-up/{screening_id}"
@@ -247,7 +318,64 @@ def test_an_urgent_screening_holds_its_person_only(
     assert a.client.get("/api/safety").json()["hold"]["level"] == "urgent"
     assert b.client.get("/api/safety").json()["hold"] is None
     for who in (a, b):  # a safety check today, so that only the hold differs
-        assert who.client.post("/api/screenings", json=answers()).status_code == 201
+        assert who.client.post("/api/screenings", json=screening_answers()).status_code == 201
     blocked = "<title>No routine today"
     assert blocked in a.client.get("/plan").text  # the plan page shows A's hold
     assert blocked not in b.client.get("/plan").text
+
+
+def test_a_clinician_reaches_only_who_shares(
+    app: FastAPI, people: tuple[Browser, Browser, Browser], clinic_of_a: Clinic
+) -> None:
+    """Not B (who never shared), not another clinician's people, not A once A stops sharing:
+    each is the same 404 as an address with no page, and the list leaves them out."""
+    _, a, b = people
+    dr, a_id, b_id = clinic_of_a.dr, clinic_of_a.a_id, clinic_of_a.b_id
+    lee = make_clinician(app, "dr.lee")
+    share(app, lee, b_id)  # B shares with another clinician
+    nobody = dr.client.get("/clinic/people/999999")
+    assert nobody.status_code == 404
+
+    def refused(person: int) -> None:
+        for method, path in [k for k in MATRIX if "{person_id}" in k[1]]:
+            got = request(dr, method, path, person_id=person)
+            assert got.status_code == 404, (method, path, got.status_code)
+            assert got.text == nobody.text  # nothing said about who it is
+
+    refused(b_id)
+    assert "bert" not in dr.client.get("/clinic").text
+    assert "anna" in dr.client.get("/clinic").text
+    assert dr.client.get(f"/clinic/people/{a_id}").status_code == 200
+    # A stops sharing: at once, nothing more
+    assert clinic.stop_sharing(
+        deps.base_store(app), a_id, make_clinician_id(app), datetime.now(UTC)
+    )
+    refused(a_id)
+    assert "anna" not in dr.client.get("/clinic").text
+    # B's clinician still sees B; a person never reaches the clinician's pages
+    lee_browser = Browser(app)
+    assert lee_browser.sign_in("dr.lee").status_code == 303
+    assert lee_browser.client.get(f"/clinic/people/{b_id}").status_code == 200
+    assert lee_browser.client.get(f"/clinic/people/{a_id}").status_code == 404
+    lee_browser.close()
+    assert b.client.get(f"/clinic/people/{b_id}").status_code == 403
+    assert a.client.get("/clinic").status_code == 403
+
+
+def make_clinician_id(app: FastAPI) -> int:
+    return clinic.account_named(deps.base_store(app), "dr.kim").id
+
+
+def test_a_clinician_never_writes_a_persons_checkins(
+    people: tuple[Browser, Browser, Browser], clinic_of_a: Clinic
+) -> None:
+    """What a clinician records lands in their own records; A's stay as A left them, and
+    no route writes to a person by id except the prescription and stopping the share."""
+    _, a, _ = people
+    dr = clinic_of_a.dr
+    logged = dr.client.post("/api/checkins/soreness", json={"moment": "before", "left": 3})
+    assert logged.status_code == 201
+    assert a.client.get("/api/records").json() == []
+    assert len(dr.client.get("/api/records").json()) == 1
+    writes = sorted(p for m, p in MATRIX if m == "POST" and "{person_id}" in p)
+    assert writes == ["/clinic/people/{person_id}/prescribe", "/clinic/people/{person_id}/stop"]

@@ -15,12 +15,12 @@ import pytest
 from calfcare.core.errors import InvalidInput
 from calfcare.web.api.bodies import Body, described, integer
 from calfcare.web.api.common import BODIES
+from tests.conftest import screening_answers
 from tests.web.conftest import TestClient
-from tests.web.test_safety_api import answers
 
 SAMPLES: dict[str, dict[str, Any]] = {
-    "/api/screening": answers(),
-    "/api/screenings": answers(),
+    "/api/screening": screening_answers(),
+    "/api/screenings": screening_answers(),
     "/api/plan": {"tool": "hands"},
     "/api/checkins/soreness": {"moment": "after", "left": 3},
     "/api/checkins/mobility": {"moment": "before", "left": 9.5},

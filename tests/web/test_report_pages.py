@@ -104,3 +104,30 @@ def test_a_running_experiment_shows_its_progress_in_the_insights_words(
         "Day 0 of 14: the result comes on day 14, so that looking early cannot fool you." in split
     )
     assert "p =" not in split and "interval" not in split
+
+
+def test_a_prescription_shows_the_sessions_done_against_it(app: FastAPI, month: TestClient) -> None:
+    from datetime import UTC, date, datetime
+
+    from calfcare.core.accounts import Role
+    from calfcare.core.prescription import prescription
+    from calfcare.core.routine import Intensity, Tool
+
+    assert "against the prescription" not in month.get(f"/report?{PERIOD}").text
+    store = app_store(app)
+    at = datetime(2026, 3, 1, tzinfo=UTC)
+    rx = prescription(calves=["left"], tools=[Tool.FOAM_ROLLER], intensity_cap=Intensity.GENTLE,
+                      seconds_per_calf=150, sessions_per_week=4, weeks=2,
+                      start_day=date(2026, 3, 9))  # fmt: skip
+    with store.accounts() as accounts:
+        physio = accounts.add_account("physio", "not-a-hash", Role.CLINICIAN, at)
+    with store.clinic() as clinic:
+        clinic.add_prescription(store.person_id, physio.id, rx, at)
+    text = month.get(f"/report?{PERIOD}").text  # a new prescription is not an old page
+    part = text[text.index("Sessions done against the prescription") : text.index("3. Sor")]
+    assert "Prescribed from 9 Mar 2026: 4 times a week" in part
+    assert re.findall(r"<li>Week (\d): \d+ of 4 sessions \(left \d+:\d\d\)</li>", part) == [
+        "1",
+        "2",
+    ]
+    assert "mostly skipped session is not counted" in part

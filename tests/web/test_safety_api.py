@@ -6,20 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from calfcare.core.screening_rules import GENERAL_QUESTION_IDS, LEG_QUESTION_IDS
+from tests.conftest import screening_answers
 from tests.web.conftest import TestClient
 
 NO = {"swelling": False, "redness": False, "warmth": False}
-
-
-def answers(**general: Any) -> dict[str, Any]:
-    return {
-        "contract": 1,
-        "legs": ["left", "right"],
-        "general": {**dict.fromkeys(GENERAL_QUESTION_IDS, False), **general},
-        "left": dict.fromkeys(LEG_QUESTION_IDS, False),
-        "right": dict.fromkeys(LEG_QUESTION_IDS, False),
-    }
 
 
 def fields(response: Any) -> set[str]:
@@ -44,10 +34,10 @@ def test_the_state_starts_without_a_hold(client: TestClient) -> None:
 
 
 def test_screening_is_pure_and_screenings_records(client: TestClient) -> None:
-    pure = client.post("/api/screening", json=answers(anticoagulants=True))
+    pure = client.post("/api/screening", json=screening_answers(anticoagulants=True))
     assert pure.status_code == 200 and "screening_id" not in pure.json()
     assert safety(client)["screening_id"] is None
-    saved = client.post("/api/screenings", json=answers(anticoagulants=True))
+    saved = client.post("/api/screenings", json=screening_answers(anticoagulants=True))
     assert saved.status_code == 201 and saved.json()["verdict"] == "caution"
     body = safety(client)
     assert body["screening_id"] == saved.json()["screening_id"]
@@ -75,7 +65,7 @@ def test_an_urgent_follow_up_holds_until_a_clearance_and_a_new_screening(
     assert checkin.status_code == 201
     hold = safety(client)["hold"]
     assert hold["level"] == "urgent" and hold["sources"] and hold["advice"]
-    client.post("/api/screenings", json=answers())
+    client.post("/api/screenings", json=screening_answers())
     body = safety(client)
     assert body["hold"] is not None and body["screened_today"] is True
     assert not any(leg["massage_allowed"] for leg in body["legs"].values())
@@ -98,7 +88,7 @@ def test_an_urgent_follow_up_holds_until_a_clearance_and_a_new_screening(
     clash = client.post("/api/safety/clearances", json={**body, "day": "2001-01-01"})
     assert clash.status_code == 409
     assert not any(leg["massage_allowed"] for leg in safety(client)["legs"].values())
-    screened = client.post("/api/screenings", json=answers())
+    screened = client.post("/api/screenings", json=screening_answers())
     body = safety(client)
     assert body["screening_id"] == screened.json()["screening_id"]
     assert body["legs"]["right"]["deep_work_allowed"] is True

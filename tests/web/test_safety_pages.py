@@ -11,23 +11,13 @@ from typing import Any
 
 import pytest
 
-from calfcare.core.screening_rules import GENERAL_QUESTION_IDS, LEG_QUESTION_IDS
+from tests.conftest import screening_answers
 from tests.web.conftest import TestClient, csrf_token
 from tests.web.forms import forms, post_form, walk_screening
 from tests.web.test_session_api import upload
 
 SIGNS = ("swelling", "redness", "warmth")
 OFFERS = ("Build a routine", "Start a guided session", "Build your routine")
-
-
-def answers(**general: Any) -> dict[str, Any]:
-    return {
-        "contract": 1,
-        "legs": ["left", "right"],
-        "general": {**dict.fromkeys(GENERAL_QUESTION_IDS, False), **general},
-        "left": dict.fromkeys(LEG_QUESTION_IDS, False),
-        "right": dict.fromkeys(LEG_QUESTION_IDS, False),
-    }
 
 
 def next_day(client: TestClient, **signs: str) -> Any:
@@ -173,7 +163,10 @@ def test_anticoagulants_carry_into_the_plan_and_the_session(client: TestClient) 
 
 
 def test_a_link_without_a_check_uses_todays_recorded_one(client: TestClient) -> None:
-    assert client.post("/api/screenings", json=answers(anticoagulants=True)).status_code == 201
+    assert (
+        client.post("/api/screenings", json=screening_answers(anticoagulants=True)).status_code
+        == 201
+    )
     session = client.get("/session?tool=ball&intensity=deep").text
     assert "Ball session, gentle" in session
     assert "gentle work only, whatever firmness the link asked for" in session
@@ -188,7 +181,7 @@ def test_a_link_without_a_check_uses_todays_recorded_one(client: TestClient) -> 
 
 
 def test_a_calf_the_check_rules_out_is_left_out_with_a_note(client: TestClient) -> None:
-    ruled_out = answers()
+    ruled_out = screening_answers()
     ruled_out["left"]["open_wound"] = True
     assert client.post("/api/screenings", json=ruled_out).status_code == 201
     session = client.get("/session?tool=ball&legs=left,right").text

@@ -36,7 +36,7 @@ def register(app: typer.Typer) -> None:
 
 @admin_app.command("create-account")
 def create_account(
-    login: str = typer.Option(..., "--login", help=LOGIN_HELP),
+    login: str = cli_db.login_option(LOGIN_HELP),
     role: str = typer.Option("person", "--role", help="person, clinician or admin."),
     password_stdin: bool = typer.Option(False, "--password-stdin", help=STDIN_HELP),
     db: str | None = cli_db.db_option(),
@@ -59,7 +59,7 @@ def create_account(
 
 @admin_app.command("reset-password")
 def reset_password(
-    login: str = typer.Option(..., "--login", help=LOGIN_HELP),
+    login: str = cli_db.login_option(LOGIN_HELP),
     password_stdin: bool = typer.Option(False, "--password-stdin", help=STDIN_HELP),
     db: str | None = cli_db.db_option(),
 ) -> None:

@@ -39,7 +39,7 @@ def register(app: typer.Typer) -> None:
 
 @clinician_app.command("people")
 def people(
-    login: str = typer.Option(..., "--login", help=LOGIN_HELP),
+    login: str = cli_db.login_option(LOGIN_HELP),
     db: str | None = cli_db.db_option(),
 ) -> None:
     """The people who share with you, red flags first."""
@@ -67,7 +67,7 @@ def people(
 
 @clinician_app.command("invite")
 def invite(
-    login: str = typer.Option(..., "--login", help=LOGIN_HELP),
+    login: str = cli_db.login_option(LOGIN_HELP),
     base_url: str = typer.Option("", "--base-url", help="The server's address, for the link."),
     db: str | None = cli_db.db_option(),
 ) -> None:
@@ -84,7 +84,7 @@ def invite(
 
 @clinician_app.command("export")
 def export(
-    login: str = typer.Option(..., "--login", help=LOGIN_HELP),
+    login: str = cli_db.login_option(LOGIN_HELP),
     person: str = typer.Option(..., "--person", help="The person's login name."),
     fmt: str = typer.Option("json", "--format", help="json, csv or fhir (FHIR R4)."),
     output: str = typer.Option("-", "--output", "-o", metavar="FILE", help="'-' is stdout."),
@@ -111,7 +111,7 @@ def export(
 
 @clinician_app.command("revoke")
 def revoke(
-    login: str = typer.Option(..., "--login", help=LOGIN_HELP),
+    login: str = cli_db.login_option(LOGIN_HELP),
     person: str | None = typer.Option(None, "--person", help="Stop sharing with this person."),
     code: str | None = typer.Option(None, "--code", help="Revoke this open invitation."),
     invitations: bool = typer.Option(False, "--invitations", help="Revoke every open one."),

@@ -27,6 +27,11 @@ def db_option(help: str = DB_HELP) -> Any:
     return typer.Option(None, "--db", metavar="URL", help=help)
 
 
+def login_option(help: str) -> Any:
+    """``--login NAME``, required: the account a server-mode command acts for or on."""
+    return typer.Option(..., "--login", help=help)
+
+
 def json_option(help: str = "Print the result as JSON only.") -> Any:
     return typer.Option(False, "--json", help=help)
 

@@ -18,6 +18,13 @@ from calfcare.core.prescription import Prescription
 from calfcare.core.records import SessionRecord
 from calfcare.core.session_effort import clock
 
+ADHERENCE_NOTE = (
+    "Done: sessions on the prescription's days in which a calf got at least half its planned "
+    "time (or was logged by hand); a mostly skipped session is not counted. Time per calf: "
+    "massaged time of the sessions done (skipped steps and pauses add none)."
+)
+"""How the weeks are counted, in words (the report prints it under them)."""
+
 
 @dataclass(frozen=True, slots=True)
 class WeekAdherence:
@@ -81,3 +88,16 @@ def this_week(
     if not weeks or p.week_of(today) is None:
         return None
     return weeks[-1]
+
+
+def weeks_in_period(
+    p: Prescription, sessions: Iterable[SessionRecord], first: date, last: date, today: date
+) -> tuple[WeekAdherence, ...]:
+    """The prescription's weeks that overlap ``first`` to ``last`` and have started by
+    ``today``, each counted whole (``sessions`` must cover them: from ``first`` - 6 days to
+    ``last`` + 6 days)."""
+    return tuple(
+        w
+        for w in adherence(p, sessions, today)
+        if w.first <= last and w.first + timedelta(days=6) >= first
+    )

@@ -20,11 +20,20 @@ from dataclasses import dataclass
 from datetime import UTC, date, timedelta, tzinfo
 from enum import StrEnum
 
+from calfcare.core.adherence import WeekAdherence, weeks_in_period
 from calfcare.core.day_words import day_text
 from calfcare.core.days import FIRST_DAY
 from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.levels import Leg, Level
-from calfcare.core.records import RecordSet, ScreeningKind, ScreeningRecord, SpotHeight, SpotSide
+from calfcare.core.prescription import Prescription
+from calfcare.core.records import (
+    RecordSet,
+    ScreeningKind,
+    ScreeningRecord,
+    SessionRecord,
+    SpotHeight,
+    SpotSide,
+)
 from calfcare.core.report_series import (
     BETWEEN_LEGS_CM,
     BETWEEN_LEGS_SOURCES,
@@ -127,6 +136,10 @@ class PeriodReport:
     split_leg: tuple[ExperimentResult, ...]
     """The experiments that ran in the period, each analysed whole as of the day the report
     was made (`calfcare.core.report_split_leg`)."""
+    prescription: Prescription | None = None
+    """The clinician's prescription in force, if any."""
+    adherence: tuple[WeekAdherence, ...] = ()
+    """Its weeks that overlap the period, each counted whole (`core.adherence`)."""
 
     @property
     def period(self) -> str:
@@ -234,13 +247,17 @@ def build_report(
     zone: tzinfo = UTC,
     today: date | None = None,
     safety_records: RecordSet | None = None,
+    prescription: Prescription | None = None,
+    prescribed_sessions: Iterable[SessionRecord] = (),
 ) -> PeriodReport:
     """The report of the records from ``first`` to ``last`` (records outside are ignored);
     a screening's day is its date in ``zone`` (the person's). The split-leg experiments
     that ran in the period are analysed whole, as of ``today`` (None: every day is past),
     from every record given (`calfcare.core.report_split_leg`). Holds and pain checks come
     from ``safety_records`` (every screening, clearance and pain check, whatever its day; by
-    default ``records``): a hold that began before the period and was on in it is listed."""
+    default ``records``): a hold that began before the period and was on in it is listed.
+    With a ``prescription``, its weeks that overlap the period are counted from
+    ``prescribed_sessions`` (every session of those weeks, `weeks_in_period`)."""
     r = _within(records.sorted(), first, last, zone)
     everything = records.sorted() if safety_records is None else safety_records.sorted()
     sessions = r.sessions
@@ -260,6 +277,10 @@ def build_report(
         charts=(*soreness_charts(r.soreness), *mobility_charts(r.mobility)),
         between_legs=between_legs(r.mobility),
         split_leg=experiments_in_period(records, first, last, today=today, zone=zone),
+        prescription=prescription,
+        adherence=()
+        if prescription is None
+        else weeks_in_period(prescription, prescribed_sessions, first, last, today or last),
     )
 
 

@@ -115,12 +115,17 @@ def times_words(per_week: int) -> str:
 
 def prescription_words(p: Prescription, who: str = "physio") -> str:
     """ "Your physio's routine: 3 times a week, foam roller, gentle" (and the calves, time)."""
+    return f"Your {who}'s routine: {routine_words(p)}"
+
+
+def routine_words(p: Prescription) -> str:
+    """ "3 times a week, foam roller, gentle; both calves, 2:30 per calf, for 6 weeks." """
     kit = " or ".join(TOOL_WORDS[t.value].lower() for t in p.tools)
     calves = "both calves" if len(p.calves) == 2 else f"the {p.calves[0].value} calf"
     minutes = f"{p.seconds_per_calf // 60}:{p.seconds_per_calf % 60:02d} per calf"
     weeks = "1 week" if p.weeks == 1 else f"{p.weeks} weeks"
     return (
-        f"Your {who}'s routine: {times_words(p.sessions_per_week)}, {kit}, "
+        f"{times_words(p.sessions_per_week)}, {kit}, "
         f"{p.intensity_cap.value}; {calves}, {minutes}, for {weeks}."
     )
 

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
         shares_of,
         stop_sharing,
     )
-    from calfcare.services.clinic_list import SummaryCache, clinician_list
+    from calfcare.services.clinic_list import clinician_list
     from calfcare.services.common import Progress, new_id, today_of
     from calfcare.services.history import (
         REPORT_KINDS,
@@ -110,7 +110,7 @@ _HOMES = {
         "shares_of",
         "stop_sharing",
     ),
-    "clinic_list": ("SummaryCache", "clinician_list"),
+    "clinic_list": ("clinician_list",),
     "common": ("Progress", "new_id", "today_of"),
     "history": ("REPORT_KINDS", "HistoryRows", "newest_history_rows", "period_report"),
     "reads": ("INSIGHT_KINDS", "Stats", "load_records", "read_stats", "stats"),
@@ -162,7 +162,6 @@ __all__ = [
     "ReadCache",
     "SorenessLogged",
     "Stats",
-    "SummaryCache",
     "accept_invite",
     "accept_invite_new",
     "add_note",

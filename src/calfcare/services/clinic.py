@@ -29,7 +29,7 @@ from calfcare.core.errors import InvalidInput, NotAllowed, Problem
 from calfcare.core.prescription import prescription
 from calfcare.storage import Store
 from calfcare.storage.accounts import Account
-from calfcare.storage.clinic import AuditEvent, Prescribed, Share
+from calfcare.storage.clinic import AuditEvent, Invitation, Prescribed, Share
 
 INVITE_LIFETIME = timedelta(days=14)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -83,13 +83,17 @@ def invite_qr_svg(link: str) -> str:
     return str(segno.make(link, error="m").svg_inline(scale=4, title="Invitation link"))
 
 
-def _check_open(store: Store, code: str, now: datetime) -> str:
-    key = _hash(normalise_code(code))
+def open_invitation(store: Store, code: str, now: datetime) -> Invitation | None:
+    """The invitation behind ``code`` while it may still be accepted, else None."""
     with store.clinic(read_only=True) as tx:
-        found = tx.invitation(key)
-    if found is None or not found.open_at(now):
+        found = tx.invitation(_hash(normalise_code(code)))
+    return found if found is not None and found.open_at(now) else None
+
+
+def _check_open(store: Store, code: str, now: datetime) -> str:
+    if open_invitation(store, code, now) is None:
         raise InvalidInput([Problem("code", BAD_CODE)])
-    return key
+    return _hash(normalise_code(code))
 
 
 def accept_invite(store: Store, code: str, person_id: int, now: datetime) -> Share:

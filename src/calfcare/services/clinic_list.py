@@ -1,12 +1,15 @@
 """The clinician's list: their people, red flags first (`calfcare.core.clinic_list`).
 
-Fast because each person's line is computed once per change: one query reads every shared
-person's data version and prescription in force, and a line is kept (`SummaryCache`) under
-(person, data version, prescription id, day). Records are only ever added and every write
-adds one to the person's data version, so a kept line is exactly what recomputing would
-give; a new check-in, session or prescription makes a new key. A line missing from the cache
-is computed from the person's records, read through `Store.for_person` only after the share
-was seen in the same query that listed them.
+Fast because each person's line is computed once per change and stored in the database
+(`ClinicTransaction.keep_summaries`, as `calfcare.core.summary_json` text) under its key:
+(data version, prescription in force, day). One read-only transaction lists the shares and
+reads every shared person's data version, prescription and stored line; records are only
+ever added and every write adds one to the person's data version, so a stored line with the
+same key is exactly what recomputing would give, whichever process or worker stored it. A
+line missing, stale (a new check-in, session, prescription or day), unreadable or of an
+older calfcare is computed from the person's records, read through `Store.for_person` only
+after the share was seen in the same transaction that listed them, and the new lines are
+stored (replacing the old ones) in one write transaction.
 
 The list shows only what sharing allows; opening a person's records (`services.clinic
 .open_person`) is what the person's audit log records.
@@ -14,9 +17,6 @@ The list shows only what sharing allows; opening a person's records (`services.c
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Hashable
 from datetime import date, datetime
 
 from calfcare.core.clinic_list import (
@@ -32,7 +32,7 @@ from calfcare.services.common import today_of
 from calfcare.services.safety import state_of
 from calfcare.storage import Store
 from calfcare.storage.accounts import Account
-from calfcare.storage.clinic import Prescribed
+from calfcare.storage.clinic import Prescribed, SummaryKey
 
 LIST_KINDS = ("sessions", "screenings", "clearances", "pain_checks", "soreness", "mobility",
               "split_leg_days", "split_leg_experiments")  # fmt: skip
@@ -65,35 +65,7 @@ def _records(store: Store, today: date, found: Prescribed | None) -> RecordSet:
         ).sorted()
 
 
-class SummaryCache:
-    """Lines of the clinician's list, by (person, data version, prescription, day): at most
-    ``max_entries`` (least recently used first out). Thread-safe."""
-
-    def __init__(self, max_entries: int = 4096) -> None:
-        self._kept: OrderedDict[Hashable, PersonSummary] = OrderedDict()
-        self._lock = threading.Lock()
-        self._max = max_entries
-        self.misses = 0
-
-    def get(self, key: Hashable) -> PersonSummary | None:
-        with self._lock:
-            found = self._kept.get(key)
-            if found is not None:
-                self._kept.move_to_end(key)
-            return found
-
-    def put(self, key: Hashable, line: PersonSummary) -> None:
-        with self._lock:
-            self.misses += 1
-            self._kept[key] = line
-            self._kept.move_to_end(key)
-            while len(self._kept) > self._max:
-                self._kept.popitem(last=False)
-
-
-def clinician_list(
-    store: Store, clinician: Account, now: datetime, cache: SummaryCache | None = None
-) -> list[PersonSummary]:
+def clinician_list(store: Store, clinician: Account, now: datetime) -> list[PersonSummary]:
     """The people who share with ``clinician`` now, red flags first."""
     require_clinician(clinician)
     today = today_of(now)
@@ -102,23 +74,26 @@ def clinician_list(
         people = [s.person_id for s in shares]
         versions = tx.versions(people)
         prescribed = tx.prescriptions(people)
+        keys = {
+            pid: SummaryKey(versions[pid], None if pid not in prescribed else prescribed[pid].id,
+                            today)
+            for pid in people
+        }  # fmt: skip
+        stored = tx.summaries(keys)
     lines = []
+    computed: dict[int, tuple[SummaryKey, PersonSummary]] = {}
     for share in shares:
         pid = share.person_id
-        found = prescribed.get(pid)
-        key = (pid, versions[pid], None if found is None else found.id, today, share.person_login)
-        line = None if cache is None else cache.get(key)
-        if line is None:
+        name = share.person_login or f"person {pid}"
+        line = stored.get(pid)
+        if line is None or line.name != name:
+            found = prescribed.get(pid)
             recordset = _records(store.for_person(pid), today, found)
-            line = summarise(
-                pid,
-                share.person_login or f"person {pid}",
-                recordset,
-                state_of(recordset, now),
-                None if found is None else found.prescription,
-                today,
-            )
-            if cache is not None:
-                cache.put(key, line)
+            rx = None if found is None else found.prescription
+            line = summarise(pid, name, recordset, state_of(recordset, now), rx, today)
+            computed[pid] = (keys[pid], line)
         lines.append(line)
+    if computed:
+        with store.clinic() as tx:
+            tx.keep_summaries(computed)
     return ordered(lines)

@@ -100,9 +100,12 @@ def period_report(
     alias is only printed, never stored. A day of margin is read on both sides because the
     store files screenings by UTC day and the report by the person's. The split-leg
     experiments that ran in the period are analysed whole, so the days of their coins are
-    read too (`calfcare.core.report_split_leg.split_leg_span`)."""
+    read too (`calfcare.core.report_split_leg.split_leg_span`). With a prescription in force
+    (a clinician's, `services.prescription_of`), the sessions of its weeks that overlap the
+    period are read whole, for the sessions done against it."""
     from calfcare.core.period_report import build_report, clean_name, period_of
     from calfcare.core.report_split_leg import split_leg_span
+    from calfcare.services.clinic import prescription_of
 
     today = today_of(now)
     first, last = period_of(since, until, today=today)
@@ -110,6 +113,8 @@ def period_report(
     zone = now.astimezone().tzinfo
     assert zone is not None
     margin = timedelta(days=1)
+    found = prescription_of(store, store.person_id)
+    week = timedelta(days=6)
     with store.reading() as tx:
         experiments = tuple(tx.split_leg_experiments())
         coins = tuple(tx.split_leg_days())
@@ -119,5 +124,10 @@ def period_report(
             low, high = min(low, span[0]), max(high, span[1])
         records = tx.records(low, high, kinds=REPORT_KINDS)
         safety = safety_records(tx)
+        prescribed = () if found is None else tx.sessions(first - week, last + week)
     records = dataclasses.replace(records, split_leg_days=coins, split_leg_experiments=experiments)
-    return build_report(records, first, last, person, zone=zone, today=today, safety_records=safety)
+    return build_report(
+        records, first, last, person, zone=zone, today=today, safety_records=safety,
+        prescription=None if found is None else found.prescription,
+        prescribed_sessions=prescribed,
+    )  # fmt: skip

@@ -9,15 +9,18 @@ small dataclasses or core values, never ORM entities.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from calfcare.core.clinic_list import PersonSummary
 from calfcare.core.prescription import Prescription, from_row
+from calfcare.core.summary_json import summary_from_text, summary_to_text
 from calfcare.storage.convert import from_db, to_utc
 from calfcare.storage.tables import (
     AccountRow,
@@ -26,6 +29,7 @@ from calfcare.storage.tables import (
     CalendarFeedRow,
     DataVersionRow,
     InvitationRow,
+    PersonSummaryRow,
     PrescriptionRow,
     ShareRow,
 )
@@ -37,6 +41,7 @@ AUDIT = Base.metadata.tables[AuditRow.__tablename__]
 FEEDS = Base.metadata.tables[CalendarFeedRow.__tablename__]
 ACCOUNTS = Base.metadata.tables[AccountRow.__tablename__]
 VERSIONS = Base.metadata.tables[DataVersionRow.__tablename__]
+SUMMARIES = Base.metadata.tables[PersonSummaryRow.__tablename__]
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,16 @@ class Prescribed:
     clinician_id: int
     created_at: datetime
     prescription: Prescription
+
+
+@dataclass(frozen=True)
+class SummaryKey:
+    """What a stored line of the clinician's list was computed for: the person's data
+    version, the prescription in force (its id) and the day. Any other: recompute."""
+
+    version: int
+    prescription_id: int | None
+    day: date
 
 
 @dataclass(frozen=True)
@@ -223,6 +238,45 @@ class ClinicTransaction:
         ).all()
         found = {int(p): int(v) for p, v in rows}
         return {p: found.get(p, 0) for p in person_ids}
+
+    # -- the list's stored lines -------------------------------------------------------------
+
+    def summaries(self, wanted: Mapping[int, SummaryKey]) -> dict[int, PersonSummary]:
+        """The stored lines of the people in ``wanted``, in one query: only those computed
+        for exactly their key, of that person, and read back whole (`summary_from_text`);
+        any other row is left out, to be computed again."""
+        rows = self._session.execute(
+            select(SUMMARIES).where(SUMMARIES.c.person_id.in_(list(wanted)))
+        ).mappings()
+        found = {}
+        for r in rows:
+            pid = int(r["person_id"])
+            rx = r["prescription_id"]
+            key = SummaryKey(int(r["data_version"]), None if rx is None else int(rx), r["day"])
+            line = summary_from_text(r["body"]) if key == wanted[pid] else None
+            if line is not None and line.person_id == pid:
+                found[pid] = line
+        return found
+
+    def keep_summaries(self, lines: Mapping[int, tuple[SummaryKey, PersonSummary]]) -> None:
+        """Store each person's line under its key, replacing the one stored before."""
+        if not lines:
+            return
+        values = [
+            {"person_id": pid, "data_version": key.version,
+             "prescription_id": key.prescription_id, "day": key.day,
+             "body": summary_to_text(line)}
+            for pid, (key, line) in lines.items()
+        ]  # fmt: skip
+        dialect = postgresql if self._session.get_bind().dialect.name == "postgresql" else sqlite
+        query = dialect.insert(SUMMARIES).values(values)
+        self._session.execute(
+            query.on_conflict_do_update(
+                index_elements=[SUMMARIES.c.person_id],
+                set_={c: query.excluded[c] for c in ("data_version", "prescription_id", "day",
+                                                     "body")},
+            )
+        )  # fmt: skip
 
     # -- prescriptions -----------------------------------------------------------------------
 

@@ -376,3 +376,18 @@ class CalendarFeedRow(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PersonSummaryRow(Base):
+    """A person's line of the clinician's list (`calfcare.core.summary_json`'s text), kept
+    for the data version, prescription and day it was computed for (any other: recompute)."""
+
+    __tablename__ = "person_summaries"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id"), primary_key=True, autoincrement=False
+    )
+    data_version: Mapped[int] = mapped_column(BigInteger)
+    prescription_id: Mapped[int | None] = mapped_column(Integer)
+    day: Mapped[date] = mapped_column(Date)
+    body: Mapped[str] = mapped_column(Text)

@@ -52,11 +52,12 @@ def _page(
     )  # fmt: skip
 
 
-def _signed_in(request: Request, signed: accounts.SignedIn, target: str) -> Response:
+def signed_in(request: Request, signed: accounts.SignedIn, target: str) -> Response:
     """Signed in: the new session's cookie, and a new form token with it. The browser's
     storage (records kept offline, kept pages) is cleared unless it was this account's own
     last sign-in: kept records are sent with whoever is signed in when they go, so another
-    person's must never wait for this one (`_same_person`)."""
+    person's must never wait for this one (`_same_person`). Reads the database: call it
+    in a worker thread."""
     response = RedirectResponse(auth.safe_next(target), status_code=303)
     auth.set_session_cookie(response, request.scope, signed.token)
     response.delete_cookie(csrf.COOKIE_NAME, path="/")  # a new form token for the new session
@@ -106,7 +107,7 @@ async def sign_in_post(request: Request, pages: PagesDep) -> Response:
         if refused.retry_after is not None:
             response.headers["Retry-After"] = str(int(refused.retry_after.total_seconds()) + 1)
         return response
-    return await run_in_threadpool(_signed_in, request, signed, values.get("next", "/"))
+    return await run_in_threadpool(signed_in, request, signed, values.get("next", "/"))
 
 
 @router.get("/sign-up", name="sign_up")
@@ -132,7 +133,7 @@ async def sign_up_post(request: Request, pages: PagesDep) -> Response:
     return await submit(
         request, save, in_thread=True,
         refused=lambda values, problems: _page(request, pages, "sign_up.html", values, problems),
-        done=lambda signed: _signed_in(request, signed, "/"),
+        done=lambda signed: signed_in(request, signed, "/"),
     )  # fmt: skip
 
 

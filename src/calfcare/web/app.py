@@ -21,6 +21,7 @@ from calfcare.web import (
     account_pages,
     api,
     auth,
+    clinic_pages,
     deps,
     errors,
     pages,
@@ -31,6 +32,7 @@ from calfcare.web import (
     screening_pages,
     session_pages,
     session_save,
+    sharing_pages,
     split_leg_pages,
     tracking_pages,
 )
@@ -81,6 +83,8 @@ def create_app(settings: Settings, *, secret: bytes | None = None) -> FastAPI:
     app.include_router(pwa.router)
     if settings.server:
         account_pages.install(app)  # accounts: every person's records need a sign-in
+        clinic_pages.install(app)  # the clinician's pages (issue 16)
+        sharing_pages.install(app)  # the person's invitations, sharing and calendar
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Compress what is worth compressing (pages, CSS, JS): the live session page goes from
     # about 50 KB to about 20 KB on a phone. Small JSON answers are left alone. Level 6, not

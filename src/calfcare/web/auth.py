@@ -13,6 +13,7 @@ other host name can set or read it).
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from http.cookies import SimpleCookie
 from typing import Any
@@ -43,11 +44,24 @@ what the browser and the offline app need. Everything else is refused to an anon
 request before any route runs, so a new route is private until it is listed here."""
 
 
+PUBLIC_SHAPES = (
+    ("GET", re.compile(r"/invite(/[^/]+)?")),
+    ("POST", re.compile(r"/invite/[^/]+/new-account")),
+    ("GET", re.compile(r"/calendar/[^/]+\.ics")),
+)
+"""Server mode's public routes with a parameter, by method and exact shape (issue 16): an
+invitation's page and its new-account form (the code is the permission; accepting it signed
+in is not public), and a calendar feed (the token is the permission)."""
+
+
 def is_public(scope: Scope) -> bool:
     path: str = scope["path"]
     if path == "/screening" and scope.get("method") != "GET":
         return False  # its steps record the screening: that needs an account
-    return path in PUBLIC_PATHS or path.startswith("/static/")
+    if path in PUBLIC_PATHS or path.startswith("/static/"):
+        return True
+    method = "GET" if scope.get("method") == "HEAD" else scope.get("method")
+    return any(method == m and shape.fullmatch(path) for m, shape in PUBLIC_SHAPES)
 
 
 def cookie_name(scope: Scope) -> str:

@@ -51,6 +51,12 @@ FIELD_WORDS = {
     "name": "Name",
     "format": "Format",
     "client_id": "Form",
+    "tools": "Tools",
+    "intensity_cap": "How firm, at most",
+    "sessions_per_week": "Sessions a week",
+    "weeks": "Weeks",
+    "start_day": "First day",
+    "note": "Note",
 }
 """The words each form field is shown with in an error summary."""
 

@@ -60,7 +60,7 @@ async def history(request: Request, pages: PagesDep, cache: ReadCacheDep) -> HTM
     all_charts = q.get("charts") == "all"
     key = ("history_page", first, last, frozenset(kinds), leg, count, all_charts)
     version, page = await cached(
-        cache, key, lambda: _history_page(cache, first, last, kinds, leg, count, all_charts)
+        cache, key, lambda: history_page(cache, first, last, kinds, leg, count, all_charts)
     )
     show_all = None
     if count is None and page.total > HISTORY_ROWS:
@@ -102,7 +102,7 @@ class HistoryPage:
     """The days the charts cover when cut to the last `CHART_DAYS` (None: every day)."""
 
 
-def _history_page(
+def history_page(
     cache: services.ReadCache,
     first: date | None,
     last: date | None,

@@ -33,14 +33,22 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("mobility", "Knee-to-wall test"),
     NavEntry("report", "Report"),
     NavEntry("export", "Export"),
+    NavEntry("sharing", "Sharing"),
+    NavEntry("clinic", "Your people"),
     NavEntry("account", "Account"),
 )
 
-SERVER_ONLY = frozenset({"account"})
+SERVER_ONLY = frozenset({"account", "sharing", "clinic"})
 """Entries whose pages exist only in server mode (personal mode has no accounts)."""
+CLINICIAN_ONLY = frozenset({"clinic"})
+"""Entries shown only to a signed-in clinician (the pages refuse everyone else)."""
 
 
-def visible(route_names: Iterable[str], nav: tuple[NavEntry, ...] = NAV) -> list[NavEntry]:
-    """The entries whose route is among ``route_names``, in nav order."""
+def visible(
+    route_names: Iterable[str], nav: tuple[NavEntry, ...] = NAV, *, clinician: bool = False
+) -> list[NavEntry]:
+    """The entries whose route is among ``route_names``, in nav order (the clinician's
+    entries only for a ``clinician``)."""
     names = set(route_names)
-    return [entry for entry in nav if entry.route in names]
+    return [entry for entry in nav if entry.route in names
+            and (clinician or entry.route not in CLINICIAN_ONLY)]  # fmt: skip

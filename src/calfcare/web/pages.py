@@ -35,9 +35,12 @@ async def home(request: Request, pages: PagesDep) -> HTMLResponse:
     (no thread hop); only a miss, which reads the database, goes to a worker thread.
     """
     summary, vary = await _tracking_summary(pages)
+    lead = pages.env.globals.get("prescription_lead")  # server mode: `web.prescribed`
+    prescribed = await lead(request) if callable(lead) else None
     return pages.render_cached(
-        request, "home.html", vary=vary, emergency=_emergency(), summary=summary
-    )
+        request, "home.html", vary=vary if prescribed is None else (vary, repr(prescribed)),
+        emergency=_emergency(), summary=summary, prescribed=prescribed,
+    )  # fmt: skip
 
 
 @cache

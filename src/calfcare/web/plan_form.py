@@ -60,6 +60,7 @@ def form_context(
     split_leg: Any = None,
     problems: list[Problem] | None = None,
     gate: Gate | None = None,
+    prescription: str | None = None,
 ) -> dict[str, Any]:
     calves: list[tuple[str, str]] = []
     if gate is not None and gate.answers is not None:
@@ -87,6 +88,7 @@ def form_context(
         "hold": None,
         "needs_screening": None,
         "today": "" if gate is None else gate.state.day.isoformat(),
+        "prescription": prescription,  # server mode: the physio's routine, in words
     }
 
 

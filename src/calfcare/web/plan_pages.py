@@ -23,6 +23,7 @@ from calfcare import services
 from calfcare.core.errors import InvalidInput, PlanBlocked, Problem
 from calfcare.core.json_input import parse_json
 from calfcare.core.levels import Leg
+from calfcare.core.prescription import prescription_words
 from calfcare.core.routine import Plan
 from calfcare.core.tracking import SplitLegDay
 from calfcare.web.api.common import now
@@ -30,6 +31,7 @@ from calfcare.web.api.plan import make_plan
 from calfcare.web.deps import app_store
 from calfcare.web.forms import form_values
 from calfcare.web.plan_form import FIELD_IDS, TOOLS, form_context, show_form
+from calfcare.web.prescribed import cap_intensity, plan_values, prescribed_for
 from calfcare.web.safety_gate import Gate, read_gate, safety_first_page
 from calfcare.web.screening_form import next_page, parse_form
 from calfcare.web.templating import Pages, PagesDep
@@ -67,9 +69,15 @@ async def plan_form(request: Request, pages: PagesDep) -> HTMLResponse:
     if gate.blocked:
         return safety_first_page(request, pages, gate, Leg, what="routine", back="/plan")
     if request.query_params.get("split_leg") != "1":
-        return pages.render_cached(
-            request, "plan_form.html", vary=gate.key, **form_context(params, gate=gate)
-        )
+        found = await prescribed_for(request)  # server mode: the form starts from it
+        vary: object = gate.key
+        if found is None:
+            context = form_context(params, gate=gate)
+        else:
+            words = prescription_words(found.prescription)
+            values = {**plan_values(found.prescription), **params}
+            context, vary = form_context(values, gate=gate, prescription=words), (gate.key, words)
+        return pages.render_cached(request, "plan_form.html", vary=vary, **context)
     coin = await run_in_threadpool(_today_coin, request)
     if coin is not None:
         params["legs"] = coin.massaged.value
@@ -122,6 +130,8 @@ async def plan_build(request: Request, pages: PagesDep) -> Response:
         problems.append(
             Problem("legs", f"today's coin picked your {coin.massaged.value} calf: plan only it")
         )
+    found = await prescribed_for(request)  # never firmer than the physio's cap
+    lowered = None if found is None else cap_intensity(raw, found.prescription)
     made: Plan | None = None
     try:
         made = make_plan(raw, screening)
@@ -169,7 +179,8 @@ async def plan_build(request: Request, pages: PagesDep) -> Response:
         split_leg=coin,
         screened=screening is not None,
         recorded=gate.answers is not None,
-        asked=values.get("intensity", "standard"),
+        asked=str(raw.get("intensity", values.get("intensity", "standard"))),
+        lowered=lowered,
     )
 
 

@@ -206,6 +206,13 @@ def _sessions(page: _Page, report: PeriodReport, view: dict[str, Any]) -> None:
               "Right: where tender spots were held, number of sessions per place, calves seen "
               "from behind.", 7.2, width=width)  # fmt: skip
     page.y = min(page.y, top - diagram_h - 0.05)
+    prescribed = view["prescribed"]
+    if prescribed is not None:
+        page.text("Sessions done against the prescription", 8.5, bold=True, gap=0.0)
+        page.text(prescribed["words"], 8, gap=0.0)
+        for week in prescribed["weeks"] or ["No week of it falls in this period."]:
+            page.text(f"•  {week}", 8, indent=0.08, gap=0.0)
+        page.text(view["adherence_note"], 7.2, gap=0.03)
 
 
 def _diagram(ax: Any, report: PeriodReport) -> None:

@@ -18,8 +18,10 @@ import jinja2
 from markupsafe import Markup
 
 from calfcare.content.sources import Source
+from calfcare.core.adherence import ADHERENCE_NOTE
 from calfcare.core.day_words import day_list, day_text
 from calfcare.core.period_report import PeriodReport
+from calfcare.core.prescription import routine_words
 from calfcare.core.report_series import MOBILITY_NOTE, SORENESS_NOTE
 from calfcare.web.report_svg import calf_diagram, measure_chart
 
@@ -68,6 +70,14 @@ def report_view(
         "notes": [SORENESS_NOTE, MOBILITY_NOTE]
         + ([report.between_legs_note] if report.between_legs_note else []),
         "split_leg": list(report.split_leg_lines),
+        "adherence_note": ADHERENCE_NOTE,
+        "prescribed": None
+        if report.prescription is None
+        else {
+            "words": f"Prescribed from {day_text(report.prescription.start_day)}: "
+            + routine_words(report.prescription),
+            "weeks": [w.words for w in report.adherence],
+        },
         "sources": [registry[s] for s in report.sources if s in registry],
     }
 

@@ -64,8 +64,11 @@ async def _report(request: Request, cache: services.ReadCache) -> PeriodReport:
     def compute() -> PeriodReport:
         return services.period_report(cache.store, since=first, until=last, now=when)
 
-    # (per day too: a running split-leg experiment is analysed as of today)
-    _, report = await cached(cache, ("period_report", first, last, today), compute)
+    # (per day too: a running split-leg experiment is analysed as of today; and per
+    # prescription, which a clinician writes without moving the person's data version)
+    found = services.prescription_of(cache.store, cache.store.person_id)
+    rx = None if found is None else found.id
+    _, report = await cached(cache, ("period_report", first, last, today, rx), compute)
     return replace(report, name=name)
 
 

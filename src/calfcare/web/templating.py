@@ -220,7 +220,9 @@ class Pages:
         if token is None:
             token = _token(scope)
         return {
-            "nav": visible(entry.route for entry in NAV if self.has_route(entry.route)),
+            "nav": visible(
+                (e.route for e in NAV if self.has_route(e.route)), clinician=is_clinician(scope)
+            ),
             "current": current,
             "csrftoken": token,
             # A new id on every page served: a form's client id, so that a form sent twice
@@ -268,7 +270,7 @@ class Pages:
             if headers:
                 response.headers.update(headers)
             return response
-        key: PageKey = (template, scope["path"], query, vary)
+        key: PageKey = (template, scope["path"], query, (vary, is_clinician(scope)))
         pieces = self.cache.get(key)
         if pieces is None:
             current = getattr(scope.get("route"), "name", None)
@@ -290,6 +292,13 @@ class Pages:
     def render_error(self, scope: Scope, status: int, body: dict[str, Any]) -> str:
         values = {**self._context(scope, None), "status": status, "body": body}
         return self.env.get_template("error.html").render(values)
+
+
+def is_clinician(scope: Scope) -> bool:
+    """Whether the request's signed-in account (server mode: `calfcare.web.auth`) is a
+    clinician's: their nav has "Your people", so a cached page varies on it."""
+    account = scope.get("calfcare_account")
+    return account is not None and getattr(account, "role", None) == "clinician"
 
 
 def _token(scope: Scope) -> str:

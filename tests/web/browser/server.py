@@ -51,11 +51,21 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 
 
 
 @contextmanager
-def running_server(data_dir: Path) -> Iterator[str]:
-    """``calfcare serve --no-browser`` on a free loopback port; yields the base URL."""
+def running_server(data_dir: Path, *options: str) -> Iterator[str]:
+    """``calfcare serve --no-browser`` (and ``options``, e.g. ``--server``) on a free
+    loopback port; yields the base URL."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "calfcare", "serve", "--no-browser", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "calfcare",
+            "serve",
+            "--no-browser",
+            "--port",
+            str(port),
+            *options,
+        ],
         env={**os.environ, "CALFCARE_DATA_DIR": str(data_dir)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

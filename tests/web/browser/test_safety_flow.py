@@ -15,30 +15,11 @@ from datetime import date
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.web.browser.conftest import BrowserPage, axe_violations
+from tests.web.browser.conftest import BrowserPage
+from tests.web.browser.flows import fits, screening, submit
 
 SHOTS = "/tmp/calfcare-safety-{name}-{viewport}.png"
 FIRST_SCREEN = "e => { const r = e.getBoundingClientRect(); return r.top < window.innerHeight; }"
-
-
-def _submit(page: Page, name: str) -> None:
-    with page.expect_navigation():
-        page.get_by_role("button", name=name).click()
-
-
-def _screening(page: Page, answers: dict[str, str] | None = None) -> None:
-    """The safety check for both calves, every question "no" unless ``answers`` says."""
-    answers = answers or {}
-    page.goto("/screening")
-    page.check("input[name='legs'][value='left,right']")
-    _submit(page, "Continue")
-    while page.locator("form.screening input[type=radio]").count():
-        names = page.eval_on_selector_all(
-            "form.screening input[type=radio]", "els => [...new Set(els.map(e => e.name))]"
-        )
-        for name in names:
-            page.check(f"input[name='{name}'][value='{answers.get(name, 'no')}']")
-        _submit(page, "Continue")
 
 
 def _next_day(page: Page, *, swelling: str = "no", pe_signs: str = "no") -> None:
@@ -51,13 +32,7 @@ def _next_day(page: Page, *, swelling: str = "no", pe_signs: str = "no") -> None
             answer = swelling if (leg, sign) == ("left", "swelling") else "no"
             page.check(f"#followup-{leg}-{sign}-{answer}")
     page.check(f"#followup-pe_signs-{pe_signs}")
-    _submit(page, "Save the check-in")
-
-
-def _fits(page: Page) -> None:
-    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
-    assert axe_violations(page) == [], page.url
+    submit(page, "Save the check-in")
 
 
 def _shot(bp: BrowserPage, name: str) -> None:
@@ -66,15 +41,15 @@ def _shot(bp: BrowserPage, name: str) -> None:
 
 def test_anticoagulants_routine_then_a_gentle_session(own_page: BrowserPage) -> None:
     page = own_page.page
-    _screening(page, {"general.anticoagulants": "yes"})
-    _submit(page, "Build your routine")
+    screening(page, {"general.anticoagulants": "yes"})
+    submit(page, "Build your routine")
     expect(page.get_by_text("YOUR SAFETY CHECK")).to_be_visible()
     page.check("#tool-1")  # massage ball
     page.check("#intensity-2")  # deep: the check allows gentle work only
-    _submit(page, "Show my plan")
+    submit(page, "Show my plan")
     expect(page.locator(".lead")).to_contain_text("Massage ball, gentle")
     expect(page.get_by_text("This plan follows today's safety check")).to_be_visible()
-    _fits(page)
+    fits(page)
     _shot(own_page, "plan-gentle")
     with page.expect_navigation():
         page.get_by_role("link", name="Start this session").click()
@@ -102,7 +77,7 @@ def test_an_urgent_next_day_check_holds_until_an_all_clear_and_a_new_check(
     for offer in ("Build your routine", "Start a guided session"):
         assert page.get_by_role("link", name=offer).count() == 0
     expect(page.get_by_text("Next-day check: urgent")).to_be_visible()
-    _fits(page)
+    fits(page)
     _shot(own_page, "home-hold")
 
     for path in ("/plan", "/session?tool=ball&intensity=deep", "/session"):
@@ -110,11 +85,11 @@ def test_an_urgent_next_day_check_holds_until_an_all_clear_and_a_new_check(
         expect(page.locator("#hold")).to_be_visible()
         assert page.locator("#start").count() == 0, path
         assert page.get_by_role("button", name="Show my plan").count() == 0, path
-    _fits(page)
+    fits(page)
     page.goto("/plan")
     _shot(own_page, "plan-hold")
 
-    _screening(page)  # nothing found: it does not lift the hold
+    screening(page)  # nothing found: it does not lift the hold
     expect(page.locator("#hold-stays")).to_contain_text("does not lift it")
     assert page.get_by_role("button", name="Build your routine").count() == 0
     page.goto("/session?tool=ball&intensity=deep")
@@ -122,7 +97,7 @@ def test_an_urgent_next_day_check_holds_until_an_all_clear_and_a_new_check(
 
     page.goto("/")
     expect(page.locator("#clearance-day")).to_have_value(date.today().isoformat())
-    _submit(page, "A clinician has ruled out a clot")
+    submit(page, "A clinician has ruled out a clot")
     expect(page.locator("#needs-screening")).to_contain_text("new safety check")
     assert page.locator("#hold").count() == 0
     assert page.get_by_role("link", name="Build your routine").count() == 0
@@ -131,11 +106,11 @@ def test_an_urgent_next_day_check_holds_until_an_all_clear_and_a_new_check(
         expect(page.locator("#needs-screening")).to_be_visible()
         assert page.locator("#start").count() == 0, path
 
-    _screening(page)
-    _submit(page, "Build your routine")
+    screening(page)
+    submit(page, "Build your routine")
     page.check("#tool-1")
     page.check("#intensity-2")
-    _submit(page, "Show my plan")
+    submit(page, "Show my plan")
     with page.expect_navigation():
         page.get_by_role("link", name="Start this session").click()
     expect(page.locator("#setup h1")).to_have_text("Ball session, deep")
@@ -157,7 +132,7 @@ def test_breathlessness_the_next_day_gives_the_emergency_advice_first(
     expect(hold).to_contain_text("EMERGENCY")
     expect(hold).to_contain_text("Call your local emergency number now")
     assert hold.evaluate(FIRST_SCREEN)
-    _fits(page)
+    fits(page)
 
 
 def test_a_sharp_pain_stop_makes_the_next_plan_ask_first(own_page: BrowserPage) -> None:
@@ -177,15 +152,15 @@ def test_a_sharp_pain_stop_makes_the_next_plan_ask_first(own_page: BrowserPage) 
 
     page.goto("/plan")
     page.check("#tool-1")
-    _submit(page, "Show my plan")
+    submit(page, "Show my plan")
     expect(page.get_by_role("heading", name="Before this routine")).to_be_visible()
     expect(page.locator("#pain-check-left")).to_contain_text("professional advice")
     assert page.get_by_role("link", name="Start this session").count() == 0
     expect(page.get_by_role("link", name="Plan the right calf only")).to_be_visible()
-    _fits(page)
+    fits(page)
     _shot(own_page, "plan-pain-check")
-    _submit(page, "The pain in my left calf has gone or been checked")
+    submit(page, "The pain in my left calf has gone or been checked")
     assert "/plan" in page.url
-    _submit(page, "Show my plan")
+    submit(page, "Show my plan")
     expect(page.get_by_role("link", name="Start this session")).to_be_visible()
     assert page.locator("#pain-check-left").count() == 0

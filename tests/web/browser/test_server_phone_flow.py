@@ -22,7 +22,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect
 
-from tests.web.browser.conftest import axe_violations, worker_ready
+from tests.web.browser.conftest import worker_ready
+from tests.web.browser.flows import fits, screening, submit
 from tests.web.browser.https_stack import (
     WAIT,
     Stack,
@@ -52,36 +53,8 @@ def browser(playwright_driver: Playwright, stack: Stack) -> Iterator[Browser]:
         yield chromium
 
 
-def submit(page: Page, name: str) -> None:
-    with page.expect_navigation(timeout=WAIT):
-        page.get_by_role("button", name=name).click()
-
-
 def shot(page: Page, step: str) -> None:
     page.screenshot(path=SHOT.format(step))
-
-
-def fits(page: Page) -> None:
-    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
-    assert axe_violations(page) == [], page.url
-
-
-def screen_go_ahead(page: Page) -> None:
-    """The safety check for both calves, every question answered no: go ahead."""
-    page.goto("/screening")
-    page.check("input[name='legs'][value='left,right']")
-    submit(page, "Continue")
-    for _ in range(20):  # a bound: the check has a handful of steps
-        if not page.locator("form.screening input[type=radio]").count():
-            break
-        names = page.eval_on_selector_all(
-            "form.screening input[type=radio]", "els => [...new Set(els.map(e => e.name))]"
-        )
-        for name in names:
-            page.check(f"input[name='{name}'][value='no']")
-        submit(page, "Continue")
-    expect(page.locator("#verdict .level")).to_have_text("OK", timeout=WAIT)  # go ahead
 
 
 def api(driver: Playwright, page: Page, path: str) -> Any:
@@ -126,7 +99,8 @@ def test_sign_up_screen_plan_session_offline_synced_and_private(
         sign_up(page, f"ada-{suffix}", PASSWORD)
         worker_ready(page)  # installed: later pages are kept for offline use
         shot(page, "1-home-after-sign-up")
-        screen_go_ahead(page)
+        screening(page)  # every answer no: go ahead
+        expect(page.locator("#verdict .level")).to_have_text("OK", timeout=WAIT)
         fits(page)
         submit(page, "Build your routine")
         page.check("#tool-1")  # massage ball
@@ -156,8 +130,8 @@ def test_sign_up_screen_plan_session_offline_synced_and_private(
         shot(page, "6-history")
         mine = api(playwright_driver, page, "/api/records")
         assert [r["id"] for r in mine].count(session_id) == 1, mine
-        screening = next(r for r in mine if r["kind"] == "screening")
-        assert upload["screening_id"] == screening["id"]  # the session follows the check
+        check = next(r for r in mine if r["kind"] == "screening")
+        assert upload["screening_id"] == check["id"]  # the session follows the check
 
         with person(browser, stack) as second:
             other = second.page
@@ -167,7 +141,7 @@ def test_sign_up_screen_plan_session_offline_synced_and_private(
             shot(other, "7-second-person-history")
             assert api(playwright_driver, other, "/api/records") == []
             with requests_as(playwright_driver, other) as request:
-                seen = request.get(f"/checkins/follow-up/{screening['id']}", timeout=WAIT)
+                seen = request.get(f"/checkins/follow-up/{check['id']}", timeout=WAIT)
                 assert seen.status == 404
                 theirs = request.post("/api/sessions", data=upload, timeout=WAIT)
                 assert theirs.status == 422, theirs.text()  # the safety check is not hers

@@ -8,9 +8,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from playwright.sync_api import Page
 
-from tests.web.browser.conftest import BrowserPage, axe_violations
+from tests.web.browser.conftest import BrowserPage
+from tests.web.browser.flows import fits, screening, submit
 
 TRACKING_PAGES = [
     "/plan",
@@ -26,58 +26,33 @@ TRACKING_PAGES = [
 ]
 
 
-def _fits(page: Page) -> None:
-    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
-    assert axe_violations(page) == [], page.url
-
-
-def _submit(page: Page, name: str) -> None:
-    # Wait for the next page itself, not the current one that is still "loaded".
-    with page.expect_navigation():
-        page.get_by_role("button", name=name).click()
-
-
-def _screening(page: Page) -> None:
-    page.goto("/screening")
-    page.check("input[name='legs'][value='left,right']")
-    _submit(page, "Continue")
-    while page.locator("form.screening input[type=radio]").count():
-        names = page.eval_on_selector_all(
-            "form.screening input[type=radio]", "els => [...new Set(els.map(e => e.name))]"
-        )
-        for name in names:
-            page.check(f"input[name='{name}'][value='no']")
-        _submit(page, "Continue")
-
-
 def test_from_screening_to_insights(own_page: BrowserPage) -> None:
     page = own_page.page  # its urgent next-day check-in puts a hold on: a server of its own
     yesterday = (date.today() - timedelta(days=1)).isoformat()
 
-    _screening(page)
-    _submit(page, "Build your routine")
+    screening(page)
+    submit(page, "Build your routine")
     assert page.get_by_text("YOUR SAFETY CHECK").is_visible()
     page.check("#tool-1")  # massage ball
-    _fits(page)
-    _submit(page, "Show my plan")
+    fits(page)
+    submit(page, "Show my plan")
     assert page.get_by_role("heading", name="Left calf: 150 s").is_visible()
     assert page.get_by_role("heading", name="Right calf: 150 s").is_visible()
-    _fits(page)
+    fits(page)
 
     page.goto("/checkins/session")
     page.check("#tool-1")
     page.fill("#day", yesterday)
-    _submit(page, "Save the session")
+    submit(page, "Save the session")
     assert page.get_by_role("status").inner_text().startswith("Your session is saved")
-    _fits(page)
+    fits(page)
 
     page.goto("/checkins/soreness?moment=after")
     page.check("#left-score-3")
     page.check("#right-score-2")
     page.fill("#day", yesterday)
-    _fits(page)
-    _submit(page, "Save")
+    fits(page)
+    submit(page, "Save")
     assert "Your soreness rating is saved." in page.get_by_role("status").inner_text()
 
     page.goto("/checkins/next-day")
@@ -88,7 +63,7 @@ def test_from_screening_to_insights(own_page: BrowserPage) -> None:
             new = (leg, sign) == ("left", "swelling")
             page.check(f"#followup-{leg}-{sign}-{'yes' if new else 'no'}")
     page.check("#followup-pe_signs-no")
-    _submit(page, "Save the check-in")
+    submit(page, "Save the check-in")
     banner = page.locator("#verdict")
     assert banner.get_attribute("role") == "alert"
     assert "URGENT" in banner.inner_text()
@@ -99,18 +74,18 @@ def test_from_screening_to_insights(own_page: BrowserPage) -> None:
     assert first == "verdict", "the alert is the first thing on the page"
     box = banner.bounding_box()
     assert box is not None and box["y"] < 400, "and it is on the first screen"
-    _fits(page)
+    fits(page)
 
     page.goto("/history")
     assert page.locator("svg.chart").count() >= 2
     urgent = "Next-day check: URGENT: get medical help details"
     assert page.get_by_role("cell", name=urgent).count() >= 1
-    _fits(page)
+    fits(page)
 
     page.goto("/insights")
     assert page.get_by_role("link", name="Plan a split-leg experiment").count() == 1
     assert page.get_by_role("heading", name="From your everyday records").count() == 1
-    _fits(page)
+    fits(page)
 
 
 @pytest.mark.parametrize("path", TRACKING_PAGES)
@@ -118,7 +93,7 @@ def test_tracking_page_is_accessible_and_fits(browser_page: BrowserPage, path: s
     page = browser_page.page
     response = page.goto(path)
     assert response is not None and response.status == 200
-    _fits(page)
+    fits(page)
 
 
 def test_split_leg_plan_rate_draw_then_plan_that_calf(own_page: BrowserPage) -> None:
@@ -127,24 +102,24 @@ def test_split_leg_plan_rate_draw_then_plan_that_calf(own_page: BrowserPage) -> 
     page = own_page.page
     page.goto("/split-leg")
     if page.get_by_role("button", name="Plan the experiment").count():
-        _fits(page)
-        _submit(page, "Plan the experiment")
+        fits(page)
+        submit(page, "Plan the experiment")
     if page.get_by_role("button", name="Save both").count():
         assert not page.get_by_role("button", name="Draw today's coin").count()
-        _fits(page)
+        fits(page)
         page.check("#left-score-4")
         page.check("#right-score-3")
-        _submit(page, "Save both")
+        submit(page, "Save both")
     if page.get_by_role("button", name="Draw today's coin").count():
-        _fits(page)
-        _submit(page, "Draw today's coin")
+        fits(page)
+        submit(page, "Draw today's coin")
     heading = page.locator("#coin h2").inner_text()
     leg = "left" if "left" in heading else "right"
-    _fits(page)
+    fits(page)
     with page.expect_navigation():
         page.get_by_role("link", name=f"Plan the {leg} calf only").click()
     page.check("#tool-2")
-    _submit(page, "Show my plan")
+    submit(page, "Show my plan")
     assert page.get_by_role("heading", name=f"{leg.capitalize()} calf: 150 s").is_visible()
     href = page.get_by_role("link", name="Start this session").get_attribute("href") or ""
     assert f"legs={leg}" in href and "split_leg=1" in href
@@ -160,4 +135,4 @@ def test_the_history_filter_dates_fit_their_box(browser_page: BrowserPage) -> No
     )
     until = page.evaluate("() => document.getElementById('until').getBoundingClientRect().right")
     assert until <= box
-    _fits(page)
+    fits(page)

@@ -1,0 +1,123 @@
+"""A clinician's-list line (`PersonSummary`) as JSON text, the one way it is stored.
+
+`summary_to_text` writes it; `summary_from_text` reads it back and checks every field's
+type and range, so a row written by an older calfcare (another ``FORMAT``) or damaged in
+any way reads as None (recompute it), never as a wrong line. Pure.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+from typing import Any
+
+from calfcare.core.adherence import WeekAdherence
+from calfcare.core.clinic_list import Flag, PersonSummary
+from calfcare.core.levels import Leg
+
+FORMAT = 1
+"""The layout of the text; a row of another layout is not read."""
+
+
+class _Bad(ValueError):
+    """The stored text is not a line of this `FORMAT`."""
+
+
+def summary_to_text(s: PersonSummary) -> str:
+    """``s`` as compact JSON text (`summary_from_text` reads it back equal)."""
+    week = None
+    if s.week is not None:
+        w = s.week
+        week = {"week": w.week, "first": w.first.isoformat(), "done": w.done,
+                "prescribed": w.prescribed, "running": w.running,
+                "seconds": [[leg.value, sec] for leg, sec in w.seconds]}  # fmt: skip
+    return json.dumps(
+        {
+            "format": FORMAT,
+            "person_id": s.person_id,
+            "name": s.name,
+            "flags": [f.value for f in s.flags],
+            "week": week,
+            "prescribed": s.prescribed,
+            "worse": list(s.worse),
+            "trends": list(s.trends),
+            "split_leg": s.split_leg,
+        },
+        allow_nan=False,
+        separators=(",", ":"),
+    )
+
+
+def summary_from_text(text: str) -> PersonSummary | None:
+    """The line ``text`` holds, or None when it is not one this calfcare wrote."""
+    try:
+        raw = _object(json.loads(text))
+        if raw.get("format") != FORMAT:
+            return None
+        week = raw["week"]
+        return PersonSummary(
+            person_id=_int(raw["person_id"]),
+            name=_str(raw["name"]),
+            flags=tuple(Flag(_int(f)) for f in _list(raw["flags"])),
+            week=None if week is None else _week(_object(week)),
+            prescribed=_bool(raw["prescribed"]),
+            worse=tuple(_str(w) for w in _list(raw["worse"])),
+            trends=tuple(_str(t) for t in _list(raw["trends"])),
+            split_leg=None if raw["split_leg"] is None else _str(raw["split_leg"]),
+        )
+    except (ValueError, KeyError, TypeError, RecursionError):
+        return None
+
+
+def _week(raw: dict[str, Any]) -> WeekAdherence:
+    seconds = []
+    for pair in _list(raw["seconds"]):
+        leg, sec = _list(pair)
+        seconds.append((Leg(_str(leg)), _seconds(sec)))
+    return WeekAdherence(
+        week=_int(raw["week"]),
+        first=date.fromisoformat(_str(raw["first"])),
+        done=_int(raw["done"]),
+        prescribed=_int(raw["prescribed"]),
+        seconds=tuple(seconds),
+        running=_bool(raw["running"]),
+    )
+
+
+def _object(value: object) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _Bad("not an object")
+    return value
+
+
+def _list(value: object) -> list[Any]:
+    if not isinstance(value, list):
+        raise _Bad("not a list")
+    return value
+
+
+def _int(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _Bad("not a whole number")
+    return value
+
+
+def _bool(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise _Bad("not true or false")
+    return value
+
+
+def _str(value: object) -> str:
+    if not isinstance(value, str):
+        raise _Bad("not text")
+    return value
+
+
+def _seconds(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _Bad("not a number")
+    if not math.isfinite(value) or value < 0:
+        raise _Bad("not a time")
+    return float(value)

@@ -1,0 +1,85 @@
+"""The clinician's pages (server mode only): their list of people, red flags first, and
+inviting a person (a short code, a link and its QR code).
+
+Who passes is `calfcare.web.clinic_access`'s: a signed-in clinician only (anyone else gets
+403 in words), for the people who share with them now (anyone else's id: a 404 that says
+nothing). The list (`services.clinic_list.clinician_list`) checks the shares in the
+database on every call; each person's line is stored in the database under their data
+version and the day (migration 0009), so every worker shares it and a new record
+recomputes only its own line. `install` adds these
+pages and a person's pages (`calfcare.web.clinic_person_pages`).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI, Request
+from markupsafe import Markup
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from calfcare import services
+from calfcare.services import clinic
+from calfcare.web import auth, clinic_person_pages, deps
+from calfcare.web.clinic_access import clinician_of, not_shared, person_id_of
+from calfcare.web.templating import PagesDep
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/clinic", name="clinic")
+def clinic_list(request: Request, pages: PagesDep, stopped: str = "") -> HTMLResponse:
+    """The clinician's people, red flags first, then adherence this week, then trends."""
+    account = clinician_of(request)
+    store = deps.base_store(request.app)
+    lines = services.clinician_list(store, account, auth.now())
+    return pages.render(request, "clinic_list.html", lines=lines, stopped=stopped == "1")
+
+
+@router.get("/clinic/invite", name="clinic_invite")
+def invite_page(request: Request, pages: PagesDep, revoked: str = "") -> HTMLResponse:
+    """How inviting works, and the button that makes an invitation."""
+    clinician_of(request)
+    count = int(revoked) if revoked.isdigit() and len(revoked) < 6 else None
+    return pages.render(request, "clinic_invite.html", made=None, revoked=count, current="clinic")
+
+
+@router.post("/clinic/invite", name="clinic_invite_post")
+def invite_post(request: Request, pages: PagesDep) -> HTMLResponse:
+    """A new invitation: its code, link and QR code, shown this once (only a hash of the
+    code is kept). The link's host is the one this request came to (behind the proxy,
+    the scheme it forwarded)."""
+    account = clinician_of(request)
+    made = clinic.invite(deps.base_store(request.app), account, auth.now())
+    link = str(request.base_url).rstrip("/") + made.link_path
+    shown = {
+        "code": f"{made.code[:4]} {made.code[4:]}",
+        "link": link,
+        "qr": Markup(clinic.invite_qr_svg(link)),  # segno's own SVG markup: the link is escaped
+        "expires": made.expires_at.astimezone().strftime("%d %B %Y"),
+    }
+    return pages.render(request, "clinic_invite.html", made=shown, revoked=None, current="clinic")
+
+
+@router.post("/clinic/invite/revoke", name="clinic_invite_revoke")
+def invite_revoke(request: Request) -> Response:
+    """Every open invitation of this clinician stops working (accepted ones stay)."""
+    account = clinician_of(request)
+    count = clinic.clinician_revoke(deps.base_store(request.app), account, auth.now())
+    return RedirectResponse(f"/clinic/invite?revoked={count}", status_code=303)
+
+
+@router.post("/clinic/people/{person_id}/stop", name="clinic_stop")
+def stop_seeing(request: Request, person_id: str) -> Response:
+    """The clinician stops seeing a person (the share ends at once; the person sees it
+    stopped on their sharing page)."""
+    account = clinician_of(request)
+    pid = person_id_of(person_id)
+    store = deps.base_store(request.app)
+    if clinic.clinician_revoke(store, account, auth.now(), person_id=pid) == 0:
+        raise not_shared()
+    return RedirectResponse("/clinic?stopped=1", status_code=303)
+
+
+def install(app: FastAPI) -> None:
+    """Server mode: the clinician's pages."""
+    app.include_router(router)
+    app.include_router(clinic_person_pages.router)

@@ -1,0 +1,184 @@
+"""The clinician's list's stored lines (migration 0009), on both backends: a stored line is
+what computing it again gives, it is read instead of computed (by any process), and a write,
+a new prescription, a new day or a bad row makes it computed again and replaced."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import text
+
+from calfcare.core.accounts import Role
+from calfcare.core.clinic_list import summarise
+from calfcare.core.prescription import prescription
+from calfcare.core.records import Note, RecordSet
+from calfcare.core.routine import Intensity, Tool
+from calfcare.services import clinic_list
+from calfcare.services.clinic_list import clinician_list
+from calfcare.services.safety import state_of
+from calfcare.storage import Store, open_store
+from calfcare.storage.accounts import Account
+from tests.storage.strategies import TODAY, record_sets
+
+NOW = datetime.combine(TODAY, datetime.min.time(), UTC) + timedelta(hours=12)
+RX = prescription(calves=["left", "right"], tools=[Tool.FOAM_ROLLER],
+                  intensity_cap=Intensity.GENTLE, seconds_per_calf=150, sessions_per_week=3,
+                  weeks=6, start_day=TODAY - timedelta(weeks=2))  # fmt: skip
+
+
+@pytest.fixture
+def computed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The people whose line the list computed (rather than read back)."""
+    seen: list[int] = []
+    real = summarise
+
+    def counting(person_id: int, *args: Any) -> Any:
+        seen.append(person_id)
+        return real(person_id, *args)
+
+    monkeypatch.setattr(clinic_list, "summarise", counting)
+    return seen
+
+
+def _shared(store: Store, clinician: Account, login: str, records: RecordSet,
+            prescribed: bool = True) -> Account:  # fmt: skip
+    with store.accounts() as tx:
+        person = tx.add_account(login, "not-a-hash", Role.PERSON, NOW)
+    with store.clinic() as tx:
+        tx.add_share(clinician.id, person.person_id, NOW)
+        if prescribed:
+            tx.add_prescription(person.person_id, clinician.id, RX, NOW)
+    with store.for_person(person.person_id).transaction() as tx:
+        tx.add_all(records)
+    return person
+
+
+def _clinician(store: Store, login: str = "physio") -> Account:
+    with store.accounts() as tx:
+        return tx.add_account(login, "not-a-hash", Role.CLINICIAN, NOW)
+
+
+def _fresh(store: Store, person: Account, now: datetime = NOW) -> Any:
+    """The person's line computed from every record, as if nothing were stored."""
+    mine = store.for_person(person.person_id)
+    with mine.reading() as tx:
+        everything = tx.records()
+    with store.clinic(read_only=True) as tx:
+        found = tx.prescriptions([person.person_id]).get(person.person_id)
+    rx = None if found is None else found.prescription
+    return summarise(person.person_id, person.login, everything, state_of(everything, now), rx,
+                     now.date())  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(record_sets, st.booleans())
+def test_any_history_gives_a_stored_line_equal_to_a_fresh_one(
+    records: RecordSet, prescribed: bool
+) -> None:
+    # SQLite only, a database per example (record ids are unique in a whole database); the
+    # tests below run on both backends
+    with tempfile.TemporaryDirectory() as folder:
+        store = open_store(f"sqlite:///{Path(folder) / 'db.sqlite3'}")
+        try:
+            physio = _clinician(store)
+            person = _shared(store, physio, "jo", records, prescribed)
+            expected = [_fresh(store, person)]
+            assert clinician_list(store, physio, NOW) == expected  # computed and stored
+            assert clinician_list(store, physio, NOW) == expected  # read back
+        finally:
+            store.close()
+
+
+def test_a_stored_line_is_read_by_another_process(db_url: str, computed: list[int]) -> None:
+    first = open_store(db_url)
+    physio = _clinician(first)
+    jo, sam = (_shared(first, physio, name, RecordSet()) for name in ("jo", "sam"))
+    lines = clinician_list(first, physio, NOW)
+    first.close()
+    assert sorted(computed) == sorted([jo.person_id, sam.person_id])
+    second = open_store(db_url)  # a restart, or another worker: nothing in its memory
+    try:
+        assert clinician_list(second, physio, NOW) == lines
+        assert len(computed) == 2  # nothing computed again
+    finally:
+        second.close()
+
+
+def test_a_write_a_prescription_or_a_new_day_makes_the_line_stale(
+    store: Store, computed: list[int]
+) -> None:
+    physio = _clinician(store)
+    jo, sam = (_shared(store, physio, name, RecordSet()) for name in ("jo", "sam"))
+    clinician_list(store, physio, NOW)
+    computed.clear()
+    with store.for_person(jo.person_id).transaction() as tx:
+        tx.add_note(Note("n1", TODAY, NOW, "A note."))
+    assert clinician_list(store, physio, NOW)
+    assert computed == [jo.person_id]  # only the writer's line
+    with store.engine.connect() as connection:
+        stored = connection.execute(
+            text("SELECT data_version FROM person_summaries WHERE person_id = :p"),
+            {"p": jo.person_id},
+        ).scalar_one()
+    assert stored == store.for_person(jo.person_id).data_version()  # replaced, not added
+    computed.clear()
+    with store.clinic() as tx:
+        tx.add_prescription(sam.person_id, physio.id, RX, NOW)
+    clinician_list(store, physio, NOW)
+    assert computed == [sam.person_id]
+    computed.clear()
+    later = NOW + timedelta(days=1)
+    assert clinician_list(store, physio, later) == sorted(
+        [_fresh(store, jo, later), _fresh(store, sam, later)], key=lambda s: s.name
+    )
+    assert sorted(computed) == sorted([jo.person_id, sam.person_id])
+
+
+@pytest.mark.parametrize(
+    "body",
+    ['{"format": 0}', "not json", '{"format": 1, "person_id": 1}', "[]", "{}"],
+)
+def test_a_bad_or_old_row_is_computed_again_never_trusted(
+    store: Store, computed: list[int], body: str
+) -> None:
+    physio = _clinician(store)
+    jo = _shared(store, physio, "jo", RecordSet())
+    right = clinician_list(store, physio, NOW)
+    with store.engine.begin() as connection:
+        connection.execute(text("UPDATE person_summaries SET body = :b"), {"b": body})
+    computed.clear()
+    assert clinician_list(store, physio, NOW) == right
+    assert computed == [jo.person_id]
+    computed.clear()
+    assert clinician_list(store, physio, NOW) == right and computed == []  # replaced
+
+
+def test_another_persons_line_is_never_read(store: Store, computed: list[int]) -> None:
+    physio = _clinician(store)
+    jo, sam = (_shared(store, physio, name, RecordSet()) for name in ("jo", "sam"))
+    right = clinician_list(store, physio, NOW)
+    with store.engine.begin() as connection:  # jo's row holds sam's line
+        body = connection.execute(
+            text("SELECT body FROM person_summaries WHERE person_id = :p"), {"p": sam.person_id}
+        ).scalar_one()
+        connection.execute(
+            text("UPDATE person_summaries SET body = :b WHERE person_id = :p"),
+            {"b": body, "p": jo.person_id},
+        )
+    computed.clear()
+    assert clinician_list(store, physio, NOW) == right and computed == [jo.person_id]
+
+
+def test_the_key_is_the_day_asked(store: Store) -> None:
+    physio = _clinician(store)
+    _shared(store, physio, "jo", RecordSet())
+    clinician_list(store, physio, NOW)
+    with store.engine.connect() as connection:
+        day = connection.execute(text("SELECT day FROM person_summaries")).scalar_one()
+    assert str(day) == date.isoformat(NOW.date())
