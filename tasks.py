@@ -6,7 +6,7 @@
     python3 tasks.py explore run the Hypothesis tests with new random examples, and more
     python3 tasks.py https [POSTGRES_URL]
                              calfcare on PostgreSQL behind Caddy (HTTPS, `tls internal`), and
-                             the phone's browser flow through it (docs/deployment.md)
+                             the phone's browser flows through it (docs/deployment.md)
 
 The virtual environment is rebuilt only when pyproject.toml or constraints.txt change (a
 stamp file holds their hash). Standard library only: this runs before anything is installed.
@@ -162,8 +162,10 @@ def explore(args: list[str]) -> None:
 
 def https(args: list[str]) -> None:
     """Two `calfcare serve --workers 2` on PostgreSQL behind Caddy with `tls internal`, and
-    the browser flow of a phone through it: install, a session offline halfway, a check-in
-    offline, both synced (tests/web/browser/test_https_pwa.py, which starts and stops it all).
+    the browser flows of a phone through it: install, a session offline halfway, a check-in
+    offline, both synced (tests/web/browser/test_https_pwa.py); and in server mode, sign up,
+    screen, plan, a session offline, synced, and a second person who sees none of it
+    (test_server_phone_flow.py). Each test starts and stops it all.
     The database URL: the argument, else CALFCARE_TEST_POSTGRES_URL; each run uses a new
     schema and drops it."""
     ensure_venv()
@@ -179,7 +181,10 @@ def https(args: list[str]) -> None:
         )
     os.environ.update({"CALFCARE_TEST_POSTGRES_URL": url, "CI": "true"})  # no silent skip
     rest = args[1:] if args and args[0] == url else args
-    run(str(BIN / "python"), "-m", "pytest", "-v", "tests/web/browser/test_https_pwa.py", *rest)
+    tests = [
+        f"tests/web/browser/{name}.py" for name in ("test_https_pwa", "test_server_phone_flow")
+    ]
+    run(str(BIN / "python"), "-m", "pytest", "-v", *tests, *rest)
 
 
 COMMANDS = {"app": app, "test": test, "explore": explore, "https": https}

@@ -1,5 +1,6 @@
-"""Client ids (issue 13): a note or check-in sent twice is saved once; the same id with other
-content is a 409; the id is stored (as the record's id) and exported."""
+"""Client ids (issue 13): a note, check-in or session logged by hand sent twice is saved
+once; the same id with other content is a 409; the id is stored (as the record's id) and
+exported."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [
         "soreness",
     ),
     ("/api/checkins/mobility", {"left": 9.5}, {"left": 9.6}, "mobility"),
+    ("/api/manual-sessions", {"tool": "ball", "seconds": 120}, {"seconds": 90}, "sessions"),
     (
         "/api/checkins/soreness",
         {
@@ -102,6 +104,7 @@ CLIENT_ID = re.compile(r'name="client_id" value="([^"]+)"')
         ("/checkins", [("text", "new shoes")], "notes"),
         ("/checkins/soreness", [("moment", "after"), ("left", "3")], "soreness"),
         ("/checkins/knee-to-wall", [("left", "9.5")], "mobility"),
+        ("/checkins/session", [("tool", "hands"), ("legs", "left"), ("seconds", "60")], "sessions"),
         (
             "/checkins/next-day",
             [("left", "2")]

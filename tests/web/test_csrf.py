@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from calfcare.web import csrf
 
 SECRET = b"s" * 32
@@ -32,3 +35,28 @@ def test_each_failure_says_why() -> None:
     assert "out of date" in str(csrf.check_submission(b"t" * 32, token, token))
     assert "does not match" in str(csrf.check_submission(SECRET, token, other))
     assert "does not match" in str(csrf.check_submission(SECRET, token, "ünïcode"))
+
+
+# Bound to a sign-in session (server mode): a token is good for its own session only.
+
+SESSIONS = st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126), min_size=1)
+
+
+@given(session=SESSIONS, other=SESSIONS)
+def test_a_bound_token_is_good_for_its_own_session_only(session: str, other: str) -> None:
+    token = csrf.new_token(SECRET, session)
+    assert csrf.is_signed(SECRET, token, session)
+    assert csrf.check_submission(SECRET, token, token, session) is None
+    assert not csrf.is_signed(SECRET, token, None)  # not an unbound token either
+    if other != session:
+        assert not csrf.is_signed(SECRET, token, other)
+        reason = csrf.check_submission(SECRET, token, token, other)
+        assert reason is not None and "another sign-in" in reason
+
+
+@given(session=SESSIONS)
+def test_an_unbound_token_is_refused_once_signed_in(session: str) -> None:
+    token = csrf.new_token(SECRET)  # made before signing in
+    assert csrf.is_signed(SECRET, token)
+    assert not csrf.is_signed(SECRET, token, session)
+    assert "another sign-in" in str(csrf.check_submission(SECRET, token, token, session))

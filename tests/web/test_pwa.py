@@ -97,13 +97,16 @@ def test_queued_forms_exist_and_leave_out_the_next_day_check(client: TestClient)
         assert client.get(path).status_code in (200, 405), path  # a form's page, or POST only
     assert client.get("/checkins/nothing-here").status_code == 404
     assert "/checkins/next-day" not in pwa.QUEUED_FORMS
+    assert set(pwa.CHECK_IN_FORMS) < set(pwa.QUEUED_FORMS)  # the rest forget the kept pages
 
 
 def test_every_queued_form_carries_a_client_id(client: TestClient) -> None:
     """A kept check-in may be sent twice (the answer lost on the way): the server must be
     able to tell a repeat, so each queued form carries a client id."""
     found = set()
-    for page in ("/checkins", "/checkins/soreness?moment=after", "/checkins/knee-to-wall"):
+    pages = ("/checkins", "/checkins/soreness?moment=after", "/checkins/knee-to-wall",
+             "/checkins/session")  # fmt: skip
+    for page in pages:
         html = client.get(page).text
         for action, body in re.findall(
             r'<form method="post" action="([^"]+)"(.*?)</form>', html, re.S

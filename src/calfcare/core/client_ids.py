@@ -7,8 +7,9 @@ returned. The same id with other content is a `ClientIdConflict` (HTTP 409): an 
 record forever.
 
 The id becomes the stored record's id, so it is exported and imported with it like any id:
-a note's id is the client id itself; a check-in stores one record per calf, ``<id>-left``
-and ``<id>-right``, and a next-day check-in's follow-up screening is ``<id>-follow-up``.
+a note's id, and a session's logged by hand, is the client id itself; a check-in stores one
+record per calf, ``<id>-left`` and ``<id>-right``, and a next-day check-in's follow-up
+screening is ``<id>-follow-up``.
 Content is compared without the time it was recorded at (a retry is sent later).
 """
 
@@ -16,11 +17,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from calfcare.core.errors import Problem
 from calfcare.core.levels import Leg
-from calfcare.core.records import Logged, Note, ScreeningRecord
+from calfcare.core.records import Logged, Note, ScreeningRecord, SessionRecord
 
 CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{1,48}")
 """Short enough that every derived id fits the 64 characters of a record id (a UUID's 32
@@ -54,6 +56,12 @@ def same_logged(stored: Sequence[Logged[Any]], new: Sequence[Logged[Any]]) -> bo
 
 def same_note(stored: Note, new: Note) -> bool:
     return (stored.id, stored.day, stored.text) == (new.id, new.day, new.text)
+
+
+def same_session(stored: SessionRecord, new: SessionRecord) -> bool:
+    """Whether a stored session logged by hand is the new one (all but when it was
+    recorded: a hand-logged session's ``started_at`` is the moment it was sent)."""
+    return replace(stored, started_at=new.started_at) == new
 
 
 def same_follow_up(stored: ScreeningRecord | None, new: ScreeningRecord | None) -> bool:

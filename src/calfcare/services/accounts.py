@@ -160,6 +160,14 @@ def session_account(store: Store, token: str, now: datetime) -> Account | None:
     return account
 
 
+def session_owner(store: Store, token: str) -> int | None:
+    """The id of the account a session token was made for, alive or not (revoked, expired),
+    or None when no session has it: whose were the records a browser kept offline."""
+    with store.accounts(read_only=True) as tx:
+        found = tx.session(_token_hash(token))
+    return None if found is None else found[0]
+
+
 def sign_out(store: Store, token: str, now: datetime) -> None:
     """Revoke the session (nothing happens for an unknown one)."""
     with store.accounts() as tx:

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from calfcare.core.client_ids import client_id_problems, same_session
 from calfcare.core.days import day_problems
 from calfcare.core.errors import InvalidInput, Problem, SessionConflict
 from calfcare.core.levels import Leg
@@ -22,7 +23,7 @@ from calfcare.core.records import (
 )
 from calfcare.core.routine import Plan, Tool
 from calfcare.core.timeline import Outcome
-from calfcare.services.common import new_id, today_of
+from calfcare.services.common import client_id_conflict, new_id, save_once, today_of
 from calfcare.storage import Store
 
 # -- sessions --------------------------------------------------------------------------------
@@ -135,10 +136,13 @@ def log_session(
     seconds_per_calf: object,
     now: datetime,
     tender_spots: Sequence[TenderSpot | str] = (),
+    client_id: str | None = None,
 ) -> SessionRecord:
     """Save a session done without the coach (the person says what they did). Tender spots
-    may be given as ``leg:height:side`` text; every bad field is named at once."""
-    problems: list[Problem] = []
+    may be given as ``leg:height:side`` text; every bad field is named at once. With a
+    ``client_id`` (the session's id), once: a repeat returns the stored session, other
+    content under the id is a `ClientIdConflict` (`calfcare.core.client_ids`)."""
+    problems: list[Problem] = client_id_problems(client_id)
     spots: list[TenderSpot] = []
     for i, raw in enumerate(tender_spots):
         try:
@@ -171,7 +175,7 @@ def log_session(
         raise InvalidInput(problems, "The session is not valid; nothing was saved.")
     assert isinstance(day, date) and isinstance(seconds_per_calf, int | float)
     record = SessionRecord(
-        id=new_id(),
+        id=client_id or new_id(),
         day=day,
         started_at=now,
         source=SessionSource.MANUAL,
@@ -182,6 +186,14 @@ def log_session(
         calves=tuple(CalfRecord(leg, None, float(seconds_per_calf)) for leg in parsed_legs),
         tender_spots=tuple(spots),
     )
-    with store.transaction() as tx:
-        tx.add_session(record)
-    return record
+
+    def stored_of(tx: Any) -> SessionRecord | None:
+        stored: SessionRecord | None = tx.session(record.id)
+        return stored
+
+    found = save_once(store, client_id, stored_of, lambda tx: tx.add_session(record))
+    if found is None:
+        return record
+    if not same_session(found, record):
+        raise client_id_conflict(client_id, "session")
+    return found

@@ -23,6 +23,9 @@ from calfcare.web.route_index import Router
 from calfcare.web.templating import PagesDep
 
 router = Router(include_in_schema=False)
+CLEAR_SITE_DATA = '"cache", "storage"'
+"""Drops this site's caches and storage in the browser: the pages and records kept offline,
+and the service worker (cookies stay: the response sets the ones it means)."""
 
 FIELD_IDS = {
     "login": "login",
@@ -50,10 +53,34 @@ def _page(
     )  # fmt: skip
 
 
-def signed_in(request: Request, token: str, target: str) -> Response:
+def signed_in(request: Request, signed: accounts.SignedIn, target: str) -> Response:
+    """Signed in: the new session's cookie, and a new form token with it. The browser's
+    storage (records kept offline, kept pages) is cleared unless it was this account's own
+    last sign-in: kept records are sent with whoever is signed in when they go, so another
+    person's must never wait for this one (`_same_person`). Reads the database: call it
+    in a worker thread."""
     response = RedirectResponse(auth.safe_next(target), status_code=303)
-    auth.set_session_cookie(response, request.scope, token)
+    auth.set_session_cookie(response, request.scope, signed.token)
     response.delete_cookie(csrf.COOKIE_NAME, path="/")  # a new form token for the new session
+    if not _same_person(request, signed.account.id):
+        response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
+
+
+def _same_person(request: Request, account_id: int) -> bool:
+    """Whether the browser's last sign-in (its session cookie, even expired or revoked) was
+    this account's. No cookie, or one no session has: not known, so not the same."""
+    old = auth.session_token(request.scope)
+    if old is None:
+        return False
+    return accounts.session_owner(deps.base_store(request.app), old) == account_id
+
+
+def _signed_out(request: Request) -> Response:
+    response = RedirectResponse("/sign-in", status_code=303)
+    auth.clear_session_cookie(response, request.scope)
+    response.delete_cookie(csrf.COOKIE_NAME, path="/")  # the old token was the old session's
+    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
     return response
 
 
@@ -81,7 +108,7 @@ async def sign_in_post(request: Request, pages: PagesDep) -> Response:
         if refused.retry_after is not None:
             response.headers["Retry-After"] = str(int(refused.retry_after.total_seconds()) + 1)
         return response
-    return signed_in(request, signed.token, values.get("next", "/"))
+    return await run_in_threadpool(signed_in, request, signed, values.get("next", "/"))
 
 
 @router.get("/sign-up", name="sign_up")
@@ -107,7 +134,7 @@ async def sign_up_post(request: Request, pages: PagesDep) -> Response:
     return await submit(
         request, save, in_thread=True,
         refused=lambda values, problems: _page(request, pages, "sign_up.html", values, problems),
-        done=lambda signed: signed_in(request, signed.token, "/"),
+        done=lambda signed: signed_in(request, signed, "/"),
     )  # fmt: skip
 
 
@@ -160,10 +187,7 @@ async def sign_out(request: Request) -> Response:
     if token:
         store = await run_in_threadpool(deps.base_store, request.app)
         await run_in_threadpool(accounts.sign_out, store, token, auth.now())
-    response = RedirectResponse("/sign-in", status_code=303)
-    auth.clear_session_cookie(response, request.scope)
-    response.headers["Clear-Site-Data"] = '"cache", "storage"'
-    return response
+    return _signed_out(request)
 
 
 def install(app: FastAPI) -> None:

@@ -20,6 +20,7 @@ from calfcare.settings import Settings
 from calfcare.web import (
     account_pages,
     api,
+    auth,
     clinic_pages,
     deps,
     errors,
@@ -97,6 +98,8 @@ def create_app(settings: Settings, *, secret: bytes | None = None) -> FastAPI:
         allowed_hosts=allowed_hosts_for(settings.host, settings.allowed_hosts),
         error_response=errors.error_response,
         debug=settings.debug,
+        # server mode: a form token is bound to the sign-in session (`calfcare.web.csrf`)
+        session_of=auth.session_token if settings.server else None,
     )
     return app
 

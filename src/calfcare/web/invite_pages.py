@@ -150,6 +150,6 @@ async def invite_new_account(request: Request, pages: PagesDep, code: str) -> Re
             return refused(request, pages, error)
         if made is None:  # made and sharing, but sign-in refused it for now
             return RedirectResponse("/sign-in?next=%2Fsharing", status_code=303)
-        return signed_in(request, made.token, "/sharing?accepted=1")
+        return signed_in(request, made, "/sharing?accepted=1")
 
     return await run_in_threadpool(save)

@@ -90,7 +90,7 @@ def _save_session(store: Any, values: dict[str, str]) -> None:
     except ValueError:
         seconds = seconds_text
     data = {
-        **given(values, DAY),
+        **given(values, {**DAY, **CLIENT_ID}),
         "tool": values.get("tool"),
         "legs": [x for x in values.get("legs", "").split(",") if x],
         "seconds": seconds,

@@ -54,15 +54,19 @@ SHELL_FILES: tuple[str, ...] = (
 )
 """The app shell's files under ``/static/``, kept by the worker when it is installed."""
 
-SHELL_PAGES = ("/", "/plan", "/session", "/checkins")
-"""The pages kept for offline use when the worker is installed (live session pages are kept
-as they are opened)."""
+SHELL_PAGES = ("/", "/plan", "/session", "/checkins", "/checkins/session")
+"""The pages kept for offline use when the worker is installed, or once signed in (live
+session pages are kept as they are opened)."""
 
-QUEUED_FORMS = ("/checkins/note", "/checkins/soreness", "/checkins/knee-to-wall")
-"""The check-in forms kept on the device while offline and sent later: each carries a client
-id, so a form sent twice is saved once. Not the next-day check-in: it asks about signs of a
-clot, which calfcare must judge when it is sent; nor a session logged by hand, whose form
-has no client id yet."""
+CHECK_IN_FORMS = ("/checkins/note", "/checkins/soreness", "/checkins/knee-to-wall")
+"""Check-ins: nothing in them changes the safety state, so sending one leaves the kept live
+session pages alone. Every other write throws them away (docs/pwa.md, "Safety offline")."""
+
+QUEUED_FORMS = (*CHECK_IN_FORMS, "/checkins/session")
+"""The forms kept on the device while offline and sent later: the check-ins and a session
+logged by hand. Each carries a client id, so a form sent twice is saved once. Not the
+next-day check-in: it asks about signs of a clot, which calfcare must judge when it is
+sent."""
 
 
 def manifest_json() -> dict[str, Any]:
@@ -99,6 +103,7 @@ def worker_script() -> bytes:
         "'__FILES__'": [f"/static/{name}" for name in SHELL_FILES] + ["/manifest.webmanifest"],
         "'__PAGES__'": list(SHELL_PAGES),
         "'__QUEUED__'": list(QUEUED_FORMS),
+        "'__CHECK_INS__'": list(CHECK_IN_FORMS),
         "'__CSP__'": CONTENT_SECURITY_POLICY,
     }
     text = (STATIC_DIR / "sw.js").read_text(encoding="utf-8")

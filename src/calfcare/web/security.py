@@ -11,7 +11,8 @@ is protection someone forgets. Everything here applies to every route, present a
   body is read only up to the limit (413, the one error shape).
 - **CSRF** (`calfcare.web.csrf`). Every unsafe request outside ``/api/`` must be an
   urlencoded form (or, on an upload path, a multipart one) whose ``csrftoken`` matches the
-  signed cookie. The JSON API is exempt
+  signed cookie; in server mode the token is also bound to the sign-in session
+  (``session_of``: a token from another session is refused). The JSON API is exempt
   from tokens because it only accepts ``application/json`` (a cross-site form cannot send
   that without a CORS preflight, which is never granted) and reads no cookies.
   Every unsafe request, API included, with an ``Origin`` header must come from this origin.
@@ -81,6 +82,8 @@ _SECURITY_RAW: tuple[tuple[bytes, bytes], ...] = tuple(
 _SECURITY_RAW_NO_STORE = (*_SECURITY_RAW, (b"cache-control", b"no-store"))
 
 ErrorResponder = Callable[[Scope, int, dict[str, Any]], Response]
+SessionOf = Callable[[Scope], str | None]
+"""The request's sign-in token (server mode: `calfcare.web.auth.session_token`)."""
 
 
 def _problem(message: str, field: str) -> dict[str, Any]:
@@ -98,9 +101,11 @@ class SecurityMiddleware:
         allowed_hosts: Collection[str] | None,
         error_response: ErrorResponder,
         debug: bool = False,
+        session_of: SessionOf | None = None,
     ) -> None:
         self.app = app
         self.secret = secret
+        self.session_of = session_of
         self.allowed_hosts = None if allowed_hosts is None else frozenset(allowed_hosts)
         self.error_response = error_response
         self.debug = debug
@@ -112,7 +117,8 @@ class SecurityMiddleware:
         conn = HTTPConnection(scope)
         path: str = scope["path"]
         cookie = conn.cookies.get(csrf.COOKIE_NAME)
-        token, issued = self._token_for(path, cookie)
+        session = self.session_of(scope) if self.session_of is not None else None
+        token, issued = self._token_for(path, cookie, session)
         scope.setdefault("state", {})["csrftoken"] = token
         secure = scope.get("scheme") == "https"  # behind a TLS proxy: uvicorn's proxy headers
         send = self._with_headers(send, path, token if issued else None, secure=secure)
@@ -121,7 +127,7 @@ class SecurityMiddleware:
         if refusal is None and scope["method"] not in SAFE_METHODS:
             body, refusal = await self._read_bounded(conn, receive)
             if refusal is None and _is_form_path(path):
-                refusal = await self._check_form(conn, body, cookie)
+                refusal = await self._check_form(conn, body, cookie, session)
             receive = _replay(body, receive)
         if refusal is not None:
             status, body_json = refusal
@@ -129,12 +135,12 @@ class SecurityMiddleware:
             return
         await self._call_app(scope, receive, send)
 
-    def _token_for(self, path: str, cookie: str | None) -> tuple[str, bool]:
-        if cookie and csrf.is_signed(self.secret, cookie):
+    def _token_for(self, path: str, cookie: str | None, session: str | None) -> tuple[str, bool]:
+        if cookie and csrf.is_signed(self.secret, cookie, session):
             return cookie, False
         if not _is_form_path(path) or path.startswith("/static/"):
             return "", False
-        return csrf.new_token(self.secret), True
+        return csrf.new_token(self.secret, session), True
 
     def _refusal(self, conn: HTTPConnection) -> tuple[int, dict[str, Any]] | None:
         host = host_name(conn.headers.get("host", ""))
@@ -164,7 +170,7 @@ class SecurityMiddleware:
         return (b"", too_large) if body is None else (body, None)
 
     async def _check_form(
-        self, conn: HTTPConnection, body: bytes, cookie: str | None
+        self, conn: HTTPConnection, body: bytes, cookie: str | None, session: str | None
     ) -> tuple[int, dict[str, Any]] | None:
         content_type = conn.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type == FORM_TYPE:
@@ -175,7 +181,7 @@ class SecurityMiddleware:
         else:
             message = "Forms must be sent as application/x-www-form-urlencoded."
             return 403, _problem(message, csrf.FORM_FIELD)
-        reason = csrf.check_submission(self.secret, cookie, submitted)
+        reason = csrf.check_submission(self.secret, cookie, submitted, session)
         if reason is None:
             return None
         message = (

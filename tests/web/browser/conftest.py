@@ -120,6 +120,16 @@ def _response(recorded: BrowserPage, resource_type: str, status: int, url: str) 
         recorded.failed_resources.append(f"{status} {url}")
 
 
+def worker_ready(page: Page, timeout: int = 30_000) -> None:
+    """Until a service worker controls the page, or fail after ``timeout`` ms: never an
+    unbounded ``navigator.serviceWorker.ready`` (it waits forever when nothing registers)."""
+    page.wait_for_function(
+        "() => navigator.serviceWorker.controller !== null"
+        " && navigator.serviceWorker.controller.state === 'activated'",
+        timeout=timeout,
+    )
+
+
 AXE_SOURCE = (resources.files("axe_playwright_python") / "axe.min.js").read_text("utf-8")
 
 

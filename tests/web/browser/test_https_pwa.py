@@ -12,57 +12,41 @@ fails instead. ``python3 tasks.py https`` runs it on its own.
 from __future__ import annotations
 
 import json
-import os
 import urllib.request
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect
 
-from tests.web.browser.conftest import BrowserPage, _page_on
-from tests.web.browser.https_stack import CADDY, Stack, https_stack
-from tests.web.browser.server import CHROMIUM, CHROMIUM_ARGS
+from tests.web.browser.conftest import BrowserPage, worker_ready
+from tests.web.browser.https_stack import (
+    WAIT,
+    Stack,
+    person,
+    stack_for_tests,
+    trusting_chromium,
+)
 from tests.web.browser.test_session_page import QUERY, STUBS, T0, tap
-
-PG_ENV = "CALFCARE_TEST_POSTGRES_URL"
-
-WAIT = 30_000
-"""ms: a generous bound on each wait (a busy machine), never a delay."""
-
-
-def _missing(reason: str) -> None:
-    if os.environ.get("CI") == "true":  # in CI the HTTPS test must run: a failure, not a skip
-        pytest.fail(f"{reason} (CI=true: the HTTPS test may not be skipped)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    if not Path(CADDY).exists():
-        _missing("the HTTPS test needs Debian's caddy: python3 tasks.py test installs it as root")
-    if not os.environ.get(PG_ENV):
-        _missing(f"the HTTPS test runs on PostgreSQL: set {PG_ENV}")
-    with https_stack(tmp_path_factory.mktemp("https")) as running:
+    with stack_for_tests(tmp_path_factory.mktemp("https")) as running:
         yield running
 
 
 @pytest.fixture(scope="module")
-def trusting_chromium(playwright_driver: Playwright, stack: Stack) -> Iterator[Browser]:
-    """Chromium that accepts this stack's certificates, and only those (no ignore_https_errors)."""
-    if not Path(CHROMIUM).exists():
-        _missing(f"browser tests need {CHROMIUM} (apt-get install chromium)")
-    args = [*CHROMIUM_ARGS, *stack.chromium_args()]
-    browser = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=args)
-    yield browser
-    browser.close()
+def chromium_for_stack(playwright_driver: Playwright, stack: Stack) -> Iterator[Browser]:
+    with trusting_chromium(playwright_driver, stack) as browser:
+        yield browser
 
 
 @pytest.fixture
-def phone(trusting_chromium: Browser, stack: Stack) -> Iterator[BrowserPage]:
-    yield from _page_on(trusting_chromium, stack.url, "phone")
+def phone(chromium_for_stack: Browser, stack: Stack) -> Iterator[BrowserPage]:
+    with person(chromium_for_stack, stack) as page:
+        yield page
 
 
 def records(instance: str) -> list[dict[str, Any]]:
@@ -79,9 +63,7 @@ def installed(page: Page) -> None:
         "() => fetch(document.querySelector('link[rel=manifest]').href).then((r) => r.json())"
     )
     assert manifest["display"] == "standalone" and len(manifest["icons"]) == 3
-    page.evaluate("() => navigator.serviceWorker.ready")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=WAIT)
-    assert page.evaluate("() => navigator.serviceWorker.controller.state") == "activated"
+    worker_ready(page)
     cookies = page.context.cookies()
     assert cookies and all(c["secure"] and c["httpOnly"] for c in cookies), cookies
 

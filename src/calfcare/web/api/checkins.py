@@ -39,7 +39,7 @@ from calfcare.web.api.bodies import (
     described,
     integer,
 )
-from calfcare.web.api.common import Open, is_replay, parse_day, write_route
+from calfcare.web.api.common import Open, is_replay, parse_day, saved_one, write_route
 from calfcare.web.deps import StoreDep
 from calfcare.web.route_index import Router
 
@@ -292,6 +292,4 @@ async def api_notes(request: Request, store: StoreDep) -> JSONResponse:
     ``client_id`` (the note's id), a repeat is answered with the stored note (200)."""
     when = common.now()
     saved = save_note(store, await NOTE.read(request), when)
-    status = 200 if is_replay(saved.written_at, when) else 201
-    body = {"saved": {"id": saved.id, "day": saved.day.isoformat()}}
-    return JSONResponse(body, status_code=status)
+    return saved_one(saved.id, saved.day, saved.written_at, when)

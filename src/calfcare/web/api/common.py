@@ -249,6 +249,13 @@ def is_replay(recorded_at: datetime, when: datetime) -> bool:
     return recorded_at != when
 
 
+def saved_one(record_id: str, day: date, recorded_at: datetime, when: datetime) -> JSONResponse:
+    """The answer to a write of one record made at ``when``: ``saved`` (its id and day),
+    201, or 200 for a client id's repeat (`is_replay`)."""
+    status = 200 if is_replay(recorded_at, when) else 201
+    return JSONResponse({"saved": {"id": record_id, "day": day.isoformat()}}, status_code=status)
+
+
 # -- OpenAPI pieces --------------------------------------------------------------------------
 
 

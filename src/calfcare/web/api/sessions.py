@@ -16,7 +16,7 @@ from calfcare import services
 from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.routine import SECONDS_PER_CALF_MAX, Tool
 from calfcare.web.api import common
-from calfcare.web.api.bodies import DAY, LEGS_SCHEMA, Body, choice
+from calfcare.web.api.bodies import CLIENT_ID, DAY, LEGS_SCHEMA, Body, choice, described
 from calfcare.web.api.checkins import LEGS, SavedOut
 from calfcare.web.api.common import parse_day, write_route
 from calfcare.web.deps import StoreDep
@@ -35,6 +35,7 @@ MANUAL_SESSION = Body(
             "type": "array",
             "items": {"type": "string", "description": "leg:height:side, e.g. left:middle:inner"},
         },
+        "client_id": described(CLIENT_ID, "the session's id (see client ids)"),
     },
     required=("tool",),
 )
@@ -61,14 +62,16 @@ def save_manual_session(store: Any, data: Mapping[str, Any], when: datetime) -> 
         seconds_per_calf=data.get("seconds", 150),
         now=when,
         tender_spots=spots,
+        client_id=data.get("client_id"),
     )
 
 
-@write_route(router, "/manual-sessions", MANUAL_SESSION, SavedOut, created=True)
+@write_route(router, "/manual-sessions", MANUAL_SESSION, SavedOut, created=True, replay="session")
 async def api_manual_sessions(request: Request, store: StoreDep) -> JSONResponse:
     """Record a session done without the coach
 
-    Saved as ``calfcare log session`` saves it; tender spots as ``leg:height:side``."""
-    data = await MANUAL_SESSION.read(request)
-    saved = save_manual_session(store, data, common.now())
-    return JSONResponse({"saved": {"id": saved.id, "day": saved.day.isoformat()}}, status_code=201)
+    Saved as ``calfcare log session`` saves it; tender spots as ``leg:height:side``. With a
+    ``client_id`` (the session's id), a repeat is answered with the stored session (200)."""
+    when = common.now()
+    saved = save_manual_session(store, await MANUAL_SESSION.read(request), when)
+    return common.saved_one(saved.id, saved.day, saved.started_at, when)

@@ -9,13 +9,16 @@
 //   any change recorded since (a safety check, a pain check, a session stopped for sharp
 //   pain) throws the kept session pages away: offline, no session is offered that today's
 //   safety state as last known to this device would not offer.
-// - Check-ins sent while offline are kept in IndexedDB and sent when a page says it is back
-//   online; the server saves each once (every form carries a client id).
+// - Check-ins and sessions logged by hand sent while offline are kept in IndexedDB and sent
+//   when a page says it is back online; the server saves each once (every form carries a
+//   client id). Sent only while someone is signed in (server mode): a form answered with the
+//   sign-in page is kept for later.
 // - /api/ and every other request pass straight through; nothing is fetched from elsewhere.
 const VERSION = '__VERSION__';
 const FILES = '__FILES__';
 const PAGES = '__PAGES__';
 const QUEUED = '__QUEUED__';
+const CHECK_INS = '__CHECK_INS__';
 const CSP = '__CSP__';
 const ASSET_CACHE = 'calfcare-files-' + VERSION;
 const PAGE_CACHE = 'calfcare-pages-' + VERSION;
@@ -34,6 +37,22 @@ async function keepPage(url, response) {
   await cache.put(url, new Response(body, { status: 200, headers }));
 }
 
+// The app shell's pages, fetched and kept (those already kept are left, unless `all`). Not
+// signed in (server mode), a page answers with a redirect to the sign-in page: not followed,
+// and nothing kept; pages ask again when they load (`flush`), so the shell is kept once the
+// person has signed in. A body not kept is cancelled: left unread, it held its connection,
+// and the worker's install waited for ever.
+async function keepShellPages(all = true) {
+  const cache = await caches.open(PAGE_CACHE);
+  await Promise.all(PAGES.map(async (url) => {
+    try {
+      if (!all && await cache.match(url)) return;
+      const r = await fetch(url, { credentials: 'same-origin', redirect: 'manual' });
+      if (r.ok) await keepPage(url, r); else if (r.body) await r.body.cancel();
+    } catch { /* kept at the next visit */ }
+  }));
+}
+
 async function forgetLivePages() {
   const cache = await caches.open(PAGE_CACHE);
   for (const request of await cache.keys()) {
@@ -48,12 +67,7 @@ self.addEventListener('install', (e) => {
       const r = await fetch(new Request(url, { cache: 'no-cache' }));
       if (r.ok) await files.put(url, r);
     }));
-    await Promise.all(PAGES.map(async (url) => {
-      try {
-        const r = await fetch(url, { credentials: 'same-origin' });
-        if (r.ok && !r.redirected) await keepPage(url, r);
-      } catch { /* kept at the next visit */ }
-    }));
+    await keepShellPages();
     await self.skipWaiting();
   })());
 });
@@ -146,18 +160,25 @@ async function sendOrKeep(request) {
     const item = { url: copy.url, body: await copy.text(), type: copy.headers.get('content-type'), at: Date.now() };
     await outbox('readwrite', (s) => s.add(item));
     const waiting = (await keptKeys()).length;
-    return page('Kept on this device', '<p class="notice" role="status" id="kept">You are offline: this '
-      + 'check-in is kept on this device and will be saved when calfcare can be reached ('
+    return page('Kept on this device', '<p class="notice" role="status" id="kept">You are offline: what '
+      + 'you sent is kept on this device and will be saved when calfcare can be reached ('
       + waiting + ' waiting).</p>');
   }
 }
 
+// Redirects are followed, to tell a saved form (it goes on to its page) from one sent while
+// nobody is signed in (server mode: it goes to the sign-in page, and is kept).
 async function post(item, body) {
-  return fetch(item.url, { method: 'POST', body, headers: { 'content-type': item.type }, credentials: 'same-origin', redirect: 'manual' });
+  const r = await fetch(item.url, { method: 'POST', body, headers: { 'content-type': item.type }, credentials: 'same-origin' });
+  if (r.body) await r.body.cancel();
+  return r;
 }
+const toSignIn = (r) => r.redirected && new URL(r.url).pathname === '/sign-in';
 
-// A form's security token matches the cookie it was made with; after a restart of a
-// personal server the cookie is new, so a refused token is renewed once from a fresh page.
+// A form's security token matches the cookie it was made with, and in server mode the
+// sign-in it was made in: after a restart of a personal server, or the same person's new
+// sign-in, a refused token is renewed once from a fresh page. (Another person's sign-in
+// clears what this browser kept first: docs/server.md.)
 async function freshToken() {
   const html = await (await fetch('/checkins', { credentials: 'same-origin' })).text();
   const found = /name="csrftoken" value="([^"]+)"/.exec(html);
@@ -170,6 +191,7 @@ async function flushOnce() {
   const items = await kept();
   let saved = 0;
   let refused = 0;
+  let signIn = false;
   for (let i = 0; i < keys.length; i += 1) {
     let response;
     try {
@@ -180,18 +202,19 @@ async function flushOnce() {
         if (token) { fields.set('csrftoken', token); response = await post(items[i], fields.toString()); }
       }
     } catch { break; } // still offline: keep them all
+    if (toSignIn(response)) { signIn = true; break; } // nobody signed in: keep them all
     if (response.status >= 500) break;
-    if (response.type === 'opaqueredirect' || response.ok) saved += 1; else refused += 1;
+    if (response.ok) saved += 1; else refused += 1;
     await outbox('readwrite', (s) => s.delete(keys[i]));
   }
   const waiting = (await keptKeys()).length;
-  for (const client of await self.clients.matchAll()) client.postMessage({ type: 'outbox', saved, refused, waiting });
+  for (const client of await self.clients.matchAll()) client.postMessage({ type: 'outbox', saved, refused, waiting, signIn });
 }
 const flush = () => { flushing = flushing || flushOnce().finally(() => { flushing = null; }); return flushing; };
 
 self.addEventListener('message', (e) => {
   const data = e.data || {};
-  if (data.type === 'flush') e.waitUntil(flush());
+  if (data.type === 'flush') e.waitUntil(Promise.all([flush(), keepShellPages(false)]));
   if (data.type === 'keep-page' && typeof data.html === 'string') {
     const url = new URL(data.url);
     if (url.origin !== location.origin || !isLivePage(url)) return;
@@ -210,7 +233,7 @@ async function forgetIfItChangesSafety(request, url) {
       const body = await request.clone().json();
       if (!body || !body.result || body.result.outcome !== 'stopped_sharp_pain') return;
     } catch { /* unreadable: forget, to be safe */ }
-  } else if (QUEUED.includes(url.pathname)) return; // a check-in: no safety state in it
+  } else if (CHECK_INS.includes(url.pathname)) return; // a check-in: no safety state in it
   await forgetLivePages();
 }
 

@@ -216,7 +216,6 @@ function begin(saved, startedAt = Date.now()) {
   $('setup').hidden = true;
   if (engine.outcome) return end();
   document.body.classList.add('live');
-  $('setup').hidden = true;
   $('live').hidden = false;
   $('stopbar').hidden = false;
   scrollTo(0, 0);
@@ -316,21 +315,22 @@ async function flush() {
   if (flushing || !ids.length) return;
   flushing = true;
   let waiting = 0;
+  let signIn = false; // a 401: signed out meanwhile (server mode), so kept until a sign-in
   for (const id of ids) {
     if (awaitingSpots.has(id)) continue;
     try {
       const r = await fetch(data.save_url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(box[id]) });
-      if (r.ok || (r.status >= 400 && r.status < 500)) {
+      if (r.ok || (r.status >= 400 && r.status < 500 && r.status !== 401)) {
         const now = store.get(OUTBOX) || {};
         delete now[id];
         store.set(OUTBOX, now);
         if (!r.ok) text('save', 'The server refused this session (' + r.status + '); it was not saved.');
         else if (s && id === s.id) text('save', 'Saved.');
-      } else waiting += 1;
+      } else { waiting += 1; signIn ||= r.status === 401; }
     } catch { waiting += 1; }
   }
   flushing = false;
-  if (waiting && s && box[s.id] && (store.get(OUTBOX) || {})[s.id]) text('save', 'Kept on this device: it will be saved when the server can be reached.');
+  if (waiting && s && box[s.id] && (store.get(OUTBOX) || {})[s.id]) text('save', 'Kept on this device: it will be saved ' + (signIn ? 'once you have signed in again and open a session page.' : 'when the server can be reached.'));
 }
 
 // The session starts at the tap, and its first cue is spoken at once: the audio context is
