@@ -19,8 +19,10 @@ from collections.abc import Collection
 from datetime import UTC, date, datetime, time, timedelta
 
 from bench.seed import screening_answers, screening_record, seed_store
+from calfcare.core.accounts import Role
 from calfcare.core.followup import FollowUpAnswers, as_screening_answers
 from calfcare.core.levels import Leg
+from calfcare.core.prescription import prescription
 from calfcare.core.records import (
     CalfRecord,
     Clearance,
@@ -46,6 +48,7 @@ from calfcare.core.tracking import (
     SorenessMoment,
     SplitLegDay,
 )
+from calfcare.storage import PERSONAL, Store
 
 LAST_DAY = date(2026, 3, 29)
 DAYS = 28
@@ -197,6 +200,19 @@ def a_busy_month() -> RecordSet:
         unsure_swelling=(1, 8, 12, 15, 20, 26),
         sharp_pain=(5, 9, 19, 22),
     )
+
+
+def prescribe_the_month(store: Store) -> None:
+    """A physio's prescription from the month's first Monday: 3 gentle foam-roller sessions
+    a week, 2:30 per calf, for 6 weeks (the report's adherence section)."""
+    at = datetime(2026, 3, 1, tzinfo=UTC)
+    rx = prescription(calves=["left", "right"], tools=[Tool.FOAM_ROLLER],
+                      intensity_cap=Intensity.GENTLE, seconds_per_calf=150,
+                      sessions_per_week=3, weeks=6, start_day=date(2026, 3, 2))  # fmt: skip
+    with store.accounts() as accounts:
+        physio = accounts.add_account("physio", "not-a-hash", Role.CLINICIAN, at)
+    with store.clinic() as clinic:
+        clinic.add_prescription(PERSONAL, physio.id, rx, at)
 
 
 def _cleared(day: date, i: int) -> Clearance:
