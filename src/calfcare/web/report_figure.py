@@ -180,7 +180,7 @@ def _draw(page: _Page, report: PeriodReport, view: dict[str, Any], layout: Layou
         page.y -= 0.06
         page.text("Sources", 7.5, bold=True, gap=0.0)
         for n, source in enumerate(view["sources"], 1):
-            page.text(f"{n}. {source.citation}", 6.8, gap=0.0)
+            page.text(source.citation, 6.8, gap=0.0, mark=f"{n}.")
 
 
 def _safety(page: _Page, report: PeriodReport, view: dict[str, Any], layout: Layout) -> None:
