@@ -55,10 +55,10 @@ class Layout(NamedTuple):
 
 
 def layouts(items: int) -> list[Layout]:
-    """From roomiest to densest; type never below 85 % (the sources stay at 5.8 pt)."""
+    """The whole page from roomiest to densest; type never below 85 % (the sources then
+    5.8 pt). After these, `draw_page` sums up safety items."""
     tries = [Layout(s, None, items) for s in (1.0, 0.95, 0.9)]
-    tries += [Layout(0.9, 2, items), Layout(0.85, 2, items)]
-    return tries + [Layout(0.85, 2, keep) for keep in range(items - 1, -1, -1)]
+    return [*tries, Layout(0.9, 2, items), Layout(0.85, 2, items)]
 
 
 class Overflow(Exception):
@@ -140,23 +140,36 @@ def draw_page(
     report: PeriodReport, registry: Mapping[str, Source], made_on: date, paper: str = "a4"
 ) -> tuple[Any, Layout]:
     """The page's figure, and the `Layout` it fits at: the first of `layouts` that fits
-    (smaller type, then at most two details per safety item, then the least serious safety
-    items summed up in one line that gives their days and says where they all are). If not
-    even that fits, the densest is drawn as far as it goes."""
+    (smaller type, then at most two details per safety item), else the most safety items
+    in full that fit at the densest, the rest (the least serious) summed up in one line
+    that gives their days and says where they all are. If not even that fits, the densest
+    is drawn as far as it goes."""
     from matplotlib.figure import Figure
 
     view = report_view(report, registry, made_on)
     width, height = PAPERS[paper]
-    tries = layouts(len(view["safety"]))
-    for layout in tries:
+
+    def attempt(layout: Layout, *, as_far_as_it_goes: bool = False) -> Any:
         fig = Figure(figsize=(width, height))
         try:
             _draw(_Page(fig, width, height, layout.scale), report, view, layout)
         except Overflow:
-            if layout != tries[-1]:
-                continue
-        return fig, layout
-    raise AssertionError("unreachable")  # pragma: no cover
+            return fig if as_far_as_it_goes else None
+        return fig
+
+    tries = layouts(len(view["safety"]))
+    for layout in tries:
+        if (fig := attempt(layout)) is not None:
+            return fig, layout
+    best = tries[-1]._replace(items=0)
+    low, high = 0, len(view["safety"]) - 1  # the most items that fit, by halving
+    while low <= high:
+        middle = (low + high) // 2
+        if attempt(best._replace(items=middle)) is None:
+            high = middle - 1
+        else:
+            best, low = best._replace(items=middle), middle + 1
+    return attempt(best, as_far_as_it_goes=True), best
 
 
 def _draw(page: _Page, report: PeriodReport, view: dict[str, Any], layout: Layout) -> None:
