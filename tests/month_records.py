@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import argparse
 import random
+from collections.abc import Collection
 from datetime import UTC, date, datetime, time, timedelta
 
 from bench.seed import screening_answers, screening_record, seed_store
+from calfcare.core.accounts import Role
 from calfcare.core.followup import FollowUpAnswers, as_screening_answers
 from calfcare.core.levels import Leg
+from calfcare.core.prescription import prescription
 from calfcare.core.records import (
     CalfRecord,
     Clearance,
@@ -45,6 +48,7 @@ from calfcare.core.tracking import (
     SorenessMoment,
     SplitLegDay,
 )
+from calfcare.storage import PERSONAL, Store
 
 LAST_DAY = date(2026, 3, 29)
 DAYS = 28
@@ -56,8 +60,18 @@ REST_DAYS = {3, 10, 13, 17, 24}
 SPLIT_LEG_FROM = 14
 
 
-def a_month(seed: int = 7, last_day: date = LAST_DAY) -> RecordSet:
-    """Four weeks ending on ``last_day``; the same records for the same seed."""
+def a_month(
+    seed: int = 7,
+    last_day: date = LAST_DAY,
+    *,
+    follow_up_signs: Collection[int] = (FOLLOW_UP_SIGN_DAY,),
+    long_flights: Collection[int] = (LONG_FLIGHT_DAY,),
+    unsure_swelling: Collection[int] = (UNSURE_SWELLING_DAY,),
+    sharp_pain: Collection[int] = (SHARP_PAIN_DAY,),
+) -> RecordSet:
+    """Four weeks ending on ``last_day``; the same records for the same seed. The keywords
+    say on which days (0 is the first) things go wrong: none for a quiet month, many for a
+    busy one (`a_quiet_month`, `a_busy_month`)."""
     rng = random.Random(seed)
     first = last_day - timedelta(days=DAYS - 1)
     screenings: list[ScreeningRecord] = []
@@ -75,7 +89,7 @@ def a_month(seed: int = 7, last_day: date = LAST_DAY) -> RecordSet:
         at = datetime.combine(day, time(18, 30), UTC)
         if previous_session == day - timedelta(days=1):
             signs = FollowUpAnswers.none()
-            if i == FOLLOW_UP_SIGN_DAY:
+            if i in follow_up_signs:
                 signs = FollowUpAnswers(
                     left={"swelling": False, "redness": False, "warmth": "unsure"},
                     right=dict(signs.right),
@@ -92,10 +106,10 @@ def a_month(seed: int = 7, last_day: date = LAST_DAY) -> RecordSet:
         if i in REST_DAYS:
             continue
         general: dict[str, object] = {}
-        if i == LONG_FLIGHT_DAY:
+        if i in long_flights:
             general["long_journey"] = True
         data = screening_answers(**general)
-        if i == UNSURE_SWELLING_DAY:
+        if i in unsure_swelling:
             data["left"]["swelling"] = "unsure"
         check = screening_record(
             f"sc{i:02d}", ScreeningKind.SCREENING, at - timedelta(minutes=4), data
@@ -109,7 +123,7 @@ def a_month(seed: int = 7, last_day: date = LAST_DAY) -> RecordSet:
             coins.append(SplitLegDay(day, rng.choice(list(Leg))))
         legs = [coins[-1].massaged] if split else list(Leg)
         sid = f"se{i:02d}"
-        outcome = Outcome.STOPPED_SHARP_PAIN if i == SHARP_PAIN_DAY else Outcome.COMPLETED
+        outcome = Outcome.STOPPED_SHARP_PAIN if i in sharp_pain else Outcome.COMPLETED
         calves = []
         for n, leg in enumerate(legs):
             active = 180.0 if outcome is Outcome.COMPLETED else (95.0 if n == 0 else 0.0)
@@ -145,7 +159,7 @@ def a_month(seed: int = 7, last_day: date = LAST_DAY) -> RecordSet:
             moments = [(SorenessMoment.BEFORE, before), (SorenessMoment.AFTER, after)]
             if day < last_day:
                 moments.append((SorenessMoment.NEXT_DAY, next_day))
-            if i == SHARP_PAIN_DAY and leg is legs[0]:
+            if i in sharp_pain and leg is legs[0]:
                 moments[1] = (SorenessMoment.AFTER, 6)
             for moment, score in moments:
                 rid = f"so{i:02d}{leg.value[0]}{moment.value[0]}"
@@ -170,6 +184,35 @@ def a_month(seed: int = 7, last_day: date = LAST_DAY) -> RecordSet:
         tuple(screenings), tuple(sessions), tuple(soreness), tuple(mobility), tuple(notes),
         tuple(coins), clearances=tuple(clearances), pain_checks=tuple(pain_checks),
     ).sorted()  # fmt: skip
+
+
+def a_quiet_month() -> RecordSet:
+    """The same month with nothing that needed care: every check clear, no stop."""
+    return a_month(follow_up_signs=(), long_flights=(), unsure_swelling=(), sharp_pain=())
+
+
+def a_busy_month() -> RecordSet:
+    """The same month with a lot going on: urgent checks (each with its hold and the
+    clearance the next day), next-day signs, long journeys and sharp-pain stops."""
+    return a_month(
+        follow_up_signs=(2, 6, 16, 23),
+        long_flights=(4, 11, 18, 25),
+        unsure_swelling=(1, 8, 12, 15, 20, 26),
+        sharp_pain=(5, 9, 19, 22),
+    )
+
+
+def prescribe_the_month(store: Store) -> None:
+    """A physio's prescription from the month's first Monday: 3 gentle foam-roller sessions
+    a week, 2:30 per calf, for 6 weeks (the report's adherence section)."""
+    at = datetime(2026, 3, 1, tzinfo=UTC)
+    rx = prescription(calves=["left", "right"], tools=[Tool.FOAM_ROLLER],
+                      intensity_cap=Intensity.GENTLE, seconds_per_calf=150,
+                      sessions_per_week=3, weeks=6, start_day=date(2026, 3, 2))  # fmt: skip
+    with store.accounts() as accounts:
+        physio = accounts.add_account("physio", "not-a-hash", Role.CLINICIAN, at)
+    with store.clinic() as clinic:
+        clinic.add_prescription(PERSONAL, physio.id, rx, at)
 
 
 def _cleared(day: date, i: int) -> Clearance:

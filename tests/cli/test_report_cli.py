@@ -10,7 +10,7 @@ from pathlib import Path
 from fhir.resources.R4B.bundle import Bundle
 
 from tests.conftest import run_cli
-from tests.month_records import a_month
+from tests.month_records import a_month, prescribe_the_month
 
 
 def cli(tmp_path: Path, *args: str) -> tuple[int, str, str]:
@@ -67,25 +67,13 @@ def test_a_month_as_one_pdf_page_and_as_html(tmp_path: Path) -> None:
 
 
 def test_a_month_with_a_prescription_shows_the_sessions_done_against_it(tmp_path: Path) -> None:
-    from datetime import UTC, date, datetime
-
-    from calfcare.core.accounts import Role
-    from calfcare.core.prescription import prescription
-    from calfcare.core.routine import Intensity, Tool
-    from calfcare.storage import PERSONAL, open_store
+    from calfcare.storage import open_store
 
     url = f"sqlite:///{tmp_path / 'month.sqlite3'}"
     store = open_store(url)
     with store.transaction() as tx:
         tx.add_all(a_month())
-    at = datetime(2026, 3, 1, tzinfo=UTC)
-    rx = prescription(calves=["left", "right"], tools=[Tool.FOAM_ROLLER],
-                      intensity_cap=Intensity.GENTLE, seconds_per_calf=150,
-                      sessions_per_week=3, weeks=6, start_day=date(2026, 3, 2))  # fmt: skip
-    with store.accounts() as accounts:
-        physio = accounts.add_account("physio", "not-a-hash", Role.CLINICIAN, at)
-    with store.clinic() as clinic:
-        clinic.add_prescription(PERSONAL, physio.id, rx, at)
+    prescribe_the_month(store)
     store.close()
     html = march_pdf_and_html(tmp_path, url)
     assert "Sessions done against the prescription" in html

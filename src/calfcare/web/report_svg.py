@@ -158,9 +158,9 @@ def measure_chart(chart: MeasureChart, first: date, last: date) -> Markup:
         y1, y2 = y_of(chart.band[1]), y_of(chart.band[0])
         body.append(
             f'<rect x="{left}" y="{y1:.1f}" width="{w - left - right}" height="{y2 - y1:.1f}" '
-            f'fill="#dcdcdc"/>'
+            f'fill="#dcdcdc" stroke="#666" stroke-width="0.6"/>'
             f'<line x1="{left}" x2="{w - right}" y1="{y_of(chart.baseline):.1f}" '
-            f'y2="{y_of(chart.baseline):.1f}" stroke="#777" stroke-dasharray="1 2"/>'
+            f'y2="{y_of(chart.baseline):.1f}" stroke="#444" stroke-dasharray="1 2"/>'
         )
     step = 2.0 if hi - lo <= 12 else 5.0
     tick = lo

@@ -1,10 +1,12 @@
-"""The report page in a real Chromium: a month of data prints on one A4 or Letter page,
-with no console error, no sideways scrolling on a phone, and no serious axe violation."""
+"""The report page in a real Chromium: a month of data (a hold still on at its end, and a
+prescription) prints on one A4 or Letter page, with no console error, no sideways scrolling
+on a phone, and no serious axe violation."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ from playwright.sync_api import Browser
 
 from calfcare.settings import Settings
 from calfcare.storage import open_store
-from tests.month_records import a_month
+from tests.month_records import a_month, prescribe_the_month
 from tests.web.browser.conftest import axe_violations
 from tests.web.browser.server import VIEWPORTS, running_server
 
@@ -23,8 +25,10 @@ URL = "/report?since=2026-03-02&until=2026-03-29&name=Sam"
 def month_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data = tmp_path_factory.mktemp("report-month")
     store = open_store(Settings(data_dir=data))
+    records = a_month()  # the longest lines: a hold still on at the end, and a prescription
     with store.transaction() as tx:
-        tx.add_all(a_month())
+        tx.add_all(replace(records, clearances=records.clearances[:1]))
+    prescribe_the_month(store)
     store.close()
     with running_server(data) as url:
         yield url
