@@ -37,3 +37,16 @@ def test_the_module_table_names_every_module_once() -> None:
         + "".join(f"\n  remove row: `{m}`" for m in remove)
         + "".join(f"\n  keep one row of: `{m}`" for m in repeated)
     )
+
+
+MAX_LINES = 400
+"""docs/architecture.md: rooms a newcomer can hold in their head, none over 400 lines."""
+
+
+def test_no_module_is_over_400_lines() -> None:
+    long = {
+        m: n
+        for m in modules_on_disk()
+        if (n := len((PACKAGE / m).read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert not long, f"split these modules (over {MAX_LINES} lines): {sorted(long.items())}"

@@ -14,13 +14,9 @@ from calfcare.core.errors import InvalidInput
 from calfcare.core.insight_report import split_leg_results
 from calfcare.core.insights import MOBILITY_MDC_CM, SORENESS_THRESHOLD
 from calfcare.core.levels import Leg, Level
-from calfcare.core.period_report import (
-    SafetyKind,
-    build_report,
-    clean_name,
-    period_of,
-)
+from calfcare.core.period_report import SafetyKind, build_report
 from calfcare.core.records import RecordSet
+from calfcare.core.report_period import clean_name, period_of
 from calfcare.core.safety_state import hold_history
 from calfcare.core.timeline import Outcome
 from tests.month_records import LAST_DAY, a_month

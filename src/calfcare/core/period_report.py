@@ -17,13 +17,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, timedelta, tzinfo
+from datetime import UTC, date, tzinfo
 from enum import StrEnum
 
 from calfcare.core.adherence import WeekAdherence, weeks_in_period
 from calfcare.core.day_words import day_text
-from calfcare.core.days import FIRST_DAY
-from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.levels import Leg, Level
 from calfcare.core.prescription import Prescription
 from calfcare.core.records import (
@@ -34,6 +32,7 @@ from calfcare.core.records import (
     SpotHeight,
     SpotSide,
 )
+from calfcare.core.report_period import clean_name
 from calfcare.core.report_series import (
     BETWEEN_LEGS_CM,
     BETWEEN_LEGS_SOURCES,
@@ -48,8 +47,6 @@ from calfcare.core.session_effort import session_words
 from calfcare.core.split_leg_result import ExperimentResult
 from calfcare.core.timeline import Outcome
 
-DEFAULT_DAYS = 28
-MAX_NAME = 80
 LEVEL_WORDS = {
     Level.OK: "No concern",
     Level.CAUTION: "Caution",
@@ -193,49 +190,6 @@ def experiment_title(e: ExperimentResult) -> str:
         return f"{title}: days from before experiments were planned (not pre-registered)"
     start = day_text(e.experiment.start_day)
     return f"{title}: {e.experiment.planned_days} days planned from {start}"
-
-
-def period_of(since: date | None, until: date | None, *, today: date) -> tuple[date, date]:
-    """The report's days: ``until`` (default today) and the 28 days up to it by default.
-
-    A period reaching past the days a record can have (`days.FIRST_DAY` to today) is cut to
-    them, so the ends of the calendar ask for no impossible dates.
-    """
-    last = min(until or today, today)
-    if since is not None and since > today:
-        raise InvalidInput(
-            [Problem("since", f"{since.isoformat()} is after today; a report covers past days")],
-            "The report period is not valid.",
-        )
-    if last < FIRST_DAY:
-        raise InvalidInput(
-            [Problem("until", f"no record can be before {FIRST_DAY.isoformat()}")],
-            "The report period is not valid.",
-        )
-    first = max(since or last - timedelta(days=DEFAULT_DAYS - 1), FIRST_DAY)
-    if first > last:
-        raise InvalidInput(
-            [Problem("since", f"{first.isoformat()} is after {last.isoformat()}")],
-            "The report period is not valid.",
-        )
-    return first, last
-
-
-def clean_name(name: object) -> str | None:
-    """The name or alias to print, as typed (trimmed); None for none."""
-    if name is None or (isinstance(name, str) and not name.strip()):
-        return None
-    problems = []
-    if not isinstance(name, str):
-        problems.append(Problem("name", "give a name or alias as text"))
-    elif len(name.strip()) > MAX_NAME:
-        problems.append(Problem("name", f"at most {MAX_NAME} characters"))
-    elif any(ord(c) < 32 or ord(c) == 127 for c in name):
-        problems.append(Problem("name", "contains control characters"))
-    if problems:
-        raise InvalidInput(problems, "The name is not valid.")
-    assert isinstance(name, str)
-    return name.strip()
 
 
 def build_report(

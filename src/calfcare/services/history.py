@@ -103,7 +103,8 @@ def period_report(
     read too (`calfcare.core.report_split_leg.split_leg_span`). With a prescription in force
     (a clinician's, `services.prescription_of`), the sessions of its weeks that overlap the
     period are read whole, for the sessions done against it."""
-    from calfcare.core.period_report import build_report, clean_name, period_of
+    from calfcare.core.period_report import build_report
+    from calfcare.core.report_period import clean_name, period_of
     from calfcare.core.report_split_leg import split_leg_span
     from calfcare.services.clinic import prescription_of
 

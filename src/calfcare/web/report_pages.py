@@ -20,7 +20,8 @@ from starlette.responses import HTMLResponse, Response
 from calfcare import services
 from calfcare.content.sources import load_sources
 from calfcare.core.errors import InvalidInput, Problem
-from calfcare.core.period_report import PeriodReport, clean_name, period_of
+from calfcare.core.period_report import PeriodReport
+from calfcare.core.report_period import clean_name, period_of
 from calfcare.web.api.common import DAY_RE, cached, now
 from calfcare.web.deps import ReadCacheDep
 from calfcare.web.forms import form_page
