@@ -6,7 +6,8 @@
     python3 tasks.py explore run the Hypothesis tests with new random examples, and more
     python3 tasks.py https [POSTGRES_URL]
                              calfcare on PostgreSQL behind Caddy (HTTPS, `tls internal`), and
-                             the phone's browser flows through it (docs/deployment.md)
+                             the phone's and the clinician's browser flows through it
+                             (docs/deployment.md)
 
 The virtual environment is rebuilt only when pyproject.toml or constraints.txt change (a
 stamp file holds their hash). Standard library only: this runs before anything is installed.
@@ -165,7 +166,9 @@ def https(args: list[str]) -> None:
     the browser flows of a phone through it: install, a session offline halfway, a check-in
     offline, both synced (tests/web/browser/test_https_pwa.py); and in server mode, sign up,
     screen, plan, a session offline, synced, and a second person who sees none of it
-    (test_server_phone_flow.py). Each test starts and stops it all.
+    (test_server_phone_flow.py); and a clinician on a desktop with a person on a phone:
+    invite, accept, prescribe, a red flag first, stop sharing (test_clinic_flow.py).
+    Each test starts and stops it all.
     The database URL: the argument, else CALFCARE_TEST_POSTGRES_URL; each run uses a new
     schema and drops it."""
     ensure_venv()
@@ -181,9 +184,8 @@ def https(args: list[str]) -> None:
         )
     os.environ.update({"CALFCARE_TEST_POSTGRES_URL": url, "CI": "true"})  # no silent skip
     rest = args[1:] if args and args[0] == url else args
-    tests = [
-        f"tests/web/browser/{name}.py" for name in ("test_https_pwa", "test_server_phone_flow")
-    ]
+    names = ("test_https_pwa", "test_server_phone_flow", "test_clinic_flow")
+    tests = [f"tests/web/browser/{name}.py" for name in names]
     run(str(BIN / "python"), "-m", "pytest", "-v", *tests, *rest)
 
 

@@ -12,6 +12,9 @@ Reusable for any page (the live-session page too):
   127.0.0.1 or the page logged or threw an error (a CSP violation shows up as one; an
   exception in a click handler is a page error, not a console message).
 - ``axe_violations(page)``: axe-core's serious and critical violations on the current page.
+- ``server_stack`` and ``server_stack_chromium`` (module): `https_stack` in server mode
+  (sign-up allowed) and a Chromium that trusts it, for the flows of several people through
+  HTTPS (`https_stack.person`).
 """
 
 from __future__ import annotations
@@ -22,13 +25,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from tests.web.browser.server import CHROMIUM, CHROMIUM_ARGS, VIEWPORTS, running_server
+
+if TYPE_CHECKING:
+    from tests.web.browser.https_stack import Stack
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}  # localhost: the HTTPS test, through Caddy
@@ -58,6 +64,24 @@ def chromium(playwright_driver: Playwright) -> Iterator[Browser]:
     browser = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield browser
     browser.close()
+
+
+@pytest.fixture(scope="module")
+def server_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """Server mode through HTTPS (`https_stack.stack_for_tests`), one per test module."""
+    from tests.web.browser.https_stack import stack_for_tests  # it imports this module
+
+    with stack_for_tests(tmp_path_factory.mktemp("https-server"), server=True) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def server_stack_chromium(playwright_driver: Playwright, server_stack: Stack) -> Iterator[Browser]:
+    """A Chromium that accepts ``server_stack``'s certificates and only those."""
+    from tests.web.browser.https_stack import trusting_chromium
+
+    with trusting_chromium(playwright_driver, server_stack) as browser:
+        yield browser
 
 
 @dataclass

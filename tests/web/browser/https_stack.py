@@ -9,10 +9,11 @@ SHA-256 hashes of their public keys (``--ignore-certificate-errors-spki-list``, 
 Web Platform Tests use too): the network service then treats them as valid, for pages and
 the worker alike, and any other certificate is still checked. `chromium_args` gives them.
 
-For the tests (`test_https_pwa.py`, `test_server_phone_flow.py`): `stack_for_tests` (a skip,
-or in CI a failure, naming what is missing), `trusting_chromium`, and for flows of several
-people through one stack, `person` (a browser context of their own that fails the test on
-any console error), `sign_up`, `sign_in` and `requests_as` (HTTP with a person's cookies).
+For the tests (`test_https_pwa.py`, `test_server_phone_flow.py`, `test_clinic_flow.py`):
+`stack_for_tests` (a skip, or in CI a failure, naming what is missing), `trusting_chromium`,
+and for flows of several people through one stack, `person` (a browser context of their own
+that fails the test on any console error), `sign_up`, `sign_in` and `requests_as` (HTTP
+with a person's cookies); `Stack.database_url` to make accounts through the services.
 """
 
 from __future__ import annotations
@@ -53,7 +54,8 @@ class Stack:
     """Each instance's own loopback address (plain HTTP, behind Caddy)."""
     caddy_data: Path
     database_url: str = ""
-    """The instances' database (for a test that makes accounts with `calfcare admin`)."""
+    """The instances' database (for a test that makes accounts with `calfcare admin` or the
+    services)."""
 
     def chromium_args(self) -> list[str]:
         """Chromium flags that accept this stack's certificates (and only those)."""

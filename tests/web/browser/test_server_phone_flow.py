@@ -15,11 +15,9 @@ Screenshots of each step go to /tmp/calfcare-phone-flow-<step>.png.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect
 
 from tests.web.browser.conftest import worker_ready
@@ -30,8 +28,6 @@ from tests.web.browser.https_stack import (
     person,
     requests_as,
     sign_up,
-    stack_for_tests,
-    trusting_chromium,
 )
 from tests.web.browser.test_session_page import STUBS, tap
 
@@ -39,18 +35,6 @@ PASSWORD = "a long enough password"
 SHOT = "/tmp/calfcare-phone-flow-{}.png"
 T0 = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=20)
 """The session page's fake clock starts here: the session ends before the server's now."""
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    with stack_for_tests(tmp_path_factory.mktemp("https-server"), server=True) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser(playwright_driver: Playwright, stack: Stack) -> Iterator[Browser]:
-    with trusting_chromium(playwright_driver, stack) as chromium:
-        yield chromium
 
 
 def shot(page: Page, step: str) -> None:
@@ -91,8 +75,9 @@ def run_session_offline(page: Page) -> dict[str, Any]:
 
 
 def test_sign_up_screen_plan_session_offline_synced_and_private(
-    playwright_driver: Playwright, browser: Browser, stack: Stack
+    playwright_driver: Playwright, server_stack_chromium: Browser, server_stack: Stack
 ) -> None:
+    browser, stack = server_stack_chromium, server_stack
     suffix = secrets.token_hex(3)
     with person(browser, stack) as first:
         page = first.page
