@@ -17,9 +17,11 @@ from sqlalchemy import text
 
 from calfcare.core.accounts import Role
 from calfcare.core.clinic_list import summarise
+from calfcare.core.levels import Leg
 from calfcare.core.prescription import prescription
 from calfcare.core.records import Note, RecordSet
 from calfcare.core.routine import Intensity, Tool
+from calfcare.core.tracking import SplitLegDay
 from calfcare.services import clinic_list
 from calfcare.services.clinic_list import AHEAD, AHEAD_AFTER_WRITE, clinician_list, lines_ahead
 from calfcare.services.safety import state_of
@@ -210,4 +212,17 @@ def test_a_day_before_the_stored_run_is_computed(store: Store, computed: list[in
     clinician_list(store, physio, NOW + timedelta(days=3))
     computed.clear()
     assert clinician_list(store, physio, NOW) == [_fresh(store, jo)]  # a clock set back
+    assert computed == [jo.person_id]
+
+
+def test_a_split_leg_experiment_gets_todays_line_only(store: Store, computed: list[int]) -> None:
+    # its analysis is most of a line's cost: not paid again for days that may never be asked
+    physio = _clinician(store)
+    coin = SplitLegDay(TODAY - timedelta(days=1), Leg.LEFT)
+    jo = _shared(store, physio, "jo", RecordSet(split_leg_days=(coin,)))
+    sam = _shared(store, physio, "sam", RecordSet())
+    clinician_list(store, physio, NOW)
+    computed.clear()
+    later = NOW + timedelta(days=1)
+    assert clinician_list(store, physio, later) == _fresh_lines(store, [jo, sam], later)
     assert computed == [jo.person_id]

@@ -6,7 +6,8 @@ Fast because each person's line is computed once per change and stored in the da
 the same records (read once; only the analysis runs for each day): today and tomorrow
 after a write or a new prescription (the person may well write again tomorrow), and today
 and the `AHEAD` days after it when nothing but the day changed (the person is idle). So the
-first list of a new day reads the lines of everyone who wrote nothing since.
+first list of a new day reads the lines of everyone who wrote nothing since. A person who
+ran a split-leg experiment gets today's line only (`_ahead`).
 
 One read-only transaction lists the shares and reads every shared person's data version,
 prescription and stored line; records are only ever added and every write adds one to the
@@ -75,6 +76,15 @@ def _records(store: Store, today: date, found: Prescribed | None) -> RecordSet:
         ).sorted()
 
 
+def _ahead(records: RecordSet, idle: bool) -> int:
+    """How many days after today to compute a line for: none when the person ran a split-leg
+    experiment (its analysis of every day is most of a line's cost, about 0.1 s: it is not
+    worth paying again for a day that may never be asked)."""
+    if records.split_leg_days or records.split_leg_experiments:
+        return 0
+    return AHEAD if idle else AHEAD_AFTER_WRITE
+
+
 def lines_ahead(
     person_id: int,
     name: str,
@@ -121,9 +131,8 @@ def clinician_list(store: Store, clinician: Account, now: datetime) -> list[Pers
         line = stored.get(pid)
         if line is None or line.name != name:
             found = prescribed.get(pid)
-            ahead = AHEAD if pid in stored else AHEAD_AFTER_WRITE
             recordset = _records(store.for_person(pid), today, found)
-            days = lines_ahead(pid, name, recordset, found, now, ahead)
+            days = lines_ahead(pid, name, recordset, found, now, _ahead(recordset, pid in stored))
             line = days[0]
             computed[pid] = (keys[pid], days)
         lines.append(line)
