@@ -14,6 +14,7 @@ from calfcare.core.clinic_list import Flag, PersonSummary
 from calfcare.core.levels import Leg
 from calfcare.core.summary_json import (
     FORMAT,
+    day_from_text,
     days_from_text,
     days_to_text,
     summary_from_text,
@@ -62,7 +63,9 @@ def _text(raw: dict[str, object], layout: object = FORMAT) -> str:
 @settings(max_examples=100)
 @given(st.lists(summaries, min_size=1, max_size=8))
 def test_a_persons_days_read_back_equal_and_in_order(lines: list[PersonSummary]) -> None:
-    assert days_from_text(days_to_text(lines)) == tuple(lines)
+    text = days_to_text(lines)
+    assert days_from_text(text) == tuple(lines)
+    assert [day_from_text(text, n) for n in range(-1, len(lines) + 1)] == [None, *lines, None]
 
 
 json_values = st.recursive(

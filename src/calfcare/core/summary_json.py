@@ -41,13 +41,28 @@ def days_from_text(text: str) -> tuple[PersonSummary, ...] | None:
     """The lines ``text`` holds (at least one), or None when it is not what this calfcare
     wrote."""
     try:
-        raw = _object(json.loads(text))
-        if raw.get("format") != FORMAT:
-            return None
-        days = tuple(_line(_object(d)) for d in _list(raw["days"]))
+        days = _days(text)
+        return tuple(_line(_object(d)) for d in days) or None
     except (ValueError, KeyError, TypeError, RecursionError):
         return None
-    return days or None
+
+
+def day_from_text(text: str, index: int) -> PersonSummary | None:
+    """The line for the ``index``-th day of those ``text`` holds (0: its first), checked as
+    `days_from_text` checks each; None when there is none or it is not what this calfcare
+    wrote. Only that line is read: a list reads one day of each person's stored run."""
+    try:
+        days = _days(text)
+        return _line(_object(days[index])) if 0 <= index < len(days) else None
+    except (ValueError, KeyError, TypeError, RecursionError):
+        return None
+
+
+def _days(text: str) -> list[Any]:
+    raw = _object(json.loads(text))
+    if raw.get("format") != FORMAT:
+        raise _Bad("another layout")
+    return _list(raw["days"])
 
 
 def summary_to_text(s: PersonSummary) -> str:

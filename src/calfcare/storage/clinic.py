@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from calfcare.core.clinic_list import PersonSummary
 from calfcare.core.prescription import Prescription, from_row
-from calfcare.core.summary_json import days_from_text, days_to_text
+from calfcare.core.summary_json import day_from_text, days_to_text
 from calfcare.storage.convert import from_db, to_utc
 from calfcare.storage.tables import (
     AccountRow,
@@ -246,7 +246,7 @@ class ClinicTransaction:
         """The stored lines of the people in ``wanted``, in one query: only those computed
         for exactly their key (a row's lines are for its day and the days after it, under
         one data version and prescription), of that person, and read back whole
-        (`days_from_text`); any other row is left out, to be computed again. None for a
+        (`day_from_text`); any other row is left out, to be computed again. None for a
         person whose row is for their data version and prescription but holds no line for
         the day asked (nothing changed but the day)."""
         rows = self._session.execute(
@@ -263,10 +263,9 @@ class ClinicTransaction:
             ):
                 continue
             found[pid] = None
-            after = (want.day - r["day"]).days
-            days = days_from_text(r["body"]) if after >= 0 else None
-            if days is not None and after < len(days) and days[after].person_id == pid:
-                found[pid] = days[after]
+            line = day_from_text(r["body"], (want.day - r["day"]).days)
+            if line is not None and line.person_id == pid:
+                found[pid] = line
         return found
 
     def keep_summaries(
