@@ -10,7 +10,10 @@ records, what the first list after the upgrade to revision 0009 pays, or the fir
 day), cold with stored lines (the store closed and opened again, as after a restart or in
 another worker: the lines are read from the database), warm (median of K), and after one
 person wrote a record (their line alone recomputed). The target is 100 ms for the cold with
-stored lines and the warm figures; exit 1 when either is missed.
+stored lines, the warm and the first-of-the-next-day figures; exit 1 when one is missed.
+The next day's first list (nothing written since) reads the lines computed ahead with
+today's (`services.clinic_list.AHEAD_AFTER_WRITE`); the day after that's computes every
+line again, for the week ahead (`AHEAD`: nobody wrote), and the days after read them.
 
 ``--web`` also times the page, ``GET /clinic`` through the whole app (server mode, the
 clinician signed in, a TestClient): the median of K requests once its lines are kept (the
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import statistics
 import sys
 import tempfile
@@ -77,6 +81,11 @@ def main() -> int:
                 with store.for_person(person.person_id).transaction() as tx:
                     tx.add_all(_fresh_ids(records, f"p{n}-"))
             seeded = time.perf_counter() - started
+            # The seed's million objects stay in this process (a server holds none of them):
+            # without this, a full garbage collection walking them (70-150 ms) lands in
+            # whichever list happens to trigger it, usually the cold one.
+            gc.collect()
+            gc.freeze()
             print(f"seeded {args.people} people x {args.years} year(s) in {seeded:.0f} s")
             started = time.perf_counter()
             lines = services.clinician_list(store, clinician, now)
@@ -97,6 +106,15 @@ def main() -> int:
             started = time.perf_counter()
             services.clinician_list(store, clinician, now)
             one = (time.perf_counter() - started) * 1000
+            started = time.perf_counter()
+            services.clinician_list(store, clinician, now + timedelta(days=1))
+            next_day = (time.perf_counter() - started) * 1000
+            started = time.perf_counter()
+            services.clinician_list(store, clinician, now + timedelta(days=2))
+            idle = (time.perf_counter() - started) * 1000
+            started = time.perf_counter()
+            services.clinician_list(store, clinician, now + timedelta(days=3))
+            idle_next = (time.perf_counter() - started) * 1000
             page = _page_ms(Path(folder), store, clinician.id, args.repeat) if args.web else None
         finally:
             store.close()
@@ -105,10 +123,13 @@ def main() -> int:
     print(f"  first (nothing stored)          {first:9.1f} ms")
     print(f"  cold, lines stored              {cold:9.1f} ms   {target}")
     print(f"  warm (median of {args.repeat})            {warm:9.1f} ms   {target}")
+    print(f"  first of the next day           {next_day:9.1f} ms   {target}")
+    print(f"  first of the day after (idle)   {idle:9.1f} ms")
+    print(f"  first of the day after that     {idle_next:9.1f} ms   {target}")
     print(f"  after one person's new record   {one:9.1f} ms")
     if page is not None:
         print(f"  the page GET /clinic, warm      {page:9.1f} ms   target < {TARGET_MS:.0f} ms")
-    return 0 if max(cold, warm, page or 0) < TARGET_MS else 1
+    return 0 if max(cold, warm, next_day, idle_next, page or 0) < TARGET_MS else 1
 
 
 def _page_ms(folder: Path, store: Store, physio: int, repeat: int) -> float:

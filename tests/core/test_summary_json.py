@@ -12,7 +12,14 @@ from hypothesis import strategies as st
 from calfcare.core.adherence import WeekAdherence
 from calfcare.core.clinic_list import Flag, PersonSummary
 from calfcare.core.levels import Leg
-from calfcare.core.summary_json import FORMAT, summary_from_text, summary_to_text
+from calfcare.core.summary_json import (
+    FORMAT,
+    day_from_text,
+    days_from_text,
+    days_to_text,
+    summary_from_text,
+    summary_to_text,
+)
 
 words = st.text(max_size=80)
 weeks = st.builds(
@@ -46,7 +53,19 @@ def test_a_line_reads_back_equal(line: PersonSummary) -> None:
 
 
 def _fields(line: PersonSummary) -> dict[str, object]:
-    return dict(json.loads(summary_to_text(line)))
+    return dict(json.loads(summary_to_text(line))["days"][0])
+
+
+def _text(raw: dict[str, object], layout: object = FORMAT) -> str:
+    return json.dumps({"format": layout, "days": [raw]})
+
+
+@settings(max_examples=100)
+@given(st.lists(summaries, min_size=1, max_size=8))
+def test_a_persons_days_read_back_equal_and_in_order(lines: list[PersonSummary]) -> None:
+    text = days_to_text(lines)
+    assert days_from_text(text) == tuple(lines)
+    assert [day_from_text(text, n) for n in range(-1, len(lines) + 1)] == [None, *lines, None]
 
 
 json_values = st.recursive(
@@ -63,18 +82,21 @@ def test_a_damaged_field_is_never_read_as_a_line(line: PersonSummary, data: st.D
     field = data.draw(st.sampled_from(sorted(raw)))
     value = data.draw(json_values.filter(lambda v: v != raw[field]))
     raw[field] = value
-    back = summary_from_text(json.dumps(raw))
+    back = summary_from_text(_text(raw))
     # either refused, or (when the new value is another valid one) exactly what it says
-    assert back is None or json.loads(summary_to_text(back)) == raw
+    assert back is None or _fields(back) == raw
 
 
 def test_another_layout_or_no_json_at_all_is_not_read() -> None:
     line = PersonSummary(7, "jo", (Flag.SHARP_PAIN,), None, False, (), ("t",), None)
     raw = _fields(line)
-    assert summary_from_text(json.dumps({**raw, "format": FORMAT + 1})) is None
-    assert summary_from_text(json.dumps({k: v for k, v in raw.items() if k != "name"})) is None
-    assert summary_from_text(json.dumps({**raw, "flags": [99]})) is None
-    assert summary_from_text(json.dumps({**raw, "person_id": True})) is None
+    assert summary_from_text(_text(raw)) == line
+    assert summary_from_text(_text(raw, FORMAT + 1)) is None
+    assert summary_from_text(json.dumps({**raw, "format": 1})) is None  # one day's, older
+    assert summary_from_text(_text({k: v for k, v in raw.items() if k != "name"})) is None
+    assert summary_from_text(_text({**raw, "flags": [99]})) is None
+    assert summary_from_text(_text({**raw, "person_id": True})) is None
+    assert days_from_text(json.dumps({"format": FORMAT, "days": []})) is None
     assert summary_from_text("{not json") is None
     assert summary_from_text("[]") is None
     assert summary_from_text("[" * 100_000) is None

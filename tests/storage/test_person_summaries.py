@@ -1,6 +1,7 @@
 """The clinician's list's stored lines (migration 0009), on both backends: a stored line is
-what computing it again gives, it is read instead of computed (by any process), and a write,
-a new prescription, a new day or a bad row makes it computed again and replaced."""
+what computing it again gives, on the day it was computed for and on the days after it it
+was computed ahead for; it is read instead of computed (by any process), and a write, a new
+prescription, a day past those computed or a bad row makes it computed again and replaced."""
 
 from __future__ import annotations
 
@@ -16,11 +17,13 @@ from sqlalchemy import text
 
 from calfcare.core.accounts import Role
 from calfcare.core.clinic_list import summarise
+from calfcare.core.levels import Leg
 from calfcare.core.prescription import prescription
 from calfcare.core.records import Note, RecordSet
 from calfcare.core.routine import Intensity, Tool
+from calfcare.core.tracking import SplitLegDay
 from calfcare.services import clinic_list
-from calfcare.services.clinic_list import clinician_list
+from calfcare.services.clinic_list import AHEAD, AHEAD_AFTER_WRITE, clinician_list, lines_ahead
 from calfcare.services.safety import state_of
 from calfcare.storage import Store, open_store
 from calfcare.storage.accounts import Account
@@ -34,15 +37,15 @@ RX = prescription(calves=["left", "right"], tools=[Tool.FOAM_ROLLER],
 
 @pytest.fixture
 def computed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The people whose line the list computed (rather than read back)."""
+    """The people whose lines the list computed (rather than read back)."""
     seen: list[int] = []
-    real = summarise
+    real = lines_ahead
 
     def counting(person_id: int, *args: Any) -> Any:
         seen.append(person_id)
         return real(person_id, *args)
 
-    monkeypatch.setattr(clinic_list, "summarise", counting)
+    monkeypatch.setattr(clinic_list, "lines_ahead", counting)
     return seen
 
 
@@ -77,9 +80,9 @@ def _fresh(store: Store, person: Account, now: datetime = NOW) -> Any:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(record_sets, st.booleans())
-def test_any_history_gives_a_stored_line_equal_to_a_fresh_one(
-    records: RecordSet, prescribed: bool
+@given(record_sets, st.booleans(), st.lists(st.integers(0, AHEAD + 3), max_size=3))
+def test_any_history_gives_a_stored_line_equal_to_a_fresh_one_on_any_later_day(
+    records: RecordSet, prescribed: bool, later_days: list[int]
 ) -> None:
     # SQLite only, a database per example (record ids are unique in a whole database); the
     # tests below run on both backends
@@ -91,6 +94,9 @@ def test_any_history_gives_a_stored_line_equal_to_a_fresh_one(
             expected = [_fresh(store, person)]
             assert clinician_list(store, physio, NOW) == expected  # computed and stored
             assert clinician_list(store, physio, NOW) == expected  # read back
+            for n in sorted(later_days):  # read from the days computed ahead, or computed
+                later = NOW + timedelta(days=n)
+                assert clinician_list(store, physio, later) == [_fresh(store, person, later)]
         finally:
             store.close()
 
@@ -110,7 +116,7 @@ def test_a_stored_line_is_read_by_another_process(db_url: str, computed: list[in
         second.close()
 
 
-def test_a_write_a_prescription_or_a_new_day_makes_the_line_stale(
+def test_a_write_a_prescription_or_a_day_past_those_computed_makes_the_line_stale(
     store: Store, computed: list[int]
 ) -> None:
     physio = _clinician(store)
@@ -133,17 +139,33 @@ def test_a_write_a_prescription_or_a_new_day_makes_the_line_stale(
     clinician_list(store, physio, NOW)
     assert computed == [sam.person_id]
     computed.clear()
-    later = NOW + timedelta(days=1)
-    assert clinician_list(store, physio, later) == sorted(
-        [_fresh(store, jo, later), _fresh(store, sam, later)], key=lambda s: s.name
+    for n in range(1, AHEAD_AFTER_WRITE + 1):  # computed ahead with today's: read
+        later = NOW + timedelta(days=n)
+        assert clinician_list(store, physio, later) == _fresh_lines(store, [jo, sam], later)
+    assert computed == []
+    after = AHEAD_AFTER_WRITE + 1  # past them: computed, for the whole week ahead (idle)
+    assert clinician_list(store, physio, NOW + timedelta(days=after)) == _fresh_lines(
+        store, [jo, sam], NOW + timedelta(days=after)
     )
     assert sorted(computed) == sorted([jo.person_id, sam.person_id])
+    computed.clear()
+    for n in range(after, after + AHEAD + 1):
+        later = NOW + timedelta(days=n)
+        assert clinician_list(store, physio, later) == _fresh_lines(store, [jo, sam], later)
+    assert computed == []
+    clinician_list(store, physio, NOW + timedelta(days=after + AHEAD + 1))
+    assert len(computed) == 2
+
+
+def _fresh_lines(store: Store, people: list[Account], now: datetime) -> list[Any]:
+    return sorted([_fresh(store, p, now) for p in people], key=lambda s: s.name)
 
 
 @pytest.mark.parametrize(
     "body",
-    ['{"format": 0}', "not json", '{"format": 1, "person_id": 1}', "[]", "{}"],
-)
+    ['{"format": 0}', "not json", '{"format": 1, "person_id": 1}', "[]", "{}",
+     '{"format": 2, "days": []}', '{"format": 2, "days": [{"person_id": 1}]}'],
+)  # fmt: skip
 def test_a_bad_or_old_row_is_computed_again_never_trusted(
     store: Store, computed: list[int], body: str
 ) -> None:
@@ -182,3 +204,25 @@ def test_the_key_is_the_day_asked(store: Store) -> None:
     with store.engine.connect() as connection:
         day = connection.execute(text("SELECT day FROM person_summaries")).scalar_one()
     assert str(day) == date.isoformat(NOW.date())
+
+
+def test_a_day_before_the_stored_run_is_computed(store: Store, computed: list[int]) -> None:
+    physio = _clinician(store)
+    jo = _shared(store, physio, "jo", RecordSet())
+    clinician_list(store, physio, NOW + timedelta(days=3))
+    computed.clear()
+    assert clinician_list(store, physio, NOW) == [_fresh(store, jo)]  # a clock set back
+    assert computed == [jo.person_id]
+
+
+def test_a_split_leg_experiment_gets_todays_line_only(store: Store, computed: list[int]) -> None:
+    # its analysis is most of a line's cost: not paid again for days that may never be asked
+    physio = _clinician(store)
+    coin = SplitLegDay(TODAY - timedelta(days=1), Leg.LEFT)
+    jo = _shared(store, physio, "jo", RecordSet(split_leg_days=(coin,)))
+    sam = _shared(store, physio, "sam", RecordSet())
+    clinician_list(store, physio, NOW)
+    computed.clear()
+    later = NOW + timedelta(days=1)
+    assert clinician_list(store, physio, later) == _fresh_lines(store, [jo, sam], later)
+    assert computed == [jo.person_id]

@@ -125,7 +125,7 @@ def test_a_persons_page_shows_their_history_routine_and_the_override(kim: Clinic
     records = [re.findall(row, page.split("<h2>Records</h2>")[1]) for page in (own, html)]
     assert records[0] == records[1] and len(records[0]) == 4
     assert "/checkins/follow-up/" not in html  # her own pages' links are not the clinician's
-    every = kim.page(f"/clinic/people/{kim.ids['anna']}?limit=all&charts=all")
+    every = kim.page(f"/clinic/people/{kim.ids['anna']}?limit=4&charts=all")
     assert "4 of 4 records" in text_of(every)
     # opening it is in anna's audit log
     log = clinic.audit_log(deps.base_store(kim.app), kim.ids["anna"])
@@ -148,9 +148,34 @@ def test_every_record_on_a_long_history(kim: Clinic) -> None:
     share(kim.app, kim.kim, kim.ids["carl"])
     page = kim.page(f"/clinic/people/{kim.ids['carl']}")
     assert "50 of 60 records" in text_of(page)
-    link = f'href="/clinic/people/{kim.ids["carl"]}?limit=all"'
+    link = f'href="/clinic/people/{kim.ids["carl"]}?limit=60"'
     assert link in page
-    assert "60 of 60 records" in text_of(kim.page(f"/clinic/people/{kim.ids['carl']}?limit=all"))
+    assert "60 of 60 records" in text_of(kim.page(f"/clinic/people/{kim.ids['carl']}?limit=60"))
+
+
+def test_the_persons_own_filters_on_the_clinicians_page(kim: Clinic) -> None:
+    carl = kim.browser("carl")
+    for day in range(1, 11):
+        when = (date.today() - timedelta(days=day)).isoformat()
+        assert carl.client.post("/api/notes", json={"text": f"note {day}", "day": when}).is_success
+    after = {"moment": "after", "left": 3}
+    assert carl.client.post("/api/checkins/soreness", json=after).is_success
+    share(kim.app, kim.kim, kim.ids["carl"])
+    here = f"/clinic/people/{kim.ids['carl']}"
+    since = (date.today() - timedelta(days=3)).isoformat()
+    queries = {f"kind=note&since={since}": "3 of 3 records", "kind=note&limit=2": "2 of 10 records",
+               "leg=left&kind=soreness": "1 of 1 record,"}  # fmt: skip
+    for query, total in queries.items():
+        assert total in text_of(carl.client.get(f"/history?{query}").text), query
+        mine = kim.page(f"{here}?{query}")
+        assert total in text_of(mine), query  # what their own history page gives them
+        assert f'<form method="get" action="{here}"' in mine and "Clear the filters" in mine
+    bad = kim.dr.client.get(f"{here}?since=yesterday&kind=bogus&limit=0&leg=middle")
+    assert bad.status_code == 422
+    for words in ("From", "Kinds of record", "Rows", "Calf"):  # linked to the form's fields
+        assert f">{words}</a>" in bad.text, words
+    log = clinic.audit_log(deps.base_store(kim.app), kim.ids["carl"])
+    assert [e.what for e in log].count("history") == 4  # every view is in carl's log
 
 
 def test_prescribing_through_the_one_form_handler(kim: Clinic) -> None:

@@ -71,6 +71,8 @@ def split_leg_results(
     """Every split-leg experiment of ``records``, oldest first (coins from before experiments
     were registered first of all), each analysed as registered. ``today`` decides which
     recent days may still get their ratings (None: every day is past)."""
+    if not records.split_leg_experiments and not records.split_leg_days:
+        return ()  # nothing to analyse: the ratings below would go unused
     ratings = index_ratings(
         records.soreness, records.mobility, session_days(records), skipped_days(records)
     )

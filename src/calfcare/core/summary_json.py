@@ -1,14 +1,17 @@
-"""A clinician's-list line (`PersonSummary`) as JSON text, the one way it is stored.
+"""A person's clinician's-list lines (`PersonSummary`) for consecutive days as JSON text,
+the one way they are stored.
 
-`summary_to_text` writes it; `summary_from_text` reads it back and checks every field's
-type and range, so a row written by an older calfcare (another ``FORMAT``) or damaged in
-any way reads as None (recompute it), never as a wrong line. Pure.
+`days_to_text` writes them; `days_from_text` reads them back and checks every field's type
+and range, so a row written by an older calfcare (another ``FORMAT``) or damaged in any way
+reads as None (recompute it), never as a wrong line. `summary_to_text` and
+`summary_from_text` are the same for one day. Pure.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -16,58 +19,94 @@ from calfcare.core.adherence import WeekAdherence
 from calfcare.core.clinic_list import Flag, PersonSummary
 from calfcare.core.levels import Leg
 
-FORMAT = 1
-"""The layout of the text; a row of another layout is not read."""
+FORMAT = 2
+"""The layout of the text; a row of another layout is not read (1: one day's line)."""
 
 
 class _Bad(ValueError):
     """The stored text is not a line of this `FORMAT`."""
 
 
+def days_to_text(lines: Sequence[PersonSummary]) -> str:
+    """``lines`` (a person's, day after day) as compact JSON text (`days_from_text` reads
+    them back equal)."""
+    return json.dumps(
+        {"format": FORMAT, "days": [_line_object(s) for s in lines]},
+        allow_nan=False,
+        separators=(",", ":"),
+    )
+
+
+def days_from_text(text: str) -> tuple[PersonSummary, ...] | None:
+    """The lines ``text`` holds (at least one), or None when it is not what this calfcare
+    wrote."""
+    try:
+        days = _days(text)
+        return tuple(_line(_object(d)) for d in days) or None
+    except (ValueError, KeyError, TypeError, RecursionError):
+        return None
+
+
+def day_from_text(text: str, index: int) -> PersonSummary | None:
+    """The line for the ``index``-th day of those ``text`` holds (0: its first), checked as
+    `days_from_text` checks each; None when there is none or it is not what this calfcare
+    wrote. Only that line is read: a list reads one day of each person's stored run."""
+    try:
+        days = _days(text)
+        return _line(_object(days[index])) if 0 <= index < len(days) else None
+    except (ValueError, KeyError, TypeError, RecursionError):
+        return None
+
+
+def _days(text: str) -> list[Any]:
+    raw = _object(json.loads(text))
+    if raw.get("format") != FORMAT:
+        raise _Bad("another layout")
+    return _list(raw["days"])
+
+
 def summary_to_text(s: PersonSummary) -> str:
-    """``s`` as compact JSON text (`summary_from_text` reads it back equal)."""
+    """One line as text (`summary_from_text` reads it back equal)."""
+    return days_to_text([s])
+
+
+def summary_from_text(text: str) -> PersonSummary | None:
+    """The one line ``text`` holds, or None."""
+    days = days_from_text(text)
+    return days[0] if days is not None and len(days) == 1 else None
+
+
+def _line_object(s: PersonSummary) -> dict[str, Any]:
     week = None
     if s.week is not None:
         w = s.week
         week = {"week": w.week, "first": w.first.isoformat(), "done": w.done,
                 "prescribed": w.prescribed, "running": w.running,
                 "seconds": [[leg.value, sec] for leg, sec in w.seconds]}  # fmt: skip
-    return json.dumps(
-        {
-            "format": FORMAT,
-            "person_id": s.person_id,
-            "name": s.name,
-            "flags": [f.value for f in s.flags],
-            "week": week,
-            "prescribed": s.prescribed,
-            "worse": list(s.worse),
-            "trends": list(s.trends),
-            "split_leg": s.split_leg,
-        },
-        allow_nan=False,
-        separators=(",", ":"),
+    return {
+        "person_id": s.person_id,
+        "name": s.name,
+        "flags": [f.value for f in s.flags],
+        "week": week,
+        "prescribed": s.prescribed,
+        "worse": list(s.worse),
+        "trends": list(s.trends),
+        "split_leg": s.split_leg,
+    }
+
+
+def _line(raw: dict[str, Any]) -> PersonSummary:
+    week = raw["week"]
+    return PersonSummary(
+        person_id=_int(raw["person_id"]),
+        name=_str(raw["name"]),
+        flags=tuple(Flag(_int(f)) for f in _list(raw["flags"])),
+        week=None if week is None else _week(_object(week)),
+        prescribed=_bool(raw["prescribed"]),
+        worse=tuple(_str(w) for w in _list(raw["worse"])),
+        trends=tuple(_str(t) for t in _list(raw["trends"])),
+        split_leg=None if raw["split_leg"] is None else _str(raw["split_leg"]),
     )
-
-
-def summary_from_text(text: str) -> PersonSummary | None:
-    """The line ``text`` holds, or None when it is not one this calfcare wrote."""
-    try:
-        raw = _object(json.loads(text))
-        if raw.get("format") != FORMAT:
-            return None
-        week = raw["week"]
-        return PersonSummary(
-            person_id=_int(raw["person_id"]),
-            name=_str(raw["name"]),
-            flags=tuple(Flag(_int(f)) for f in _list(raw["flags"])),
-            week=None if week is None else _week(_object(week)),
-            prescribed=_bool(raw["prescribed"]),
-            worse=tuple(_str(w) for w in _list(raw["worse"])),
-            trends=tuple(_str(t) for t in _list(raw["trends"])),
-            split_leg=None if raw["split_leg"] is None else _str(raw["split_leg"]),
-        )
-    except (ValueError, KeyError, TypeError, RecursionError):
-        return None
 
 
 def _week(raw: dict[str, Any]) -> WeekAdherence:

@@ -2,11 +2,18 @@
 
 Fast because each person's line is computed once per change and stored in the database
 (`ClinicTransaction.keep_summaries`, as `calfcare.core.summary_json` text) under its key:
-(data version, prescription in force, day). One read-only transaction lists the shares and
-reads every shared person's data version, prescription and stored line; records are only
-ever added and every write adds one to the person's data version, so a stored line with the
-same key is exactly what recomputing would give, whichever process or worker stored it. A
-line missing, stale (a new check-in, session, prescription or day), unreadable or of an
+(data version, prescription in force, day). Lines are computed for a run of days from
+the same records (read once; only the analysis runs for each day): today and tomorrow
+after a write or a new prescription (the person may well write again tomorrow), and today
+and the `AHEAD` days after it when nothing but the day changed (the person is idle). So the
+first list of a new day reads the lines of everyone who wrote nothing since. A person who
+ran a split-leg experiment gets today's line only (`_ahead`).
+
+One read-only transaction lists the shares and reads every shared person's data version,
+prescription and stored line; records are only ever added and every write adds one to the
+person's data version, so a stored line with the same key is exactly what recomputing would
+give, whichever process or worker stored it. A line missing, stale (a new check-in,
+session, prescription, or a day no line was computed for), unreadable or of an
 older calfcare is computed from the person's records, read through `Store.for_person` only
 after the share was seen in the same transaction that listed them, and the new lines are
 stored (replacing the old ones) in one write transaction.
@@ -17,7 +24,7 @@ The list shows only what sharing allows; opening a person's records (`services.c
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from calfcare.core.clinic_list import (
     FOLLOWUP_WINDOW,
@@ -39,6 +46,10 @@ LIST_KINDS = ("sessions", "screenings", "clearances", "pain_checks", "soreness",
 """The kinds of record a person's line reads."""
 RECENT_KINDS = ("sessions", "soreness", "mobility")
 """The kinds read only from the window a line needs when no split-leg experiment ran."""
+AHEAD = 6
+"""The days after today a line is computed for when only the day changed."""
+AHEAD_AFTER_WRITE = 1
+"""The days after today a line is computed for after a write (or when none is stored)."""
 
 
 def _records(store: Store, today: date, found: Prescribed | None) -> RecordSet:
@@ -65,6 +76,38 @@ def _records(store: Store, today: date, found: Prescribed | None) -> RecordSet:
         ).sorted()
 
 
+def _ahead(records: RecordSet, idle: bool) -> int:
+    """How many days after today to compute a line for: none when the person ran a split-leg
+    experiment (its analysis of every day is most of a line's cost, about 0.1 s: it is not
+    worth paying again for a day that may never be asked)."""
+    if records.split_leg_days or records.split_leg_experiments:
+        return 0
+    return AHEAD if idle else AHEAD_AFTER_WRITE
+
+
+def lines_ahead(
+    person_id: int,
+    name: str,
+    records: RecordSet,
+    found: Prescribed | None,
+    now: datetime,
+    ahead: int,
+) -> tuple[PersonSummary, ...]:
+    """The person's line for today and each of the ``ahead`` days after it, as each of those
+    days would compute it from the same records (a day whose local date is not the next one,
+    across a clock change, ends the run)."""
+    rx = None if found is None else found.prescription
+    today = today_of(now)
+    lines = []
+    for n in range(ahead + 1):
+        at = now + timedelta(days=n)
+        if today_of(at) != today + timedelta(days=n):
+            break
+        lines.append(summarise(person_id, name, records, state_of(records, at), rx,
+                               today_of(at)))  # fmt: skip
+    return tuple(lines)
+
+
 def clinician_list(store: Store, clinician: Account, now: datetime) -> list[PersonSummary]:
     """The people who share with ``clinician`` now, red flags first."""
     require_clinician(clinician)
@@ -81,7 +124,7 @@ def clinician_list(store: Store, clinician: Account, now: datetime) -> list[Pers
         }  # fmt: skip
         stored = tx.summaries(keys)
     lines = []
-    computed: dict[int, tuple[SummaryKey, PersonSummary]] = {}
+    computed: dict[int, tuple[SummaryKey, tuple[PersonSummary, ...]]] = {}
     for share in shares:
         pid = share.person_id
         name = share.person_login or f"person {pid}"
@@ -89,9 +132,9 @@ def clinician_list(store: Store, clinician: Account, now: datetime) -> list[Pers
         if line is None or line.name != name:
             found = prescribed.get(pid)
             recordset = _records(store.for_person(pid), today, found)
-            rx = None if found is None else found.prescription
-            line = summarise(pid, name, recordset, state_of(recordset, now), rx, today)
-            computed[pid] = (keys[pid], line)
+            days = lines_ahead(pid, name, recordset, found, now, _ahead(recordset, pid in stored))
+            line = days[0]
+            computed[pid] = (keys[pid], days)
         lines.append(line)
     if computed:
         with store.clinic() as tx:

@@ -9,7 +9,7 @@ small dataclasses or core values, never ORM entities.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from calfcare.core.clinic_list import PersonSummary
 from calfcare.core.prescription import Prescription, from_row
-from calfcare.core.summary_json import summary_from_text, summary_to_text
+from calfcare.core.summary_json import day_from_text, days_to_text
 from calfcare.storage.convert import from_db, to_utc
 from calfcare.storage.tables import (
     AccountRow,
@@ -86,7 +86,8 @@ class Prescribed:
 @dataclass(frozen=True)
 class SummaryKey:
     """What a stored line of the clinician's list was computed for: the person's data
-    version, the prescription in force (its id) and the day. Any other: recompute."""
+    version, the prescription in force (its id) and the day (stored: the first of the
+    consecutive days a row holds lines for). Any other: recompute."""
 
     version: int
     prescription_id: int | None
@@ -241,32 +242,44 @@ class ClinicTransaction:
 
     # -- the list's stored lines -------------------------------------------------------------
 
-    def summaries(self, wanted: Mapping[int, SummaryKey]) -> dict[int, PersonSummary]:
+    def summaries(self, wanted: Mapping[int, SummaryKey]) -> dict[int, PersonSummary | None]:
         """The stored lines of the people in ``wanted``, in one query: only those computed
-        for exactly their key, of that person, and read back whole (`summary_from_text`);
-        any other row is left out, to be computed again."""
+        for exactly their key (a row's lines are for its day and the days after it, under
+        one data version and prescription), of that person, and read back whole
+        (`day_from_text`); any other row is left out, to be computed again. None for a
+        person whose row is for their data version and prescription but holds no line for
+        the day asked (nothing changed but the day)."""
         rows = self._session.execute(
             select(SUMMARIES).where(SUMMARIES.c.person_id.in_(list(wanted)))
         ).mappings()
-        found = {}
+        found: dict[int, PersonSummary | None] = {}
         for r in rows:
             pid = int(r["person_id"])
             rx = r["prescription_id"]
-            key = SummaryKey(int(r["data_version"]), None if rx is None else int(rx), r["day"])
-            line = summary_from_text(r["body"]) if key == wanted[pid] else None
+            want = wanted[pid]
+            if (int(r["data_version"]), None if rx is None else int(rx)) != (
+                want.version,
+                want.prescription_id,
+            ):
+                continue
+            found[pid] = None
+            line = day_from_text(r["body"], (want.day - r["day"]).days)
             if line is not None and line.person_id == pid:
                 found[pid] = line
         return found
 
-    def keep_summaries(self, lines: Mapping[int, tuple[SummaryKey, PersonSummary]]) -> None:
-        """Store each person's line under its key, replacing the one stored before."""
+    def keep_summaries(
+        self, lines: Mapping[int, tuple[SummaryKey, Sequence[PersonSummary]]]
+    ) -> None:
+        """Store each person's lines (for the key's day and the days after it, in order)
+        under its key, replacing the ones stored before."""
         if not lines:
             return
         values = [
             {"person_id": pid, "data_version": key.version,
              "prescription_id": key.prescription_id, "day": key.day,
-             "body": summary_to_text(line)}
-            for pid, (key, line) in lines.items()
+             "body": days_to_text(days)}
+            for pid, (key, days) in lines.items()
         ]  # fmt: skip
         dialect = postgresql if self._session.get_bind().dialect.name == "postgresql" else sqlite
         query = dialect.insert(SUMMARIES).values(values)

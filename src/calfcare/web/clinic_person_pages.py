@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from urllib.parse import urlencode
 
 from fastapi import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -29,7 +28,6 @@ from calfcare.core.prescription import (
     prescription_words,
     under_safety,
 )
-from calfcare.core.record_views import MAX_LIMIT
 from calfcare.core.routine import SECONDS_PER_CALF_MAX, SECONDS_PER_CALF_MIN
 from calfcare.services import clinic
 from calfcare.storage import Store
@@ -45,7 +43,8 @@ from calfcare.web.clinic_access import (
     shared_name,
 )
 from calfcare.web.forms import form_page, number, submit
-from calfcare.web.history_pages import HISTORY_ROWS, history_page
+from calfcare.web.history_pages import FIELD_IDS as HISTORY_FIELD_IDS
+from calfcare.web.history_pages import filter_values, is_filtered, page_links, read_filters
 from calfcare.web.plan_form import INTENSITIES, LEGS, TOOLS
 from calfcare.web.route_index import Router
 from calfcare.web.templating import Pages, PagesDep
@@ -98,33 +97,37 @@ def red_flag_words(person: Store, now: datetime, cache: services.ReadCache) -> l
 
 
 @router.get("/clinic/people/{person_id}", name="clinic_person")
-def person_page(request: Request, pages: PagesDep, person_id: str, saved: str = "",
-                limit: str = "", charts: str = "") -> Response:  # fmt: skip
+def person_page(request: Request, pages: PagesDep, person_id: str,
+                saved: str = "") -> Response:  # fmt: skip
     """The person's history and charts as they see them, with the prescription: the newest
-    rows and the last days' charts, as on their history page (``limit=all``: every row;
-    ``charts=all``: charts of every day)."""
+    rows and the last days' charts, filtered as their history page is (dates, kinds, calf,
+    how many rows, ``charts=all``: `calfcare.web.history_pages.read_filters`)."""
     account = clinician_of(request)
     pid = person_id_of(person_id)
     base, now = deps.base_store(request.app), auth.now()
     person = opened(base, account, pid, "history", now)
     name = shared_name(base, account, pid)
     cache = deps.app_read_cache(request.app).for_person(person)
-    kinds, every_row, every_day = set(KINDS), limit == "all", charts == "all"
-    count = MAX_LIMIT if every_row else None
-    key = ("history_page", None, None, frozenset(kinds), None, count, every_day)
-    page = cache.get(key, lambda: history_page(cache, None, None, kinds, None, count, every_day))
-    found = clinic.prescription_of(base, pid)
     here = str(request.app.url_path_for("clinic_person", person_id=str(pid)))
-    also = {"limit": "all"} if every_row else {}
-    show_all = None
-    if not every_row and page.total > HISTORY_ROWS:
-        show_all = urlencode({"limit": "all", **({"charts": "all"} if every_day else {})})
+    values = filter_values(request.query_params)
+    context: dict[str, Any] = {
+        "name": name, "person_id": pid, "saved": saved == "1", "own": False, "here": here,
+        "prescribed": prescription_view(person, clinic.prescription_of(base, pid), now, cache),
+        "flags": red_flag_words(person, now, cache), "current": "clinic", "kinds": KINDS,
+        "filtered": is_filtered(values),
+    }  # fmt: skip
+    try:
+        filters = read_filters(request.query_params)
+    except InvalidInput as error:
+        return form_page(request, pages, "clinic_person.html", status=422, values=values,
+                         problems=error.problems, field_ids=HISTORY_FIELD_IDS, rows=[],
+                         charts=[], total=0, show_all=None, chart_window=None,
+                         charts_all=None, **{**context, "filtered": True})  # fmt: skip
+    page = cache.get(filters.key, lambda: filters.page(cache))
     return pages.render(
-        request, "clinic_person.html", name=name, person_id=pid, saved=saved == "1",
-        prescribed=prescription_view(person, found, now, cache), own=False, here=here,
-        flags=red_flag_words(person, now, cache), current="clinic",
+        request, "clinic_person.html", values=values, problems=[], field_ids={},
         rows=page.rows, total=page.total, charts=page.charts, chart_window=page.chart_window,
-        charts_all=urlencode({**also, "charts": "all"}), show_all=show_all, filtered=False,
+        **page_links(request.query_params, filters, page), **context,
     )  # fmt: skip
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Request
+from starlette.datastructures import QueryParams
 from starlette.responses import HTMLResponse
 
 from calfcare import services
@@ -34,37 +35,55 @@ CHART_KINDS = ("sessions", "soreness", "mobility")
 FIELD_IDS = {"since": "since", "until": "until", "kind": "kind-0", "leg": "leg", "limit": "limit"}
 
 
-@router.get("/history", name="history")
-async def history(request: Request, pages: PagesDep, cache: ReadCacheDep) -> HTMLResponse:
-    """Charts and a filterable table of the records (as ``calfcare history``): the newest
-    `HISTORY_ROWS` rows unless ``limit`` says otherwise, and charts of the last `CHART_DAYS`
-    days unless dates are given or ``charts=all``."""
-    q = request.query_params
+@dataclass(frozen=True, slots=True)
+class HistoryFilters:
+    """A history page's filters from its query string (``since``, ``until``, ``kind``,
+    ``leg``, ``limit``, ``charts=all``), checked as ``calfcare history`` checks them: the one
+    reading of them for a person's own page and a clinician's page of the person."""
+
+    first: date | None
+    last: date | None
+    kinds: set[str]
+    leg: str | None
+    count: int | None
+    all_charts: bool
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        """The `HistoryPage`'s key in a person's read cache."""
+        return ("history_page", self.first, self.last, frozenset(self.kinds), self.leg,
+                self.count, self.all_charts)  # fmt: skip
+
+    def page(self, cache: services.ReadCache) -> HistoryPage:
+        return history_page(cache, self.first, self.last, self.kinds, self.leg, self.count,
+                            self.all_charts)  # fmt: skip
+
+
+def filter_values(q: QueryParams) -> dict[str, Any]:
+    """The filters as typed, to fill the form in again."""
+    return {"since": q.get("since", ""), "until": q.get("until", ""), "leg": q.get("leg", ""),
+            "limit": q.get("limit", ""), "kinds": q.getlist("kind")}  # fmt: skip
+
+
+def is_filtered(values: dict[str, Any]) -> bool:
+    return any(values[k] for k in ("since", "until", "leg", "limit", "kinds"))
+
+
+def read_filters(q: QueryParams) -> HistoryFilters:
+    """The checked filters; `InvalidInput` naming each wrong field."""
     kind_values = q.getlist("kind")
-    kind = ",".join(kind_values) if kind_values else None
-    values = {
-        "since": q.get("since", ""),
-        "until": q.get("until", ""),
-        "leg": q.get("leg", ""),
-        "limit": q.get("limit", ""),
-        "kinds": kind_values,
-    }
-    try:
-        first, last, kinds, leg, count = history_filters(
-            q.get("since"), q.get("until"), kind, q.get("leg"), q.get("limit")
-        )
-    except InvalidInput as error:
-        return form_page(request, pages, "history.html", status=422, values=values,
-                         problems=error.problems, field_ids=FIELD_IDS, rows=[], charts=[],
-                         kinds=KINDS, total=0, filtered=True, show_all=None,
-                         chart_window=None, charts_all=None)  # fmt: skip
-    all_charts = q.get("charts") == "all"
-    key = ("history_page", first, last, frozenset(kinds), leg, count, all_charts)
-    version, page = await cached(
-        cache, key, lambda: history_page(cache, first, last, kinds, leg, count, all_charts)
-    )
+    first, last, kinds, leg, count = history_filters(
+        q.get("since"), q.get("until"), ",".join(kind_values) if kind_values else None,
+        q.get("leg"), q.get("limit"),
+    )  # fmt: skip
+    return HistoryFilters(first, last, kinds, leg, count, q.get("charts") == "all")
+
+
+def page_links(q: QueryParams, filters: HistoryFilters, page: HistoryPage) -> dict[str, Any]:
+    """The page's "Show all N" and "charts for every day" links (query strings, None when
+    there is nothing more to show), keeping the other filters."""
     show_all = None
-    if count is None and page.total > HISTORY_ROWS:
+    if filters.count is None and page.total > HISTORY_ROWS:
         query = [(k, v) for k, v in q.multi_items() if k != "limit"] + [("limit", str(page.total))]
         show_all = urlencode(query)
     charts_all = None
@@ -72,6 +91,24 @@ async def history(request: Request, pages: PagesDep, cache: ReadCacheDep) -> HTM
         charts_all = urlencode(
             [(k, v) for k, v in q.multi_items() if k != "charts"] + [("charts", "all")]
         )
+    return {"show_all": show_all, "charts_all": charts_all}
+
+
+@router.get("/history", name="history")
+async def history(request: Request, pages: PagesDep, cache: ReadCacheDep) -> HTMLResponse:
+    """Charts and a filterable table of the records (as ``calfcare history``): the newest
+    `HISTORY_ROWS` rows unless ``limit`` says otherwise, and charts of the last `CHART_DAYS`
+    days unless dates are given or ``charts=all``."""
+    q = request.query_params
+    values = filter_values(q)
+    try:
+        filters = read_filters(q)
+    except InvalidInput as error:
+        return form_page(request, pages, "history.html", status=422, values=values,
+                         problems=error.problems, field_ids=FIELD_IDS, rows=[], charts=[],
+                         kinds=KINDS, total=0, filtered=True, show_all=None,
+                         chart_window=None, charts_all=None)  # fmt: skip
+    version, page = await cached(cache, filters.key, lambda: filters.page(cache))
     return pages.render_cached(
         request,
         "history.html",
@@ -82,11 +119,10 @@ async def history(request: Request, pages: PagesDep, cache: ReadCacheDep) -> HTM
         charts=page.charts,
         kinds=KINDS,
         total=page.total,
-        filtered=any(values[k] for k in ("since", "until", "leg", "limit", "kinds")),
+        filtered=is_filtered(values),
         field_ids={},
-        show_all=show_all,
         chart_window=page.chart_window,
-        charts_all=charts_all,
+        **page_links(q, filters, page),
     )
 
 

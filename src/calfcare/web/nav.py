@@ -9,8 +9,13 @@ appear the moment their routes are registered with those names.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Literal
+
+Viewer = Literal["personal", "anonymous", "person", "clinician"]
+"""Who a page is for: anyone on a personal install (no accounts), or on a server an
+anonymous visitor, a signed-in person or a signed-in clinician. Cached pages vary on it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,19 +41,35 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("sharing", "Sharing"),
     NavEntry("clinic", "Your people"),
     NavEntry("account", "Account"),
+    NavEntry("sign_in", "Sign in"),
 )
 
-SERVER_ONLY = frozenset({"account", "sharing", "clinic"})
+SERVER_ONLY = frozenset({"account", "sharing", "clinic", "sign_in"})
 """Entries whose pages exist only in server mode (personal mode has no accounts)."""
 CLINICIAN_ONLY = frozenset({"clinic"})
 """Entries shown only to a signed-in clinician (the pages refuse everyone else)."""
+ANONYMOUS_ONLY = frozenset({"sign_in"})
+"""Entries shown only to an anonymous visitor of a server."""
 
 
 def visible(
-    route_names: Iterable[str], nav: tuple[NavEntry, ...] = NAV, *, clinician: bool = False
+    route_names: Iterable[str],
+    nav: tuple[NavEntry, ...] = NAV,
+    *,
+    viewer: Viewer = "personal",
+    public: Callable[[str], bool] = lambda route: True,
 ) -> list[NavEntry]:
-    """The entries whose route is among ``route_names``, in nav order (the clinician's
-    entries only for a ``clinician``)."""
+    """The entries whose route is among ``route_names``, in nav order, that ``viewer`` can
+    open: the clinician's only for a clinician; for an anonymous visitor only the routes
+    that are ``public`` (the rest would send them to sign in) and "Sign in", which nobody
+    else sees."""
     names = set(route_names)
-    return [entry for entry in nav if entry.route in names
-            and (clinician or entry.route not in CLINICIAN_ONLY)]  # fmt: skip
+
+    def shown(route: str) -> bool:
+        if route in CLINICIAN_ONLY:
+            return viewer == "clinician"
+        if viewer == "anonymous":
+            return route in ANONYMOUS_ONLY or public(route)
+        return route not in ANONYMOUS_ONLY
+
+    return [entry for entry in nav if entry.route in names and shown(entry.route)]

@@ -36,8 +36,9 @@ from starlette.routing import NoMatchFound
 from starlette.types import Scope
 
 from calfcare.content.sources import Source, load_sources
+from calfcare.web.auth import is_public
 from calfcare.web.form_words import field_words
-from calfcare.web.nav import NAV, visible
+from calfcare.web.nav import NAV, Viewer, visible
 
 
 class Citations:
@@ -167,6 +168,7 @@ class Pages:
     def __init__(self, app: FastAPI) -> None:
         self.app = app
         self._routes_seen: dict[str, bool] = {}
+        self._routes_public: dict[str, bool] = {}
         self.cache = PageCache()
         # Random per process and never sent (every served copy has it replaced), so no one
         # can put it into a page through a query string to move a token somewhere else.
@@ -210,6 +212,17 @@ class Pages:
             self._routes_seen[name] = known
         return known
 
+    def is_public_route(self, name: str) -> bool:
+        """Whether an anonymous visitor may open the route ``name`` (a GET of its path, as
+        `calfcare.web.auth.is_public` decides for every request); remembered, as routes are
+        fixed once the app serves."""
+        known = self._routes_public.get(name)
+        if known is None:
+            path = self.app.url_path_for(name)
+            known = is_public({"type": "http", "method": "GET", "path": path})
+            self._routes_public[name] = known
+        return known
+
     def _context(
         self,
         scope: Scope,
@@ -221,7 +234,9 @@ class Pages:
             token = _token(scope)
         return {
             "nav": visible(
-                (e.route for e in NAV if self.has_route(e.route)), clinician=is_clinician(scope)
+                (e.route for e in NAV if self.has_route(e.route)),
+                viewer=viewer_of(scope),
+                public=self.is_public_route,
             ),
             "current": current,
             "csrftoken": token,
@@ -270,7 +285,7 @@ class Pages:
             if headers:
                 response.headers.update(headers)
             return response
-        key: PageKey = (template, scope["path"], query, (vary, is_clinician(scope)))
+        key: PageKey = (template, scope["path"], query, (vary, viewer_of(scope)))
         pieces = self.cache.get(key)
         if pieces is None:
             current = getattr(scope.get("route"), "name", None)
@@ -294,11 +309,17 @@ class Pages:
         return self.env.get_template("error.html").render(values)
 
 
-def is_clinician(scope: Scope) -> bool:
-    """Whether the request's signed-in account (server mode: `calfcare.web.auth`) is a
-    clinician's: their nav has "Your people", so a cached page varies on it."""
-    account = scope.get("calfcare_account")
-    return account is not None and getattr(account, "role", None) == "clinician"
+def viewer_of(scope: Scope) -> Viewer:
+    """Who the request is from (`calfcare.web.nav.Viewer`): the nav differs for each (a
+    clinician's has "Your people", an anonymous visitor's only the public pages and "Sign
+    in"), so a cached page varies on it. Server mode's `calfcare.web.auth` middleware puts
+    the signed-in account, or None, in every request; personal mode has none."""
+    if "calfcare_account" not in scope:
+        return "personal"
+    account = scope["calfcare_account"]
+    if account is None:
+        return "anonymous"
+    return "clinician" if getattr(account, "role", None) == "clinician" else "person"
 
 
 def _token(scope: Scope) -> str:
