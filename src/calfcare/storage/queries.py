@@ -39,10 +39,11 @@ VERSION = Base.metadata.tables[DataVersionRow.__tablename__]
 PEOPLE = Base.metadata.tables[PersonRow.__tablename__]
 
 
-def read_version(person_id: int) -> str:
-    """The SQL `Store.data_version` runs on a raw DBAPI connection (whose parameter style
-    differs by driver): the id is an ``int``, formatted in, never text from outside."""
-    return f"SELECT version FROM data_version WHERE person_id = {int(person_id)}"
+def read_version(placeholder: str) -> str:
+    """The SQL `Store.data_version` runs on a raw DBAPI connection, with the person's id
+    as its one parameter (``placeholder``: the driver's marker, `VersionReader.placeholder`):
+    one statement for everyone, so PostgreSQL prepares it once."""
+    return f"SELECT version FROM {VERSION.name} WHERE person_id = {placeholder}"
 
 
 BATCH = 500
