@@ -215,8 +215,8 @@ class Pages:
 
     def url(self, name: str, /, **params: Any) -> str:
         """The path of route ``name`` (``url('static', path='app.css')`` in a template),
-        remembered: FastAPI's `url_path_for` walks every route on each call, about 75 µs,
-        and the home page asks for over 200 links (docs/performance.md, "Many people").
+        remembered: FastAPI's `url_path_for` walks every router and route on each call,
+        60-190 µs, and a page asks for a dozen or more (docs/performance.md, "Many people").
         Routes are fixed once the app serves; at most `URLS_KEPT` answers are kept."""
         key = (name, tuple(sorted(params.items())))
         found = self._urls.get(key)
