@@ -133,3 +133,28 @@ def test_sign_up_refuses_a_taken_or_bad_login_and_a_weak_password(store: Store) 
         with pytest.raises(InvalidInput) as refused:
             accounts.sign_up(store, login, password, NOW)
         assert refused.value.problems[0].field == field
+
+
+def test_a_session_ended_through_one_worker_is_refused_by_another_at_once(db_url: str) -> None:
+    """Each worker reads the session fresh on every request (nothing kept in memory), so a
+    sign-out, a password change or a disabled account ends it everywhere at the next one."""
+    first, second = open_store(db_url), open_store(db_url)  # two workers
+    try:
+        account = accounts.sign_up(first, "jo.smith", PASSWORD, NOW)
+        out = accounts.sign_in(first, "jo.smith", PASSWORD, "10.0.0.1", NOW).token
+        here = accounts.sign_in(second, "jo.smith", PASSWORD, "10.0.0.1", NOW).token
+        there = accounts.sign_in(first, "jo.smith", PASSWORD, "10.0.0.1", NOW).token
+        for token in (out, here, there):
+            for worker in (second, first, second):
+                assert accounts.session_account(worker, token, NOW) == account
+        accounts.sign_out(first, out, NOW)
+        assert accounts.session_account(second, out, NOW) is None
+        accounts.change_password(second, here, PASSWORD, "a new password 2", NOW)
+        assert accounts.session_account(first, there, NOW) is None
+        assert accounts.session_account(first, here, NOW) is not None
+        with first.engine.begin() as connection:  # an administrator disables the account
+            connection.execute(text("UPDATE accounts SET disabled = true"))
+        assert accounts.session_account(second, here, NOW) is None
+    finally:
+        first.close()
+        second.close()

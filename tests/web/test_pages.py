@@ -320,3 +320,17 @@ def test_templates_print_the_token_only_as_it_is() -> None:
         text = path.read_text()
         uses = re.findall(r"\{\{[^}]*csrftoken[^}]*\}\}|\{%[^%]*csrftoken[^%]*%\}", text)
         assert set(uses) <= {"{{ csrftoken }}"}, path.name
+
+
+def test_template_links_are_the_routes_own_paths_remembered(client: TestClient) -> None:
+    from starlette.routing import NoMatchFound
+
+    pages: Pages = client.app.state.pages  # type: ignore[attr-defined]
+    app = client.app
+    for name, params in (("home", {}), ("plan", {}), ("static", {"path": "app.css"})):
+        expected = str(app.url_path_for(name, **params))  # type: ignore[attr-defined]
+        assert pages.url(name, **params) == expected
+        assert pages.url(name, **params) == expected  # the remembered answer
+    assert pages.url("static", path="a.js") == "/static/a.js"  # parameters are in the key
+    with pytest.raises(NoMatchFound):
+        pages.url("no_such_route")

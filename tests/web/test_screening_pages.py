@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from typing import Any
@@ -168,3 +169,27 @@ def test_a_completed_safety_check_is_recorded_and_governs_today(client: TestClie
     assert state["legs"]["left"]["deep_work_allowed"] is False
     walk_screening(client, "left,right", {"right.swelling": "yes"})
     assert client.get("/api/safety").json()["hold"]["level"] == "urgent"
+
+
+def test_a_completed_safety_check_is_written_off_the_event_loop(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Recording the check is a database write: done in a worker thread, other requests
+    are served meanwhile (a write on the event loop stops every request of the worker)."""
+    from calfcare import services
+
+    record = services.record_screening
+    threads: list[bool] = []
+
+    def on_a_worker_thread(*args: Any) -> Any:
+        try:
+            asyncio.get_running_loop()
+            threads.append(False)
+        except RuntimeError:  # no loop running here: a worker thread
+            threads.append(True)
+        return record(*args)
+
+    monkeypatch.setattr(services, "record_screening", on_a_worker_thread)
+    walk_screening(client, "left", {})
+    assert threads == [True]
+    assert client.get("/api/safety").json()["screening_id"] is not None

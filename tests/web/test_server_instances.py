@@ -93,3 +93,23 @@ def test_a_write_through_one_instance_is_read_through_the_other(instances: list[
     status, body, _ = call(first, "GET", "/api/records", cookie=bert)
     assert status == 200 and json.loads(body) == []
     assert call(second, "GET", "/api/records")[0] == 401
+
+
+def test_signing_out_through_one_instance_ends_the_session_in_the_other_at_once(
+    instances: list[int],
+) -> None:
+    first, second = instances
+    anna = sign_in(first, "anna")
+    for port in (second, first, second):  # each instance has seen the session, and serves it
+        assert call(port, "GET", "/api/safety", cookie=anna)[0] == 200
+    status, html, cookies = call(first, "GET", "/sign-in")
+    token = TOKEN_RE.search(html.decode()).group(1)  # type: ignore[union-attr]
+    form = urlencode({"csrftoken": token}).encode()
+    status, _, _ = call(
+        first, "POST", "/sign-out", form, cookie=f"{cookies[0].split(';')[0]}; {anna}",
+        **{"content-type": "application/x-www-form-urlencoded"},
+    )  # fmt: skip
+    assert status == 303
+    for port in (second, first):  # the next request, no wait
+        assert call(port, "GET", "/api/safety", cookie=anna)[0] == 401
+        assert call(port, "GET", "/", cookie=anna)[0] == 303

@@ -147,14 +147,13 @@ def session_account(store: Store, token: str, now: datetime) -> Account | None:
     long, or the account disabled). Notes the time it was seen (at most once a minute: a
     read otherwise, so that every request does not write)."""
     key = _token_hash(token)
-    with store.accounts(read_only=True) as tx:  # no write lock on every request
-        found = tx.session(key)
-        if found is None or not found[1].alive(now):
-            return None
-        account = tx.by_id(found[0])
-    if account is None or account.disabled:
+    found = store.signed_in(key)  # one statement, read fresh: no write lock, no cache
+    if found is None:
         return None
-    if now - found[1].last_seen_at >= SEEN_EVERY:
+    account, times = found
+    if not times.alive(now) or account.disabled:
+        return None
+    if now - times.last_seen_at >= SEEN_EVERY:
         with store.accounts() as tx:
             tx.touch_session(key, now)
     return account
@@ -163,9 +162,8 @@ def session_account(store: Store, token: str, now: datetime) -> Account | None:
 def session_owner(store: Store, token: str) -> int | None:
     """The id of the account a session token was made for, alive or not (revoked, expired),
     or None when no session has it: whose were the records a browser kept offline."""
-    with store.accounts(read_only=True) as tx:
-        found = tx.session(_token_hash(token))
-    return None if found is None else found[0]
+    found = store.signed_in(_token_hash(token))
+    return None if found is None else found[0].id
 
 
 def sign_out(store: Store, token: str, now: datetime) -> None:

@@ -45,6 +45,35 @@ def _account(row: Any) -> Account | None:
     return Account(int(id_), int(person), str(login), str(hashed), Role(role), bool(disabled))
 
 
+def signed_in_query(placeholder: str) -> str:
+    """The SQL `Store.signed_in` runs on a raw DBAPI connection: the session stored under
+    a token hash (the one parameter, ``placeholder`` the driver's marker) with its account,
+    in one statement."""
+    columns = ", ".join(f"a.{c.name}" for c in _COLUMNS)
+    times = "s.created_at, s.expires_at, s.last_seen_at, s.revoked_at"
+    return (
+        f"SELECT {columns}, {times} FROM {SESSIONS.name} s "
+        f"JOIN {ACCOUNTS.name} a ON a.id = s.account_id WHERE s.token_hash = {placeholder}"
+    )
+
+
+def signed_in_row(row: Any) -> tuple[Account, SessionTimes] | None:
+    """`signed_in_query`'s row as the account and the session's times (or None)."""
+    if row is None:
+        return None
+    account = _account(row[: len(_COLUMNS)])
+    created, expires, seen, revoked = (_moment(v) for v in row[len(_COLUMNS) :])
+    assert account is not None and created and expires and seen
+    return account, SessionTimes(created, expires, seen, revoked)
+
+
+def _moment(value: Any) -> datetime | None:
+    """A raw driver's time as UTC-aware (sqlite3 gives the stored text)."""
+    if value is None:
+        return None
+    return from_db(datetime.fromisoformat(value) if isinstance(value, str) else value)
+
+
 class AccountTransaction:
     """What the accounts service does in one transaction."""
 
@@ -88,22 +117,6 @@ class AccountTransaction:
                 revoked_at=None,
             )
         )
-
-    def session(self, token_hash: str) -> tuple[int, SessionTimes] | None:
-        """The account id and times of the session stored under ``token_hash``."""
-        row = self._session.execute(
-            select(SESSIONS.c.account_id, SESSIONS.c.created_at, SESSIONS.c.expires_at,
-                   SESSIONS.c.last_seen_at, SESSIONS.c.revoked_at)
-            .where(SESSIONS.c.token_hash == token_hash)
-        ).first()  # fmt: skip
-        if row is None:
-            return None
-        account, created, expires, seen, revoked = row
-        times = SessionTimes(
-            from_db(created), from_db(expires), from_db(seen),
-            None if revoked is None else from_db(revoked),
-        )  # fmt: skip
-        return int(account), times
 
     def touch_session(self, token_hash: str, at: datetime) -> None:
         self._session.execute(

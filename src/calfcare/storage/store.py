@@ -41,8 +41,9 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+from calfcare.core.accounts import SessionTimes
 from calfcare.core.errors import RecordIdTaken
-from calfcare.storage.accounts import AccountTransaction
+from calfcare.storage.accounts import Account, AccountTransaction, signed_in_query, signed_in_row
 from calfcare.storage.clinic import ClinicTransaction
 from calfcare.storage.engine import READ_ONLY, display_url
 from calfcare.storage.errors import StorageError
@@ -136,6 +137,14 @@ class Store:
         may ask on the event loop even while worker threads hold every pooled connection.
         """
         return self._version_reader.read(self.person_id)
+
+    def signed_in(self, token_hash: str) -> tuple[Account, SessionTimes] | None:
+        """The account and times of the sign-in session stored under ``token_hash``, or
+        None (whether it is alive is the accounts service's question). A server asks on
+        every request, so it is one statement on the data version's connection, read
+        fresh each time: a session revoked by any worker is seen at once."""
+        reader = self._version_reader
+        return signed_in_row(reader.one(signed_in_query(reader.placeholder), (token_hash,)))
 
     @contextmanager
     def _errors(self) -> Iterator[None]:

@@ -44,9 +44,11 @@ class Summaries(TransactionBase):
         wanted = [name for name in RECORD_KINDS if name in kinds]
         if not wanted:
             return {}
-        row = self._session.execute(
-            select(*(self._count(name, since, until, leg) for name in wanted))
-        ).one()
+        row = (
+            self._session.connection()
+            .execute(select(*(self._count(name, since, until, leg) for name in wanted)))
+            .one()
+        )
         return {name: int(n or 0) for name, n in zip(wanted, row, strict=True)}
 
     def _count(self, name: str, since: date | None, until: date | None, leg: str | None) -> Any:
@@ -85,7 +87,7 @@ class Summaries(TransactionBase):
                 self._when(select(func.min(column)), name, since, until).scalar_subquery()
             )
             lasts.append(self._when(select(func.max(column)), name, since, until).scalar_subquery())
-        row = self._session.execute(select(*firsts, *lasts)).one()
+        row = self._session.connection().execute(select(*firsts, *lasts)).one()
         starts = [as_day(v) for v in row[: len(firsts)] if v is not None]
         ends = [as_day(v) for v in row[len(firsts) :] if v is not None]
         return (min(starts), max(ends)) if starts else None

@@ -1,9 +1,13 @@
-"""The data version's reader: one DBAPI connection kept for `Store.data_version` alone
-(shared by every person's view of the store, `Store.for_person`)."""
+"""The quick reader: one DBAPI connection kept for the two reads a server makes on every
+request, `Store.data_version` and `Store.signed_in` (shared by every person's view of the
+store, `Store.for_person`). Each is one statement in autocommit mode: one round trip, no
+``BEGIN``/``COMMIT``, no ORM session (through SQLAlchemy a sign-in lookup cost about 1 ms of
+CPU, as much as the rest of a cached page; raw, about 60 µs: docs/performance.md)."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
@@ -27,7 +31,8 @@ class Store(Protocol):
 
 
 class VersionReader:
-    """The DBAPI connection `Store.data_version` reads on, opened on first use and kept.
+    """The DBAPI connection `Store.data_version` and `Store.signed_in` read on, opened on
+    first use and kept (one at a time: a lock).
 
     Taken from the engine's pool (so SQLite gets its pragmas) and never given back: it is in
     autocommit mode (SQLite's connections already are; a PostgreSQL one is switched), which
@@ -41,6 +46,19 @@ class VersionReader:
         self._connection: Any = None
 
     def read(self, person_id: int) -> int:
+        """``person_id``'s data version (0 when there is no row)."""
+        row = self.one(read_version(self.placeholder), (int(person_id),))
+        return 0 if row is None else int(row[0])
+
+    @property
+    def placeholder(self) -> str:
+        """The driver's parameter marker: ``?`` for sqlite3, ``%s`` for psycopg."""
+        style = self._store.engine.dialect.loaded_dbapi.paramstyle
+        return "?" if style == "qmark" else "%s"
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """The first row of ``sql`` (a single statement, in autocommit: its own snapshot),
+        or None; `StorageError` when the database cannot be used."""
         engine = self._store.engine
         dbapi_error = engine.dialect.loaded_dbapi.Error
         with self._lock:
@@ -50,7 +68,7 @@ class VersionReader:
                         self._connection = self._open(engine)
                 cursor = self._connection.cursor()
                 try:
-                    cursor.execute(read_version(person_id))
+                    cursor.execute(sql, tuple(params)) if params else cursor.execute(sql)
                     row = cursor.fetchone()
                 finally:
                     cursor.close()
@@ -61,7 +79,7 @@ class VersionReader:
                     f"The database at {self._store.display_url} cannot be used: "
                     f"{text.splitlines()[0] if text else type(error).__name__}"
                 ) from error
-        return 0 if row is None else int(row[0])
+        return row
 
     @staticmethod
     def _open(engine: Engine) -> Any:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from calfcare import services
@@ -126,7 +127,8 @@ async def step(request: Request, pages: PagesDep, store: StoreDep) -> Response:
         )
     report = _report(state.questionnaire)
     stopped = state.questionnaire.stopped_for_emergency()
-    record = services.record_screening(store, report, common.now())
+    # A write: in a worker thread, so that other requests go on while it commits.
+    record = await run_in_threadpool(services.record_screening, store, report, common.now())
     gate = await request_gate(request)
     return pages.render(
         request,

@@ -160,6 +160,8 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 
 
 COMPILED = _CompiledTemplates()
+URLS_KEPT = 4096
+"""How many route paths `Pages.url` remembers (links with an id in them are many)."""
 
 
 class Pages:
@@ -169,6 +171,7 @@ class Pages:
         self.app = app
         self._routes_seen: dict[str, bool] = {}
         self._routes_public: dict[str, bool] = {}
+        self._urls: dict[tuple[str, tuple[tuple[str, Any], ...]], str] = {}
         self.cache = PageCache()
         # Random per process and never sent (every served copy has it replaced), so no one
         # can put it into a page through a query string to move a token somewhere else.
@@ -223,6 +226,20 @@ class Pages:
             self._routes_public[name] = known
         return known
 
+    def url(self, name: str, /, **params: Any) -> str:
+        """The path of route ``name`` (``url('static', path='app.css')`` in a template),
+        remembered: FastAPI's `url_path_for` walks every router and route on each call,
+        60-190 µs, and a page asks for a dozen or more (docs/performance.md, "Many people").
+        Routes are fixed once the app serves; at most `URLS_KEPT` answers are kept."""
+        key = (name, tuple(sorted(params.items())))
+        found = self._urls.get(key)
+        if found is None:
+            found = str(self.app.url_path_for(name, **params))
+            if len(self._urls) >= URLS_KEPT:
+                self._urls.clear()
+            self._urls[key] = found
+        return found
+
     def _context(
         self,
         scope: Scope,
@@ -244,7 +261,7 @@ class Pages:
             # (a double click, a retry) is saved once (docs/api.md, "Idempotency").
             "fresh_id": fresh_id or uuid.uuid4().hex,
             "has_route": self.has_route,
-            "url": self.app.url_path_for,
+            "url": self.url,
             "cite": Citations(load_sources()),
         }
 
