@@ -30,6 +30,7 @@ from calfcare.services.person_lines import AHEAD, AHEAD_AFTER_WRITE, lines_ahead
 from calfcare.services.safety import state_of
 from calfcare.storage import Store, open_store
 from calfcare.storage.accounts import Account
+from calfcare.storage.clinic import SummaryKey
 from tests.conftest import screening_answers
 from tests.storage.strategies import TODAY, record_sets
 
@@ -314,3 +315,20 @@ def test_a_refresh_that_fails_loses_no_write(
     assert _stored_version(store, jo) is None
     assert clinician_list(store, physio, NOW) == [_fresh(store, jo)]
     assert computed == [jo.person_id]  # the list computed what the refresh missed
+
+
+def test_an_older_line_never_replaces_a_newer_one(store: Store, computed: list[int]) -> None:
+    physio = _clinician(store)
+    jo = _shared(store, physio, "jo", RecordSet())
+    mine = store.for_person(jo.person_id)
+    clinician_list(store, physio, NOW)  # stored for jo's version before the note
+    with store.clinic(read_only=True) as tx:
+        key = SummaryKey(tx.versions([jo.person_id])[jo.person_id], None, TODAY)
+    old = lines_ahead(jo.person_id, "jo", RecordSet(), None, NOW, 0)
+    WRITES["note"](mine)  # refreshed: the newer version's line
+    with store.clinic() as tx:  # a slower refresh that read before the note lands last
+        tx.keep_summaries({jo.person_id: (key, old)})
+    assert _stored_version(store, jo) == mine.data_version()
+    computed.clear()
+    clinician_list(store, physio, NOW)
+    assert computed == []
