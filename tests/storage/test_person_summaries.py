@@ -15,18 +15,23 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
+from calfcare import services
 from calfcare.core.accounts import Role
 from calfcare.core.clinic_list import summarise
+from calfcare.core.followup import followup_answers
 from calfcare.core.levels import Leg
 from calfcare.core.prescription import prescription
 from calfcare.core.records import Note, RecordSet
 from calfcare.core.routine import Intensity, Tool
 from calfcare.core.tracking import SplitLegDay
-from calfcare.services import clinic_list
-from calfcare.services.clinic_list import AHEAD, AHEAD_AFTER_WRITE, clinician_list, lines_ahead
+from calfcare.services import clinic_list, person_lines
+from calfcare.services.clinic_list import clinician_list
+from calfcare.services.person_lines import AHEAD, AHEAD_AFTER_WRITE, lines_ahead
 from calfcare.services.safety import state_of
 from calfcare.storage import Store, open_store
 from calfcare.storage.accounts import Account
+from calfcare.storage.clinic import SummaryKey
+from tests.conftest import screening_answers
 from tests.storage.strategies import TODAY, record_sets
 
 NOW = datetime.combine(TODAY, datetime.min.time(), UTC) + timedelta(hours=12)
@@ -226,3 +231,104 @@ def test_a_split_leg_experiment_gets_todays_line_only(store: Store, computed: li
     later = NOW + timedelta(days=1)
     assert clinician_list(store, physio, later) == _fresh_lines(store, [jo, sam], later)
     assert computed == [jo.person_id]
+
+
+# -- a sharing person's write refreshes their line (`services.person_lines`) -------------
+
+URGENT = followup_answers(
+    {"left": {"swelling": False, "redness": False, "warmth": "unsure"},
+     "right": {"swelling": False, "redness": False, "warmth": False}, "pe_signs": False}
+)  # fmt: skip
+WRITES: dict[str, Any] = {
+    "soreness": lambda s: services.log_soreness(
+        s, day=TODAY, scores={"left": 3}, moment="before", now=NOW
+    ),
+    "next_day_follow_up": lambda s: services.log_soreness(
+        s,
+        day=TODAY - timedelta(days=1),
+        scores={"left": 2},
+        moment="next_day",
+        now=NOW,
+        followup=URGENT,
+    ),
+    "knee_to_wall": lambda s: services.log_mobility(
+        s, day=TODAY, distances={"left": 9}, moment="other", now=NOW
+    ),
+    "note": lambda s: services.add_note(s, day=TODAY, text="Stiff.", now=NOW),
+    "session": lambda s: services.log_session(
+        s, day=TODAY, tool="ball", legs=["left"], seconds_per_calf=120, now=NOW
+    ),
+    "screening": lambda s: services.record_screening_answers(s, screening_answers(), NOW),
+}
+
+
+def _stored_version(store: Store, person: Account) -> int | None:
+    with store.engine.connect() as connection:
+        return connection.execute(
+            text("SELECT data_version FROM person_summaries WHERE person_id = :p"),
+            {"p": person.person_id},
+        ).scalar_one_or_none()
+
+
+@pytest.mark.parametrize("write", sorted(WRITES))
+def test_a_sharing_persons_write_stores_their_fresh_line(
+    store: Store, computed: list[int], write: str
+) -> None:
+    physio = _clinician(store)
+    jo = _shared(store, physio, "jo", RecordSet())
+    mine = store.for_person(jo.person_id)
+    WRITES[write](mine)
+    assert _stored_version(store, jo) == mine.data_version()
+    assert clinician_list(store, physio, NOW) == [_fresh(store, jo)]
+    tomorrow = NOW + timedelta(days=1)
+    assert clinician_list(store, physio, tomorrow) == [_fresh(store, jo, tomorrow)]
+    assert computed == []  # both read back: computed when jo wrote
+
+
+def test_a_person_who_shares_with_nobody_stores_nothing(store: Store) -> None:
+    physio = _clinician(store)
+    jo = _shared(store, physio, "jo", RecordSet(), prescribed=False)
+    with store.accounts() as tx:
+        sam = tx.add_account("sam", "not-a-hash", Role.PERSON, NOW)
+    with store.clinic() as tx:
+        tx.stop_share(physio.id, jo.person_id, NOW)
+    for person in (jo, sam):  # stopped sharing; never shared
+        WRITES["note"](store.for_person(person.person_id))
+        assert _stored_version(store, person) is None
+
+
+def test_a_refresh_that_fails_loses_no_write(
+    store: Store, computed: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    physio = _clinician(store)
+    jo = _shared(store, physio, "jo", RecordSet())
+    mine = store.for_person(jo.person_id)
+
+    def broken(*_: Any) -> Any:
+        raise RuntimeError("the refresh broke")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(person_lines, "line_records", broken)
+        saved = services.add_note(mine, day=TODAY, text="Stiff.", now=NOW)
+    with mine.reading() as tx:
+        assert tx.notes() == [saved]
+    assert _stored_version(store, jo) is None
+    assert clinician_list(store, physio, NOW) == [_fresh(store, jo)]
+    assert computed == [jo.person_id]  # the list computed what the refresh missed
+
+
+def test_an_older_line_never_replaces_a_newer_one(store: Store, computed: list[int]) -> None:
+    physio = _clinician(store)
+    jo = _shared(store, physio, "jo", RecordSet())
+    mine = store.for_person(jo.person_id)
+    clinician_list(store, physio, NOW)  # stored for jo's version before the note
+    with store.clinic(read_only=True) as tx:
+        key = SummaryKey(tx.versions([jo.person_id])[jo.person_id], None, TODAY)
+    old = lines_ahead(jo.person_id, "jo", RecordSet(), None, NOW, 0)
+    WRITES["note"](mine)  # refreshed: the newer version's line
+    with store.clinic() as tx:  # a slower refresh that read before the note lands last
+        tx.keep_summaries({jo.person_id: (key, old)})
+    assert _stored_version(store, jo) == mine.data_version()
+    computed.clear()
+    clinician_list(store, physio, NOW)
+    assert computed == []

@@ -5,7 +5,9 @@ validated, safety-checked and saved the same way whichever face it came through.
 per use case (docs/architecture.md): `safety` (screenings and the safety state), `checkins`
 (soreness, knee-to-wall tests, notes), `sessions`, `transfer` (export and import), `reads`
 (records and the summary numbers), `history` (history rows and the one-page report),
-`split_leg` (the experiment), `cache` (the read cache), and `common` (what they share).
+`split_leg` (the experiment), `cache` (the read cache), `person_lines` (a sharing person's
+line on the clinician's list, stored again after each of their writes), and `common` (what
+they share).
 
 ``from calfcare import services; services.log_soreness(...)`` works for every public name
 below. The names are loaded on first use (PEP 562), so importing this package costs nothing:

@@ -1,5 +1,5 @@
-"""Helpers every use case shares: new ids, the person's day, saving once under a
-client id, and the shape of a refusal.
+"""Helpers every use case shares: new ids, the person's day, the safety state of some
+records, saving once under a client id, and the shape of a refusal.
 
 Each use case validates everything first (raising `InvalidInput` naming every bad field),
 then writes in a single `Store.transaction`, so nothing is ever partly saved. ``now`` is
@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any, TypeVar
 
 from calfcare.core.client_ids import leg_id
 from calfcare.core.errors import ClientIdConflict, InvalidInput, Problem, StorageError
 from calfcare.core.levels import Leg
+from calfcare.core.records import RecordSet
+from calfcare.core.safety_state import SafetyState
+from calfcare.core.safety_state import safety_state as build_state
 from calfcare.storage import Store
 
 Progress = Callable[[int, int], None]
@@ -29,6 +32,21 @@ def new_id() -> str:
 def today_of(now: datetime) -> date:
     """The person's calendar day at ``now`` (local time)."""
     return now.astimezone().date()
+
+
+def zone_of(now: datetime) -> tzinfo:
+    """The person's time zone at ``now`` (the one `today_of` takes the day in)."""
+    zone = now.astimezone().tzinfo
+    assert zone is not None
+    return zone
+
+
+def state_of(records: RecordSet, now: datetime) -> SafetyState:
+    """The safety state today from ``records`` (``RecordSet()``: nothing recorded yet):
+    here, below `calfcare.services.safety`, because the clinician's list computes it too."""
+    from calfcare.content.safety import load_safety_wording
+
+    return build_state(records, today_of(now), zone=zone_of(now), wording=load_safety_wording())
 
 
 def leg_record_id(client_id: str | None, leg: Leg) -> str:

@@ -12,7 +12,7 @@ CLI, the web pages and the API call these, and every plan, session and page asks
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, tzinfo
+from datetime import datetime
 from typing import Any
 
 from calfcare.core.answers import parse_answers
@@ -29,11 +29,12 @@ from calfcare.core.records import (
     pain_check,
 )
 from calfcare.core.safety_state import SafetyState, safety_json
-from calfcare.core.safety_state import safety_state as build_state
 from calfcare.core.screening import screen
 from calfcare.core.screening_rules import CONTRACT_VERSION
 from calfcare.services.cache import ReadCache
-from calfcare.services.common import client_id_conflict, new_id, today_of
+from calfcare.services.common import client_id_conflict, new_id, today_of, zone_of
+from calfcare.services.common import state_of as state_of  # its home before the list needed it
+from calfcare.services.person_lines import writing
 from calfcare.storage import Store, Transaction
 
 # -- screenings and the next-day follow-up ---------------------------------------------------
@@ -57,7 +58,7 @@ def record_screening(
     record = ScreeningRecord(
         new_id(), kind, now, CONTRACT_VERSION, verdict, answers.to_json(), dict(report)
     )
-    with store.transaction() as tx:
+    with writing(store, now) as tx:
         tx.add_screening(record)
     return record
 
@@ -83,13 +84,6 @@ def followup_report(followup: FollowUpAnswers) -> dict[str, Any]:
 # -- the safety state ---------------------------------------------------------------------
 
 
-def _zone(now: datetime) -> tzinfo:
-    """The person's time zone at ``now`` (the one `today_of` takes the day in)."""
-    zone = now.astimezone().tzinfo
-    assert zone is not None
-    return zone
-
-
 def safety_records(tx: Transaction) -> RecordSet:
     """What the safety state reads: every screening and follow-up, clearance and pain
     check, and the sessions stopped for sharp pain (whatever their day)."""
@@ -105,13 +99,6 @@ def _state(tx: Transaction, now: datetime) -> SafetyState:
     return state_of(safety_records(tx), now)
 
 
-def state_of(records: RecordSet, now: datetime) -> SafetyState:
-    """The state today from ``records`` (``RecordSet()``: nothing recorded yet)."""
-    from calfcare.content.safety import load_safety_wording
-
-    return build_state(records, today_of(now), zone=_zone(now), wording=load_safety_wording())
-
-
 def safety_state(store: Store, now: datetime, cache: ReadCache | None = None) -> SafetyState:
     """The safety state today (kept in ``cache``, when given, until the data changes)."""
 
@@ -121,7 +108,7 @@ def safety_state(store: Store, now: datetime, cache: ReadCache | None = None) ->
 
     if cache is None:
         return compute()
-    return cache.get(("safety", today_of(now), str(_zone(now))), compute)
+    return cache.get(("safety", today_of(now), str(zone_of(now))), compute)
 
 
 def safety_document(store: Store, now: datetime, cache: ReadCache | None = None) -> dict[str, Any]:
@@ -141,7 +128,7 @@ def record_clearance(
     or the day is before it. The clearance, and True when it was written now: with a
     ``client_id`` a repeat returns the stored clearance and False."""
     problems = client_id_problems(client_id)
-    with store.transaction() as tx:
+    with writing(store, now) as tx:
         stored: Clearance | None = _stored(tx, "clearances", client_id, problems, day=day)
         if stored is not None:
             return stored, False
@@ -177,7 +164,7 @@ def confirm_pain_checked(
     when no sharp-pain stop of that calf waits for it. The record, and True when written
     now (with a ``client_id`` a repeat returns the stored one and False)."""
     problems = client_id_problems(client_id)
-    with store.transaction() as tx:
+    with writing(store, now) as tx:
         check: PainCheck | None = _stored(tx, "pain_checks", client_id, problems, leg=leg)
         if check is not None:
             return check, False

@@ -24,6 +24,7 @@ from calfcare.core.records import (
 from calfcare.core.routine import Plan, Tool
 from calfcare.core.timeline import Outcome
 from calfcare.services.common import client_id_conflict, new_id, save_once, today_of
+from calfcare.services.person_lines import refresh_lines, writing
 from calfcare.storage import Store
 
 # -- sessions --------------------------------------------------------------------------------
@@ -55,7 +56,7 @@ def record_session(
         screening_id=screening_id,
         session_id=session_id,
     )
-    save_session(store, record)
+    save_session(store, record, now)
     return record
 
 
@@ -107,12 +108,14 @@ def session_from_result(
     )
 
 
-def save_session(store: Store, record: SessionRecord) -> bool:
+def save_session(store: Store, record: SessionRecord, now: datetime | None = None) -> bool:
     """Store ``record`` in one transaction; True if it was added, False if this very session
     was already stored (a retried upload: nothing is written). A different session under its
     id is a `SessionConflict`, on any day; a ``screening_id`` that names no stored safety
-    check is `InvalidInput`."""
-    with store.transaction() as tx:
+    check is `InvalidInput`. ``now`` (the session's start when not given) is the moment the
+    person's line on a clinician's list is refreshed for (`refresh_lines`)."""
+    now = record.started_at if now is None else now
+    with writing(store, now) as tx:
         if record.screening_id is not None and tx.screening(record.screening_id) is None:
             raise InvalidInput(
                 [Problem("screening_id", "no stored safety check has this id")],
@@ -193,6 +196,7 @@ def log_session(
 
     found = save_once(store, client_id, stored_of, lambda tx: tx.add_session(record))
     if found is None:
+        refresh_lines(store, now)
         return record
     if not same_session(found, record):
         raise client_id_conflict(client_id, "session")

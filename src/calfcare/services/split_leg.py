@@ -28,6 +28,7 @@ from calfcare.core.split_leg_today import (
 )
 from calfcare.core.tracking import MassagedCalves, SplitLegDay, draw_split_leg_day
 from calfcare.services.common import new_id, today_of
+from calfcare.services.person_lines import writing
 from calfcare.storage import Store, Transaction
 
 KINDS = ("sessions", "soreness", "mobility", "split_leg_days", "split_leg_experiments")
@@ -67,7 +68,7 @@ def start_experiment(
     chosen = "next_day_soreness" if outcome is None else outcome
     if days is None and chosen in [o.value for o in Outcome]:
         days = default_days(Outcome(str(chosen)))
-    with store.transaction() as tx:
+    with writing(store, now) as tx:
         problems = start_problems(build_today(_records(tx, today), today))
         try:
             record = experiment(id=new_id(), days=days, outcome=chosen, now=now, today=today)
@@ -82,7 +83,7 @@ def start_experiment(
 def stop_experiment(store: Store, *, now: datetime) -> SplitLegExperiment:
     """Stop the running experiment early: it ends without a result."""
     today = today_of(now)
-    with store.transaction() as tx:
+    with writing(store, now) as tx:
         state = build_today(_records(tx, today), today)
         problems = stop_problems(state)
         if problems or state.experiment is None:
@@ -108,7 +109,7 @@ def draw_coin(
     if bad_day:
         raise InvalidInput(bad_day, "No coin was drawn.")
     assert isinstance(wanted, date)
-    with store.transaction() as tx:
+    with writing(store, now) as tx:
         state = build_today(_records(tx, today), today)
         problems = draw_problems(state, wanted)
         if problems:
@@ -133,7 +134,7 @@ def record_massaged(
     """Record which calves were massaged on a coin's day when no session says so (once)."""
     today = today_of(now)
     wanted = today if day is None else day
-    with store.transaction() as tx:
+    with writing(store, now) as tx:
         records = _records(tx, today)
         both = RecordSet()
         if not day_problems(wanted, today):  # (`calfcare.core.days`: a coin's day bounds)

@@ -15,6 +15,7 @@ from calfcare.core import export_format
 from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.records import RecordSet, ScreeningRecord
 from calfcare.services.common import Progress, today_of
+from calfcare.services.person_lines import writing
 from calfcare.services.reads import load_records
 from calfcare.storage import Store
 
@@ -100,7 +101,7 @@ def import_document(
 
     wording = load_screening_text()
     parsed = export_format.from_document(data, today=today_of(now), wording=wording)
-    with store.transaction() as tx:
+    with writing(store, now) as tx:
         stored = tx.records()
         new, problems, skipped = _new_records(parsed, stored)
         if problems:

@@ -272,7 +272,8 @@ class ClinicTransaction:
         self, lines: Mapping[int, tuple[SummaryKey, Sequence[PersonSummary]]]
     ) -> None:
         """Store each person's lines (for the key's day and the days after it, in order)
-        under its key, replacing the ones stored before."""
+        under its key, replacing the ones stored before, unless those are for a newer data
+        version (a slower refresh or list that read older records never undoes a newer one)."""
         if not lines:
             return
         values = [
@@ -288,6 +289,7 @@ class ClinicTransaction:
                 index_elements=[SUMMARIES.c.person_id],
                 set_={c: query.excluded[c] for c in ("data_version", "prescription_id", "day",
                                                      "body")},
+                where=SUMMARIES.c.data_version <= query.excluded.data_version,
             )
         )  # fmt: skip
 

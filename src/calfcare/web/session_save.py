@@ -138,8 +138,9 @@ async def api_save_session(request: Request) -> JSONResponse:
     if content_type != "application/json":
         raise HTTPException(415, "Send the session as application/json.")
     data = parse_json(await request.body())  # bounded first: `calfcare.web.limits`
-    record = session_record(data, datetime.now(UTC), sharp_pain_advice())
-    created = services.save_session(deps.app_store(request.app), record)
+    at = datetime.now(UTC)
+    record = session_record(data, at, sharp_pain_advice())
+    created = services.save_session(deps.app_store(request.app), record, at)
     return JSONResponse(_saved(record, created=created), status_code=201 if created else 200)
 
 
