@@ -132,7 +132,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     # the clinician's pages ({person_id}: person A, who shares with the clinician)
     ("GET", "/clinic"): CLINICIAN_PAGE,
     ("GET", "/clinic/invite"): CLINICIAN_PAGE,
-    ("POST", "/clinic/invite"): CLINICIAN_PAGE,  # a new invitation, shown
+    ("POST", "/clinic/invite"): Row(SIGN_IN, 403, 303),  # a new invitation, shown after 303
     ("POST", "/clinic/invite/revoke"): Row(SIGN_IN, 403, 303),
     ("GET", "/clinic/people/{person_id}"): CLINICIAN_PAGE,
     ("GET", "/clinic/people/{person_id}/prescribe"): CLINICIAN_PAGE,

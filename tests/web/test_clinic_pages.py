@@ -233,7 +233,14 @@ def test_an_invitation_shows_its_code_link_and_qr_once(tmp_path: Path) -> None:
         browser.post("/sign-in", data={"csrftoken": token, "login": "dr.kim",
                                        "password": PASSWORD})  # fmt: skip
         token = csrf_token(browser.get("/clinic/invite").text)
-        page = browser.post("/clinic/invite", data={"csrftoken": token})
+        posted = browser.post("/clinic/invite", data={"csrftoken": token}, follow_redirects=False)
+        assert posted.status_code == 303  # a reload of what follows does not post again
+        assert posted.headers["location"] == "/clinic/invite?made=1"
+        assert "httponly" in posted.headers["set-cookie"].lower()
+        page = browser.get(posted.headers["location"])
+        again = browser.get(posted.headers["location"])  # a reload: shown once, in words
+    assert page.headers["cache-control"] == "no-store"
+    assert "invite-code" not in again.text and "were shown once" in again.text
     assert page.status_code == 200
     link = re.search(r'<a href="(https://clinic\.example/invite/([A-Z2-9]{8}))">', page.text)
     assert link, "the link is on the request's host"

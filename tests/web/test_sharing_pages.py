@@ -187,8 +187,16 @@ def test_calendar_links_feed_valid_icalendar_until_turned_off(
     assert browser.client.get("/sharing/calendar.ics").status_code == 404
     clinic.accept_invite(kim.store, kim.invite(), person, datetime.now(UTC))
     kim.prescribe(person)
-    made = browser.form("/sharing/calendar")
+    posted = browser.form("/sharing/calendar")  # answered with a redirect: a reload is safe
+    assert posted.status_code == 303
+    assert posted.headers["location"] == "/sharing?calendar=new#calendar"
+    assert "httponly" in posted.headers["set-cookie"].lower()
+    made = browser.client.get("/sharing?calendar=new")
     assert made.status_code == 200 and "Your private calendar link" in made.text
+    assert made.headers["cache-control"] == "no-store"
+    again = browser.client.get("/sharing?calendar=new")  # a reload: shown once, in words
+    assert "Your private calendar link" not in again.text
+    assert "Your calendar link was shown once" in again.text
     link = made.text.split('id="feed-https" readonly value="')[1].split('"')[0]
     assert link.startswith(f"{BASE_URL}/calendar/") and link.endswith(".ics")
     assert f'href="webcal://{link.split("://")[1]}"' in made.text

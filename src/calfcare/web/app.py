@@ -91,10 +91,11 @@ def create_app(settings: Settings, *, secret: bytes | None = None) -> FastAPI:
     # Starlette's 9: the same size on every page and file here (within 0.2 %), for up to a
     # third less CPU on the larger ones (docs/web.md, "Performance"). Only for clients that
     # accept gzip: the others skip the middleware altogether.
+    app.state.signing_secret = secret or secret_from(settings.secret_key)
     app.add_middleware(CompressWhenAccepted, minimum_size=1000, compresslevel=6)
     app.add_middleware(
         SecurityMiddleware,
-        secret=secret or secret_from(settings.secret_key),
+        secret=app.state.signing_secret,
         allowed_hosts=allowed_hosts_for(settings.host, settings.allowed_hosts),
         error_response=errors.error_response,
         debug=settings.debug,

@@ -18,7 +18,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from calfcare import services
 from calfcare.services import clinic
-from calfcare.web import auth, clinic_person_pages, deps
+from calfcare.web import auth, clinic_person_pages, deps, shown_once
 from calfcare.web.clinic_access import clinician_of, not_shared, person_id_of
 from calfcare.web.route_index import Router
 from calfcare.web.templating import PagesDep
@@ -36,28 +36,38 @@ def clinic_list(request: Request, pages: PagesDep, stopped: str = "") -> HTMLRes
 
 
 @router.get("/clinic/invite", name="clinic_invite")
-def invite_page(request: Request, pages: PagesDep, revoked: str = "") -> HTMLResponse:
-    """How inviting works, and the button that makes an invitation."""
+def invite_page(
+    request: Request, pages: PagesDep, revoked: str = "", made: str = ""
+) -> HTMLResponse:
+    """How inviting works, and the button that makes an invitation; after one is made
+    (``made=1``), its code, link and QR code this once (`calfcare.web.shown_once`)."""
     clinician_of(request)
     count = int(revoked) if revoked.isdigit() and len(revoked) < 6 else None
-    return pages.render(request, "clinic_invite.html", made=None, revoked=count, current="clinic")
+    kept = shown_once.take(request, "invite") if made == "1" else None
+    shown = None
+    if kept is not None:
+        link = kept.get("link", "")
+        shown = {**kept, "qr": Markup(clinic.invite_qr_svg(link))}  # segno escapes the link
+    page = pages.render(
+        request, "clinic_invite.html", made=shown, shown_before=made == "1" and shown is None,
+        revoked=count, current="clinic",
+    )  # fmt: skip
+    return shown_once.forget(request, page)
 
 
 @router.post("/clinic/invite", name="clinic_invite_post")
-def invite_post(request: Request, pages: PagesDep) -> HTMLResponse:
-    """A new invitation: its code, link and QR code, shown this once (only a hash of the
-    code is kept). The link's host is the one this request came to (behind the proxy,
-    the scheme it forwarded)."""
+def invite_post(request: Request) -> Response:
+    """A new invitation, shown once on the page this redirects to (only a hash of the code
+    is kept): a reload of that page does not make another. The link's host is the one this
+    request came to (behind the proxy, the scheme it forwarded)."""
     account = clinician_of(request)
     made = clinic.invite(deps.base_store(request.app), account, auth.now())
-    link = str(request.base_url).rstrip("/") + made.link_path
     shown = {
         "code": f"{made.code[:4]} {made.code[4:]}",
-        "link": link,
-        "qr": Markup(clinic.invite_qr_svg(link)),  # segno's own SVG markup: the link is escaped
+        "link": str(request.base_url).rstrip("/") + made.link_path,
         "expires": made.expires_at.astimezone().strftime("%d %B %Y"),
     }
-    return pages.render(request, "clinic_invite.html", made=shown, revoked=None, current="clinic")
+    return shown_once.redirect_showing(request, "/clinic/invite?made=1", "invite", shown)
 
 
 @router.post("/clinic/invite/revoke", name="clinic_invite_revoke")

@@ -58,6 +58,12 @@ def _sign(secret: bytes, nonce: str, session: str | None) -> str:
     return base64.urlsafe_b64encode(mac).rstrip(b"=").decode("ascii")
 
 
+def sign(secret: bytes, value: str, session: str | None = None) -> str:
+    """The signature of ``value`` (URL-safe ASCII) as `new_token` signs its nonce: a token
+    ``value.signature`` passes `is_signed`. Another use keeps a key of its own."""
+    return _sign(secret, value, session)
+
+
 def new_token(secret: bytes, session: str | None = None) -> str:
     """A random nonce and its signature, ``nonce.signature`` (URL- and cookie-safe); with
     ``session`` (the browser's sign-in token) the signature binds it to that session."""

@@ -48,6 +48,7 @@ SHELL_FILES: tuple[str, ...] = (
     "session/session.css",
     "session/engine.js",
     "session/app.js",
+    "session/outbox.js",
     "offline.js",
     "favicon.svg",
     *(icon["src"] for icon in ICONS),

@@ -3,8 +3,9 @@ when, exactly what, a "Stop sharing" button per clinician (access ends at once),
 what and when (the audit log), and the prescription's calendar links.
 
 - ``GET /sharing``; ``POST /sharing/stop`` (field ``clinician``: the account id of a share);
-- ``POST /sharing/calendar``: a new private feed link, shown once on the page that answers
-  (only its hash is kept), as https and webcal addresses to copy;
+- ``POST /sharing/calendar``: a new private feed link (only its hash is kept), shown once,
+  as https and webcal addresses to copy, on the page it redirects to
+  (`calfcare.web.shown_once`: a reload shows it no more, and makes no new one);
   ``POST /sharing/calendar/off``: every feed link stops working;
   ``GET /sharing/calendar.ics``: the same calendar as a download, for the signed-in person.
 
@@ -24,7 +25,7 @@ from calfcare.core.errors import Problem
 from calfcare.core.prescription import prescription_words
 from calfcare.services import clinic
 from calfcare.storage.accounts import Account
-from calfcare.web import auth, calendar_feed, deps, invite_pages, prescribed
+from calfcare.web import auth, calendar_feed, deps, invite_pages, prescribed, shown_once
 from calfcare.web.forms import form_page, form_values
 from calfcare.web.route_index import Router
 from calfcare.web.templating import Pages, PagesDep
@@ -81,13 +82,17 @@ async def _page(
         field_ids=FIELD_IDS, status=422 if problems else 200, **context,
         accepted=query.get("accepted") == "1", stopped=query.get("stopped") == "1",
         calendar_off=query.get("calendar") == "off", feed=extra.get("feed"),
+        feed_shown_before=query.get("calendar") == "new" and extra.get("feed") is None,
     )  # fmt: skip
 
 
 @router.get("/sharing", name="sharing")
 async def sharing_page(request: Request, pages: PagesDep) -> HTMLResponse:
-    """What is shared with whom, the audit log, and the calendar links."""
-    return await _page(request, pages)
+    """What is shared with whom, the audit log, and the calendar links; after a new link
+    (``calendar=new``), the link this once (`calfcare.web.shown_once`)."""
+    kept = shown_once.take(request, "calendar") if request.query_params.get("calendar") else None
+    feed = None if kept is None else _feed_urls(request, kept.get("path", ""))
+    return shown_once.forget(request, await _page(request, pages, feed=feed))
 
 
 @router.post("/sharing/stop", name="sharing_stop")
@@ -122,7 +127,9 @@ async def sharing_calendar(request: Request, pages: PagesDep) -> Response:
                           "calendar yet.")  # fmt: skip
         return await _page(request, pages, [problem])
     path = await run_in_threadpool(clinic.create_feed, store, account.person_id, auth.now())
-    return await _page(request, pages, feed=_feed_urls(request, path))
+    return shown_once.redirect_showing(
+        request, "/sharing?calendar=new#calendar", "calendar", {"path": path}
+    )
 
 
 @router.post("/sharing/calendar/off", name="sharing_calendar_off")

@@ -119,17 +119,23 @@ def own_page(
 
 def _page_on(chromium: Browser, base_url: str, viewport: str) -> Iterator[BrowserPage]:
     context = chromium.new_context(base_url=base_url, **VIEWPORTS[viewport])
-    page = context.new_page()
-    recorded = BrowserPage(page=page, viewport=viewport)
-    page.on("request", lambda r: recorded.requests.append(r.url))
-    page.on("console", lambda m: _console(recorded, m.type, m.text))
-    page.on("pageerror", lambda e: recorded.console_errors.append(f"page error: {e}"))
-    page.on("response", lambda r: _response(recorded, r.request.resource_type, r.status, r.url))
+    recorded = BrowserPage(page=context.new_page(), viewport=viewport)
+    record(recorded)
     yield recorded
     context.close()
     assert not recorded.outside_requests(), recorded.outside_requests()
     assert not recorded.console_errors, recorded.console_errors
     assert not recorded.failed_resources, recorded.failed_resources
+
+
+def record(recorded: BrowserPage) -> None:
+    """Record the requests, console errors and failed resources of ``recorded.page`` (a test
+    that opens another page in the same browser sets it and calls this again)."""
+    page = recorded.page
+    page.on("request", lambda r: recorded.requests.append(r.url))
+    page.on("console", lambda m: _console(recorded, m.type, m.text))
+    page.on("pageerror", lambda e: recorded.console_errors.append(f"page error: {e}"))
+    page.on("response", lambda r: _response(recorded, r.request.resource_type, r.status, r.url))
 
 
 def _console(recorded: BrowserPage, kind: str, text: str) -> None:

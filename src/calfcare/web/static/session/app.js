@@ -9,7 +9,7 @@ const data = JSON.parse($('session-data').textContent);
 const plan = data.plan;
 const advice = data.advice;
 const LIVE = 'calfcare.live:' + data.key;
-const OUTBOX = 'calfcare.outbox';
+const OUTBOX = 'calfcare.outbox'; // outbox.js's, read here without loading it before Start
 const FRESH = 1.5; // s: a cue noticed later than this (tab hidden, main thread stalled) is dropped
 const store = {
   get: (k) => { try { return JSON.parse(localStorage.getItem(k)); } catch { return null; } },
@@ -308,29 +308,18 @@ function pick(id, words, values) {
 }
 
 const awaitingSpots = new Set(); // sessions waiting for the tender-spot answers on this page
-let flushing = false;
+// Sent by the one sender every page shares (outbox.js), loaded only once a session waits:
+// nothing is added before Start.
 async function flush() {
-  const box = store.get(OUTBOX) || {};
-  const ids = Object.keys(box);
-  if (flushing || !ids.length) return;
-  flushing = true;
-  let waiting = 0;
-  let signIn = false; // a 401: signed out meanwhile (server mode), so kept until a sign-in
-  for (const id of ids) {
-    if (awaitingSpots.has(id)) continue;
-    try {
-      const r = await fetch(data.save_url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(box[id]) });
-      if (r.ok || (r.status >= 400 && r.status < 500 && r.status !== 401)) {
-        const now = store.get(OUTBOX) || {};
-        delete now[id];
-        store.set(OUTBOX, now);
-        if (!r.ok) text('save', 'The server refused this session (' + r.status + '); it was not saved.');
-        else if (s && id === s.id) text('save', 'Saved.');
-      } else { waiting += 1; signIn ||= r.status === 401; }
-    } catch { waiting += 1; }
-  }
-  flushing = false;
-  if (waiting && s && box[s.id] && (store.get(OUTBOX) || {})[s.id]) text('save', 'Kept on this device: it will be saved ' + (signIn ? 'once you have signed in again and open a session page.' : 'when the server can be reached.'));
+  const ids = Object.keys(store.get(OUTBOX) || {}).filter((id) => !awaitingSpots.has(id));
+  if (!ids.length) return;
+  let sent = { saved: [], refused: [], waiting: ids, signIn: false }; // the sender not loaded: all wait
+  try { sent = await (await import('./outbox.js')).sendKept(data.save_url, awaitingSpots); } catch { /* offline, not kept */ }
+  if (!sent || !s) return;
+  const refused = sent.refused.find((x) => x.id === s.id);
+  if (refused) text('save', 'calfcare refused this session (' + refused.why + '); it was not saved.');
+  else if (sent.saved.includes(s.id)) text('save', 'Saved.');
+  else if (sent.waiting.includes(s.id)) text('save', 'Kept on this device: it will be saved ' + (sent.signIn ? 'once you have signed in again.' : 'when the server can be reached.'));
 }
 
 // The session starts at the tap, and its first cue is spoken at once: the audio context is
