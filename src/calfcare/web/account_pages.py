@@ -42,13 +42,13 @@ def _page(
     template: str,
     values: dict[str, str],
     problems: list[Problem],
-    status: int = 200,
+    status: int | None = None,
     **context: object,
 ) -> HTMLResponse:
     shown = {k: v for k, v in values.items() if "password" not in k}  # never sent back
     return form_page(
         request, pages, template, values=shown, problems=problems, field_ids=FIELD_IDS,
-        status=status if not problems or status != 200 else 422,
+        status=status,
         allow_sign_up=request.app.state.settings.allow_sign_up, **context,
     )  # fmt: skip
 

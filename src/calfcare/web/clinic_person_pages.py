@@ -154,7 +154,7 @@ def _form(request: Request, pages: Pages, name: str, pid: int, values: dict[str,
           problems: list[Problem]) -> HTMLResponse:  # fmt: skip
     return form_page(
         request, pages, "clinic_prescribe.html", values=values, problems=problems,
-        field_ids=FIELD_IDS, status=422 if problems else 200, name=name, person_id=pid,
+        field_ids=FIELD_IDS, name=name, person_id=pid,
         current="clinic",
         legs=LEGS, tools=TOOLS, intensities=INTENSITIES, note_max=NOTE_MAX,
         seconds=(SECONDS_PER_CALF_MIN, SECONDS_PER_CALF_MAX),

@@ -51,15 +51,16 @@ def form_page(
     values: Mapping[str, Any],
     problems: list[Problem],
     field_ids: Mapping[str, str],
-    status: int = 200,
+    status: int | None = None,
     **context: Any,
 ) -> HTMLResponse:
     """A form page: ``values`` fill the fields, ``problems`` are summarised (linked to
-    ``field_ids``, the element each field's line jumps to) and marked."""
+    ``field_ids``, the element each field's line jumps to) and marked. Without a ``status``:
+    refused (422) when there are problems, else 200."""
     return pages.render(
         request,
         template,
-        status=status,
+        status=(422 if problems else 200) if status is None else status,
         values=values,
         problems=problems,
         problem_fields=problem_fields(problems),
@@ -130,7 +131,6 @@ class FormPage:
             request,
             pages,
             self.template,
-            status=422 if problems else 200,
             values={**defaults, **(values or {})},
             problems=list(problems),
             field_ids=self.field_ids,

@@ -73,7 +73,7 @@ def _page(
     shown = {k: v for k, v in (values or {}).items() if "password" not in k}
     return form_page(
         request, pages, "invite.html", values=shown, problems=problems or [],
-        field_ids=FIELD_IDS, status=422 if problems else 200, code=code, invited=invited,
+        field_ids=FIELD_IDS, code=code, invited=invited,
         shared=SHARED, account=account,
         person=account is not None and account.role is Role.PERSON,
         sign_in_next=quote(f"/invite/{code}", safe=""),
@@ -90,7 +90,6 @@ async def invite_code(request: Request, pages: PagesDep, code: str = "") -> Resp
     return form_page(
         request, pages, "invite_code.html", values={"code": code},
         problems=problems if code else [], field_ids={"code": "code"},
-        status=422 if code else 200,
     )  # fmt: skip
 
 

@@ -60,7 +60,6 @@ def _page(
         request,
         pages,
         "safety.html",
-        status=422 if problems else 200,
         values=values,
         problems=problems,
         field_ids=FIELD_IDS,

@@ -79,7 +79,7 @@ async def _page(
     query = request.query_params
     return form_page(
         request, pages, "sharing.html", values={}, problems=problems or [],
-        field_ids=FIELD_IDS, status=422 if problems else 200, **context,
+        field_ids=FIELD_IDS, **context,
         accepted=query.get("accepted") == "1", stopped=query.get("stopped") == "1",
         calendar_off=query.get("calendar") == "off", feed=extra.get("feed"),
         feed_shown_before=query.get("calendar") == "new" and extra.get("feed") is None,

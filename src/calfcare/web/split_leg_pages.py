@@ -107,7 +107,6 @@ def _page(
         request,
         pages,
         "split_leg.html",
-        status=422 if problems else 200,
         values=dict(values or {}),
         problems=problems or [],
         field_ids=FIELD_IDS,
