@@ -4,10 +4,10 @@ One transaction each; with a client id, saved once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, TypeVar
 
 from calfcare.core.client_ids import (
     client_id_problems,
@@ -129,6 +129,8 @@ def log_soreness(
 
 
 _CHECK_IN_REFUSED = "The check-in is not valid; nothing was saved."
+_TEST_REFUSED = "The test is not valid; nothing was saved."
+R = TypeVar("R")
 
 
 def soreness_records(
@@ -142,23 +144,45 @@ def soreness_records(
     """Validate a check-in without saving it (`InvalidInput` names every bad field), so a
     front end can report these problems together with its own."""
     today = today_of(now)
-    problems: list[Problem] = []
-    records: list[SorenessCheckIn] = []
-    problems += session_id_problems(session_id)
-    if not scores:  # (the day is checked with each rating; without one, here)
-        problems.append(Problem("score", "give a rating for at least one calf (--left, --right)"))
+    return _per_calf(
+        scores,
+        lambda leg, score: soreness_check_in(
+            day=day, leg=leg, moment=moment, score=score, today=today, session_id=session_id
+        ),
+        none_given=Problem("score", "give a rating for at least one calf (--left, --right)"),
+        day=day,
+        today=today,
+        session_id=session_id,
+        refused=_CHECK_IN_REFUSED,
+    )
+
+
+def _per_calf(
+    values: Mapping[str, object],
+    make: Callable[[str, object], R],
+    *,
+    none_given: Problem,
+    day: object,
+    today: date,
+    session_id: object,
+    refused: str,
+) -> list[R]:
+    """One record per calf named in ``values`` (``{"left": 3}``) made by ``make``, or
+    `InvalidInput` naming every bad field, each calf's as ``left.score``: a soreness
+    check-in's ratings and a knee-to-wall sitting's distances alike. With no calf, ``day``
+    is checked here (it is checked with each calf's record otherwise)."""
+    problems = session_id_problems(session_id)
+    if not values:
+        problems.append(none_given)
         problems += day_problems(day, today)
-    for leg, score in scores.items():
+    records: list[R] = []
+    for leg, value in values.items():
         try:
-            records.append(
-                soreness_check_in(
-                    day=day, leg=leg, moment=moment, score=score, today=today, session_id=session_id
-                )
-            )
+            records.append(make(leg, value))
         except InvalidInput as error:
             problems += [for_leg(p, leg) for p in error.problems]
     if problems:
-        raise InvalidInput(unique(problems), _CHECK_IN_REFUSED)
+        raise InvalidInput(unique(problems), refused)
     return records
 
 
@@ -195,28 +219,26 @@ def log_mobility(
     today = today_of(now)
     problems: list[Problem] = client_id_problems(client_id)
     records: list[MobilityTest] = []
-    problems += session_id_problems(session_id)
-    if not distances:
-        problems.append(
-            Problem("distance_cm", "give at least one leg's distance (--left, --right)")
+    try:
+        records = _per_calf(
+            distances,
+            lambda leg, distance: mobility_test(
+                day=day,
+                leg=leg,
+                moment=moment,
+                distance_cm=distance,
+                today=today,
+                session_id=session_id,
+            ),
+            none_given=Problem("distance_cm", "give at least one leg's distance (--left, --right)"),
+            day=day,
+            today=today,
+            session_id=session_id,
+            refused=_TEST_REFUSED,
         )
-        problems += day_problems(day, today)
-    for leg, distance in distances.items():
-        try:
-            records.append(
-                mobility_test(
-                    day=day,
-                    leg=leg,
-                    moment=moment,
-                    distance_cm=distance,
-                    today=today,
-                    session_id=session_id,
-                )
-            )
-        except InvalidInput as error:
-            problems += [for_leg(p, leg) for p in error.problems]
-    if problems:
-        raise InvalidInput(unique(problems), "The test is not valid; nothing was saved.")
+    except InvalidInput as error:
+        problems += error.problems
+    raise_if(unique(problems), _TEST_REFUSED)
     items = tuple(Logged(leg_record_id(client_id, r.leg), now, r) for r in records)
 
     def write(tx: Any) -> None:
