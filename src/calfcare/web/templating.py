@@ -160,8 +160,10 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 
 
 COMPILED = _CompiledTemplates()
-URLS_KEPT = 4096
-"""How many route paths `Pages.url` remembers (links with an id in them are many)."""
+ROUTE_FACTS_KEPT = 4096
+"""How many facts about routes `Pages` remembers (paths of links with an id in them are
+many; whether a route exists or is public, one each)."""
+_UNKNOWN = object()
 
 
 class Pages:
@@ -169,9 +171,7 @@ class Pages:
 
     def __init__(self, app: FastAPI) -> None:
         self.app = app
-        self._routes_seen: dict[str, bool] = {}
-        self._routes_public: dict[str, bool] = {}
-        self._urls: dict[tuple[str, tuple[tuple[str, Any], ...]], str] = {}
+        self._route_facts: dict[Hashable, Any] = {}
         self.cache = PageCache()
         # Random per process and never sent (every served copy has it replaced), so no one
         # can put it into a page through a query string to move a token somewhere else.
@@ -200,45 +200,49 @@ class Pages:
         for name in self.env.list_templates(extensions=("html",)):
             self.env.get_template(name)
 
+    def _route_fact(self, key: Hashable, find: Callable[[], Any]) -> Any:
+        """What ``find`` answers about the routes, remembered under ``key``: routes are fixed
+        once the app serves, and asking FastAPI walks every router and route (60-190 µs a
+        call; a miss raises an exception), while a page asks a dozen times or more
+        (docs/performance.md, "Many people"). At most `ROUTE_FACTS_KEPT` answers are kept."""
+        known = self._route_facts.get(key, _UNKNOWN)
+        if known is _UNKNOWN:
+            known = find()
+            if len(self._route_facts) >= ROUTE_FACTS_KEPT:
+                self._route_facts.clear()
+            self._route_facts[key] = known
+        return known
+
     def has_route(self, name: str) -> bool:
         """Whether a parameterless route called ``name`` exists (FastAPI includes routers
         lazily, so ask the router to build the URL rather than list its routes)."""
-        known = self._routes_seen.get(name)
-        if known is None:
+
+        def find() -> bool:
             try:
                 self.app.url_path_for(name)
-                known = True
             except NoMatchFound:
-                known = False
-            # Routes are fixed once the app serves; remember the answer (a miss raised an
-            # exception per nav entry per page before).
-            self._routes_seen[name] = known
+                return False
+            return True
+
+        known: bool = self._route_fact(("exists", name), find)
         return known
 
     def is_public_route(self, name: str) -> bool:
         """Whether an anonymous visitor may open the route ``name`` (a GET of its path, as
-        `calfcare.web.auth.is_public` decides for every request); remembered, as routes are
-        fixed once the app serves."""
-        known = self._routes_public.get(name)
-        if known is None:
-            path = self.app.url_path_for(name)
-            known = is_public({"type": "http", "method": "GET", "path": path})
-            self._routes_public[name] = known
-        return known
+        `calfcare.web.auth.is_public` decides for every request)."""
+        public: bool = self._route_fact(
+            ("public", name),
+            lambda: is_public({"type": "http", "method": "GET", "path": self.url(name)}),
+        )
+        return public
 
     def url(self, name: str, /, **params: Any) -> str:
-        """The path of route ``name`` (``url('static', path='app.css')`` in a template),
-        remembered: FastAPI's `url_path_for` walks every router and route on each call,
-        60-190 µs, and a page asks for a dozen or more (docs/performance.md, "Many people").
-        Routes are fixed once the app serves; at most `URLS_KEPT` answers are kept."""
-        key = (name, tuple(sorted(params.items())))
-        found = self._urls.get(key)
-        if found is None:
-            found = str(self.app.url_path_for(name, **params))
-            if len(self._urls) >= URLS_KEPT:
-                self._urls.clear()
-            self._urls[key] = found
-        return found
+        """The path of route ``name`` (``url('static', path='app.css')`` in a template)."""
+        path: str = self._route_fact(
+            ("url", name, tuple(sorted(params.items()))),
+            lambda: str(self.app.url_path_for(name, **params)),
+        )
+        return path
 
     def _context(
         self,
