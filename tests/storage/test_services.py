@@ -18,8 +18,16 @@ from calfcare.core.errors import InvalidInput, SessionConflict
 from calfcare.core.followup import FollowUpAnswers, followup_answers
 from calfcare.core.levels import Leg
 from calfcare.core.plan_json import parse_plan
-from calfcare.core.records import RecordSet, ScreeningKind, SpotHeight, SpotSide, TenderSpot
+from calfcare.core.records import (
+    RecordSet,
+    ScreeningKind,
+    SessionRecord,
+    SpotHeight,
+    SpotSide,
+    TenderSpot,
+)
 from calfcare.core.replay import parse_events, replay
+from calfcare.core.routine import Plan
 from calfcare.storage import Store
 from tests.storage import strategies
 from tests.storage.test_store import clear
@@ -200,6 +208,20 @@ def test_next_day_check_in_needs_the_follow_up(store: Store) -> None:
     assert not ok.escalated
 
 
+def _record_session(
+    store: Store,
+    plan: Plan,
+    result: dict[str, Any],
+    now: datetime,
+    *spots: TenderSpot,
+    **ids: str | None,
+) -> SessionRecord:
+    """A coach session built and saved, as the terminal coach does after a session."""
+    record = services.session_from_result(plan, result, now, spots, **ids)
+    services.save_session(store, record, now)
+    return record
+
+
 def test_a_coach_session_is_saved_with_its_tender_spots(store: Store) -> None:
     plan_file = next(iter(sorted(PLANS.glob("*.json"))))
     plan = parse_plan(json.loads(plan_file.read_text()))
@@ -207,7 +229,7 @@ def test_a_coach_session_is_saved_with_its_tender_spots(store: Store) -> None:
     events = parse_events([{"t": 20, "event": "tender_spot"}, {"t": 50, "event": "release"}])
     result = replay(plan, events, sharp_pain_advice="stop")
     spot = TenderSpot(leg, SpotHeight.MIDDLE, SpotSide.INNER)
-    saved = services.record_session(store, plan, result, NOW, [spot])
+    saved = _record_session(store, plan, result, NOW, spot)
     with store.transaction() as tx:
         (loaded,) = tx.sessions()
     assert loaded == saved
@@ -227,20 +249,20 @@ def test_a_coach_session_can_keep_the_clients_id(store: Store) -> None:
 
     plan = parse_plan(json.loads(next(iter(sorted(PLANS.glob("*.json")))).read_text()))
     result = replay(plan, parse_events([{"t": 20, "event": "skip"}]), sharp_pain_advice="stop")
-    saved = services.record_session(store, plan, result, NOW, session_id="web-1")
+    saved = _record_session(store, plan, result, NOW, session_id="web-1")
     assert saved.id == "web-1"
     with store.reading() as tx:
         assert tx.session("web-1") == saved and tx.session("nope") is None
-    again = services.record_session(store, plan, result, NOW, session_id="web-1")
+    again = _record_session(store, plan, result, NOW, session_id="web-1")
     assert again == saved
     assert services.save_session(store, saved) is False
     with store.reading() as tx:
         assert [s.id for s in tx.sessions()] == ["web-1"]
     later = NOW + timedelta(days=3)  # another day, other content
     with pytest.raises(SessionConflict):
-        services.record_session(store, plan, result, later, session_id="web-1")
+        _record_session(store, plan, result, later, session_id="web-1")
     with pytest.raises(InvalidInput) as refused:
-        services.record_session(store, plan, result, NOW, session_id="web-2", screening_id="x")
+        _record_session(store, plan, result, NOW, session_id="web-2", screening_id="x")
     assert [p.field for p in refused.value.problems] == ["screening_id"]
-    other = services.record_session(store, plan, result, NOW)
+    other = _record_session(store, plan, result, NOW)
     assert other.id not in ("web-1", "web-2")

@@ -61,7 +61,6 @@ EXPECTED = {
     "record_massaged",
     "record_screening",
     "record_screening_answers",
-    "record_session",
     "safety_document",
     "safety_records",
     "safety_state",

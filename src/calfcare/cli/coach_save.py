@@ -121,7 +121,8 @@ def save_live_session(
     ended = now()
     if screening_report is not None:
         screening_id = services.record_screening(store, screening_report, ended).id
-    record = services.record_session(store, plan, result, ended, spots, screening_id=screening_id)
+    record = services.session_from_result(plan, result, ended, spots, screening_id=screening_id)
+    services.save_session(store, record, ended)
     for moment, scores in ((SorenessMoment.BEFORE, before), (SorenessMoment.AFTER, after)):
         if scores:
             services.log_soreness(

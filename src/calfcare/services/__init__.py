@@ -68,7 +68,6 @@ if TYPE_CHECKING:
     )
     from calfcare.services.sessions import (
         log_session,
-        record_session,
         save_session,
         session_from_result,
     )
@@ -128,7 +127,7 @@ _HOMES = {
         "state_of",
         "stored_report",
     ),
-    "sessions": ("log_session", "record_session", "save_session", "session_from_result"),
+    "sessions": ("log_session", "save_session", "session_from_result"),
     "split_leg": (
         "draw_coin",
         "record_massaged",
@@ -199,7 +198,6 @@ __all__ = [
     "record_massaged",
     "record_screening",
     "record_screening_answers",
-    "record_session",
     "revoke_feeds",
     "safety_document",
     "safety_records",

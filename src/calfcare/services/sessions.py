@@ -1,5 +1,5 @@
-"""Sessions: one the coach ran (`record_session`, `save_session`) and one the person
-reports (`log_session`). One transaction each.
+"""Sessions: one the coach ran (built by `session_from_result`, saved by `save_session`)
+and one the person reports (`log_session`). One transaction each.
 """
 
 from __future__ import annotations
@@ -30,36 +30,6 @@ from calfcare.storage import Store
 # -- sessions --------------------------------------------------------------------------------
 
 
-def record_session(
-    store: Store,
-    plan: Plan,
-    result: Mapping[str, Any],
-    now: datetime,
-    tender_spot_locations: Sequence[TenderSpot] = (),
-    *,
-    screening_id: str | None = None,
-    session_id: str | None = None,
-) -> SessionRecord:
-    """Save a session the coach ran: ``result`` is the routine contract's session JSON
-    (`calfcare.core.replay.replay_json(engine)`), ``now`` the moment it ended, and the tender
-    spots are where the person said the holds were.
-
-    ``session_id`` is the id a client gave the session (the web coach names it before the
-    upload, so that a retried upload is recognised); without it a new id is made. Saved by
-    `save_session`: a repeat of a stored session saves nothing, a different session under
-    a stored id is a `SessionConflict`."""
-    record = session_from_result(
-        plan,
-        result,
-        now,
-        tender_spot_locations,
-        screening_id=screening_id,
-        session_id=session_id,
-    )
-    save_session(store, record, now)
-    return record
-
-
 def session_from_result(
     plan: Plan,
     result: Mapping[str, Any],
@@ -69,8 +39,13 @@ def session_from_result(
     screening_id: str | None = None,
     session_id: str | None = None,
 ) -> SessionRecord:
-    """The record `record_session` saves, built and not saved; `InvalidInput` when
-    ``result`` is not a session result."""
+    """The record of a session the coach ran, to save with `save_session`: ``result`` is the
+    routine contract's session JSON (`calfcare.core.replay.replay_json(engine)`), ``now`` the
+    moment it ended, and the tender spots are where the person said the holds were;
+    `InvalidInput` when ``result`` is not a session result.
+
+    ``session_id`` is the id a client gave the session (the web coach names it before the
+    upload, so that a retried upload is recognised); without it a new id is made."""
     try:
         duration = float(result["duration_seconds"])
         calves = tuple(

@@ -38,8 +38,8 @@ def session_record(data: object, now: datetime, sharp_pain_advice: str) -> Sessi
     """Check an upload and build the record to store; `InvalidInput` names every problem.
 
     The result is not trusted: the events are replayed on the plan with the Python engine and
-    the upload's result must be that replay, number for number. The record is built like
-    `calfcare.services.record_session` does, but under the client's id.
+    the upload's result must be that replay, number for number. The record is built by
+    `calfcare.services.session_from_result`, under the client's id.
     """
     if not isinstance(data, dict):
         raise InvalidInput([Problem("(root)", "expected a JSON object")], SAVE_REFUSED)
