@@ -21,6 +21,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect
 
 from tests.web.browser.conftest import BrowserPage, worker_ready
+from tests.web.browser.flows import QUERY, STUBS, T0, kept_offline, tap
 from tests.web.browser.https_stack import (
     WAIT,
     Stack,
@@ -28,7 +29,6 @@ from tests.web.browser.https_stack import (
     stack_for_tests,
     trusting_chromium,
 )
-from tests.web.browser.test_session_page import QUERY, STUBS, T0, tap
 
 
 @pytest.fixture(scope="module")
@@ -86,8 +86,7 @@ def test_install_offline_session_and_check_in_sync_through_https(
     page.context.set_offline(True)
     page.clock.run_for(210_000)
     expect(page.locator("#done-title")).to_have_text("Session complete", timeout=WAIT)
-    expect(page.locator("#save")).to_contain_text("Kept on this device", timeout=WAIT)
-    outbox = page.evaluate("() => Object.keys(JSON.parse(localStorage.getItem('calfcare.outbox')))")
+    outbox = list(kept_offline(page))
     assert len(outbox) == 1
     session_id = outbox[0]
     assert all(session_id not in {r["id"] for r in records(i)} for i in stack.instances)

@@ -4,6 +4,7 @@ id, even sent twice), and kept, saying it waits for a sign-in, when the server a
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,11 +12,16 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.web.browser.conftest import BrowserPage, _page_on, record, worker_ready
+from tests.web.browser.flows import (
+    WAIT,
+    keep_sessions,
+    kept_sessions,
+    open_session,
+    quit_offline,
+    sent_from,
+)
 from tests.web.browser.server import running_server
-from tests.web.browser.test_session_page import open_session, tap
 
-WAIT = 30_000
-"""ms: a generous bound on each wait (a busy machine), never a delay."""
 SHOT = "/tmp/calfcare-kept-sessions-{}.png"
 
 
@@ -24,14 +30,8 @@ def test_a_session_finished_offline_is_saved_once_from_the_history_page(
 ) -> None:
     page = open_session(own_page)
     worker_ready(page)
-    page.context.set_offline(True)
-    tap(page, "#start")
-    page.clock.run_for(20_000)
-    tap(page, "#quit")
-    tap(page, "#quit")
-    expect(page.locator("#save")).to_contain_text("Kept on this device", timeout=WAIT)
-    kept = page.evaluate("() => localStorage.getItem('calfcare.outbox')")
-    (session_id,) = page.evaluate(f"() => Object.keys({kept})")
+    kept = quit_offline(page)
+    (session_id,) = kept
     page.close()  # the live page is gone before calfcare can be reached: it cannot send it
     page = own_page.page = page.context.new_page()
     record(own_page)
@@ -42,18 +42,15 @@ def test_a_session_finished_offline_is_saved_once_from_the_history_page(
     # through and dropping only its answer). The page kept it either way, and the status
     # below comes only from the history page's sync.
 
-    page.goto("/history")  # not a session page
-    expect(page.locator("#sessions-status")).to_contain_text("is saved", timeout=WAIT)
+    sent_from(page, "/history")  # not a session page
     page.screenshot(path=SHOT.format(f"history-synced-{own_page.viewport}"))
-    assert page.evaluate("() => localStorage.getItem('calfcare.outbox')") == "{}"
     page.reload()
     rows = page.locator("table.records tbody tr")
     expect(rows.filter(has_text="session")).to_have_count(1, timeout=WAIT)
 
     # Sent again (the same kept copy, as from a second tab): the server keeps it once.
-    page.evaluate(f"() => localStorage.setItem('calfcare.outbox', {kept!r})")
-    page.reload()
-    expect(page.locator("#sessions-status")).to_contain_text("is saved", timeout=WAIT)
+    keep_sessions(page, json.dumps(kept))
+    sent_from(page, "/history")
     page.reload()
     expect(rows.filter(has_text="session")).to_have_count(1, timeout=WAIT)
     stored = page.evaluate("() => fetch('/api/records').then((r) => r.json())")
@@ -71,12 +68,12 @@ def test_a_kept_session_waits_for_a_sign_in(signed_out: BrowserPage) -> None:
     page = signed_out.page
     page.goto("/sign-in")
     kept = '{"s-1": {"id": "s-1", "events": []}}'
-    page.evaluate(f"() => localStorage.setItem('calfcare.outbox', {kept!r})")
+    keep_sessions(page, kept)
     page.reload()
     expect(page.locator("#sessions-status")).to_have_text(
         "1 session waits on this device until you sign in.", timeout=WAIT
     )
-    assert page.evaluate("() => localStorage.getItem('calfcare.outbox')") == kept
+    assert kept_sessions(page) == json.loads(kept)
     refused = f"401 {page.url.split('/sign-in')[0]}/api/sessions"
     assert refused in signed_out.failed_resources  # answered 401, on purpose
     signed_out.failed_resources[:] = [r for r in signed_out.failed_resources if r != refused]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from tests.web.browser.conftest import BrowserPage, worker_ready
-from tests.web.browser.test_session_page import QUERY, open_session, tap
+from tests.web.browser.flows import QUERY, open_session, tap
 
 REFUSED = "was not opened on this device today"
 SHOT = "/tmp/calfcare-offline-{}.png"

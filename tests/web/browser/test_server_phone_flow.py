@@ -21,7 +21,7 @@ from typing import Any
 from playwright.sync_api import Browser, Page, Playwright, expect
 
 from tests.web.browser.conftest import worker_ready
-from tests.web.browser.flows import fits, screening, submit
+from tests.web.browser.flows import STUBS, fits, kept_offline, screening, submit, tap
 from tests.web.browser.https_stack import (
     WAIT,
     Stack,
@@ -29,7 +29,6 @@ from tests.web.browser.https_stack import (
     requests_as,
     sign_up,
 )
-from tests.web.browser.test_session_page import STUBS, tap
 
 PASSWORD = "a long enough password"
 SHOT = "/tmp/calfcare-phone-flow-{}.png"
@@ -64,12 +63,9 @@ def run_session_offline(page: Page) -> dict[str, Any]:
             break
         page.clock.run_for(60_000)
     expect(page.locator("#done-title")).to_have_text("Session complete", timeout=WAIT)
-    expect(page.locator("#save")).to_contain_text("Kept on this device", timeout=WAIT)
+    kept = kept_offline(page)
     shot(page, "4-done-offline")
     page.clock.resume()  # real time again: a paused clock holds the later pages' timers
-    kept: dict[str, Any] = page.evaluate(
-        "() => JSON.parse(localStorage.getItem('calfcare.outbox'))"
-    )
     assert len(kept) == 1, kept
     return next(iter(kept.values()))
 

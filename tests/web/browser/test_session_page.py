@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,39 +25,8 @@ from calfcare.services import load_records
 from calfcare.settings import Settings
 from calfcare.storage import open_store
 from tests.web.browser.conftest import BrowserPage, axe_violations
+from tests.web.browser.flows import QUERY, STUBS, kept_offline, kept_sessions, open_session, tap
 from tests.web.browser.server import running_server
-
-T0 = datetime.now(UTC).replace(microsecond=0) - timedelta(days=2)  # the fake clock's start
-QUERY = "/session?tool=ball&legs=left,right&seconds=150&intensity=standard&pace=15"
-# This plan: left position 0-10 s, passes 10-55, hold 55-100, passes 100-160;
-# right switch 160-170, passes 170-215, hold 215-260, passes 260-320.
-
-STUBS = """
-window.__spoken = [];
-window.SpeechSynthesisUtterance = class { constructor(text) { this.text = text; } };
-Object.defineProperty(window, 'speechSynthesis', { configurable: true, value: {
-  speak(u) { window.__spoken.push(u.text); }, cancel() {}, getVoices() { return []; } } });
-window.__locks = 0;
-if (navigator.wakeLock) {
-  const request = navigator.wakeLock.request.bind(navigator.wakeLock);
-  navigator.wakeLock.request = (kind) => { window.__locks += 1; return request(kind); };
-}
-window.__beeps = [];
-const Osc = window.OscillatorNode;
-if (Osc) {
-  const start = Osc.prototype.start;
-  Osc.prototype.start = function (when) {
-    window.__beeps.push(when);
-    return start.call(this, when);
-  };
-}
-window.__hide = (hidden) => {
-  const state = hidden ? 'hidden' : 'visible';
-  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
-  Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
-  document.dispatchEvent(new Event('visibilitychange'));
-};
-"""
 
 
 @pytest.fixture(scope="module")
@@ -125,23 +93,6 @@ def expected_clock(page: Page) -> str:
         return f"held {whole // 60}:{whole % 60:02d}"
     whole = math.ceil(view.step_left - 1e-9)
     return f"{whole // 60}:{whole % 60:02d}"
-
-
-def tap(page: Page, selector: str) -> None:
-    """A click without Playwright's wait for stable frames (the paused clock holds them)."""
-    page.locator(selector).dispatch_event("click")
-
-
-def open_session(bp: BrowserPage) -> Page:
-    page = bp.page
-    page.add_init_script(STUBS)
-    page.clock.install(time=T0)
-    page.goto(QUERY)
-    expect(page.locator("#start")).to_be_enabled()
-    page.clock.pause_at(
-        T0 + timedelta(seconds=5)
-    )  # from here, time moves only when the test says so
-    return page
 
 
 def test_live_session_tender_spot_pause_hidden_stall_reload_and_sharp_pain(
@@ -260,13 +211,12 @@ def test_offline_after_the_first_visit(browser_page: BrowserPage, data_dir: Path
     tap(page, "#start")
     page.clock.run_for(330_000)
     expect(page.locator("#done-title")).to_have_text("Session complete")
-    expect(page.locator("#save")).to_contain_text("Kept on this device")
-    queued = page.evaluate("() => Object.keys(JSON.parse(localStorage.getItem('calfcare.outbox')))")
+    queued = list(kept_offline(page, timeout=5_000))
     assert len(queued) == 1 and queued[0] not in stored_ids(data_dir)
     page.context.set_offline(False)
     expect(page.locator("#save")).to_have_text("Saved.")
     assert stored_ids(data_dir).count(queued[0]) == 1
-    assert page.evaluate("() => localStorage.getItem('calfcare.outbox')") == "{}"
+    assert kept_sessions(page) == {}
 
 
 def test_page_weight_requests_and_ready_mark(browser_page: BrowserPage) -> None:
