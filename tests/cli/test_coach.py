@@ -17,7 +17,6 @@ from calfcare.cli.coach_io import FakeClock, KeysClosed, RecordedSounds, Scripte
 from calfcare.cli.coach_loop import wait_seconds
 from calfcare.cli.coach_view import (
     BIG_ROWS,
-    CalfProgress,
     Frame,
     big_text,
     clock_text,
@@ -30,6 +29,7 @@ from calfcare.content.routines import load_routines
 from calfcare.core.errors import PlanBlocked
 from calfcare.core.levels import Leg, Level
 from calfcare.core.planner import plan as make_plan
+from calfcare.core.records import calf_record
 from calfcare.core.replay import replay
 from calfcare.core.routine import Intensity, Plan, PlanOptions, StepKind, Tool
 from calfcare.core.screening import LegStatus
@@ -148,10 +148,7 @@ def frame_at(plan: Plan, events: list[tuple[float, EventKind]], t: float) -> Fra
     for at, kind in events:
         engine.apply(kind, at)
     view = engine.view(t)
-    calves = tuple(
-        CalfProgress(c["leg"], c["active_seconds"], c["planned_seconds"])
-        for c in engine.calf_summaries()
-    )
+    calves = tuple(calf_record(c) for c in engine.calf_summaries())
     return Frame(plan=plan, view=view, calves=calves)
 
 

@@ -15,7 +15,8 @@ from rich.console import Console
 from rich.live import Live
 
 from calfcare.cli.coach_io import Clock, KeySource, Sounds
-from calfcare.cli.coach_view import CalfProgress, Frame, countdown, render_frame, shown_seconds
+from calfcare.cli.coach_view import Frame, countdown, render_frame, shown_seconds
+from calfcare.core.records import calf_record
 from calfcare.core.session import SessionEngine
 from calfcare.core.timeline import EventKind, SessionView
 
@@ -128,10 +129,7 @@ class CoachLoop:
         if self.redraw:
             self.console.clear()
             self.redraw = False
-        calves = tuple(
-            CalfProgress(c["leg"], c["active_seconds"], c["planned_seconds"])
-            for c in self.engine.calf_summaries()
-        )
+        calves = tuple(calf_record(c) for c in self.engine.calf_summaries())
         message = self.message if now < self.message_until else ""
         frame = Frame(
             plan=self.engine.plan, view=view, calves=calves, message=message, voice=self.speaking

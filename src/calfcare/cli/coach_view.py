@@ -18,6 +18,7 @@ from functools import cache
 from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
+from calfcare.core.records import CalfRecord
 from calfcare.core.routine import Plan, Step, StepKind
 from calfcare.core.timeline import HOLD_MAX_MS, HOLD_MAY_RELEASE_MS, SessionView
 
@@ -113,19 +114,13 @@ def shown_seconds(left: float) -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class CalfProgress:
-    leg: str
-    active: float
-    planned: int
-
-
-@dataclass(frozen=True, slots=True)
 class Frame:
     """Everything one screen shows (the coach builds it; `render_frame` draws it)."""
 
     plan: Plan
     view: SessionView
-    calves: tuple[CalfProgress, ...]
+    calves: tuple[CalfRecord, ...]
+    """Each calf's part so far (planned seconds always given: a coached session's)."""
     message: str = ""
     voice: bool = False
 
@@ -284,12 +279,13 @@ def _progress(frame: Frame, width: int) -> list[Text]:
     bar_width = max(10, width - 34)
     out = []
     for calf in frame.calves:
-        current = view.leg is not None and view.leg.value == calf.leg
+        current = view.leg == calf.leg
         mark = "▶" if current else " "
-        line = Text(f" {mark} {calf.leg:<5} calf ", style="bold" if current else "")
-        done = calf.active >= calf.planned
-        line += _bar(calf.active / calf.planned if calf.planned else 1.0, bar_width, "green")
-        line.append(f" {clock_text(calf.active):>5} of {clock_text(calf.planned)}")
+        line = Text(f" {mark} {calf.leg.value:<5} calf ", style="bold" if current else "")
+        active, planned = calf.active_seconds, calf.planned_seconds or 0
+        done = active >= planned
+        line += _bar(active / planned if planned else 1.0, bar_width, "green")
+        line.append(f" {clock_text(active):>5} of {clock_text(planned)}")
         if done and not current:
             line.append("  done", style="green")
         out.append(line)

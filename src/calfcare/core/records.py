@@ -100,6 +100,21 @@ class CalfRecord:
     holds: tuple[Hold, ...] = ()
 
 
+def calf_record(calf: Mapping[str, Any]) -> CalfRecord:
+    """One calf's part from the routine contract's session JSON (a result's ``calves``, or
+    `SessionEngine.calf_summaries` while it runs); KeyError, TypeError or ValueError when
+    it is not one."""
+    return CalfRecord(
+        leg=Leg(calf["leg"]),
+        planned_seconds=calf.get("planned_seconds"),
+        active_seconds=float(calf["active_seconds"]),
+        holds=tuple(
+            Hold(h["start"], h["end"], h.get("seconds", h["end"] - h["start"]))
+            for h in calf.get("holds", [])
+        ),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class SessionRecord:
     """A session that happened: what was planned, how it ended and where it was tender."""

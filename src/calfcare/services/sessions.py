@@ -15,10 +15,10 @@ from calfcare.core.levels import Leg
 from calfcare.core.plan_json import plan_to_json
 from calfcare.core.records import (
     CalfRecord,
-    Hold,
     SessionRecord,
     SessionSource,
     TenderSpot,
+    calf_record,
     parse_tender_spot,
 )
 from calfcare.core.routine import Plan, Tool
@@ -48,18 +48,7 @@ def session_from_result(
     upload, so that a retried upload is recognised); without it a new id is made."""
     try:
         duration = float(result["duration_seconds"])
-        calves = tuple(
-            CalfRecord(
-                leg=Leg(c["leg"]),
-                planned_seconds=c.get("planned_seconds"),
-                active_seconds=float(c["active_seconds"]),
-                holds=tuple(
-                    Hold(h["start"], h["end"], h.get("seconds", h["end"] - h["start"]))
-                    for h in c.get("holds", [])
-                ),
-            )
-            for c in result["calves"]
-        )
+        calves = tuple(calf_record(c) for c in result["calves"])
         outcome = Outcome(result["outcome"])
     except (KeyError, TypeError, ValueError) as error:
         raise InvalidInput(
