@@ -161,9 +161,41 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 
 COMPILED = _CompiledTemplates()
 ROUTE_FACTS_KEPT = 4096
-"""How many facts about routes `Pages` remembers (paths of links with an id in them are
-many; whether a route exists or is public, one each)."""
-_UNKNOWN = object()
+"""How many facts about routes `RouteFacts` remembers (paths of links with an id in them
+are many; whether a route exists or is public, one each)."""
+
+RouteFact = tuple[str, str, tuple[tuple[str, Any], ...]]
+"""(what: ``url``, ``exists`` or ``public``; the route's name; the URL's parameters)."""
+
+
+class RouteFacts(dict[RouteFact, Any]):
+    """What pages ask about routes, each found once: a route's path, whether it exists,
+    whether an anonymous visitor may open it. Routes are fixed once the app serves, and
+    asking FastAPI walks every router and route (60-190 µs a call; a missing route raises
+    an exception), while a page asks a dozen times or more (docs/performance.md, "Many
+    people"). A fact already found is a plain dictionary lookup; at most `ROUTE_FACTS_KEPT`
+    are kept."""
+
+    def __init__(self, app: FastAPI) -> None:
+        super().__init__()
+        self.app = app
+
+    def __missing__(self, key: RouteFact) -> Any:
+        what, name, params = key
+        if what == "url":
+            found: Any = str(self.app.url_path_for(name, **dict(params)))
+        elif what == "exists":
+            try:
+                self.app.url_path_for(name)
+                found = True
+            except NoMatchFound:
+                found = False
+        else:  # "public": a GET of its path, as the auth middleware decides for a request
+            found = is_public({"type": "http", "method": "GET", "path": self["url", name, ()]})
+        if len(self) >= ROUTE_FACTS_KEPT:
+            self.clear()
+        self[key] = found
+        return found
 
 
 class Pages:
@@ -171,7 +203,7 @@ class Pages:
 
     def __init__(self, app: FastAPI) -> None:
         self.app = app
-        self._route_facts: dict[Hashable, Any] = {}
+        self._route_facts = RouteFacts(app)
         self.cache = PageCache()
         # Random per process and never sent (every served copy has it replaced), so no one
         # can put it into a page through a query string to move a token somewhere else.
@@ -200,48 +232,21 @@ class Pages:
         for name in self.env.list_templates(extensions=("html",)):
             self.env.get_template(name)
 
-    def _route_fact(self, key: Hashable, find: Callable[[], Any]) -> Any:
-        """What ``find`` answers about the routes, remembered under ``key``: routes are fixed
-        once the app serves, and asking FastAPI walks every router and route (60-190 µs a
-        call; a miss raises an exception), while a page asks a dozen times or more
-        (docs/performance.md, "Many people"). At most `ROUTE_FACTS_KEPT` answers are kept."""
-        known = self._route_facts.get(key, _UNKNOWN)
-        if known is _UNKNOWN:
-            known = find()
-            if len(self._route_facts) >= ROUTE_FACTS_KEPT:
-                self._route_facts.clear()
-            self._route_facts[key] = known
-        return known
-
     def has_route(self, name: str) -> bool:
         """Whether a parameterless route called ``name`` exists (FastAPI includes routers
         lazily, so ask the router to build the URL rather than list its routes)."""
-
-        def find() -> bool:
-            try:
-                self.app.url_path_for(name)
-            except NoMatchFound:
-                return False
-            return True
-
-        known: bool = self._route_fact(("exists", name), find)
+        known: bool = self._route_facts["exists", name, ()]
         return known
 
     def is_public_route(self, name: str) -> bool:
         """Whether an anonymous visitor may open the route ``name`` (a GET of its path, as
         `calfcare.web.auth.is_public` decides for every request)."""
-        public: bool = self._route_fact(
-            ("public", name),
-            lambda: is_public({"type": "http", "method": "GET", "path": self.url(name)}),
-        )
+        public: bool = self._route_facts["public", name, ()]
         return public
 
     def url(self, name: str, /, **params: Any) -> str:
         """The path of route ``name`` (``url('static', path='app.css')`` in a template)."""
-        path: str = self._route_fact(
-            ("url", name, tuple(sorted(params.items()))),
-            lambda: str(self.app.url_path_for(name, **params)),
-        )
+        path: str = self._route_facts["url", name, tuple(sorted(params.items()))]
         return path
 
     def _context(
