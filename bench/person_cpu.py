@@ -111,7 +111,7 @@ def main() -> None:
     from calfcare.settings import Settings
     from calfcare.web.app import create_app
 
-    profile = cProfile.Profile() if args.profile else None
+    profile = cProfile.Profile(time.process_time) if args.profile else None
     if profile is not None:  # worker threads' work in the profile too: run it inline
         import anyio.to_thread
 
