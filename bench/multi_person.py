@@ -128,7 +128,9 @@ def tree_cpu(pid: int) -> float:
 
 def postgres_cpu() -> float:
     """CPU seconds used so far by every PostgreSQL process on this machine (Linux /proc):
-    the server's backends, this bench's among them (and any other client's)."""
+    the server's backends, this bench's among them (and any other client's). Only live
+    processes count: a backend that ends during a run takes its CPU with it (other
+    sessions' tests open and close them), so the difference can even be negative."""
     total = 0.0
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
