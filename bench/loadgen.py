@@ -36,19 +36,28 @@ class _Conn(asyncio.Protocol):
         self.buffer = bytearray()
         self.transport: asyncio.Transport | None = None
         self.sent_at = 0.0
+        self.in_flight = False
+        self.waiting = False
+        """A request is due but the connection is being opened again (see `connection_lost`)."""
         self.closed = asyncio.get_running_loop().create_future()
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
+        first = self.transport is None and self.turn == 0
         self.transport = transport
-        self._send()
+        if first or self.waiting:
+            self.waiting = False
+            self._send()
 
     def _send(self) -> None:
-        assert self.transport is not None
+        if self.transport is None:  # reconnecting: connection_made sends it
+            self.waiting = True
+            return
         if time.perf_counter() >= self.run.stop_at:
             self.transport.close()
             return
         self.sent_at = time.perf_counter()
+        self.in_flight = True
         self.transport.write(self.requests[self.turn % len(self.requests)])
         self.turn += 1
 
@@ -60,6 +69,7 @@ class _Conn(asyncio.Protocol):
                 return
             status = int(self.buffer[9:12])
             del self.buffer[:size]
+            self.in_flight = False
             self.run.done(self.sent_at, status, size)
             if self.run.think:
                 # A person reading the page: the next request after about ``think`` s.
@@ -71,8 +81,25 @@ class _Conn(asyncio.Protocol):
                 return
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self.transport = None
+        if time.perf_counter() < self.run.stop_at:
+            self.buffer.clear()
+            self.waiting = self.waiting or self.in_flight  # a lost request: send the next
+            # The server closed an idle keep-alive connection (uvicorn does after 5 s, so
+            # with long pauses most people's would end): open another, as a browser does.
+            asyncio.get_running_loop().create_task(self._reconnect())
+            return
         if not self.closed.done():
             self.closed.set_result(None)
+
+    async def _reconnect(self) -> None:
+        try:
+            await asyncio.get_running_loop().create_connection(
+                lambda: self, "127.0.0.1", self.run.port
+            )
+        except OSError:
+            if not self.closed.done():
+                self.closed.set_result(None)
 
 
 def _response_size(buffer: bytearray) -> int | None:
@@ -94,8 +121,11 @@ def _response_size(buffer: bytearray) -> int | None:
 
 
 class _Run:
-    def __init__(self, warm_until: float, stop_at: float, think: float = 0.0) -> None:
+    def __init__(
+        self, warm_until: float, stop_at: float, think: float = 0.0, port: int = 0
+    ) -> None:
         self.think = think
+        self.port = port
         self.warm_until = warm_until
         self.stop_at = stop_at
         self.latencies: list[float] = []
@@ -155,7 +185,7 @@ async def load(
     a closed loop); the figures of the responses after the warm-up."""
     loop = asyncio.get_running_loop()
     start = time.perf_counter()
-    run = _Run(start + warmup, start + warmup + seconds, think)
+    run = _Run(start + warmup, start + warmup + seconds, think, port)
     conns = []
     for script in scripts:
         _, proto = await loop.create_connection(

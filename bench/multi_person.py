@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import secrets
 import subprocess
 import sys
@@ -125,18 +126,40 @@ def tree_cpu(pid: int) -> float:
     return total + sum(cpu_seconds(int(child)) or 0.0 for child in children)
 
 
+def postgres_cpu() -> float:
+    """CPU seconds used so far by every PostgreSQL process on this machine (Linux /proc):
+    the server's backends, this bench's among them (and any other client's). Only live
+    processes count: a backend that ends during a run takes its CPU with it (other
+    sessions' tests open and close them), so the difference can even be negative."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    total += cpu_seconds(int(entry.name)) or 0.0
+            except OSError:
+                continue
+    return total
+
+
 def run_load(
     port: int, scripts: Path, seconds: float, pid: int, think: float = 0.0
 ) -> dict[str, Any]:
     """bench/loadgen.py with one connection per script (``think``: its pause), and the
-    server's CPU time per response (``cpu_ms``, the workers' included)."""
+    server's CPU time per response (``cpu_ms``, the workers' included), the load
+    generator's (``loadgen_ms``) and PostgreSQL's (``postgres_ms``)."""
     cmd = [sys.executable, str(HERE / "loadgen.py"), "--port", str(port)]
     cmd += ["--scripts", str(scripts), "--seconds", str(seconds), "--think", str(think)]
-    before = tree_cpu(pid)
+    before, pg_before = tree_cpu(pid), postgres_cpu()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    done = resource.getrusage(resource.RUSAGE_CHILDREN)
     result: dict[str, Any] = json.loads(out)
-    if result.get("all_responses"):
-        result["cpu_ms"] = round((tree_cpu(pid) - before) / result["all_responses"] * 1e3, 2)
+    if responses := result.get("all_responses"):
+        result["cpu_ms"] = round((tree_cpu(pid) - before) / responses * 1e3, 2)
+        loadgen = done.ru_utime + done.ru_stime - children.ru_utime - children.ru_stime
+        result["loadgen_ms"] = round(loadgen / responses * 1e3, 2)
+        result["postgres_ms"] = round((postgres_cpu() - pg_before) / responses * 1e3, 2)
     return result
 
 
@@ -215,7 +238,9 @@ def report(args: argparse.Namespace, rows: list[tuple[int, dict[str, Any]]]) -> 
         print(
             f"{workers} worker(s): {real['rps']:6.0f} req/s, bare {bare['rps']:6.0f}: "
             f"{real['rps'] / bare['rps']:.2f}x bare{growth}; CPU {real.get('cpu_ms', 0):.1f} ms"
-            f" a response (bare {bare.get('cpu_ms', 0):.2f}) | at {paced['rps']:.0f} req/s: "
+            f" a response (bare {bare.get('cpu_ms', 0):.2f}), load generator "
+            f"{real.get('loadgen_ms', 0):.2f}, PostgreSQL {real.get('postgres_ms', 0):.2f}"
+            f" | at {paced['rps']:.0f} req/s: "
             f"p50 {paced['p50_ms']:.1f}, p99 {paced['p99_ms']:.1f} ms (bare p99 "
             f"{bare_paced['p99_ms']:.1f}){'  statuses ' + str(bad) if bad else ''}"
         )

@@ -11,6 +11,11 @@ from typing import Any, TypeVar, cast
 from calfcare.storage import Store
 
 T = TypeVar("T")
+MAX_ENTRIES = 4096
+"""Results kept, everyone's together: a server's 200 people each keep a few (stats, the
+home page's summary, the safety state, …), and 64, the bound this replaced, made every one
+of them miss under bench/multi_person.py. The values are small (encoded bodies are bounded
+in bytes as well)."""
 MISSING: Any = object()
 """`ReadCache.peek`'s answer when nothing is cached for the key."""
 
@@ -25,7 +30,7 @@ class ReadCache:
     another process, such as the CLI beside the web app, invalidates the cache as surely as
     a write from this one. Entries are kept per person, under ``(person, version, key)``:
     when a person's version moves, that person's entries are dropped, and nobody else's.
-    At most ``max_entries`` are kept, and encoded bodies (``bytes``) of at most
+    At most ``max_entries`` (`MAX_ENTRIES`) are kept, and encoded bodies (``bytes``) of at most
     ``max_bytes`` in all (an unfiltered export of five years is 5.5 MB, and a query string
     can ask for many different row sets); the least recently used goes first, whoever's.
 
@@ -39,7 +44,9 @@ class ReadCache:
     callers: treat them as read-only. No globals: the web app keeps one on ``app.state``.
     """
 
-    def __init__(self, store: Store, max_entries: int = 64, max_bytes: int = 64 * 2**20) -> None:
+    def __init__(
+        self, store: Store, max_entries: int = MAX_ENTRIES, max_bytes: int = 64 * 2**20
+    ) -> None:
         self.store = store
         self._kept = _Kept(max_entries, max_bytes)
 
@@ -116,7 +123,11 @@ class ReadCache:
 
 
 class _Kept:
-    """What every person's view of one `ReadCache` shares (use with ``lock`` held)."""
+    """What every person's view of one `ReadCache` shares (use with ``lock`` held).
+
+    ``entries`` is one LRU order for everyone; ``keys`` indexes it by person, so that a
+    write drops that person's entries without walking everyone's (a server with hundreds of
+    people keeps thousands of entries)."""
 
     def __init__(self, max_entries: int, max_bytes: int) -> None:
         self.max_entries = max_entries
@@ -125,6 +136,7 @@ class _Kept:
         self.bytes = 0
         self.versions: dict[int, int] = {}
         self.entries: OrderedDict[tuple[int, int, Hashable], object] = OrderedDict()
+        self.keys: dict[int, set[tuple[int, int, Hashable]]] = {}
         self.pending: dict[tuple[int, int, Hashable], Future[object]] = {}
         self.hits = 0
         self.misses = 0
@@ -134,22 +146,28 @@ class _Kept:
         if self.versions.get(person) == version:
             return
         self.versions[person] = version
-        for full_key in [k for k in self.entries if k[0] == person]:
+        for full_key in self.keys.pop(person, ()):
             self.bytes -= _size(self.entries.pop(full_key))
         for full_key in [k for k in self.pending if k[0] == person]:
             del self.pending[full_key]
 
     def add(self, full_key: tuple[int, int, Hashable], value: object) -> None:
         self.entries[full_key] = value
+        self.keys.setdefault(full_key[0], set()).add(full_key)
         self.bytes += _size(value)
         while self.entries and (
             len(self.entries) > self.max_entries or self.bytes > self.max_bytes
         ):
-            _, dropped = self.entries.popitem(last=False)
+            dropped_key, dropped = self.entries.popitem(last=False)
             self.bytes -= _size(dropped)
+            own = self.keys[dropped_key[0]]
+            own.discard(dropped_key)
+            if not own:
+                del self.keys[dropped_key[0]]
 
     def clear(self) -> None:
         self.entries.clear()
+        self.keys.clear()
         self.pending.clear()
         self.versions.clear()
         self.bytes = 0

@@ -193,7 +193,7 @@ def prescribe(store: Store, clinician: Account, person_id: int, *, calves: Seque
 def prescription_of(store: Store, person_id: int) -> Prescribed | None:
     """The person's prescription in force (the newest), if any."""
     with store.clinic(read_only=True) as tx:
-        return tx.prescriptions([person_id]).get(person_id)
+        return tx.prescription(person_id)
 
 
 def create_feed(store: Store, person_id: int, now: datetime) -> str:

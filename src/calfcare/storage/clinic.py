@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -37,6 +37,12 @@ from calfcare.storage.tables import (
 INVITATIONS = Base.metadata.tables[InvitationRow.__tablename__]
 SHARES = Base.metadata.tables[ShareRow.__tablename__]
 PRESCRIPTIONS = Base.metadata.tables[PrescriptionRow.__tablename__]
+_NEWEST = (
+    select(PRESCRIPTIONS)
+    .where(PRESCRIPTIONS.c.person_id == bindparam("person"))
+    .order_by(PRESCRIPTIONS.c.id.desc())
+    .limit(1)
+)
 AUDIT = Base.metadata.tables[AuditRow.__tablename__]
 FEEDS = Base.metadata.tables[CalendarFeedRow.__tablename__]
 ACCOUNTS = Base.metadata.tables[AccountRow.__tablename__]
@@ -115,6 +121,7 @@ _CLINICIAN_LOGIN = (
 )
 _SHARE = (SHARES.c.clinician_id, _CLINICIAN_LOGIN, SHARES.c.person_id, _PERSON_LOGIN,
           SHARES.c.started_at, SHARES.c.stopped_at)  # fmt: skip
+_OF_PERSON = select(*_SHARE).where(SHARES.c.person_id == bindparam("person")).order_by(SHARES.c.id)
 
 
 def _share(row: Any) -> Share:
@@ -216,9 +223,7 @@ class ClinicTransaction:
 
     def shares_of_person(self, person_id: int) -> list[Share]:
         """Every share of the person (stopped ones too), oldest first."""
-        rows = self._session.execute(
-            select(*_SHARE).where(SHARES.c.person_id == person_id).order_by(SHARES.c.id)
-        ).all()
+        rows = self._session.connection().execute(_OF_PERSON, {"person": person_id}).all()
         return [_share(r) for r in rows]
 
     def shares_of_clinician(self, clinician_id: int) -> list[Share]:
@@ -323,12 +328,14 @@ class ClinicTransaction:
             .mappings()
             .all()
         )
-        return {
-            int(r["person_id"]): Prescribed(
-                int(r["id"]), int(r["clinician_id"]), from_db(r["created_at"]), from_row(dict(r))
-            )
-            for r in rows
-        }
+        return {int(r["person_id"]): _prescribed(r) for r in rows}
+
+    def prescription(self, person_id: int) -> Prescribed | None:
+        """One person's prescription in force: `prescriptions`'s, by a statement built once
+        (a page asks on every request)."""
+        found = self._session.connection().execute(_NEWEST, {"person": person_id}).mappings()
+        row = found.first()
+        return None if row is None else _prescribed(row)
 
     # -- the audit log -----------------------------------------------------------------------
 
@@ -374,3 +381,9 @@ class ClinicTransaction:
             .values(revoked_at=to_utc(at))
         )
         return int(getattr(result, "rowcount", 0))
+
+
+def _prescribed(row: Any) -> Prescribed:
+    return Prescribed(
+        int(row["id"]), int(row["clinician_id"]), from_db(row["created_at"]), from_row(dict(row))
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from datetime import date, datetime
 from typing import Any
@@ -11,7 +11,6 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
-from calfcare.core.days import day_end_utc, day_start_utc
 from calfcare.core.records import RecordSet
 from calfcare.storage import convert
 from calfcare.storage.tables import (
@@ -78,21 +77,18 @@ class TransactionBase:
         these are plain column selects)."""
         return self._session.connection().execute(query).all()
 
+    def _run(
+        self, statement: Select[Any], values: Mapping[str, Any] | None = None
+    ) -> Sequence[Any]:
+        """The rows of a statement built once (`calfcare.storage.statements`), run with this
+        person's id (``person``) and ``values`` for its other bound parameters (extra ones
+        are ignored)."""
+        params = {"person": self.person_id, **(values or {})}
+        return self._session.connection().execute(statement, params).all()
+
     def _mine(self, table: Table) -> Any:
         """The condition "this person's row" on a table with an owner column."""
         return table.c.person_id == self.person_id
-
-    def _days(
-        self, query: Select[Any], table: Table, since: date | None, until: date | None
-    ) -> Select[Any]:
-        """``query`` on this person's rows of ``table`` between two days (`days`)."""
-        return days(query, table, since, until).where(self._mine(table))
-
-    def _when(
-        self, query: Select[Any], name: str, since: date | None, until: date | None
-    ) -> Select[Any]:
-        """``query`` on this person's rows of table ``name`` between two days (`when`)."""
-        return when(query, name, since, until).where(self._mine(TABLES[name]))
 
 
 def as_day(value: Any) -> date:
@@ -107,25 +103,3 @@ def as_day(value: Any) -> date:
 
 def select_columns(table: Table, names: Sequence[str]) -> Select[Any]:
     return select(*(table.c[name] for name in names))
-
-
-def when(query: Select[Any], name: str, since: date | None, until: date | None) -> Select[Any]:
-    """``query`` on table ``name`` limited to two days (inclusive; None is open): by ``day``,
-    or for screenings (a time, not a day) by whole UTC days of ``taken_at``."""
-    table = TABLES[name]
-    if name != "screenings":
-        return days(query, table, since, until)
-    if since is not None:
-        query = query.where(table.c.taken_at >= day_start_utc(since))
-    end = None if until is None else day_end_utc(until)  # None: the calendar's last day
-    if end is not None:
-        query = query.where(table.c.taken_at < end)
-    return query
-
-
-def days(query: Select[Any], table: Table, since: date | None, until: date | None) -> Select[Any]:
-    if since is not None:
-        query = query.where(table.c.day >= since)
-    if until is not None:
-        query = query.where(table.c.day <= until)
-    return query

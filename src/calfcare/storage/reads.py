@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from datetime import date
+from functools import cache
 from typing import Any
-
-from sqlalchemy import select
 
 from calfcare.core.records import (
     Clearance,
@@ -21,7 +20,7 @@ from calfcare.core.records import (
 from calfcare.core.split_leg_design import SplitLegExperiment
 from calfcare.core.timeline import Outcome
 from calfcare.core.tracking import MobilityTest, SorenessCheckIn, SplitLegDay
-from calfcare.storage import convert
+from calfcare.storage import convert, statements
 from calfcare.storage.queries import (
     RECORD_KINDS,
     TABLES,
@@ -53,12 +52,10 @@ class Reads(TransactionBase):
     def screenings(
         self, since: date | None = None, until: date | None = None
     ) -> list[ScreeningRecord]:
-        # Screenings have a time, not a day: filter on whole UTC days.
-        table = TABLES["screenings"]
-        query = self._when(
-            select_columns(table, convert.SCREENING_COLUMNS), "screenings", since, until
-        )
-        return convert.screening_records(self._rows(query))
+        # Screenings have a time, not a day: filtered on whole UTC days (`statements.span`).
+        values = statements.span(since, until)
+        query = statements.kind_rows("screenings", convert.SCREENING_COLUMNS, frozenset(values))
+        return convert.screening_records(self._run(query, values))
 
     def screening(self, screening_id: str) -> ScreeningRecord | None:
         table = TABLES["screenings"]
@@ -83,31 +80,22 @@ class Reads(TransactionBase):
             self._rows(
                 select_columns(TABLES[name], columns).where(TABLES[name].c.session_id == session_id)
             )
-            for name, columns in (
-                ("session_calves", convert.CALF_COLUMNS),
-                ("session_holds", convert.HOLD_COLUMNS),
-                ("tender_spots", convert.SPOT_COLUMNS),
-            )
+            for name, columns in _SESSION_PARTS
         )
         return convert.session_records(parents, calves, holds, spots)[0]
 
     def sessions(self, since: date | None = None, until: date | None = None) -> list[SessionRecord]:
-        table = TABLES["sessions"]
-        parents = self._rows(
-            self._days(select_columns(table, convert.SESSION_COLUMNS), table, since, until)
+        values = statements.span(since, until)
+        given = frozenset(values)
+        parents = self._run(
+            statements.kind_rows("sessions", convert.SESSION_COLUMNS, given), values
         )
         if not parents:
             return []
-        children = []
-        for name, columns in (
-            ("session_calves", convert.CALF_COLUMNS),
-            ("session_holds", convert.HOLD_COLUMNS),
-            ("tender_spots", convert.SPOT_COLUMNS),
-        ):
-            ids = self._days(select(table.c.id), table, since, until).scalar_subquery()
-            query = select_columns(TABLES[name], columns).where(TABLES[name].c.session_id.in_(ids))
-            children.append(self._rows(query))
-        calves, holds, spots = children
+        calves, holds, spots = (
+            self._run(statements.session_parts(name, columns, given), values)
+            for name, columns in _SESSION_PARTS
+        )
         return convert.session_records(parents, calves, holds, spots)
 
     def soreness(
@@ -151,21 +139,13 @@ class Reads(TransactionBase):
     def sessions_stopped_for_pain(self) -> list[SessionRecord]:
         """Every session stopped for sharp pain (any day): what the safety state reads of the
         sessions, without loading years of them."""
-        table = TABLES["sessions"]
-        stopped = (table.c.outcome == Outcome.STOPPED_SHARP_PAIN.value) & self._mine(table)
-        parents = self._rows(select_columns(table, convert.SESSION_COLUMNS).where(stopped))
+        stopped = Outcome.STOPPED_SHARP_PAIN.value
+        parents = self._run(_stopped_sessions(stopped))
         if not parents:
             return []
-        ids = select(table.c.id).where(stopped).scalar_subquery()
         calves, holds, spots = (
-            self._rows(
-                select_columns(TABLES[name], columns).where(TABLES[name].c.session_id.in_(ids))
-            )
-            for name, columns in (
-                ("session_calves", convert.CALF_COLUMNS),
-                ("session_holds", convert.HOLD_COLUMNS),
-                ("tender_spots", convert.SPOT_COLUMNS),
-            )
+            self._run(statements.stopped_parts(name, columns, stopped))
+            for name, columns in _SESSION_PARTS
         )
         return convert.session_records(parents, calves, holds, spots)
 
@@ -183,8 +163,23 @@ class Reads(TransactionBase):
     def _kind(
         self, name: str, columns: Sequence[str], since: date | None, until: date | None
     ) -> Sequence[Any]:
-        table = TABLES[name]
-        return self._rows(self._days(select_columns(table, columns), table, since, until))
+        values = statements.span(since, until)
+        return self._run(statements.kind_rows(name, tuple(columns), frozenset(values)), values)
+
+
+_SESSION_PARTS = (
+    ("session_calves", convert.CALF_COLUMNS),
+    ("session_holds", convert.HOLD_COLUMNS),
+    ("tender_spots", convert.SPOT_COLUMNS),
+)
+
+
+@cache
+def _stopped_sessions(outcome: str) -> Any:
+    table = TABLES["sessions"]
+    return select_columns(table, convert.SESSION_COLUMNS).where(
+        table.c.outcome == outcome, statements.mine(table)
+    )
 
 
 _BY_ID: dict[str, tuple[Sequence[str], Callable[[Sequence[Any]], Sequence[Any]]]] = {

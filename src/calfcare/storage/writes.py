@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 
 from calfcare.core.records import (
     Clearance,
@@ -24,6 +24,14 @@ from calfcare.storage import convert
 from calfcare.storage.errors import StorageError
 from calfcare.storage.queries import BATCH, OWNED, TABLES, VERSION, TransactionBase
 
+_BUMP = (
+    update(VERSION)
+    .where(VERSION.c.person_id == bindparam("person"))
+    .values(version=VERSION.c.version + 1)
+)
+"""Built once: a write's last statement, on every write."""
+_INSERTS = {name: insert(table) for name, table in TABLES.items()}
+
 
 class Writes(TransactionBase):
     """The writes of a `Transaction` (refused in `Store.reading`)."""
@@ -31,11 +39,7 @@ class Writes(TransactionBase):
     def bump_version(self) -> None:
         """Add one to this person's data version (done by `Store.transaction`; a row cleared
         by hand is put back)."""
-        result = self._session.execute(
-            update(VERSION)
-            .where(VERSION.c.person_id == self.person_id)
-            .values(version=VERSION.c.version + 1)
-        )
+        result = self._session.connection().execute(_BUMP, {"person": self.person_id})
         if getattr(result, "rowcount", 1) == 0:
             self._session.execute(insert(VERSION).values(person_id=self.person_id, version=1))
 
@@ -125,5 +129,5 @@ class Writes(TransactionBase):
         if rows:
             if table in OWNED:  # whose records they are: always this transaction's person
                 rows = [{**row, "person_id": self.person_id} for row in rows]
-            self._session.execute(insert(TABLES[table]), list(rows))
+            self._session.connection().execute(_INSERTS[table], list(rows))
             self.wrote = True

@@ -67,9 +67,11 @@ class Citations:
 PageKey = tuple[str, str, bytes, Hashable]
 """(template, path, query string, what else the page varies on): one cached page."""
 
-MAX_CACHED_PAGES = 256
+MAX_CACHED_PAGES = 2048
 """Pages kept; the least recently served goes first. Query strings are chosen by whoever
-sends the request, so without a bound one client could fill the memory."""
+sends the request, so without a bound one client could fill the memory. A server's home
+pages differ per person (their summary): 256, the bound before, held fewer than 200
+people's pages with the rest (bench/multi_person.py), so most of them were rendered again."""
 MAX_CACHED_BYTES = 32 * 1024 * 1024
 """And at most this many bytes in all: a history page can weigh megabytes, so a bound on the
 count alone would still let 256 filtered variants of it take hundreds of MB."""

@@ -74,8 +74,13 @@ def peek_home_summary(app: FastAPI) -> object:
     return value
 
 
+HOME_KINDS = ("sessions", "soreness", "mobility", "notes", "screenings", "split_leg_days")
+"""What the home page reads of the last month: the kinds of its latest rows (`KINDS`), and
+the split-leg days for today's coin (not the clearances, pain checks or experiments)."""
+
+
 def _home_summary(store: Store, today: date) -> dict[str, Any]:
-    records = services.load_records(store, today - timedelta(days=30), today)
+    records = services.load_records(store, today - timedelta(days=30), today, kinds=HOME_KINDS)
     yesterday = today - timedelta(days=1)
     sessions_today = [s for s in records.sessions if s.day == today]
     sessions_yesterday = [s for s in records.sessions if s.day == yesterday]
@@ -104,7 +109,7 @@ def _home_summary(store: Store, today: date) -> dict[str, Any]:
             )
         )
     rows = [_in_words(row, records) for row in history_rows(records, set(KINDS), None)[-5:]]
-    return {"todo": todo, "recent": list(reversed(rows)), "count": sum(records.counts().values())}
+    return {"todo": todo, "recent": list(reversed(rows))}
 
 
 SCREENING_KIND_WORDS = {"screening": "Safety check", "follow_up": "Next-day check"}
