@@ -13,8 +13,10 @@ from typer.testing import CliRunner
 from calfcare.cli import app
 from calfcare.core.accounts import Role
 from calfcare.core.records import Note, ScreeningKind
-from calfcare.services import accounts, clinic
+from calfcare.services import accounts, background, clinic
+from calfcare.services.common import today_of
 from calfcare.storage import open_store
+from calfcare.storage.clinic import SummaryKey
 from tests.core.test_safety_state import URGENT, scr
 
 PASSWORD = "correct horse battery"
@@ -41,6 +43,25 @@ def _setup(tmp_path: Path) -> None:
                     tx.add_screening(
                         scr(now - timedelta(hours=1), URGENT, "fu", ScreeningKind.FOLLOW_UP)
                     )
+        background.wait_idle()  # the refreshes the invitations queued
+    finally:
+        store.close()
+
+
+def test_refresh_works_out_every_sharing_persons_line_ahead(tmp_path: Path) -> None:
+    _setup(tmp_path)  # their notes were written straight to the store: lines out of date
+    code, out, _ = _run(tmp_path, "refresh")
+    assert (code, out) == (0, "Worked out 2 lines.\n")
+    store = open_store(f"sqlite:///{tmp_path / 'calfcare.sqlite3'}")
+    try:
+        physio = clinic.account_named(store, "physio")
+        with store.clinic(read_only=True) as tx:
+            people = [s.person_id for s in tx.shares_of_clinician(physio.id)]
+            versions = tx.versions(people)
+            rows = tx.summaries({p: SummaryKey(versions[p], None, today_of(datetime.now(UTC)))
+                                 for p in people})  # fmt: skip
+        assert sorted(rows) == sorted(people)
+        assert all(row.current for row in rows.values())  # the list reads them as they are
     finally:
         store.close()
 

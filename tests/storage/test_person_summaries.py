@@ -238,17 +238,19 @@ def test_a_day_before_the_stored_run_is_computed(store: Store, computed: list[in
     assert computed == [jo.person_id]
 
 
-def test_a_split_leg_experiment_gets_todays_line_only(store: Store, computed: list[int]) -> None:
-    # its analysis is most of a line's cost: not paid again for days that may never be asked
+def test_a_split_leg_experiments_line_is_computed_ahead_too(
+    store: Store, computed: list[int]
+) -> None:
+    # its analysis is most of a line's cost, and the same (remembered) on every day of a run
     physio = _clinician(store)
     coin = SplitLegDay(TODAY - timedelta(days=1), Leg.LEFT)
     jo = _shared(store, physio, "jo", RecordSet(split_leg_days=(coin,)))
     sam = _shared(store, physio, "sam", RecordSet())
     _settled(store, physio, NOW)
     computed.clear()
-    later = NOW + timedelta(days=1)
-    assert _settled(store, physio, later) == _fresh_lines(store, [jo, sam], later)
-    assert computed == [jo.person_id]
+    later = NOW + timedelta(days=AHEAD_AFTER_WRITE)
+    assert clinician_list(store, physio, later) == _fresh_lines(store, [jo, sam], later)
+    assert computed == []
 
 
 # -- a sharing person's write refreshes their line (`services.person_lines`) -------------

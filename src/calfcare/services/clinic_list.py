@@ -58,12 +58,13 @@ many stale lines, their red flags alone are most of a list's time."""
 
 
 def clinician_list(
-    store: Store, clinician: Account, now: datetime, *, inline: int = INLINE
+    store: Store, clinician: Account, now: datetime, *, inline: int | None = None
 ) -> list[PersonSummary]:
-    """The people who share with ``clinician`` now, red flags first."""
+    """The people who share with ``clinician`` now, red flags first; at most ``inline``
+    stale lines (default `INLINE`) computed before the answer."""
     require_clinician(clinician)
     with background.deferred():  # the stale lines are computed after the answer
-        return _list(store, clinician, now, inline)
+        return _list(store, clinician, now, INLINE if inline is None else inline)
 
 
 def _list(store: Store, clinician: Account, now: datetime, inline: int) -> list[PersonSummary]:
@@ -101,7 +102,7 @@ def _list(store: Store, clinician: Account, now: datetime, inline: int) -> list[
         records = line_records(store.for_person(pid), today, found)
         idle = pid in stored and stored[pid].same_records
         computed[pid] = (keys[pid], lines_ahead(pid, names[pid], records, found, now,
-                                                days_ahead(records, idle)))  # fmt: skip
+                                                days_ahead(idle)))  # fmt: skip
         current[pid] = computed[pid][1][0]
     if computed:
         with store.clinic() as tx:

@@ -64,12 +64,12 @@ def line_records(store: Store, today: date, found: Prescribed | None) -> RecordS
         ).sorted()
 
 
-def days_ahead(records: RecordSet, idle: bool) -> int:
-    """How many days after today to compute a line for: none when the person ran a split-leg
-    experiment (its analysis of every day is most of a line's cost, about 0.1 s: it is not
-    worth paying again for a day that may never be asked)."""
-    if records.split_leg_days or records.split_leg_experiments:
-        return 0
+def days_ahead(idle: bool) -> int:
+    """How many days after today to compute a line for: the week ahead when nothing but the
+    day changed, tomorrow after a write. A split-leg experiment's too: its analysis, most of
+    a line's cost (the exact interval of every day: about 25 ms a year), is the same for
+    every day of the run and remembered (`core.split_leg_stats.estimate`), so each further
+    day costs what any other line's day does."""
     return AHEAD if idle else AHEAD_AFTER_WRITE
 
 
@@ -116,7 +116,7 @@ def refresh_lines(store: Store, now: datetime, *, idle: bool = False) -> bool:
             found = tx.prescriptions([pid]).get(pid)
         records = line_records(store, today_of(now), found)
         name = line_name(pid, shares[0].person_login)
-        days = lines_ahead(pid, name, records, found, now, days_ahead(records, idle))
+        days = lines_ahead(pid, name, records, found, now, days_ahead(idle))
         key = SummaryKey(version, None if found is None else found.id, today_of(now))
         with store.clinic() as tx:
             tx.keep_summaries({pid: (key, days)})
