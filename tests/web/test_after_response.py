@@ -20,7 +20,8 @@ from calfcare.core.records import Note
 from calfcare.services import background
 from calfcare.web import deps
 from calfcare.web.after_response import AfterResponse
-from tests.web.test_clinic_pages import Clinic, make_clinic, server_app, text_of
+from tests.web.server_helpers import server_app
+from tests.web.test_clinic_pages import Clinic, make_clinic, text_of
 
 
 def test_a_requests_jobs_wait_for_its_response_then_run() -> None:
