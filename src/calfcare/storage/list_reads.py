@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import Select, bindparam, delete, null, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -139,8 +139,10 @@ HOLD_LEVELS = tuple(level.value for level in Level if level >= HOLD_FROM)
 _CHILDREN = (
     ("session_calves", convert.CALF_COLUMNS),
     ("session_holds", convert.HOLD_COLUMNS),
-    ("tender_spots", convert.SPOT_COLUMNS),
 )
+"""What a red flag reads of a session besides its own row: its calves and their holds (the
+massaged time, what was done, where a sharp-pain stop ended). Not its tender spots, nor its
+plan: no red flag, nor this week's adherence, reads them, so these sessions have none."""
 
 
 def flag_records(
@@ -152,6 +154,7 @@ def flag_records(
     if not ids:
         return {}
     connection = session.connection()
+    people = _ids(ids)
 
     def rows(query: Select[Any]) -> dict[int, list[Any]]:
         found: dict[int, list[Any]] = {pid: [] for pid in ids}
@@ -162,7 +165,7 @@ def flag_records(
     def of(name: str, columns: tuple[str, ...]) -> Select[Any]:
         table = TABLES[name]
         return select(table.c.person_id, *select_columns(table, columns).selected_columns).where(
-            table.c.person_id.in_(ids)
+            table.c.person_id.in_(people)
         )
 
     screenings = TABLES["screenings"]
@@ -180,7 +183,7 @@ def flag_records(
         found_screenings[pid] += [row for row in holds[pid] if row[0] not in seen]
     clearances = rows(of("clearances", convert.CLEARANCE_COLUMNS))
     pain_checks = rows(of("pain_checks", convert.PAIN_CHECK_COLUMNS))
-    sessions = _sessions(session, ids, since)
+    sessions = _sessions(session, ids, people, since)
     return {
         pid: RecordSet(
             screenings=tuple(convert.screening_records(found_screenings[pid])),
@@ -192,10 +195,10 @@ def flag_records(
     }
 
 
-def _sessions(session: Session, ids: list[int], since: date) -> dict[int, list[Any]]:
+def _sessions(session: Session, ids: list[int], people: Any, since: date) -> dict[int, list[Any]]:
     """Each person's sessions from ``since`` on, and those stopped for sharp pain before."""
     table = TABLES["sessions"]
-    mine = table.c.person_id.in_(ids)
+    mine = table.c.person_id.in_(people)
     rows: dict[int, list[Any]] = {pid: [] for pid in ids}
     children: list[dict[int, list[Any]]] = [{pid: [] for pid in ids} for _ in _CHILDREN]
     for chosen in (
@@ -204,7 +207,7 @@ def _sessions(session: Session, ids: list[int], since: date) -> dict[int, list[A
     ):
         _read_sessions(session, chosen, rows, children)
     return {
-        pid: convert.session_records(rows[pid], *(kept[pid] for kept in children))
+        pid: convert.session_records(rows[pid], children[0][pid], children[1][pid], ())
         if rows[pid]
         else []
         for pid in ids
@@ -214,11 +217,13 @@ def _sessions(session: Session, ids: list[int], since: date) -> dict[int, list[A
 def _read_sessions(
     session: Session, chosen: Any, rows: dict[int, list[Any]], children: list[dict[int, list[Any]]]
 ) -> None:
-    """Add the sessions ``chosen`` picks (and their calves, holds and tender spots: each
-    query by a subquery on the sessions' index, not a list of ids) to each person's rows."""
+    """Add the sessions ``chosen`` picks (and their calves and holds: each query by a
+    subquery on the sessions' index, not a list of ids) to each person's rows."""
     table = TABLES["sessions"]
     connection = session.connection()
-    columns = select_columns(table, convert.SESSION_COLUMNS).selected_columns
+    columns = [  # the plan (JSON, the costliest column to read) is not read (`_CHILDREN`)
+        null().label(name) if name == "plan" else table.c[name] for name in convert.SESSION_COLUMNS
+    ]
     parents = connection.execute(select(table.c.person_id, *columns).where(chosen)).all()
     if not parents:
         return
@@ -236,6 +241,11 @@ def _read_sessions(
                 kept[owner[row[0]]].append(row)
 
 
+def _ids(ids: list[int]) -> Any:
+    """One bound list of ids for every query (an ``in_`` of a list coerces each id anew)."""
+    return bindparam("ids", ids, expanding=True)
+
+
 def split_leg_people(session: Session, person_ids: Collection[int]) -> set[int]:
     """Which of ``person_ids`` have split-leg coins or experiments (their line costs most)."""
     ids = list(person_ids)
@@ -244,6 +254,6 @@ def split_leg_people(session: Session, person_ids: Collection[int]) -> set[int]:
         return found
     for name in ("split_leg_days", "split_leg_experiments"):
         table = TABLES[name]
-        query = select(table.c.person_id).where(table.c.person_id.in_(ids)).distinct()
+        query = select(table.c.person_id).where(table.c.person_id.in_(_ids(ids))).distinct()
         found.update(int(pid) for pid in session.connection().execute(query).scalars())
     return found
