@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Select, bindparam, delete, null, select
@@ -149,45 +150,48 @@ def flag_records(
     session: Session, person_ids: Collection[int], since: date
 ) -> dict[int, RecordSet]:
     """Each person's records a red flag reads (see the module), ``since`` being the first day
-    of the recent ones; every person in ``person_ids`` has an entry."""
+    of the recent ones; every person in ``person_ids`` has an entry. The queries are built
+    once (`_queries`) and run with the ids and days as parameters."""
     ids = list(person_ids)
     if not ids:
         return {}
     connection = session.connection()
-    people = _ids(ids)
+    early = day_start_utc(since - timedelta(days=1))  # a time in UTC; a session's day is local
+    values = {"ids": ids, "since": since, "early": early}
+    q = _queries()
 
-    def rows(query: Select[Any]) -> dict[int, list[Any]]:
+    def rows(name: str) -> dict[int, list[Any]]:
         found: dict[int, list[Any]] = {pid: [] for pid in ids}
-        for row in connection.execute(query).all():
+        for row in connection.execute(q[name], values).all():
             found[row[0]].append(tuple(row)[1:])
         return found
 
-    def of(name: str, columns: tuple[str, ...]) -> Select[Any]:
-        table = TABLES[name]
-        return select(table.c.person_id, *select_columns(table, columns).selected_columns).where(
-            table.c.person_id.in_(people)
-        )
-
-    screenings = TABLES["screenings"]
-    early = day_start_utc(since - timedelta(days=1))  # a time in UTC; a session's day is local
-    found_screenings = rows(  # two queries, each on an index (an OR would read every row)
-        of("screenings", convert.SCREENING_COLUMNS).where(screenings.c.taken_at >= early)
-    )
-    holds = rows(
-        of("screenings", convert.SCREENING_COLUMNS).where(
-            screenings.c.verdict.in_(HOLD_LEVELS)  # on their own: the planner takes its index
-        )
-    )
-    for pid in ids:
-        seen = {row[0] for row in found_screenings[pid]}
-        found_screenings[pid] += [row for row in holds[pid] if row[0] not in seen]
-    clearances = rows(of("clearances", convert.CLEARANCE_COLUMNS))
-    pain_checks = rows(of("pain_checks", convert.PAIN_CHECK_COLUMNS))
-    sessions = _sessions(session, ids, people, since)
+    screenings = rows("recent screenings")
+    for pid, held in rows("holds").items():  # two queries, each on an index (not an OR)
+        have = {row[0] for row in screenings[pid]}
+        screenings[pid] += [row for row in held if row[0] not in have]
+    clearances, pain_checks = rows("clearances"), rows("pain checks")
+    sessions: dict[int, list[Any]] = {pid: [] for pid in ids}
+    children: list[dict[int, list[Any]]] = [{pid: [] for pid in ids} for _ in _CHILDREN]
+    seen: set[str] = set()
+    for which in ("recent", "stopped"):  # sessions from ``since``, and every sharp-pain stop
+        parents = connection.execute(q[f"{which} sessions"], values).all()
+        owner = {row[1]: row[0] for row in parents if row[1] not in seen}  # id -> person
+        for row in parents:
+            if row[1] in owner:
+                sessions[row[0]].append(tuple(row)[1:])
+        for (name, _), kept in zip(_CHILDREN, children, strict=True):
+            if owner:
+                for row in connection.execute(q[f"{which} {name}"], values).all():
+                    if row[0] in owner:
+                        kept[owner[row[0]]].append(row)
+        seen.update(owner)
     return {
         pid: RecordSet(
-            screenings=tuple(convert.screening_records(found_screenings[pid])),
-            sessions=tuple(sessions[pid]),
+            screenings=tuple(convert.screening_records(screenings[pid])),
+            sessions=tuple(
+                convert.session_records(sessions[pid], children[0][pid], children[1][pid], ())
+            ),
             clearances=tuple(convert.clearance_records(clearances[pid])),
             pain_checks=tuple(convert.pain_check_records(pain_checks[pid])),
         ).sorted()
@@ -195,55 +199,47 @@ def flag_records(
     }
 
 
-def _sessions(session: Session, ids: list[int], people: Any, since: date) -> dict[int, list[Any]]:
-    """Each person's sessions from ``since`` on, and those stopped for sharp pain before."""
-    table = TABLES["sessions"]
-    mine = table.c.person_id.in_(people)
-    rows: dict[int, list[Any]] = {pid: [] for pid in ids}
-    children: list[dict[int, list[Any]]] = [{pid: [] for pid in ids} for _ in _CHILDREN]
-    for chosen in (
-        mine & (table.c.day >= since),
-        mine & (table.c.outcome == Outcome.STOPPED_SHARP_PAIN.value),  # (its own index)
-    ):
-        _read_sessions(session, chosen, rows, children)
-    return {
-        pid: convert.session_records(rows[pid], children[0][pid], children[1][pid], ())
-        if rows[pid]
-        else []
-        for pid in ids
+@cache
+def _queries() -> dict[str, Select[Any]]:
+    """`flag_records`' queries, built once, with the parameters ``ids`` (a list), ``since``
+    (a day) and ``early`` (a time)."""
+    ids: Any = bindparam("ids", expanding=True)
+
+    def of(name: str, columns: Sequence[str]) -> Select[Any]:
+        table = TABLES[name]
+        return select(table.c.person_id, *select_columns(table, columns).selected_columns).where(
+            table.c.person_id.in_(ids)
+        )
+
+    screenings, sessions = TABLES["screenings"], TABLES["sessions"]
+    chosen = {
+        "recent": sessions.c.person_id.in_(ids) & (sessions.c.day >= bindparam("since")),
+        "stopped": sessions.c.person_id.in_(ids)
+        & (sessions.c.outcome == Outcome.STOPPED_SHARP_PAIN.value),  # (its own index)
     }
-
-
-def _read_sessions(
-    session: Session, chosen: Any, rows: dict[int, list[Any]], children: list[dict[int, list[Any]]]
-) -> None:
-    """Add the sessions ``chosen`` picks (and their calves and holds: each query by a
-    subquery on the sessions' index, not a list of ids) to each person's rows."""
-    table = TABLES["sessions"]
-    connection = session.connection()
     columns = [  # the plan (JSON, the costliest column to read) is not read (`_CHILDREN`)
-        null().label(name) if name == "plan" else table.c[name] for name in convert.SESSION_COLUMNS
+        null().label(name) if name == "plan" else sessions.c[name]
+        for name in convert.SESSION_COLUMNS
     ]
-    parents = connection.execute(select(table.c.person_id, *columns).where(chosen)).all()
-    if not parents:
-        return
-    owner = {row[1]: row[0] for row in parents}  # session id -> person id
-    seen = {row[0] for kept in rows.values() for row in kept}
-    for row in parents:
-        if row[1] not in seen:
-            rows[row[0]].append(tuple(row)[1:])
-    picked = select(table.c.id).where(chosen).scalar_subquery()
-    for (name, names), kept in zip(_CHILDREN, children, strict=True):
-        child = TABLES[name]
-        query = select_columns(child, names).where(child.c.session_id.in_(picked))
-        for row in connection.execute(query).all():
-            if row[0] not in seen:
-                kept[owner[row[0]]].append(row)
-
-
-def _ids(ids: list[int]) -> Any:
-    """One bound list of ids for every query (an ``in_`` of a list coerces each id anew)."""
-    return bindparam("ids", ids, expanding=True)
+    queries = {
+        "recent screenings": of("screenings", convert.SCREENING_COLUMNS).where(
+            screenings.c.taken_at >= bindparam("early")
+        ),
+        "holds": of("screenings", convert.SCREENING_COLUMNS).where(
+            screenings.c.verdict.in_(HOLD_LEVELS)  # on its own: the planner takes its index
+        ),
+        "clearances": of("clearances", convert.CLEARANCE_COLUMNS),
+        "pain checks": of("pain_checks", convert.PAIN_CHECK_COLUMNS),
+    }
+    for which, where in chosen.items():
+        queries[f"{which} sessions"] = select(sessions.c.person_id, *columns).where(where)
+        picked = select(sessions.c.id).where(where).scalar_subquery()
+        for name, names in _CHILDREN:  # by a subquery on the sessions' index
+            child = TABLES[name]
+            queries[f"{which} {name}"] = select_columns(child, names).where(
+                child.c.session_id.in_(picked)
+            )
+    return queries
 
 
 def split_leg_people(session: Session, person_ids: Collection[int]) -> set[int]:
@@ -254,6 +250,6 @@ def split_leg_people(session: Session, person_ids: Collection[int]) -> set[int]:
         return found
     for name in ("split_leg_days", "split_leg_experiments"):
         table = TABLES[name]
-        query = select(table.c.person_id).where(table.c.person_id.in_(_ids(ids))).distinct()
+        query = select(table.c.person_id).where(table.c.person_id.in_(ids)).distinct()
         found.update(int(pid) for pid in session.connection().execute(query).scalars())
     return found
