@@ -15,8 +15,8 @@ each a list that must answer in under 100 ms (exit 1 when one does not):
   warm (median of ``--repeat``);
 * after one person's new record written straight through the store (no refresh: stale);
 * right after a new prescription (its refresh held, as while the clinician's request runs);
-* the next day (the split-leg people's lines are for one day only: stale); two days after
-  everyone went quiet (every line past the days computed ahead: stale); the day after;
+* the next day (split-leg people's lines were once computed for one day only); two days
+  after everyone went quiet (every line past the days computed ahead: stale); the day after;
 * the first of a new day after everyone wrote through the services (each write's refresh
   ran in the background), the day after, and the same after everyone wrote straight through
   the store (no refresh at all).
@@ -151,7 +151,7 @@ def _cases(store: Store, url: str, clinician: Account, people: list[Account], no
         out.append((LIST + "right after a new prescription",
                     _ms(lambda: services.clinician_list(store, clinician, now))))  # fmt: skip
     out.append(("  then the background, until every line is current", _ms(background.wait_idle)))
-    listed("the next day (split-leg lines are for one day)", now + timedelta(days=1))
+    listed("the next day (split-leg people included)", now + timedelta(days=1))
     listed("two days after everyone went quiet", now + timedelta(days=2))
     listed("the day after that", now + timedelta(days=3))
     at = now + timedelta(days=4)
