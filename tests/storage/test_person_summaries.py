@@ -358,3 +358,14 @@ def test_an_older_line_never_replaces_a_newer_one(store: Store, computed: list[i
     computed.clear()
     clinician_list(store, physio, NOW)
     assert computed == []
+
+
+def test_a_refresh_for_a_store_closed_since_opens_nothing(db_url: str) -> None:
+    store = open_store(db_url)
+    physio = _clinician(store)
+    jo = _shared(store, physio, "jo", RecordSet())
+    mine = store.for_person(jo.person_id)
+    store.close()
+    assert mine.closed and store.closed
+    assert person_lines.refresh_lines(mine, NOW) is False  # no query: the engine stays shut
+    assert mine.engine.pool.checkedin() == 0

@@ -107,6 +107,8 @@ def refresh_lines(store: Store, now: datetime, *, idle: bool = False) -> bool:
     day changed; tomorrow after a write). True when lines were stored; a failure is logged
     and ignored (the list shows the older line's trends, labelled, until one succeeds)."""
     pid = store.person_id
+    if store.closed:  # closed since this was queued: nothing to open it again for
+        return False
     try:
         with store.clinic(read_only=True) as tx:
             shares = [s for s in tx.shares_of_person(pid) if s.stopped_at is None]
