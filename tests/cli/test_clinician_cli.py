@@ -114,3 +114,22 @@ def test_invite_and_the_errors(tmp_path: Path) -> None:
     code, _, err = _run(tmp_path, "export", "--login", "physio", "--person", "ann.fine",
                         "--format", "pdf")  # fmt: skip
     assert code == 2 and "--format" in err
+
+
+def test_people_with_lines_out_of_date_says_so_and_works_them_out(tmp_path: Path) -> None:
+    _setup(tmp_path)
+    store = open_store(f"sqlite:///{tmp_path / 'calfcare.sqlite3'}")
+    try:  # a note each, written straight to the store: both lines out of date
+        now = datetime.now(UTC)
+        for name in ("ann.fine", "zed.urgent"):
+            mine = store.for_person(clinic.account_named(store, name).person_id)
+            with mine.transaction() as tx:
+                tx.add_note(Note(f"late-{name.replace('.', '-')}", now.date(), now, "Sore."))
+    finally:
+        store.close()
+    code, out, _ = _run(tmp_path, "people", "--login", "physio")
+    assert code == 0 and "RED FLAG: Hold on massage: urgent" in out
+    labelled = out.count("being worked out") + out.count("Trends as of")
+    assert labelled in (1, 2)  # at most one computed by the list itself
+    code, again, _ = _run(tmp_path, "people", "--login", "physio")  # worked out since
+    assert code == 0 and "being worked out" not in again and "Trends as of" not in again

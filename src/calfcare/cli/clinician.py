@@ -45,11 +45,13 @@ def people(
 ) -> None:
     """The people who share with you, red flags first."""
     from calfcare import services
+    from calfcare.services import background
     from calfcare.services.clinic import account_named
 
     with reporting(), named_as(NAMES), cli_db.open_cli_store(db) as store:
         clinician = account_named(store, login)
         lines = services.clinician_list(store, clinician, cli_db.now())
+        background.wait_idle()  # the stale lines it found, worked out before the store closes
     if not lines:
         print("Nobody shares their records with you yet: `calfcare clinician invite`.")
     for line in lines:
