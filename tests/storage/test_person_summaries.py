@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
+from sqlalchemy.pool import QueuePool
 
 from calfcare import services
 from calfcare.core.accounts import Role
@@ -368,4 +369,5 @@ def test_a_refresh_for_a_store_closed_since_opens_nothing(db_url: str) -> None:
     store.close()
     assert mine.closed and store.closed
     assert person_lines.refresh_lines(mine, NOW) is False  # no query: the engine stays shut
-    assert mine.engine.pool.checkedin() == 0
+    pool = mine.engine.pool
+    assert isinstance(pool, QueuePool) and pool.checkedin() == 0
