@@ -38,6 +38,15 @@ if "CALFCARE_DATA_DIR" not in os.environ and "CALFCARE_DATABASE_URL" not in os.e
     os.environ["CALFCARE_DATA_DIR"] = tempfile.mkdtemp(prefix="calfcare-tests-")
 
 
+@pytest.fixture(autouse=True)
+def _background_settles() -> Any:
+    """Every test ends with the background jobs it queued done (`services.background`)."""
+    yield
+    from calfcare.services import background
+
+    background.wait_idle()
+
+
 def screening_answers(**general: Any) -> dict[str, Any]:
     """A safety check of both calves, every answer "no" unless ``general`` says."""
     from calfcare.core.screening_rules import GENERAL_QUESTION_IDS, LEG_QUESTION_IDS

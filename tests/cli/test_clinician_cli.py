@@ -13,8 +13,10 @@ from typer.testing import CliRunner
 from calfcare.cli import app
 from calfcare.core.accounts import Role
 from calfcare.core.records import Note, ScreeningKind
-from calfcare.services import accounts, clinic
+from calfcare.services import accounts, background, clinic
+from calfcare.services.common import today_of
 from calfcare.storage import open_store
+from calfcare.storage.clinic import SummaryKey
 from tests.core.test_safety_state import URGENT, scr
 
 PASSWORD = "correct horse battery"
@@ -41,6 +43,25 @@ def _setup(tmp_path: Path) -> None:
                     tx.add_screening(
                         scr(now - timedelta(hours=1), URGENT, "fu", ScreeningKind.FOLLOW_UP)
                     )
+        background.wait_idle()  # the refreshes the invitations queued
+    finally:
+        store.close()
+
+
+def test_refresh_works_out_every_sharing_persons_line_ahead(tmp_path: Path) -> None:
+    _setup(tmp_path)  # their notes were written straight to the store: lines out of date
+    code, out, _ = _run(tmp_path, "refresh")
+    assert (code, out) == (0, "Worked out 2 lines.\n")
+    store = open_store(f"sqlite:///{tmp_path / 'calfcare.sqlite3'}")
+    try:
+        physio = clinic.account_named(store, "physio")
+        with store.clinic(read_only=True) as tx:
+            people = [s.person_id for s in tx.shares_of_clinician(physio.id)]
+            versions = tx.versions(people)
+            rows = tx.summaries({p: SummaryKey(versions[p], None, today_of(datetime.now(UTC)))
+                                 for p in people})  # fmt: skip
+        assert sorted(rows) == sorted(people)
+        assert all(row.current for row in rows.values())  # the list reads them as they are
     finally:
         store.close()
 
@@ -93,3 +114,22 @@ def test_invite_and_the_errors(tmp_path: Path) -> None:
     code, _, err = _run(tmp_path, "export", "--login", "physio", "--person", "ann.fine",
                         "--format", "pdf")  # fmt: skip
     assert code == 2 and "--format" in err
+
+
+def test_people_with_lines_out_of_date_says_so_and_works_them_out(tmp_path: Path) -> None:
+    _setup(tmp_path)
+    store = open_store(f"sqlite:///{tmp_path / 'calfcare.sqlite3'}")
+    try:  # a note each, written straight to the store: both lines out of date
+        now = datetime.now(UTC)
+        for name in ("ann.fine", "zed.urgent"):
+            mine = store.for_person(clinic.account_named(store, name).person_id)
+            with mine.transaction() as tx:
+                tx.add_note(Note(f"late-{name.replace('.', '-')}", now.date(), now, "Sore."))
+    finally:
+        store.close()
+    code, out, _ = _run(tmp_path, "people", "--login", "physio")
+    assert code == 0 and "RED FLAG: Hold on massage: urgent" in out
+    labelled = out.count("being worked out") + out.count("Trends as of")
+    assert labelled in (1, 2)  # at most one computed by the list itself
+    code, again, _ = _run(tmp_path, "people", "--login", "physio")  # worked out since
+    assert code == 0 and "being worked out" not in again and "Trends as of" not in again

@@ -465,6 +465,8 @@ COMMANDS: dict[str, list[str]] = {
     "clinician invite": ["--login", "physio"],
     "clinician export": ["--login", "physio", "--person", "jo.smith"],
     "clinician revoke": ["--login", "physio", "--invitations"],
+    # nobody shares in a fresh folder: nothing to work out (exit 0), nothing written
+    "clinician refresh": [],
 }
 WRITES = {"import", "log soreness", "log mobility", "log note", "log session"}
 WRITES |= {"split-leg start", "split-leg draw", "split-leg massaged", "split-leg stop"}

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from calfcare.services import background
 from calfcare.storage import Store, open_store
 from tests.storage.backends import BACKENDS, database_url
 
@@ -20,4 +21,5 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 def store(db_url: str) -> Iterator[Store]:
     opened = open_store(db_url)
     yield opened
+    background.wait_idle()  # its jobs (a clinician's list's lines) done before it closes
     opened.close()

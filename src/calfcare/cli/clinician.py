@@ -4,6 +4,7 @@
     calfcare clinician invite --login NAME [--base-url URL]
     calfcare clinician export --login NAME --person LOGIN [--format json|csv|fhir] [-o FILE]
     calfcare clinician revoke --login NAME (--person LOGIN | --code CODE | --invitations)
+    calfcare clinician refresh                       every list line, ahead (nightly cron)
 
 Whoever runs it already holds the database, so ``--login`` names the clinician's account
 without a password (as `calfcare admin` does); every command still checks that it is a
@@ -25,7 +26,7 @@ from calfcare.cli.inputs import write_output
 from calfcare.core.errors import InvalidInput, Problem
 
 clinician_app = typer.Typer(
-    help="A clinician's people: list, invite, export, revoke.",
+    help="A clinician's people: list, invite, export, revoke; refresh every list's lines.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -44,11 +45,13 @@ def people(
 ) -> None:
     """The people who share with you, red flags first."""
     from calfcare import services
+    from calfcare.services import background
     from calfcare.services.clinic import account_named
 
     with reporting(), named_as(NAMES), cli_db.open_cli_store(db) as store:
         clinician = account_named(store, login)
         lines = services.clinician_list(store, clinician, cli_db.now())
+        background.wait_idle()  # the stale lines it found, worked out before the store closes
     if not lines:
         print("Nobody shares their records with you yet: `calfcare clinician invite`.")
     for line in lines:
@@ -59,6 +62,10 @@ def people(
             print(f"  {line.week.words}")
         elif not line.prescribed:
             print("  No routine prescribed now.")
+        if line.pending:
+            print("  Trends: being worked out; run it again in a moment.")
+        elif line.as_of is not None:
+            print(f"  Trends as of {line.as_of:%d %b} (being brought up to date):")
         for headline in line.trends:
             print(f"  {headline}")
         if line.split_leg:
@@ -134,3 +141,14 @@ def revoke(
             )
     what = "share" if person is not None else "invitation"
     print(f"Stopped {stopped} {what}{'' if stopped == 1 else 's'}.")
+
+
+@clinician_app.command("refresh")
+def refresh(db: str | None = cli_db.db_option()) -> None:
+    """Work out every sharing person's list line for today and the week ahead (run nightly,
+    e.g. from cron: lists then never find them all out of date at once)."""
+    from calfcare.services.person_lines import refresh_all
+
+    with reporting(), cli_db.open_cli_store(db) as store:
+        count = refresh_all(store, cli_db.now())
+    print(f"Worked out {count} {'line' if count == 1 else 'lines'}.")

@@ -17,7 +17,7 @@ Pure: records, the safety state and the day come in as arguments.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import IntEnum
 
@@ -70,6 +70,12 @@ class PersonSummary:
     trends: tuple[str, ...]
     """Headlines of the soreness and knee-to-wall readings (all of them)."""
     split_leg: str | None
+    as_of: date | None = None
+    """None: every part is current. Otherwise the red flags and this week are current but
+    the trends and split-leg result are the ones worked out from the records of that day
+    (`with_current`)."""
+    pending: bool = False
+    """The trends and split-leg result are being worked out and none is stored yet."""
 
     @property
     def flag(self) -> Flag:
@@ -121,6 +127,35 @@ def followup_missing(
     return None if answered else last.day
 
 
+def current_parts(
+    records: RecordSet, state: SafetyState, prescription: Prescription | None, today: date
+) -> tuple[tuple[Flag, ...], WeekAdherence | None, bool]:
+    """A line's red flags, its week's adherence and whether a prescription is in force today:
+    what a line shows that must always be current. ``records`` need only hold the safety
+    state's records and the sessions of the last `FOLLOWUP_WINDOW` (they give the same as
+    every record: the current week started at most 6 days ago)."""
+    week = None if prescription is None else this_week(prescription, records.sessions, today)
+    prescribed = prescription is not None and prescription.week_of(today) is not None
+    return red_flags(records, state, today), week, prescribed
+
+
+def with_current(
+    person_id: int,
+    name: str,
+    parts: tuple[tuple[Flag, ...], WeekAdherence | None, bool],
+    older: PersonSummary | None,
+    as_of: date,
+) -> PersonSummary:
+    """A line whose stored one is not current: the current red flags, week and prescription
+    (`current_parts`) with the older line's trends and split-leg result, as of the day they
+    were worked out (``older`` None: nothing to show yet, they are being worked out)."""
+    flags, week, prescribed = parts
+    if older is None:
+        return PersonSummary(person_id, name, flags, week, prescribed, (), (), None, None, True)
+    return replace(older, person_id=person_id, name=name, flags=flags, week=week,
+                   prescribed=prescribed, as_of=as_of, pending=False)  # fmt: skip
+
+
 def summarise(
     person_id: int,
     name: str,
@@ -131,7 +166,7 @@ def summarise(
 ) -> PersonSummary:
     """A person's line of the list from their records (sessions, screenings, soreness,
     knee-to-wall and split-leg records), their safety state and prescription."""
-    week = None if prescription is None else this_week(prescription, records.sessions, today)
+    flags, week, prescribed = current_parts(records, state, prescription, today)
     report = analyse_records(records, today, since=today - TREND_WINDOW, until=today)
     worse: list[str] = []
     trends: list[str] = []
@@ -149,9 +184,9 @@ def summarise(
     return PersonSummary(
         person_id=person_id,
         name=name,
-        flags=red_flags(records, state, today),
+        flags=flags,
         week=week,
-        prescribed=prescription is not None and prescription.week_of(today) is not None,
+        prescribed=prescribed,
         worse=tuple(worse),
         trends=tuple(trends),
         split_leg=split or None,

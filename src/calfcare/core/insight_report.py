@@ -66,16 +66,16 @@ def skipped_days(records: RecordSet) -> list[date]:
 
 
 def split_leg_results(
-    records: RecordSet, today: date | None = None
+    records: RecordSet, today: date | None = None, *, days: list[SessionDay] | None = None
 ) -> tuple[ExperimentResult, ...]:
     """Every split-leg experiment of ``records``, oldest first (coins from before experiments
     were registered first of all), each analysed as registered. ``today`` decides which
-    recent days may still get their ratings (None: every day is past)."""
+    recent days may still get their ratings (None: every day is past). ``days``: the
+    records' `session_days`, when the caller has them already."""
     if not records.split_leg_experiments and not records.split_leg_days:
         return ()  # nothing to analyse: the ratings below would go unused
-    ratings = index_ratings(
-        records.soreness, records.mobility, session_days(records), skipped_days(records)
-    )
+    every = session_days(records) if days is None else days
+    ratings = index_ratings(records.soreness, records.mobility, every, skipped_days(records))
     return analyse_experiments(
         records.split_leg_experiments, records.split_leg_days, ratings, today=today
     )
@@ -93,13 +93,14 @@ def analyse_records(
 
     soreness = [i.record for i in records.soreness if within(i.record.day)]
     mobility = [i.record for i in records.mobility if within(i.record.day)]
-    days = [d for d in session_days(records) if within(d.day)]
+    every = session_days(records)
+    days = [d for d in every if within(d.day)]
     ordinary = (
         soreness_after_massage_days(soreness, days),
         *mobility_before_after(mobility, days),
         *mobility_trend(mobility),
     )
-    return InsightsReport(ordinary, split_leg_results(records, today))
+    return InsightsReport(ordinary, split_leg_results(records, today, days=every))
 
 
 def _finite(value: Any) -> Any:

@@ -9,6 +9,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from calfcare.core.exact_interval import Interval, sign_flip_interval
 from calfcare.core.interval_verdict import DECREASES, INCREASES, Reading, judge
@@ -42,7 +43,21 @@ class Estimate:
 
 
 def estimate(diffs: Sequence[float], spec: OutcomeSpec, *, seed: int = 0) -> Estimate:
-    """The mean of ``diffs`` with its exact interval (from 6 days) and its reading."""
+    """The mean of ``diffs`` with its exact interval (from 6 days) and its reading.
+
+    Remembered for the last `REMEMBERED` inputs (an estimate is a pure function of them):
+    the exact interval of a year of days takes about 10 ms, and the same differences are
+    estimated again for each day a clinician's list line is computed for, and each time an
+    unchanged experiment is shown."""
+    return _estimate(tuple(diffs), spec, seed)
+
+
+REMEMBERED = 256
+"""How many estimates `estimate` keeps (each a few hundred bytes, plus its differences)."""
+
+
+@lru_cache(maxsize=REMEMBERED)
+def _estimate(diffs: tuple[float, ...], spec: OutcomeSpec, seed: int) -> Estimate:
     n = len(diffs)
     mean = math.fsum(diffs) / n if n else None
     if n < MIN_DAYS_FOR_P:

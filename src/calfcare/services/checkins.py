@@ -46,7 +46,7 @@ from calfcare.services.common import (
     today_of,
     unique,
 )
-from calfcare.services.person_lines import refresh_lines
+from calfcare.services.person_lines import refresh_later
 from calfcare.services.safety import followup_report
 from calfcare.storage import Store
 
@@ -117,7 +117,7 @@ def log_soreness(
 
     stored = save_once(store, client_id, stored_of, write)
     if stored is None:
-        refresh_lines(store, now)
+        refresh_later(store, now)
         return SorenessLogged(items, report)
     found, stored_follow = stored
     if not (same_logged(found, items) and same_follow_up(stored_follow, follow)):
@@ -251,7 +251,7 @@ def log_mobility(
 
     found = save_once(store, client_id, stored_of, write)
     if found is None:
-        refresh_lines(store, now)
+        refresh_later(store, now)
         return items
     if not same_logged(found, items):
         raise client_id_conflict(client_id, "knee-to-wall test")
@@ -270,7 +270,7 @@ def add_note(
 
     found = save_once(store, client_id, stored_of, lambda tx: tx.add_note(record))
     if found is None:
-        refresh_lines(store, now)
+        refresh_later(store, now)
         return record
     if not same_note(found[0], record):
         raise client_id_conflict(client_id, "note")

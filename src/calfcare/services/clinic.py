@@ -27,9 +27,10 @@ from datetime import date, datetime, timedelta
 from calfcare.core.accounts import Role
 from calfcare.core.errors import InvalidInput, NotAllowed, Problem
 from calfcare.core.prescription import prescription
+from calfcare.services.person_lines import refresh_later
 from calfcare.storage import Store
 from calfcare.storage.accounts import Account
-from calfcare.storage.clinic import AuditEvent, Invitation, Prescribed, Share
+from calfcare.storage.clinic import AuditEvent, ClinicTransaction, Invitation, Prescribed, Share
 
 INVITE_LIFETIME = timedelta(days=14)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -105,8 +106,10 @@ def accept_invite(store: Store, code: str, person_id: int, now: datetime) -> Sha
         if found is None or not found.open_at(now) or not tx.accept_invitation(key, person_id, now):
             raise InvalidInput([Problem("code", BAD_CODE)])
         tx.add_share(found.clinician_id, person_id, now)
-        return next(s for s in tx.shares_of_person(person_id)
-                    if s.clinician_id == found.clinician_id and s.stopped_at is None)  # fmt: skip
+        share = next(s for s in tx.shares_of_person(person_id)
+                     if s.clinician_id == found.clinician_id and s.stopped_at is None)  # fmt: skip
+    refresh_later(store.for_person(person_id), now)  # their line, ready for the list
+    return share
 
 
 def accept_invite_new(store: Store, code: str, login: str, password: str, now: datetime) -> Account:
@@ -136,7 +139,16 @@ def people_of(store: Store, clinician: Account) -> list[Share]:
 def stop_sharing(store: Store, person_id: int, clinician_id: int, now: datetime) -> bool:
     """The person stops sharing with a clinician (at once): whether a share was on."""
     with store.clinic() as tx:
-        return tx.stop_share(clinician_id, person_id, now) > 0
+        return _stop(tx, clinician_id, person_id, now) > 0
+
+
+def _stop(tx: ClinicTransaction, clinician_id: int, person_id: int, now: datetime) -> int:
+    """Stop a share; when the person then shares with nobody, their stored line (derived
+    from their records) is deleted with it."""
+    stopped = tx.stop_share(clinician_id, person_id, now)
+    if not any(s.stopped_at is None for s in tx.shares_of_person(person_id)):
+        tx.forget_summary(person_id)
+    return stopped
 
 
 def clinician_revoke(store: Store, clinician: Account, now: datetime, *,
@@ -146,7 +158,7 @@ def clinician_revoke(store: Store, clinician: Account, now: datetime, *,
     require_clinician(clinician)
     with store.clinic() as tx:
         if person_id is not None:
-            return tx.stop_share(clinician.id, person_id, now)
+            return _stop(tx, clinician.id, person_id, now)
         key = None if code is None else _hash(normalise_code(code))
         return tx.revoke_invitations(clinician.id, now, key)
 
@@ -187,6 +199,7 @@ def prescribe(store: Store, clinician: Account, person_id: int, *, calves: Seque
         if not tx.sharing(clinician.id, person_id):
             raise NotAllowed("This person does not share their records with you.")
         id_ = tx.add_prescription(person_id, clinician.id, checked, now)
+    refresh_later(store.for_person(person_id), now)  # their line under the new prescription
     return Prescribed(id_, clinician.id, now, checked)
 
 

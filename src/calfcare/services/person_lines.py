@@ -1,13 +1,16 @@
 """A sharing person's line on the clinician's list (`calfcare.services.clinic_list`):
 computed from their records for a run of days, and refreshed when they write.
 
-`refresh_lines` runs after each of the person's writes has committed (`writing`, and the
-use cases that save once under a client id): when the person shares with a clinician now,
-their line is computed for today and tomorrow and stored under the new data version, so the
-clinician's first list of the day reads it instead of computing it. It is outside the
-write's transaction and never raises: a refresh that fails is logged and left to the list,
-which computes a stale or missing line itself, and a person who shares with nobody pays one
-indexed query (their shares).
+`refresh_later` queues `refresh_lines` in the background (`calfcare.services.background`:
+in a web request, once the response went out) after each of the person's writes has
+committed (`writing`, and the use cases that save once under a client id), after a new
+prescription or share, and for the lines a list found stale. When the person shares with a
+clinician then, their line is computed for today and the days after it and stored under the
+data version read, so the clinician's list reads it instead of computing it. It is outside
+the write's transaction and never raises: a refresh that fails is logged, and the list shows
+the person's current red flags with their older trends until a refresh succeeds. A person
+who shares with nobody pays one indexed query (their shares), in the background.
+`refresh_all` computes every sharing person's line ahead (`calfcare clinician refresh`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from datetime import date, datetime, timedelta
 
 from calfcare.core.clinic_list import FOLLOWUP_WINDOW, TREND_WINDOW, PersonSummary, summarise
 from calfcare.core.records import RecordSet
+from calfcare.services import background
 from calfcare.services.common import state_of, today_of
 from calfcare.storage import Store, Transaction
 from calfcare.storage.clinic import Prescribed, SummaryKey
@@ -60,12 +64,12 @@ def line_records(store: Store, today: date, found: Prescribed | None) -> RecordS
         ).sorted()
 
 
-def days_ahead(records: RecordSet, idle: bool) -> int:
-    """How many days after today to compute a line for: none when the person ran a split-leg
-    experiment (its analysis of every day is most of a line's cost, about 0.1 s: it is not
-    worth paying again for a day that may never be asked)."""
-    if records.split_leg_days or records.split_leg_experiments:
-        return 0
+def days_ahead(idle: bool) -> int:
+    """How many days after today to compute a line for: the week ahead when nothing but the
+    day changed, tomorrow after a write. A split-leg experiment's too: its analysis, most of
+    a line's cost (the exact interval of every day: about 25 ms a year), is the same for
+    every day of the run and remembered (`core.split_leg_stats.estimate`), so each further
+    day costs what any other line's day does."""
     return AHEAD if idle else AHEAD_AFTER_WRITE
 
 
@@ -97,11 +101,14 @@ def line_name(person_id: int, login: str | None) -> str:
     return login or f"person {person_id}"
 
 
-def refresh_lines(store: Store, now: datetime) -> bool:
-    """After a write of ``store``'s person committed: when they share with a clinician now,
-    compute and store their lines for today and tomorrow (as the list would). True when
-    lines were stored; a failure is logged and ignored (the list computes the line)."""
+def refresh_lines(store: Store, now: datetime, *, idle: bool = False) -> bool:
+    """When ``store``'s person shares with a clinician now, compute and store their lines for
+    today and the days after it (`days_ahead`: the week ahead when ``idle``, nothing but the
+    day changed; tomorrow after a write). True when lines were stored; a failure is logged
+    and ignored (the list shows the older line's trends, labelled, until one succeeds)."""
     pid = store.person_id
+    if store.closed:  # closed since this was queued: nothing to open it again for
+        return False
     try:
         with store.clinic(read_only=True) as tx:
             shares = [s for s in tx.shares_of_person(pid) if s.stopped_at is None]
@@ -111,7 +118,7 @@ def refresh_lines(store: Store, now: datetime) -> bool:
             found = tx.prescriptions([pid]).get(pid)
         records = line_records(store, today_of(now), found)
         name = line_name(pid, shares[0].person_login)
-        days = lines_ahead(pid, name, records, found, now, days_ahead(records, idle=False))
+        days = lines_ahead(pid, name, records, found, now, days_ahead(idle))
         key = SummaryKey(version, None if found is None else found.id, today_of(now))
         with store.clinic() as tx:
             tx.keep_summaries({pid: (key, days)})
@@ -121,10 +128,25 @@ def refresh_lines(store: Store, now: datetime) -> bool:
     return True
 
 
+def refresh_later(store: Store, now: datetime, *, idle: bool = False) -> None:
+    """`refresh_lines` for ``store``'s person in the background (after the response)."""
+    key = ("line", id(store.engine), store.person_id)
+    background.later(key, lambda: refresh_lines(store, now, idle=idle))
+
+
+def refresh_all(store: Store, now: datetime) -> int:
+    """Compute and store now, for today and the week ahead, the line of every person who
+    shares with a clinician (a nightly job, so that no list finds them all stale at once):
+    how many were stored."""
+    with store.clinic(read_only=True) as tx:
+        people = tx.sharing_people()
+    return sum(refresh_lines(store.for_person(pid), now, idle=True) for pid in people)
+
+
 @contextmanager
 def writing(store: Store, now: datetime) -> Iterator[Transaction]:
-    """`Store.transaction`, then (once it committed a write) `refresh_lines`."""
+    """`Store.transaction`, then (once it committed a write) `refresh_later`."""
     with store.transaction() as tx:
         yield tx
     if tx.wrote:
-        refresh_lines(store, now)
+        refresh_later(store, now)

@@ -24,7 +24,7 @@ from calfcare.core.records import (
 from calfcare.core.routine import Plan, Tool
 from calfcare.core.timeline import Outcome
 from calfcare.services.common import client_id_conflict, new_id, save_once, today_of
-from calfcare.services.person_lines import refresh_lines, writing
+from calfcare.services.person_lines import refresh_later, writing
 from calfcare.storage import Store
 
 # -- sessions --------------------------------------------------------------------------------
@@ -77,7 +77,7 @@ def save_session(store: Store, record: SessionRecord, now: datetime | None = Non
     was already stored (a retried upload: nothing is written). A different session under its
     id is a `SessionConflict`, on any day; a ``screening_id`` that names no stored safety
     check is `InvalidInput`. ``now`` (the session's start when not given) is the moment the
-    person's line on a clinician's list is refreshed for (`refresh_lines`)."""
+    person's line on a clinician's list is refreshed for (`refresh_later`)."""
     now = record.started_at if now is None else now
     with writing(store, now) as tx:
         if record.screening_id is not None and tx.screening(record.screening_id) is None:
@@ -160,7 +160,7 @@ def log_session(
 
     found = save_once(store, client_id, stored_of, lambda tx: tx.add_session(record))
     if found is None:
-        refresh_lines(store, now)
+        refresh_later(store, now)
         return record
     if not same_session(found, record):
         raise client_id_conflict(client_id, "session")

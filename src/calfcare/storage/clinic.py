@@ -15,13 +15,16 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from calfcare.core.clinic_list import PersonSummary
 from calfcare.core.prescription import Prescription, from_row
-from calfcare.core.summary_json import day_from_text, days_to_text
+from calfcare.core.records import RecordSet
+from calfcare.storage import list_reads
 from calfcare.storage.convert import from_db, to_utc
+from calfcare.storage.list_reads import StoredLine, SummaryKey
+
+__all__ = ["ClinicTransaction", "StoredLine", "SummaryKey"]
 from calfcare.storage.tables import (
     AccountRow,
     AuditRow,
@@ -29,7 +32,6 @@ from calfcare.storage.tables import (
     CalendarFeedRow,
     DataVersionRow,
     InvitationRow,
-    PersonSummaryRow,
     PrescriptionRow,
     ShareRow,
 )
@@ -47,7 +49,6 @@ AUDIT = Base.metadata.tables[AuditRow.__tablename__]
 FEEDS = Base.metadata.tables[CalendarFeedRow.__tablename__]
 ACCOUNTS = Base.metadata.tables[AccountRow.__tablename__]
 VERSIONS = Base.metadata.tables[DataVersionRow.__tablename__]
-SUMMARIES = Base.metadata.tables[PersonSummaryRow.__tablename__]
 
 
 @dataclass(frozen=True)
@@ -87,17 +88,6 @@ class Prescribed:
     clinician_id: int
     created_at: datetime
     prescription: Prescription
-
-
-@dataclass(frozen=True)
-class SummaryKey:
-    """What a stored line of the clinician's list was computed for: the person's data
-    version, the prescription in force (its id) and the day (stored: the first of the
-    consecutive days a row holds lines for). Any other: recompute."""
-
-    version: int
-    prescription_id: int | None
-    day: date
 
 
 @dataclass(frozen=True)
@@ -235,6 +225,11 @@ class ClinicTransaction:
         ).all()
         return [_share(r) for r in rows]
 
+    def sharing_people(self) -> list[int]:
+        """Every person who shares with a clinician now (each once)."""
+        query = select(SHARES.c.person_id).where(SHARES.c.stopped_at.is_(None)).distinct()
+        return sorted(int(pid) for pid in self._session.execute(query).scalars())
+
     def versions(self, person_ids: Collection[int]) -> dict[int, int]:
         """The data version of each person, in one query (0: never written)."""
         rows = self._session.execute(
@@ -247,56 +242,27 @@ class ClinicTransaction:
 
     # -- the list's stored lines -------------------------------------------------------------
 
-    def summaries(self, wanted: Mapping[int, SummaryKey]) -> dict[int, PersonSummary | None]:
-        """The stored lines of the people in ``wanted``, in one query: only those computed
-        for exactly their key (a row's lines are for its day and the days after it, under
-        one data version and prescription), of that person, and read back whole
-        (`day_from_text`); any other row is left out, to be computed again. None for a
-        person whose row is for their data version and prescription but holds no line for
-        the day asked (nothing changed but the day)."""
-        rows = self._session.execute(
-            select(SUMMARIES).where(SUMMARIES.c.person_id.in_(list(wanted)))
-        ).mappings()
-        found: dict[int, PersonSummary | None] = {}
-        for r in rows:
-            pid = int(r["person_id"])
-            rx = r["prescription_id"]
-            want = wanted[pid]
-            if (int(r["data_version"]), None if rx is None else int(rx)) != (
-                want.version,
-                want.prescription_id,
-            ):
-                continue
-            found[pid] = None
-            line = day_from_text(r["body"], (want.day - r["day"]).days)
-            if line is not None and line.person_id == pid:
-                found[pid] = line
-        return found
+    def summaries(self, wanted: Mapping[int, SummaryKey]) -> dict[int, StoredLine]:
+        """The stored lines of the people in ``wanted`` (`list_reads.read_lines`)."""
+        return list_reads.read_lines(self._session, wanted)
 
     def keep_summaries(
         self, lines: Mapping[int, tuple[SummaryKey, Sequence[PersonSummary]]]
     ) -> None:
-        """Store each person's lines (for the key's day and the days after it, in order)
-        under its key, replacing the ones stored before, unless those are for a newer data
-        version (a slower refresh or list that read older records never undoes a newer one)."""
-        if not lines:
-            return
-        values = [
-            {"person_id": pid, "data_version": key.version,
-             "prescription_id": key.prescription_id, "day": key.day,
-             "body": days_to_text(days)}
-            for pid, (key, days) in lines.items()
-        ]  # fmt: skip
-        dialect = postgresql if self._session.get_bind().dialect.name == "postgresql" else sqlite
-        query = dialect.insert(SUMMARIES).values(values)
-        self._session.execute(
-            query.on_conflict_do_update(
-                index_elements=[SUMMARIES.c.person_id],
-                set_={c: query.excluded[c] for c in ("data_version", "prescription_id", "day",
-                                                     "body")},
-                where=SUMMARIES.c.data_version <= query.excluded.data_version,
-            )
-        )  # fmt: skip
+        """Store lines; never over a newer data version's (`list_reads.keep_lines`)."""
+        list_reads.keep_lines(self._session, lines)
+
+    def forget_summary(self, person_id: int) -> None:
+        """Delete the person's stored line (`list_reads.forget_line`)."""
+        list_reads.forget_line(self._session, person_id)
+
+    def flag_records(self, person_ids: Collection[int], since: date) -> dict[int, RecordSet]:
+        """The records each person's red flags read (`list_reads.flag_records`)."""
+        return list_reads.flag_records(self._session, person_ids, since)
+
+    def split_leg_people(self, person_ids: Collection[int]) -> set[int]:
+        """Which of them ran a split-leg experiment (`list_reads.split_leg_people`)."""
+        return list_reads.split_leg_people(self._session, person_ids)
 
     # -- prescriptions -----------------------------------------------------------------------
 

@@ -65,6 +65,7 @@ class Store:
         self._read_sessions = sessionmaker(self._reader, expire_on_commit=False, autoflush=False)
         self._version_reader = VersionReader(self)
         self._owns_engine = True
+        self._life = {"closed": False}  # shared with every `for_person` view
 
     def for_person(self, person_id: int) -> Store:
         """The same database as another person's store: same engine, connections and data
@@ -172,9 +173,17 @@ class Store:
                 f"The database at {self.display_url} cannot be used: {detail}"
             ) from error
 
+    @property
+    def closed(self) -> bool:
+        """Whether the store `open_store` gave (this view's, for a view) was closed: work
+        left for later (`calfcare.services.background`) skips it rather than open the
+        database again."""
+        return self._life["closed"]
+
     def close(self) -> None:
         """Close the database (a `for_person` view closes nothing)."""
         if self._owns_engine:
+            self._life["closed"] = True
             self._version_reader.close()
             self.engine.dispose()
 

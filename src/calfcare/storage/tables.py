@@ -102,7 +102,10 @@ class _OfSession:
 
 class ScreeningRow(_Owned, Base):
     __tablename__ = "screenings"
-    __table_args__ = (_by_person("screenings", "taken_at"),)
+    __table_args__ = (
+        _by_person("screenings", "taken_at"),
+        Index("ix_screenings_verdict", "person_id", "verdict"),  # holds (migration 0010b)
+    )
 
     kind: Mapped[str] = mapped_column(String(16))
     taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -114,7 +117,10 @@ class ScreeningRow(_Owned, Base):
 
 class SessionRow(_Owned, Base):
     __tablename__ = "sessions"
-    __table_args__ = (_by_person("sessions", "day"),)
+    __table_args__ = (
+        _by_person("sessions", "day"),
+        Index("ix_sessions_outcome", "person_id", "outcome"),  # sharp-pain stops (0010b)
+    )
 
     day: Mapped[date] = mapped_column(Date)
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

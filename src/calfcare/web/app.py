@@ -36,6 +36,7 @@ from calfcare.web import (
     split_leg_pages,
     tracking_pages,
 )
+from calfcare.web.after_response import AfterResponse
 from calfcare.web.compression import CompressWhenAccepted
 from calfcare.web.csrf import secret_from
 from calfcare.web.limits import allowed_hosts_for
@@ -102,6 +103,7 @@ def create_app(settings: Settings, *, secret: bytes | None = None) -> FastAPI:
         # server mode: a form token is bound to the sign-in session (`calfcare.web.csrf`)
         session_of=auth.session_token if settings.server else None,
     )
+    app.add_middleware(AfterResponse)  # outermost: background jobs once the response went out
     return app
 
 
@@ -116,11 +118,13 @@ def warm(app: FastAPI) -> None:
     from calfcare.content.learn import load_learn
     from calfcare.content.mobility import load_mobility
     from calfcare.content.routines import load_routines
+    from calfcare.content.safety import load_safety_wording
     from calfcare.content.screening import load_screening_text
     from calfcare.content.sources import load_sources
     from calfcare.core import planner  # noqa: F401  (imported by the live page's first plan)
 
-    for load in (load_sources, load_routines, load_screening_text, load_learn, load_mobility):
+    for load in (load_sources, load_routines, load_screening_text, load_learn, load_mobility,
+                 load_safety_wording):  # fmt: skip
         load()
     pages = app.state.pages
     assert isinstance(pages, Pages)

@@ -5,8 +5,9 @@ Who passes is `calfcare.web.clinic_access`'s: a signed-in clinician only (anyone
 403 in words), for the people who share with them now (anyone else's id: a 404 that says
 nothing). The list (`services.clinic_list.clinician_list`) checks the shares in the
 database on every call; each person's line is stored in the database under their data
-version and the day (migration 0009), so every worker shares it and a new record
-recomputes only its own line. `install` adds these
+version and the day (migration 0009), so every worker shares it; a line that is not
+current shows red flags worked out from the records and older trends labelled, and is
+computed after the response (`web.after_response`). `install` adds these
 pages and a person's pages (`calfcare.web.clinic_person_pages`).
 """
 

@@ -22,7 +22,7 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, Request
 from starlette.concurrency import run_in_threadpool
 
-from calfcare.services import ReadCache
+from calfcare.services import ReadCache, background
 from calfcare.settings import Settings
 from calfcare.storage import Store, open_store
 
@@ -118,6 +118,7 @@ def close_store(app: FastAPI) -> None:
     store: Store | None = getattr(app.state, "store", None)
     app.state.read_cache = None
     if store is not None:
+        background.wait_idle(30.0)  # the refreshes queued after responses, on this store
         store.close()
         app.state.store = None
 

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from playwright.sync_api import Browser, Page, expect
 
 from calfcare.core.accounts import Role
-from calfcare.services import accounts, clinic
+from calfcare.services import accounts, background, clinic
 from calfcare.storage import open_store
 from tests.web.browser.flows import submit
 from tests.web.browser.https_stack import WAIT, Stack, person, sign_in
@@ -39,6 +39,7 @@ def seed(database_url: str) -> None:
         physio = accounts.sign_up(store, "dr-kim", PASSWORD, now, role=Role.CLINICIAN)
         ann = accounts.sign_up(store, "ann", PASSWORD, now)
         clinic.accept_invite(store, clinic.invite(store, physio, now).code, ann.person_id, now)
+        background.wait_idle()  # ann's line, refreshed after the acceptance
     finally:
         store.close()
 
