@@ -8,11 +8,14 @@ completion) run often are therefore answered here without them:
 * `--help`, printed from ``cli/help.txt``: the text Typer renders at 80 columns (the width
   click caps help at). ``tests/cli/test_startup.py`` fails if that file drifts from what Typer
   would print; `python -m calfcare.launcher --write-help` rewrites it;
-* `screen --answers FILE --no-save [--json]` (a screening that is not recorded), by
+* `screen --answers FILE [--json] [--no-save] [--db URL]`, by
   `calfcare.cli.screen.run_screen`, the very function the Typer command calls, with the
-  wording compiled out of Pydantic (`calfcare.content.screening_wording`).
+  wording compiled out of Pydantic (`calfcare.content.screening_wording`). The screening is
+  recorded (unless ``--no-save``) by the same `calfcare.services.record_screening` in the
+  same store: the storage it needs imports SQLAlchemy Core and the tables, not the
+  accounts, the clinician's side or Alembic (docs/performance.md).
   `tests/cli/test_screen_fast_path.py` runs both paths on every vignette and bad input and
-  compares stdout, stderr and exit status byte for byte.
+  compares stdout, stderr, exit status and what was stored.
 
 Anything else, including any argument shape `fast_screen_args` does not recognise, goes to
 the real CLI, which then gives exactly the answer (or usage error) it always gave.
@@ -23,6 +26,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 HELP_FILE = Path(__file__).parent / "cli" / "help.txt"
 
@@ -41,37 +45,49 @@ def render_help() -> str:
     return done.stdout
 
 
-def fast_screen_args(args: list[str]) -> tuple[str, bool] | None:
-    """``(answers, json_output)`` when ``args`` is `screen` with ``--answers X``,
-    ``--no-save`` and an optional ``--json``, in any order, exactly as click would parse
-    them; else None (a screening that is recorded needs storage: Typer's path).
+class ScreenArgs(NamedTuple):
+    """What `screen --answers X` asks of `calfcare.cli.screen.run_screen`."""
+
+    answers: str
+    json_output: bool = False
+    save: bool = True
+    db: str | None = None
+
+
+def fast_screen_args(args: list[str]) -> ScreenArgs | None:
+    """The `ScreenArgs` when ``args`` is `screen` with ``--answers X`` and any of ``--json``,
+    ``--no-save`` and ``--db URL``, in any order, exactly as click would parse them; else
+    None.
 
     Deliberately narrower than click: each option at most once, and a separate value that
-    looks like an option (other than ``-``, standard input) is left to click, which would
-    take it as a file name. None means "let Typer answer", never an error.
+    looks like an option (other than ``-``, standard input, for ``--answers``) is left to
+    click, which would take it as the value. None means "let Typer answer", never an error.
     """
     if not args or args[0] != "screen":
         return None
-    answers: str | None = None
-    json_output = False
-    no_save = False
+    values: dict[str, str] = {}
+    flags: set[str] = set()
     rest = args[1:]
     while rest:
         arg = rest.pop(0)
-        if arg == "--json" and not json_output:
-            json_output = True
-        elif arg == "--no-save" and not no_save:
-            no_save = True
-        elif arg == "--answers" and answers is None and rest:
-            value = rest.pop(0)
-            if value.startswith("-") and value != "-":
-                return None
-            answers = value
-        elif arg.startswith("--answers=") and answers is None:
-            answers = arg.removeprefix("--answers=")
+        name, equals, value = arg.partition("=")
+        if arg in ("--json", "--no-save") and arg not in flags:
+            flags.add(arg)
+        elif name in ("--answers", "--db") and name not in values:
+            if not equals:
+                if not rest:
+                    return None
+                value = rest.pop(0)
+                if value.startswith("-") and not (name == "--answers" and value == "-"):
+                    return None
+            values[name] = value
         else:
             return None
-    return None if answers is None or not no_save else (answers, json_output)
+    if "--answers" not in values:
+        return None
+    return ScreenArgs(
+        values["--answers"], "--json" in flags, "--no-save" not in flags, values.get("--db")
+    )
 
 
 def _help_fits() -> bool:
@@ -112,7 +128,12 @@ def _main() -> None:
     if screen_args is not None:
         from calfcare.cli.screen import run_screen
 
-        status = run_screen(screen_args[0], json_output=screen_args[1])
+        status = run_screen(
+            screen_args.answers,
+            json_output=screen_args.json_output,
+            save=screen_args.save,
+            db=screen_args.db,
+        )
         if status:
             sys.exit(status)
         return

@@ -1,6 +1,7 @@
-"""`calfcare screen --answers --no-save` answered by `calfcare.launcher` (no Typer) must be
-indistinguishable from the Typer command: same stdout, stderr and exit status, byte for byte.
-(Without ``--no-save`` the screening is recorded, which needs storage: Typer's path.)
+"""`calfcare screen --answers` answered by `calfcare.launcher` (no Typer) must be
+indistinguishable from the Typer command: same stdout, stderr and exit status, byte for byte,
+and, when the screening is recorded (no ``--no-save``), the same stored screening and so the
+same safety state (the screening's new id aside, which is random either way).
 
 The fast path is `python -m calfcare` (the launcher, as the console script runs it); the
 reference is the Typer app itself, `python -c "from calfcare.cli import main; main()"`.
@@ -13,12 +14,15 @@ import os
 import pty
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from calfcare.launcher import fast_screen_args
+from calfcare import services
+from calfcare.launcher import ScreenArgs, fast_screen_args
+from calfcare.storage import open_store
 from tests.conftest import load_vignettes
 
 VIGNETTES = load_vignettes()
@@ -27,22 +31,34 @@ TYPER = [sys.executable, "-c", "from calfcare.cli import main; main()"]
 
 
 def run(
-    prefix: list[str], args: list[str], stdin: str = "", columns: str = "100"
+    prefix: list[str],
+    args: list[str],
+    stdin: str = "",
+    columns: str = "100",
+    data_dir: Path | None = None,
 ) -> tuple[int, str, str]:
+    env = {**os.environ, "COLUMNS": columns}
+    if data_dir is not None:
+        env["CALFCARE_DATA_DIR"] = str(data_dir)
+        env.pop("CALFCARE_DATABASE_URL", None)
     done = subprocess.run(
         [*prefix, *args],
         input=stdin,
         capture_output=True,
         text=True,
         timeout=60,
-        env={**os.environ, "COLUMNS": columns},
+        env=env,
         check=False,
     )
     return done.returncode, done.stdout, done.stderr
 
 
-def assert_same(args: list[str], stdin: str = "", columns: str = "100") -> tuple[int, str, str]:
-    if args[:1] == ["screen"]:
+def assert_same(
+    args: list[str], stdin: str = "", columns: str = "100", *, save: bool = False
+) -> tuple[int, str, str]:
+    """Both paths alike, with ``--no-save`` added to a screening unless ``save`` (these
+    compare what is said; `assert_same_recorded` also what is stored)."""
+    if args[:1] == ["screen"] and not save:
         args = ["screen", "--no-save", *args[1:]]
     fast = run(FAST, args, stdin, columns)
     typer = run(TYPER, args, stdin, columns)
@@ -156,15 +172,97 @@ def test_styled_verdict_on_a_terminal_same_both_ways() -> None:
     assert b"\x1b[" in fast[1]
 
 
+def stored(data_dir: Path) -> tuple[list[dict[str, Any]], int, dict[str, Any]]:
+    """What a run left in ``data_dir``'s database: its screenings (each as a dict with its
+    random id), the data version, and the safety state now, where each screening's id is
+    written as its place in the list (``<screening 0>``), so two databases compare."""
+    with open_store(f"sqlite:///{data_dir / 'calfcare.sqlite3'}") as store:
+        with store.reading() as tx:
+            rows = [
+                {"id": r.id, "kind": r.kind, "contract": r.contract_version,
+                 "verdict": r.verdict, "answers": r.answers, "report": r.report}
+                for r in tx.screenings()
+            ]  # fmt: skip
+        state = json.dumps(services.safety_document(store, datetime.now().astimezone()))
+        for n, row in enumerate(rows):
+            state = state.replace(str(row["id"]), f"<screening {n}>")
+        return rows, store.data_version(), json.loads(state)
+
+
+def assert_same_recorded(
+    args: list[str], stdin: str, tmp_path: Path, runs: int = 1
+) -> tuple[int, str, str]:
+    """Both paths, each in a database of its own, ``runs`` times: the same output (the new
+    screening's id, which each prints with ``--json``, is the one it stored) and the same
+    stored screenings, data version and safety state."""
+    outputs, states = [], []
+    for name, prefix in (("fast", FAST), ("typer", TYPER)):
+        data_dir = tmp_path / name
+        said = [run(prefix, args, stdin, data_dir=data_dir) for _ in range(runs)]
+        rows, version, state = stored(data_dir)
+        ids = iter([row.pop("id") for row in rows])
+        if "--json" in args:
+            said = [
+                (code, out.replace(next(ids), "<id>") if code == 0 else out, err)
+                for code, out, err in said
+            ]
+        outputs.append(said)
+        states.append((rows, version, state))
+    assert outputs[0] == outputs[1]
+    assert states[0] == states[1]
+    return outputs[0][-1]
+
+
+@pytest.mark.parametrize("case", VIGNETTES["cases"], ids=[c["story"] for c in VIGNETTES["cases"]])
+def test_recorded_screening_same_both_ways(case: dict[str, Any], tmp_path: Path) -> None:
+    """The verdict is recorded by either path, with the same effect on the safety state."""
+    answers = json.dumps(case["input"])
+    status, out, _ = assert_same_recorded(["screen", "--answers", "-", "--json"], answers,
+                                          tmp_path / "json", runs=2)  # fmt: skip
+    assert status == 0
+    assert json.loads(out)["screening_id"] == "<id>"
+    rows, version, _ = stored(tmp_path / "json" / "fast")
+    assert [r["verdict"] for r in rows] == [case["expect"]["verdict"]] * 2 and version == 2
+    status, out, _ = assert_same_recorded(["screen", "--answers", "-"], answers,
+                                          tmp_path / "text")  # fmt: skip
+    assert status == 0 and out
+
+
+def test_recorded_bad_input_and_database_same_both_ways(tmp_path: Path) -> None:
+    """Bad answers store nothing; a --db that cannot be used gives the same error and exit
+    status after the same verdict."""
+    bad = json.dumps(VIGNETTES["bad_inputs"][0]["input"])
+    status, _, _ = assert_same_recorded(["screen", "--answers", "-", "--json"], bad,
+                                        tmp_path / "bad")  # fmt: skip
+    assert status == 2
+    assert stored(tmp_path / "bad" / "fast")[:2] == ([], 0)
+    (tmp_path / "file").write_text("")
+    unusable = f"sqlite:///{tmp_path / 'file' / 'db.sqlite3'}"
+    good = json.dumps(VIGNETTES["cases"][0]["input"])
+    for extra in ([], ["--json"]):
+        status, out, err = assert_same(["screen", "--answers", "-", "--db", unusable, *extra],
+                                       good, save=True)  # fmt: skip
+        assert status == 1 and out and err.startswith("calfcare: ")
+
+
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["screen", "--answers", "-", "--no-save"], ("-", False)),
-        (["screen", "--no-save", "--json", "--answers", "a.json"], ("a.json", True)),
-        (["screen", "--answers=a.json", "--json", "--no-save"], ("a.json", True)),
-        (["screen", "--answers", "", "--no-save"], ("", False)),
-        (["screen", "--answers", "-"], None),  # recorded: Typer's path, with storage
-        (["screen", "--answers", "-", "--json"], None),
+        (["screen", "--answers", "-", "--no-save"], ScreenArgs("-", False, False)),
+        (
+            ["screen", "--no-save", "--json", "--answers", "a.json"],
+            ScreenArgs("a.json", True, False),
+        ),
+        (["screen", "--answers=a.json", "--json", "--no-save"], ScreenArgs("a.json", True, False)),
+        (["screen", "--answers", "", "--no-save"], ScreenArgs("", False, False)),
+        (["screen", "--answers", "-"], ScreenArgs("-")),  # recorded, in the default store
+        (["screen", "--answers", "-", "--json"], ScreenArgs("-", True)),
+        (["screen", "--db", "sqlite:///x", "--answers", "-"], ScreenArgs("-", db="sqlite:///x")),
+        (["screen", "--answers", "-", "--db=sqlite:///x"], ScreenArgs("-", db="sqlite:///x")),
+        (["screen", "--answers", "-", "--db=", "--json"], ScreenArgs("-", True, db="")),
+        (["screen", "--answers", "-", "--db", "--json"], None),
+        (["screen", "--answers", "-", "--db"], None),
+        (["screen", "--answers", "-", "--db", "a", "--db", "b"], None),
         (["screen", "--answers", "-", "--no-save", "--no-save"], None),
         (["screen", "--answers", "-", "--json", "--json"], None),
         (["screen", "--answers", "a", "--answers", "b"], None),
@@ -181,7 +279,7 @@ def test_styled_verdict_on_a_terminal_same_both_ways() -> None:
     ],
 )
 def test_fast_path_recognises_only_what_it_answers(
-    args: list[str], expected: tuple[str, bool] | None
+    args: list[str], expected: ScreenArgs | None
 ) -> None:
     assert fast_screen_args(args) == expected
 
@@ -210,3 +308,43 @@ def test_fast_path_imports_no_framework_and_no_pydantic(json_flag: list[str]) ->
         assert json.loads(done.stdout)["verdict"] == verdict
     else:
         assert done.stdout.startswith(verdict.upper() + ": ")
+
+
+@pytest.mark.parametrize("json_flag", [["--json"], []], ids=["json", "text-piped"])
+def test_recorded_fast_path_imports_only_the_storage_it_needs(
+    json_flag: list[str], tmp_path: Path
+) -> None:
+    """Recording a screening needs SQLAlchemy Core, the tables and the write; not the CLI
+    framework, Pydantic, Alembic (the schema is current), the PostgreSQL dialect (this is
+    SQLite), the accounts or the clinician's list (nobody is shared with)."""
+    code = (
+        "import sys\n"
+        f"sys.argv = ['calfcare', 'screen', '--answers', '-', *{json_flag!r}]\n"
+        "from calfcare.launcher import main\n"
+        "main()\n"
+        "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    env = {**os.environ, "CALFCARE_DATA_DIR": str(tmp_path)}
+    env.pop("CALFCARE_DATABASE_URL", None)
+    answers = json.dumps(VIGNETTES["cases"][0]["input"])
+    for _ in range(2):  # the first run creates the database (Alembic); the second is the test
+        done = subprocess.run([sys.executable, "-c", code], input=answers, capture_output=True,
+                              text=True, check=True, env=env)  # fmt: skip
+    modules = set(done.stderr.split())
+    assert not {name.split(".")[0] for name in modules} & {
+        "typer",
+        "click",
+        "rich",
+        "pydantic",
+        "pydantic_core",
+        "alembic",
+    }
+    assert not modules & {
+        "sqlalchemy.dialects.postgresql",
+        "calfcare.storage.accounts",
+        "calfcare.core.clinic_list",
+        "calfcare.core.insight_report",
+        "calfcare.core.record_views",
+    }
+    assert "calfcare.storage.writes" in modules  # it did record, through the store
+    assert stored(tmp_path)[1] == 2

@@ -1,16 +1,16 @@
 """What the tracking commands share: the ``--db`` option, opening the store, days and time.
 
 ``--db`` is an option on each tracking command (not on the root) so that commands that need
-no database (`screen`, `plan`, `learn`) do not show or parse it. Storage is imported inside
-`open_cli_store` only, keeping `calfcare --help` free of SQLAlchemy.
+no database (`plan`, `learn`) do not show or parse it. Storage is imported inside
+`open_cli_store` only, keeping `calfcare --help` free of SQLAlchemy, and Typer inside the
+option helpers only (they run when the app is built), so `calfcare.launcher` can record a
+screening through `open_cli_store` without the CLI framework.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
-
-import typer
 
 from calfcare.core.errors import InvalidInput, Problem
 
@@ -24,23 +24,33 @@ DB_HELP = (
 
 
 def db_option(help: str = DB_HELP) -> Any:
+    import typer
+
     return typer.Option(None, "--db", metavar="URL", help=help)
 
 
 def login_option(help: str) -> Any:
     """``--login NAME``, required: the account a server-mode command acts for or on."""
+    import typer
+
     return typer.Option(..., "--login", help=help)
 
 
 def json_option(help: str = "Print the result as JSON only.") -> Any:
+    import typer
+
     return typer.Option(False, "--json", help=help)
 
 
 def since_option() -> Any:
+    import typer
+
     return typer.Option(None, "--since", help="First day (YYYY-MM-DD).")
 
 
 def until_option(help: str = "Last day (YYYY-MM-DD).") -> Any:
+    import typer
+
     return typer.Option(None, "--until", help=help)
 
 

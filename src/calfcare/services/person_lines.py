@@ -19,13 +19,16 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from calfcare.core.clinic_list import FOLLOWUP_WINDOW, TREND_WINDOW, PersonSummary, summarise
 from calfcare.core.records import RecordSet
 from calfcare.services import background
 from calfcare.services.common import state_of, today_of
 from calfcare.storage import Store, Transaction
-from calfcare.storage.clinic import Prescribed, SummaryKey
+
+if TYPE_CHECKING:  # imported when a line is computed: most writers share with nobody
+    from calfcare.core.clinic_list import PersonSummary
+    from calfcare.storage.clinic import Prescribed
 
 LIST_KINDS = ("sessions", "screenings", "clearances", "pain_checks", "soreness", "mobility",
               "split_leg_days", "split_leg_experiments")  # fmt: skip
@@ -46,6 +49,8 @@ def line_records(store: Store, today: date, found: Prescribed | None) -> RecordS
     prescription's start, when earlier), plus every session stopped for sharp pain (the
     safety state's): the same line as from every record, for a fraction of the reading. With
     them, everything is read (an experiment's analysis reads all its days)."""
+    from calfcare.core.clinic_list import FOLLOWUP_WINDOW, TREND_WINDOW
+
     with store.reading() as tx:
         if tx.split_leg_days() or tx.split_leg_experiments():
             return tx.records(kinds=LIST_KINDS)
@@ -84,6 +89,8 @@ def lines_ahead(
     """The person's line for today and each of the ``ahead`` days after it, as each of those
     days would compute it from the same records (a day whose local date is not the next one,
     across a clock change, ends the run)."""
+    from calfcare.core.clinic_list import summarise
+
     rx = None if found is None else found.prescription
     today = today_of(now)
     lines = []
@@ -106,6 +113,8 @@ def refresh_lines(store: Store, now: datetime, *, idle: bool = False) -> bool:
     today and the days after it (`days_ahead`: the week ahead when ``idle``, nothing but the
     day changed; tomorrow after a write). True when lines were stored; a failure is logged
     and ignored (the list shows the older line's trends, labelled, until one succeeds)."""
+    from calfcare.storage.clinic import SummaryKey
+
     pid = store.person_id
     if store.closed:  # closed since this was queued: nothing to open it again for
         return False

@@ -12,13 +12,11 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from calfcare.core.clinic_list import PersonSummary
-from calfcare.core.prescription import Prescription, from_row
 from calfcare.core.records import RecordSet
 from calfcare.storage import list_reads
 from calfcare.storage.convert import from_db, to_utc
@@ -35,6 +33,10 @@ from calfcare.storage.tables import (
     PrescriptionRow,
     ShareRow,
 )
+
+if TYPE_CHECKING:  # a type only: a person's write asks this module for their shares
+    from calfcare.core.clinic_list import PersonSummary
+    from calfcare.core.prescription import Prescription
 
 INVITATIONS = Base.metadata.tables[InvitationRow.__tablename__]
 SHARES = Base.metadata.tables[ShareRow.__tablename__]
@@ -350,6 +352,8 @@ class ClinicTransaction:
 
 
 def _prescribed(row: Any) -> Prescribed:
+    from calfcare.core.prescription import from_row  # a prescription read, not a share
+
     return Prescribed(
         int(row["id"]), int(row["clinician_id"]), from_db(row["created_at"]), from_row(dict(row))
     )

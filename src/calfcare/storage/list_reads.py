@@ -19,22 +19,22 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, bindparam, delete, null, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from calfcare.core.clinic_list import PersonSummary
 from calfcare.core.days import day_start_utc
 from calfcare.core.levels import Level
 from calfcare.core.records import RecordSet
 from calfcare.core.safety_state import HOLD_FROM
-from calfcare.core.summary_json import day_from_text, days_from_text, days_to_text
 from calfcare.core.timeline import Outcome
 from calfcare.storage import convert
 from calfcare.storage.queries import TABLES, select_columns
 from calfcare.storage.tables import Base, PersonSummaryRow
+
+if TYPE_CHECKING:  # only a type here: a person's write reads shares, not lines
+    from calfcare.core.clinic_list import PersonSummary
 
 SUMMARIES = Base.metadata.tables[PersonSummaryRow.__tablename__]
 
@@ -70,6 +70,8 @@ def read_lines(session: Session, wanted: Mapping[int, SummaryKey]) -> dict[int, 
     prescription holds lines for its day and the days after it: the day asked is current;
     past them, its last line is older (as of that day); a row of an older data version or
     prescription gives its first line, as of its day. A person without a row has no entry."""
+    from calfcare.core.summary_json import day_from_text, days_from_text  # a list, not a write
+
     rows = session.connection().execute(
         select(SUMMARIES.c.person_id, SUMMARIES.c.data_version, SUMMARIES.c.prescription_id,
                SUMMARIES.c.day, SUMMARIES.c.body)
@@ -112,11 +114,15 @@ def keep_lines(
     worker stores last)."""
     if not lines:
         return
+    from calfcare.core.summary_json import days_to_text
+
     values = [
         {"person_id": pid, "data_version": key.version, "prescription_id": key.prescription_id,
          "day": key.day, "body": days_to_text(days)}
         for pid, (key, days) in lines.items()
     ]  # fmt: skip
+    from sqlalchemy.dialects import postgresql, sqlite  # each dialect imported when used
+
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     query = dialect.insert(SUMMARIES).values(values)
     session.execute(

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
+from calfcare.storage.engine import READ_ONLY
 from calfcare.storage.errors import StorageError
 
 HEAD = "0010b"
@@ -59,8 +60,11 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 
 def ensure_current(engine: Engine) -> None:
-    """Upgrade when needed; refuse a database written by a newer calfcare."""
-    with engine.connect() as connection:
+    """Upgrade when needed; refuse a database written by a newer calfcare.
+
+    The check reads on a ``READ_ONLY`` connection: on SQLite a deferred ``BEGIN``, so
+    opening a current database takes no write lock (and never waits for another writer)."""
+    with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
         revision = current_revision(connection)
         connection.rollback()
     if revision == HEAD:

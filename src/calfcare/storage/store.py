@@ -36,6 +36,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -43,14 +44,16 @@ from sqlalchemy.orm import sessionmaker
 
 from calfcare.core.accounts import SessionTimes
 from calfcare.core.errors import RecordIdTaken
-from calfcare.storage.accounts import Account, AccountTransaction, signed_in_query, signed_in_row
-from calfcare.storage.clinic import ClinicTransaction
 from calfcare.storage.engine import READ_ONLY, display_url
 from calfcare.storage.errors import StorageError
 from calfcare.storage.queries import insert_person
 from calfcare.storage.tables import PERSONAL
 from calfcare.storage.transaction import Transaction
 from calfcare.storage.version import VersionReader
+
+if TYPE_CHECKING:  # imported where used: a screening recorded on the CLI needs neither
+    from calfcare.storage.accounts import Account, AccountTransaction
+    from calfcare.storage.clinic import ClinicTransaction
 
 
 class Store:
@@ -110,6 +113,8 @@ class Store:
         """One transaction on the accounts, sign-in sessions and refused sign-ins (every
         person's: they are how a person is found, `calfcare.services.accounts`); with
         ``read_only`` a snapshot that takes no write lock, as `reading` does."""
+        from calfcare.storage.accounts import AccountTransaction
+
         sessions = self._read_sessions if read_only else self._sessions
         with self._errors(), sessions.begin() as session:
             yield AccountTransaction(session)
@@ -118,6 +123,8 @@ class Store:
     def clinic(self, *, read_only: bool = False) -> Iterator[ClinicTransaction]:
         """One transaction on invitations, shares, prescriptions, the audit log and calendar
         feeds (every person's: `calfcare.services.clinic` checks the share first)."""
+        from calfcare.storage.clinic import ClinicTransaction
+
         sessions = self._read_sessions if read_only else self._sessions
         with self._errors(), sessions.begin() as session:
             yield ClinicTransaction(session)
@@ -144,6 +151,8 @@ class Store:
         None (whether it is alive is the accounts service's question). A server asks on
         every request, so it is one statement on the data version's connection, read
         fresh each time: a session revoked by any worker is seen at once."""
+        from calfcare.storage.accounts import signed_in_query, signed_in_row
+
         reader = self._version_reader
         return signed_in_row(reader.one(signed_in_query(reader.placeholder), (token_hash,)))
 
