@@ -128,6 +128,13 @@ def ensure_caddy() -> bool:
     return False
 
 
+PARALLEL = ("-n", "2", "--dist", "load")
+"""`test` runs pytest in two worker processes (pytest-xdist): about half the time on two
+cores. ``load``, not ``loadfile``: the schemathesis tests have one node id for many cases,
+and the scope schedulers would run only the first of them. Arguments given after `test`
+come later and win (``-n 0``: one process, e.g. for ``--pdb``)."""
+
+
 def test(args: list[str]) -> None:
     ensure_venv()
     if (ROOT / "tests" / "web").exists():
@@ -140,7 +147,7 @@ def test(args: list[str]) -> None:
         run(py, "-m", "ruff", "format", "--check", *code)
         run(py, "-m", "mypy")
         run(str(BIN / "lint-imports"))
-    run(py, "-m", "pytest", *args)
+    run(py, "-m", "pytest", *PARALLEL, *args)
 
 
 def explore(args: list[str]) -> None:

@@ -9,7 +9,9 @@ import pytest
 
 from calfcare.services import background
 from calfcare.storage import Store, open_store
-from tests.storage.backends import BACKENDS, database_url
+from tests.storage.backends import BACKENDS, database_url, migrated_sqlite
+
+SQLITE = "sqlite:///"
 
 
 @pytest.fixture(params=BACKENDS)
@@ -19,6 +21,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def store(db_url: str) -> Iterator[Store]:
+    if db_url.startswith(SQLITE):  # at the newest schema already: the upgrade is not tested here
+        migrated_sqlite(Path(db_url.removeprefix(SQLITE)))
     opened = open_store(db_url)
     yield opened
     background.wait_idle()  # its jobs (a clinician's list's lines) done before it closes

@@ -16,6 +16,7 @@ from calfcare.core.levels import Level
 from calfcare.core.record_views import KINDS, history_rows, record_kinds
 from calfcare.core.records import RecordSet, ScreeningKind, ScreeningRecord
 from calfcare.storage import Store, open_store
+from tests.storage.backends import migrated_sqlite
 from tests.storage.strategies import record_sets
 
 LAST = date(2025, 6, 30)
@@ -128,7 +129,7 @@ def test_any_records_give_the_same_rows_and_stats(
     count: int | None,
 ) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        store = open_store(f"sqlite:///{Path(folder) / 'db.sqlite3'}")
+        store = open_store(migrated_sqlite(Path(folder) / "db.sqlite3"))
         try:
             with store.transaction() as tx:
                 tx.add_all(records)

@@ -34,6 +34,7 @@ from calfcare.storage import Store, open_store
 from calfcare.storage.accounts import Account
 from calfcare.storage.clinic import SummaryKey
 from tests.conftest import screening_answers
+from tests.storage.backends import migrated_sqlite
 from tests.storage.strategies import TODAY, record_sets
 
 NOW = datetime.combine(TODAY, datetime.min.time(), UTC) + timedelta(hours=12)
@@ -110,7 +111,7 @@ def test_any_history_gives_a_stored_line_equal_to_a_fresh_one_on_any_later_day(
     # SQLite only, a database per example (record ids are unique in a whole database); the
     # tests below run on both backends
     with tempfile.TemporaryDirectory() as folder:
-        store = open_store(f"sqlite:///{Path(folder) / 'db.sqlite3'}")
+        store = open_store(migrated_sqlite(Path(folder) / "db.sqlite3"))
         try:
             physio = _clinician(store)
             person = _shared(store, physio, "jo", records, prescribed)

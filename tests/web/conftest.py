@@ -13,6 +13,7 @@ from starlette.exceptions import StarletteDeprecationWarning
 
 from calfcare.settings import Settings
 from calfcare.web.app import create_app
+from tests.storage.backends import migrated_sqlite
 
 with warnings.catch_warnings():
     # Starlette 1.10 asks for httpx2 instead of httpx in its TestClient; same API.
@@ -28,6 +29,7 @@ and sends check-ins kept offline (docs/pwa.md). The pages work without it."""
 
 @pytest.fixture
 def app(tmp_path: Path) -> FastAPI:
+    migrated_sqlite(tmp_path / "calfcare.sqlite3")  # the upgrade is test_migrations.py's
     return create_app(Settings(data_dir=tmp_path))
 
 

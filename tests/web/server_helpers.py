@@ -14,12 +14,14 @@ from calfcare.settings import Settings
 from calfcare.storage.accounts import Account
 from calfcare.web import deps
 from calfcare.web.app import create_app
+from tests.storage.backends import migrated_sqlite
 from tests.web.conftest import BASE_URL, TestClient, csrf_token
 
 PASSWORD = "correct horse battery"
 
 
 def server_app(data_dir: Path, *, allow_sign_up: bool = False) -> FastAPI:
+    migrated_sqlite(data_dir / "calfcare.sqlite3")  # kept when there (a second instance)
     return create_app(Settings(data_dir=data_dir, server=True, allow_sign_up=allow_sign_up))
 
 
