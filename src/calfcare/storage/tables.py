@@ -76,6 +76,15 @@ def _owned(name: str, *columns: Any) -> Table:
     return Table(name, METADATA, _column("id", ID, primary_key=True), _person(), *columns)
 
 
+def _by_secret(name: str, key: str, account: str, *columns: Any) -> Table:
+    """Something given out once and kept only by the SHA-256 of its secret (a sign-in
+    token, an invitation code): that hash, the account it is of, when it was made and until
+    when it works, then ``columns``."""
+    return Table(name, METADATA, _column(key, String(64), primary_key=True),
+                 _account(account, index=True), _time("created_at"), _time("expires_at"),
+                 *columns)  # fmt: skip
+
+
 def _by_person(table: str, column: str) -> Index:
     """The index every read of a table uses: the person's rows, by day (or time)."""
     return Index(f"ix_{table}_person_id", "person_id", column)
@@ -254,13 +263,10 @@ ACCOUNTS = Table(
 
 # A sign-in session, stored by the SHA-256 of its token (the token itself is only in the
 # holder's cookie).
-AUTH_SESSIONS = Table(
+AUTH_SESSIONS = _by_secret(
     "auth_sessions",
-    METADATA,
-    _column("token_hash", String(64), primary_key=True),
-    _account("account_id", index=True),
-    _time("created_at"),
-    _time("expires_at"),
+    "token_hash",
+    "account_id",
     _time("last_seen_at"),
     _time("revoked_at", nullable=True),
 )
@@ -280,13 +286,10 @@ SIGN_IN_FAILURES = Table(
 
 # A clinician's invitation: the SHA-256 of its short code (the code itself is shown to the
 # clinician once), until when it may be accepted, and who accepted it.
-INVITATIONS = Table(
+INVITATIONS = _by_secret(
     "invitations",
-    METADATA,
-    _column("code_hash", String(64), primary_key=True),
-    _account("clinician_id", index=True),
-    _time("created_at"),
-    _time("expires_at"),
+    "code_hash",
+    "clinician_id",
     _person("accepted_by", nullable=True),
     _time("accepted_at", nullable=True),
     _time("revoked_at", nullable=True),
