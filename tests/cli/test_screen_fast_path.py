@@ -315,8 +315,9 @@ def test_recorded_fast_path_imports_only_the_storage_it_needs(
     json_flag: list[str], tmp_path: Path
 ) -> None:
     """Recording a screening needs SQLAlchemy Core, the tables and the write; not the CLI
-    framework, Pydantic, Alembic (the schema is current), the PostgreSQL dialect (this is
-    SQLite), the accounts or the clinician's list (nobody is shared with)."""
+    framework, Pydantic, Alembic (the schema is current), SQLAlchemy's ORM (the tables are
+    Core tables), the PostgreSQL dialect (this is SQLite), the accounts or the clinician's
+    list (nobody is shared with)."""
     code = (
         "import sys\n"
         f"sys.argv = ['calfcare', 'screen', '--answers', '-', *{json_flag!r}]\n"
@@ -340,6 +341,7 @@ def test_recorded_fast_path_imports_only_the_storage_it_needs(
         "alembic",
     }
     assert not modules & {
+        "sqlalchemy.orm",
         "sqlalchemy.dialects.postgresql",
         "calfcare.storage.accounts",
         "calfcare.core.clinic_list",

@@ -14,9 +14,9 @@ from sqlalchemy import inspect
 from calfcare.storage import StorageError, open_store
 from calfcare.storage.engine import make_engine
 from calfcare.storage.migrate import HEAD, alembic_config, current_revision, downgrade, upgrade
-from calfcare.storage.tables import Base
+from calfcare.storage.tables import METADATA
 
-TABLES = {table.name for table in Base.metadata.sorted_tables}
+TABLES = {table.name for table in METADATA.sorted_tables}
 
 
 def test_head_constant_is_alembics_head() -> None:
@@ -46,7 +46,7 @@ def test_migrated_schema_equals_the_models(db_url: str) -> None:
         upgrade(engine)
         with engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
-            diff = compare_metadata(context, Base.metadata)
+            diff = compare_metadata(context, METADATA)
     finally:
         engine.dispose()
     assert diff == []

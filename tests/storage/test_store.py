@@ -16,7 +16,7 @@ from calfcare.core.levels import Leg
 from calfcare.core.records import Note, RecordSet
 from calfcare.core.tracking import SplitLegDay
 from calfcare.storage import StorageError, Store, open_store
-from calfcare.storage.tables import Base
+from calfcare.storage.tables import METADATA
 from tests.storage import strategies
 
 FIXTURE_OK = settings(
@@ -27,7 +27,7 @@ FIXTURE_OK = settings(
 def clear(store: Store) -> None:
     """Delete every record (and data version), keeping the people."""
     with store.engine.begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):
+        for table in reversed(METADATA.sorted_tables):
             if table.name != "people":
                 connection.execute(table.delete())
 

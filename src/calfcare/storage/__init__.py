@@ -3,7 +3,7 @@
 The one way in is `open_store`: it builds the engine (never at import time), brings the
 schema up to date, and returns a `Store` whose transactions take and give core records,
 the records of one person (`PERSONAL` in personal mode; `Store.for_person` for another).
-Nothing outside this package sees a table, a row or an ORM session.
+Nothing outside this package sees a table, a row or a connection.
 """
 
 from __future__ import annotations

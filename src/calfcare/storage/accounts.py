@@ -11,17 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from calfcare.core.accounts import Role, SessionTimes
 from calfcare.storage.convert import from_db, to_utc
 from calfcare.storage.queries import insert_person
-from calfcare.storage.tables import AccountRow, AuthSessionRow, Base, SignInFailureRow
+from calfcare.storage.tables import ACCOUNTS, AUTH_SESSIONS, SIGN_IN_FAILURES
 
-ACCOUNTS = Base.metadata.tables[AccountRow.__tablename__]
-SESSIONS = Base.metadata.tables[AuthSessionRow.__tablename__]
-FAILURES = Base.metadata.tables[SignInFailureRow.__tablename__]
 _COLUMNS = (ACCOUNTS.c.id, ACCOUNTS.c.person_id, ACCOUNTS.c.login, ACCOUNTS.c.password_hash,
             ACCOUNTS.c.role, ACCOUNTS.c.disabled)  # fmt: skip
 
@@ -52,7 +48,7 @@ def signed_in_query(placeholder: str) -> str:
     columns = ", ".join(f"a.{c.name}" for c in _COLUMNS)
     times = "s.created_at, s.expires_at, s.last_seen_at, s.revoked_at"
     return (
-        f"SELECT {columns}, {times} FROM {SESSIONS.name} s "
+        f"SELECT {columns}, {times} FROM {AUTH_SESSIONS.name} s "
         f"JOIN {ACCOUNTS.name} a ON a.id = s.account_id WHERE s.token_hash = {placeholder}"
     )
 
@@ -77,7 +73,7 @@ def _moment(value: Any) -> datetime | None:
 class AccountTransaction:
     """What the accounts service does in one transaction."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Connection) -> None:
         self._session = session
 
     def add_account(self, login: str, password_hash: str, role: Role, at: datetime) -> Account:
@@ -108,7 +104,7 @@ class AccountTransaction:
 
     def add_session(self, token_hash: str, account_id: int, times: SessionTimes) -> None:
         self._session.execute(
-            insert(SESSIONS).values(
+            insert(AUTH_SESSIONS).values(
                 token_hash=token_hash,
                 account_id=account_id,
                 created_at=to_utc(times.created_at),
@@ -120,45 +116,49 @@ class AccountTransaction:
 
     def touch_session(self, token_hash: str, at: datetime) -> None:
         self._session.execute(
-            update(SESSIONS)
-            .where(SESSIONS.c.token_hash == token_hash)
+            update(AUTH_SESSIONS)
+            .where(AUTH_SESSIONS.c.token_hash == token_hash)
             .values(last_seen_at=to_utc(at))
         )
 
     def revoke_sessions(self, account_id: int, at: datetime, *, keep: str | None = None) -> int:
         """Revoke the account's live sessions (all but ``keep``); how many."""
-        query = update(SESSIONS).where(
-            SESSIONS.c.account_id == account_id, SESSIONS.c.revoked_at.is_(None)
+        query = update(AUTH_SESSIONS).where(
+            AUTH_SESSIONS.c.account_id == account_id, AUTH_SESSIONS.c.revoked_at.is_(None)
         )
         if keep is not None:
-            query = query.where(SESSIONS.c.token_hash != keep)
+            query = query.where(AUTH_SESSIONS.c.token_hash != keep)
         return int(
             getattr(self._session.execute(query.values(revoked_at=to_utc(at))), "rowcount", 0)
         )
 
     def revoke_session(self, token_hash: str, at: datetime) -> None:
         self._session.execute(
-            update(SESSIONS)
-            .where(SESSIONS.c.token_hash == token_hash, SESSIONS.c.revoked_at.is_(None))
+            update(AUTH_SESSIONS)
+            .where(AUTH_SESSIONS.c.token_hash == token_hash, AUTH_SESSIONS.c.revoked_at.is_(None))
             .values(revoked_at=to_utc(at))
         )
 
     def add_failure(self, login: str, address: str, at: datetime) -> None:
-        self._session.execute(insert(FAILURES).values(login=login, address=address, at=to_utc(at)))
+        self._session.execute(
+            insert(SIGN_IN_FAILURES).values(login=login, address=address, at=to_utc(at))
+        )
 
     def failures(self, since: datetime, *, login: str | None = None,
                  address: str | None = None) -> list[datetime]:  # fmt: skip
         """When sign-ins failed since ``since``, for a login name or an address."""
-        query = select(FAILURES.c.at).where(FAILURES.c.at > to_utc(since))
+        query = select(SIGN_IN_FAILURES.c.at).where(SIGN_IN_FAILURES.c.at > to_utc(since))
         if login is not None:
-            query = query.where(FAILURES.c.login == login)
+            query = query.where(SIGN_IN_FAILURES.c.login == login)
         if address is not None:
-            query = query.where(FAILURES.c.address == address)
+            query = query.where(SIGN_IN_FAILURES.c.address == address)
         return [from_db(at) for (at,) in self._session.execute(query).all()]
 
     def forget_failures(self, before: datetime) -> None:
         """Drop failures older than the throttle could ever count."""
-        self._session.execute(delete(FAILURES).where(FAILURES.c.at <= to_utc(before)))
+        self._session.execute(
+            delete(SIGN_IN_FAILURES).where(SIGN_IN_FAILURES.c.at <= to_utc(before))
+        )
 
     def count_accounts(self) -> int:
         return int(self._session.execute(select(func.count()).select_from(ACCOUNTS)).scalar_one())

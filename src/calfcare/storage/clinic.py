@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from calfcare.core.records import RecordSet
 from calfcare.storage import list_reads
@@ -24,33 +23,25 @@ from calfcare.storage.list_reads import StoredLine, SummaryKey
 
 __all__ = ["ClinicTransaction", "StoredLine", "SummaryKey"]
 from calfcare.storage.tables import (
-    AccountRow,
-    AuditRow,
-    Base,
-    CalendarFeedRow,
-    DataVersionRow,
-    InvitationRow,
-    PrescriptionRow,
-    ShareRow,
+    ACCOUNTS,
+    AUDIT_EVENTS,
+    CALENDAR_FEEDS,
+    DATA_VERSION,
+    INVITATIONS,
+    PRESCRIPTIONS,
+    SHARES,
 )
 
 if TYPE_CHECKING:  # a type only: a person's write asks this module for their shares
     from calfcare.core.clinic_list import PersonSummary
     from calfcare.core.prescription import Prescription
 
-INVITATIONS = Base.metadata.tables[InvitationRow.__tablename__]
-SHARES = Base.metadata.tables[ShareRow.__tablename__]
-PRESCRIPTIONS = Base.metadata.tables[PrescriptionRow.__tablename__]
 _NEWEST = (
     select(PRESCRIPTIONS)
     .where(PRESCRIPTIONS.c.person_id == bindparam("person"))
     .order_by(PRESCRIPTIONS.c.id.desc())
     .limit(1)
 )
-AUDIT = Base.metadata.tables[AuditRow.__tablename__]
-FEEDS = Base.metadata.tables[CalendarFeedRow.__tablename__]
-ACCOUNTS = Base.metadata.tables[AccountRow.__tablename__]
-VERSIONS = Base.metadata.tables[DataVersionRow.__tablename__]
 
 
 @dataclass(frozen=True)
@@ -125,7 +116,7 @@ def _share(row: Any) -> Share:
 class ClinicTransaction:
     """What the clinic service does in one transaction."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Connection) -> None:
         self._session = session
 
     # -- invitations -------------------------------------------------------------------------
@@ -215,7 +206,7 @@ class ClinicTransaction:
 
     def shares_of_person(self, person_id: int) -> list[Share]:
         """Every share of the person (stopped ones too), oldest first."""
-        rows = self._session.connection().execute(_OF_PERSON, {"person": person_id}).all()
+        rows = self._session.execute(_OF_PERSON, {"person": person_id}).all()
         return [_share(r) for r in rows]
 
     def shares_of_clinician(self, clinician_id: int) -> list[Share]:
@@ -235,8 +226,8 @@ class ClinicTransaction:
     def versions(self, person_ids: Collection[int]) -> dict[int, int]:
         """The data version of each person, in one query (0: never written)."""
         rows = self._session.execute(
-            select(VERSIONS.c.person_id, VERSIONS.c.version).where(
-                VERSIONS.c.person_id.in_(list(person_ids))
+            select(DATA_VERSION.c.person_id, DATA_VERSION.c.version).where(
+                DATA_VERSION.c.person_id.in_(list(person_ids))
             )
         ).all()
         found = {int(p): int(v) for p, v in rows}
@@ -301,7 +292,7 @@ class ClinicTransaction:
     def prescription(self, person_id: int) -> Prescribed | None:
         """One person's prescription in force: `prescriptions`'s, by a statement built once
         (a page asks on every request)."""
-        found = self._session.connection().execute(_NEWEST, {"person": person_id}).mappings()
+        found = self._session.execute(_NEWEST, {"person": person_id}).mappings()
         row = found.first()
         return None if row is None else _prescribed(row)
 
@@ -309,18 +300,18 @@ class ClinicTransaction:
 
     def add_audit(self, clinician_id: int, person_id: int, what: str, at: datetime) -> None:
         self._session.execute(
-            insert(AUDIT).values(
+            insert(AUDIT_EVENTS).values(
                 clinician_id=clinician_id, person_id=person_id, what=what, at=to_utc(at)
             )
         )
 
     def audit(self, person_id: int) -> list[AuditEvent]:
         """Every time a clinician opened the person's records, newest first."""
-        login = select(ACCOUNTS.c.login).where(ACCOUNTS.c.id == AUDIT.c.clinician_id)
+        login = select(ACCOUNTS.c.login).where(ACCOUNTS.c.id == AUDIT_EVENTS.c.clinician_id)
         rows = self._session.execute(
-            select(login.scalar_subquery(), AUDIT.c.what, AUDIT.c.at)
-            .where(AUDIT.c.person_id == person_id)
-            .order_by(AUDIT.c.at.desc(), AUDIT.c.id.desc())
+            select(login.scalar_subquery(), AUDIT_EVENTS.c.what, AUDIT_EVENTS.c.at)
+            .where(AUDIT_EVENTS.c.person_id == person_id)
+            .order_by(AUDIT_EVENTS.c.at.desc(), AUDIT_EVENTS.c.id.desc())
         ).all()
         return [AuditEvent(str(who), str(what), from_db(at)) for who, what, at in rows]
 
@@ -328,7 +319,7 @@ class ClinicTransaction:
 
     def add_feed(self, token_hash: str, person_id: int, at: datetime) -> None:
         self._session.execute(
-            insert(FEEDS).values(
+            insert(CALENDAR_FEEDS).values(
                 token_hash=token_hash, person_id=person_id, created_at=to_utc(at), revoked_at=None
             )
         )
@@ -336,16 +327,16 @@ class ClinicTransaction:
     def feed_person(self, token_hash: str) -> int | None:
         """Whose live feed link this is (None: unknown or revoked)."""
         found = self._session.execute(
-            select(FEEDS.c.person_id).where(
-                FEEDS.c.token_hash == token_hash, FEEDS.c.revoked_at.is_(None)
+            select(CALENDAR_FEEDS.c.person_id).where(
+                CALENDAR_FEEDS.c.token_hash == token_hash, CALENDAR_FEEDS.c.revoked_at.is_(None)
             )
         ).first()
         return None if found is None else int(found[0])
 
     def revoke_feeds(self, person_id: int, at: datetime) -> int:
         result = self._session.execute(
-            update(FEEDS)
-            .where(FEEDS.c.person_id == person_id, FEEDS.c.revoked_at.is_(None))
+            update(CALENDAR_FEEDS)
+            .where(CALENDAR_FEEDS.c.person_id == person_id, CALENDAR_FEEDS.c.revoked_at.is_(None))
             .values(revoked_at=to_utc(at))
         )
         return int(getattr(result, "rowcount", 0))

@@ -21,8 +21,7 @@ from datetime import date, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, bindparam, delete, null, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Select, bindparam, delete, null, select
 
 from calfcare.core.days import day_start_utc
 from calfcare.core.levels import Level
@@ -31,12 +30,10 @@ from calfcare.core.safety_state import HOLD_FROM
 from calfcare.core.timeline import Outcome
 from calfcare.storage import convert
 from calfcare.storage.queries import TABLES, select_columns
-from calfcare.storage.tables import Base, PersonSummaryRow
+from calfcare.storage.tables import PERSON_SUMMARIES as SUMMARIES
 
 if TYPE_CHECKING:  # only a type here: a person's write reads shares, not lines
     from calfcare.core.clinic_list import PersonSummary
-
-SUMMARIES = Base.metadata.tables[PersonSummaryRow.__tablename__]
 
 
 @dataclass(frozen=True)
@@ -64,7 +61,7 @@ class StoredLine:
     """Computed for the same data version and prescription (only the day may differ)."""
 
 
-def read_lines(session: Session, wanted: Mapping[int, SummaryKey]) -> dict[int, StoredLine]:
+def read_lines(session: Connection, wanted: Mapping[int, SummaryKey]) -> dict[int, StoredLine]:
     """The stored lines of the people in ``wanted``, in one query, each read back whole
     (`day_from_text`) and only if it is that person's. A row for the person's data version and
     prescription holds lines for its day and the days after it: the day asked is current;
@@ -72,7 +69,7 @@ def read_lines(session: Session, wanted: Mapping[int, SummaryKey]) -> dict[int, 
     prescription gives its first line, as of its day. A person without a row has no entry."""
     from calfcare.core.summary_json import day_from_text, days_from_text  # a list, not a write
 
-    rows = session.connection().execute(
+    rows = session.execute(
         select(SUMMARIES.c.person_id, SUMMARIES.c.data_version, SUMMARIES.c.prescription_id,
                SUMMARIES.c.day, SUMMARIES.c.body)
         .where(SUMMARIES.c.person_id.in_(list(wanted)))
@@ -106,7 +103,7 @@ def read_lines(session: Session, wanted: Mapping[int, SummaryKey]) -> dict[int, 
 
 
 def keep_lines(
-    session: Session, lines: Mapping[int, tuple[SummaryKey, Sequence[PersonSummary]]]
+    session: Connection, lines: Mapping[int, tuple[SummaryKey, Sequence[PersonSummary]]]
 ) -> None:
     """Store each person's lines (for the key's day and the days after it, in order) under its
     key, replacing the ones stored before, unless those are for a newer data version (a slower
@@ -123,7 +120,7 @@ def keep_lines(
     ]  # fmt: skip
     from sqlalchemy.dialects import postgresql, sqlite  # each dialect imported when used
 
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    dialect = postgresql if session.dialect.name == "postgresql" else sqlite
     query = dialect.insert(SUMMARIES).values(values)
     session.execute(
         query.on_conflict_do_update(
@@ -135,7 +132,7 @@ def keep_lines(
     )  # fmt: skip
 
 
-def forget_line(session: Session, person_id: int) -> None:
+def forget_line(session: Connection, person_id: int) -> None:
     """Delete the person's stored line (they share with nobody now)."""
     session.execute(delete(SUMMARIES).where(SUMMARIES.c.person_id == person_id))
 
@@ -153,7 +150,7 @@ plan: no red flag, nor this week's adherence, reads them, so these sessions have
 
 
 def flag_records(
-    session: Session, person_ids: Collection[int], since: date
+    session: Connection, person_ids: Collection[int], since: date
 ) -> dict[int, RecordSet]:
     """Each person's records a red flag reads (see the module), ``since`` being the first day
     of the recent ones; every person in ``person_ids`` has an entry. The queries are built
@@ -161,14 +158,13 @@ def flag_records(
     ids = list(person_ids)
     if not ids:
         return {}
-    connection = session.connection()
     early = day_start_utc(since - timedelta(days=1))  # a time in UTC; a session's day is local
     values = {"ids": ids, "since": since, "early": early}
     q = _queries()
 
     def rows(name: str) -> dict[int, list[Any]]:
         found: dict[int, list[Any]] = {pid: [] for pid in ids}
-        for row in connection.execute(q[name], values).all():
+        for row in session.execute(q[name], values).all():
             found[row[0]].append(tuple(row)[1:])
         return found
 
@@ -181,14 +177,14 @@ def flag_records(
     children: list[dict[int, list[Any]]] = [{pid: [] for pid in ids} for _ in _CHILDREN]
     seen: set[str] = set()
     for which in ("recent", "stopped"):  # sessions from ``since``, and every sharp-pain stop
-        parents = connection.execute(q[f"{which} sessions"], values).all()
+        parents = session.execute(q[f"{which} sessions"], values).all()
         owner = {row[1]: row[0] for row in parents if row[1] not in seen}  # id -> person
         for row in parents:
             if row[1] in owner:
                 sessions[row[0]].append(tuple(row)[1:])
         for (name, _), kept in zip(_CHILDREN, children, strict=True):
             if owner:
-                for row in connection.execute(q[f"{which} {name}"], values).all():
+                for row in session.execute(q[f"{which} {name}"], values).all():
                     if row[0] in owner:
                         kept[owner[row[0]]].append(row)
         seen.update(owner)
@@ -248,7 +244,7 @@ def _queries() -> dict[str, Select[Any]]:
     return queries
 
 
-def split_leg_people(session: Session, person_ids: Collection[int]) -> set[int]:
+def split_leg_people(session: Connection, person_ids: Collection[int]) -> set[int]:
     """Which of ``person_ids`` have split-leg coins or experiments (their line costs most)."""
     ids = list(person_ids)
     found: set[int] = set()
@@ -257,5 +253,5 @@ def split_leg_people(session: Session, person_ids: Collection[int]) -> set[int]:
     for name in ("split_leg_days", "split_leg_experiments"):
         table = TABLES[name]
         query = select(table.c.person_id).where(table.c.person_id.in_(ids)).distinct()
-        found.update(int(pid) for pid in session.connection().execute(query).scalars())
+        found.update(int(pid) for pid in session.execute(query).scalars())
     return found

@@ -7,35 +7,30 @@ from dataclasses import fields
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Table, insert, select
 from sqlalchemy.sql import Select
 
 from calfcare.core.records import RecordSet
 from calfcare.storage import convert
 from calfcare.storage.tables import (
-    AccountRow,
-    AuthSessionRow,
-    Base,
-    DataVersionRow,
-    PersonRow,
-    SignInFailureRow,
+    ACCOUNTS,
+    AUTH_SESSIONS,
+    DATA_VERSION,
+    METADATA,
+    PEOPLE,
+    SIGN_IN_FAILURES,
 )
 
 NOT_RECORDS = frozenset(
-    row.__tablename__
-    for row in (DataVersionRow, PersonRow, AccountRow, AuthSessionRow, SignInFailureRow)
+    table.name for table in (DATA_VERSION, PEOPLE, ACCOUNTS, AUTH_SESSIONS, SIGN_IN_FAILURES)
 )
-TABLES = {
-    table.name: table for table in Base.metadata.sorted_tables if table.name not in NOT_RECORDS
-}
+TABLES = {table.name: table for table in METADATA.sorted_tables if table.name not in NOT_RECORDS}
 """The record tables, parents before children."""
 OWNED = frozenset(name for name, table in TABLES.items() if "person_id" in table.c)
 """The record tables with an owner column; the others are parts of a session."""
 RECORD_KINDS = tuple(field.name for field in fields(RecordSet))
 """The kinds of record: `RecordSet`'s fields, in its order."""
-VERSION = Base.metadata.tables[DataVersionRow.__tablename__]
-PEOPLE = Base.metadata.tables[PersonRow.__tablename__]
+VERSION = DATA_VERSION
 
 
 def read_version(placeholder: str) -> str:
@@ -49,7 +44,7 @@ BATCH = 500
 """Rows per bulk insert: large imports go in batches, all in the one transaction."""
 
 
-def insert_person(session: Session, created_at: datetime) -> int:
+def insert_person(session: Connection, created_at: datetime) -> int:
     """Add a person with no records (data version 0) in ``session``; their id."""
     person_id = int(
         session.execute(
@@ -61,9 +56,11 @@ def insert_person(session: Session, created_at: datetime) -> int:
 
 
 class TransactionBase:
-    """What every part of a `Transaction` shares: the session, and whether it may write."""
+    """What every part of a `Transaction` shares: its connection (a Core `Connection` in a
+    transaction, `Engine.begin`; no ORM session: storage reads and writes columns, never
+    entities), and whether it may write."""
 
-    def __init__(self, session: Session, person_id: int, *, read_only: bool = False) -> None:
+    def __init__(self, session: Connection, person_id: int, *, read_only: bool = False) -> None:
         self._session = session
         self.person_id = person_id
         """Whose records this transaction reads and writes (and nobody else's)."""
@@ -72,10 +69,8 @@ class TransactionBase:
         """True once anything was written (`Store.transaction` then bumps the version)."""
 
     def _rows(self, query: Select[Any]) -> Sequence[Any]:
-        """``query``'s rows, run on the transaction's connection: Core, not the ORM session's
-        execute, which looks for ORM entities in every statement (a fifth of a read's CPU;
-        these are plain column selects)."""
-        return self._session.connection().execute(query).all()
+        """``query``'s rows, run on the transaction's connection."""
+        return self._session.execute(query).all()
 
     def _run(
         self, statement: Select[Any], values: Mapping[str, Any] | None = None
@@ -84,7 +79,7 @@ class TransactionBase:
         person's id (``person``) and ``values`` for its other bound parameters (extra ones
         are ignored)."""
         params = {"person": self.person_id, **(values or {})}
-        return self._session.connection().execute(statement, params).all()
+        return self._session.execute(statement, params).all()
 
     def _mine(self, table: Table) -> Any:
         """The condition "this person's row" on a table with an owner column."""

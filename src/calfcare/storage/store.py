@@ -40,7 +40,6 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.orm import sessionmaker
 
 from calfcare.core.accounts import SessionTimes
 from calfcare.core.errors import RecordIdTaken
@@ -63,9 +62,7 @@ class Store:
         self.engine = engine
         self.person_id = person_id
         """Whose records this store reads and writes (`PERSONAL` in personal mode)."""
-        self._sessions = sessionmaker(engine, expire_on_commit=False, autoflush=False)
         self._reader = engine.execution_options(**{READ_ONLY: True})
-        self._read_sessions = sessionmaker(self._reader, expire_on_commit=False, autoflush=False)
         self._version_reader = VersionReader(self)
         self._owns_engine = True
         self._life = {"closed": False}  # shared with every `for_person` view
@@ -84,7 +81,7 @@ class Store:
     def add_person(self, at: datetime | None = None) -> int:
         """Make a new person with no records (data version 0); returns their id."""
         created = (at or datetime.now(UTC)).astimezone(UTC)
-        with self._errors(), self._sessions.begin() as session:
+        with self._errors(), self.engine.begin() as session:
             return insert_person(session, created)
 
     @property
@@ -102,7 +99,7 @@ class Store:
     def transaction(self) -> Iterator[Transaction]:
         """One unit of work: commits at the end of the block, rolls back if it raises; adds
         one to the data version when it wrote anything."""
-        with self._errors(), self._sessions.begin() as session:
+        with self._errors(), self.engine.begin() as session:
             tx = Transaction(session, self.person_id)
             yield tx
             if tx.wrote:
@@ -115,8 +112,8 @@ class Store:
         ``read_only`` a snapshot that takes no write lock, as `reading` does."""
         from calfcare.storage.accounts import AccountTransaction
 
-        sessions = self._read_sessions if read_only else self._sessions
-        with self._errors(), sessions.begin() as session:
+        writer_or_reader = self._reader if read_only else self.engine
+        with self._errors(), writer_or_reader.begin() as session:
             yield AccountTransaction(session)
 
     @contextmanager
@@ -125,15 +122,15 @@ class Store:
         feeds (every person's: `calfcare.services.clinic` checks the share first)."""
         from calfcare.storage.clinic import ClinicTransaction
 
-        sessions = self._read_sessions if read_only else self._sessions
-        with self._errors(), sessions.begin() as session:
+        writer_or_reader = self._reader if read_only else self.engine
+        with self._errors(), writer_or_reader.begin() as session:
             yield ClinicTransaction(session)
 
     @contextmanager
     def reading(self) -> Iterator[Transaction]:
         """A transaction that only reads (its writes raise): one consistent snapshot, and on
         SQLite no write lock, so any number of readers run at once."""
-        with self._errors(), self._read_sessions.begin() as session:
+        with self._errors(), self._reader.begin() as session:
             yield Transaction(session, self.person_id, read_only=True)
 
     def data_version(self) -> int:

@@ -1,15 +1,20 @@
-"""The SQL schema, as SQLAlchemy 2 declarative models. Only `storage` imports this module.
+"""The SQL schema, as SQLAlchemy Core tables in one `METADATA`. Only `storage` imports this
+module.
 
 Alembic's migrations in ``migrations/versions`` create exactly this schema (a test compares
 them with ``compare_metadata``), on SQLite and PostgreSQL alike, so the types are the portable
 ones: times are ``DateTime(timezone=True)`` and always written in UTC, knee-to-wall distances
 are whole millimetres (exact, where a float column could round), JSON documents are ``JSON``.
 Constraint names follow a naming convention so that migrations can name what they drop.
+
+Core tables, not ORM classes: storage reads and writes columns, never entities, and
+declaring 23 mapped classes cost a recorded screening on the command line about 75 ms of
+its start-up (plus importing the ORM), several times a bare interpreter (docs/performance.md).
+Columns are NOT NULL unless ``nullable=True``.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -17,6 +22,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Column,
     Date,
     DateTime,
     Float,
@@ -25,9 +31,9 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -36,33 +42,47 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+METADATA = MetaData(naming_convention=NAMING)
 
 ID = String(64)
 LEG = String(5)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
-
 
 PERSONAL = 1
 """The implicit person of personal mode: every record of a database from before people
 (revision 0006) belongs to it, and `calfcare.storage.open_store` opens the store as it."""
 
 
-class PersonRow(Base):
-    """A person whose records these are: the implicit one of personal mode (`PERSONAL`),
-    or one of a server's people (their account is another table's business)."""
-
-    __tablename__ = "people"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+def _column(name: str, *args: Any, nullable: bool = False, **kw: Any) -> Column[Any]:
+    return Column(name, *args, nullable=nullable, **kw)
 
 
-def _owner(sort_order: int = 0) -> Mapped[int]:
-    """The owner column of a record table (`Reads` filters and `Writes` stamps it)."""
-    return mapped_column(ForeignKey("people.id"), sort_order=sort_order)
+def _time(name: str, *, nullable: bool = False) -> Column[Any]:
+    return _column(name, DateTime(timezone=True), nullable=nullable)
+
+
+def _person(name: str = "person_id", **kw: Any) -> Column[Any]:
+    """A column naming a person (`PEOPLE`)."""
+    return _column(name, ForeignKey("people.id"), **kw)
+
+
+def _account(name: str, **kw: Any) -> Column[Any]:
+    """A column naming an account (`ACCOUNTS`)."""
+    return _column(name, ForeignKey("accounts.id"), **kw)
+
+
+def _owned(name: str, *columns: Any) -> Table:
+    """A person's record table: the record's id and its owner first (`Reads` filters and
+    `Writes` stamps the owner), then ``columns``."""
+    return Table(name, METADATA, _column("id", ID, primary_key=True), _person(), *columns)
+
+
+def _by_secret(name: str, key: str, account: str, *columns: Any) -> Table:
+    """Something given out once and kept only by the SHA-256 of its secret (a sign-in
+    token, an invitation code): that hash, the account it is of, when it was made and until
+    when it works, then ``columns``."""
+    return Table(name, METADATA, _column(key, String(64), primary_key=True),
+                 _account(account, index=True), _time("created_at"), _time("expires_at"),
+                 *columns)  # fmt: skip
 
 
 def _by_person(table: str, column: str) -> Index:
@@ -70,330 +90,274 @@ def _by_person(table: str, column: str) -> Index:
     return Index(f"ix_{table}_person_id", "person_id", column)
 
 
-# The mixins' columns keep their place in each table (``sort_order``; SQLAlchemy would put
-# them after the table's own).
-
-
-class _Owned:
-    """The first columns of a person's record table: the record's id and its owner."""
-
-    id: Mapped[str] = mapped_column(ID, primary_key=True, sort_order=-2)
-    person_id: Mapped[int] = _owner(sort_order=-2)
-
-
-class _CheckIn(_Owned):
-    """The columns a soreness and a mobility check-in share (`convert` writes them alike)."""
-
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), sort_order=-1)
-    day: Mapped[date] = mapped_column(Date, sort_order=-1)
-    leg: Mapped[str] = mapped_column(LEG, sort_order=-1)
-    moment: Mapped[str] = mapped_column(String(16), sort_order=-1)
-    session_id: Mapped[str | None] = mapped_column(String(100), sort_order=1)
-
-
-class _OfSession:
-    """The first column of a session's part (its calves, holds, tender spots): the session,
-    whose deletion takes its parts along."""
-
-    session_id: Mapped[str] = mapped_column(
-        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True, sort_order=-1
+def _check_in(name: str, *columns: Any) -> Table:
+    """A soreness or a mobility check-in (`convert` writes their shared columns alike)."""
+    return _owned(
+        name,
+        _time("recorded_at"),
+        _column("day", Date),
+        _column("leg", LEG),
+        _column("moment", String(16)),
+        *columns,
+        _column("session_id", String(100), nullable=True),
+        _by_person(name, "day"),
     )
 
 
-class ScreeningRow(_Owned, Base):
-    __tablename__ = "screenings"
-    __table_args__ = (
-        _by_person("screenings", "taken_at"),
-        Index("ix_screenings_verdict", "person_id", "verdict"),  # holds (migration 0010b)
-    )
-
-    kind: Mapped[str] = mapped_column(String(16))
-    taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    contract_version: Mapped[int] = mapped_column(Integer)
-    verdict: Mapped[str] = mapped_column(String(16))
-    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
-    report: Mapped[dict[str, Any]] = mapped_column(JSON)
-
-
-class SessionRow(_Owned, Base):
-    __tablename__ = "sessions"
-    __table_args__ = (
-        _by_person("sessions", "day"),
-        Index("ix_sessions_outcome", "person_id", "outcome"),  # sharp-pain stops (0010b)
-    )
-
-    day: Mapped[date] = mapped_column(Date)
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    source: Mapped[str] = mapped_column(String(16))
-    tool: Mapped[str] = mapped_column(String(16))
-    intensity: Mapped[str | None] = mapped_column(String(16))
-    outcome: Mapped[str] = mapped_column(String(32))
-    duration_seconds: Mapped[float] = mapped_column(Float)
-    plan: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    screening_id: Mapped[str | None] = mapped_column(ForeignKey("screenings.id"))
-
-
-class SessionCalfRow(_OfSession, Base):
-    __tablename__ = "session_calves"
-
-    position: Mapped[int] = mapped_column(Integer, primary_key=True)
-    leg: Mapped[str] = mapped_column(LEG)
-    planned_seconds: Mapped[int | None] = mapped_column(Integer)
-    active_seconds: Mapped[float] = mapped_column(Float)
-
-
-class HoldRow(_OfSession, Base):
-    __tablename__ = "session_holds"
-
-    calf_position: Mapped[int] = mapped_column(Integer, primary_key=True)
-    position: Mapped[int] = mapped_column(Integer, primary_key=True)
-    start: Mapped[float] = mapped_column(Float)
-    end: Mapped[float] = mapped_column(Float)
-    seconds: Mapped[float] = mapped_column(Float)
-
-
-class TenderSpotRow(_OfSession, Base):
-    __tablename__ = "tender_spots"
-
-    position: Mapped[int] = mapped_column(Integer, primary_key=True)
-    leg: Mapped[str] = mapped_column(LEG)
-    height: Mapped[str] = mapped_column(String(8))
-    side: Mapped[str] = mapped_column(String(8))
-
-
-class SorenessRow(_CheckIn, Base):
-    """A calf's soreness rating, 0 (none) to 10."""
-
-    __tablename__ = "soreness"
-    __table_args__ = (
-        _by_person("soreness", "day"),
-        CheckConstraint("score >= 0 AND score <= 10", name="score_range"),
-    )
-
-    score: Mapped[int] = mapped_column(Integer)
-
-
-class MobilityRow(_CheckIn, Base):
-    """A calf's knee-to-wall test: the distance in whole millimetres (the core's centimetres
-    times ten, exact), 0 to 30 cm."""
-
-    __tablename__ = "mobility"
-    __table_args__ = (
-        _by_person("mobility", "day"),
-        CheckConstraint("distance_mm >= 0 AND distance_mm <= 300", name="range"),
-    )
-
-    distance_mm: Mapped[int] = mapped_column(Integer)
-
-
-class NoteRow(_Owned, Base):
-    __tablename__ = "notes"
-    __table_args__ = (_by_person("notes", "day"),)
-
-    day: Mapped[date] = mapped_column(Date)
-    written_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    text: Mapped[str] = mapped_column(Text)
-
-
-class SplitLegRow(Base):
-    """A split-leg coin. ``drawn_at`` and ``experiment_id`` are null on coins stored before
-    experiments were registered (revision 0004); ``reported`` is which calves the person said
-    they massaged (left, right, both, neither), set once when no session says so."""
-
-    __tablename__ = "split_leg_days"
-
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    massaged: Mapped[str] = mapped_column(LEG)
-    drawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    experiment_id: Mapped[str | None] = mapped_column(ID)
-    reported: Mapped[str | None] = mapped_column(String(8))
-
-
-class SplitLegExperimentRow(_Owned, Base):
-    """A pre-registered split-leg experiment; ``day`` is its start day (named like every
-    record table's day, so that the day filters apply). ``stopped_at`` is set once, when it
-    is stopped early."""
-
-    __tablename__ = "split_leg_experiments"
-    __table_args__ = (_by_person("split_leg_experiments", "day"),)
-
-    registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    day: Mapped[date] = mapped_column(Date)
-    planned_days: Mapped[int] = mapped_column(Integer)
-    outcome: Mapped[str] = mapped_column(String(32))
-    stopped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-
-class ClearanceRow(_Owned, Base):
-    """The person's record that a clinician ruled out a clot on ``day`` (lifts a hold)."""
-
-    __tablename__ = "clearances"
-    __table_args__ = (_by_person("clearances", "day"),)
-
-    day: Mapped[date] = mapped_column(Date)
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class PainCheckRow(_Owned, Base):
-    """The person's word that a calf's sharp pain has gone or been checked."""
-
-    __tablename__ = "pain_checks"
-    __table_args__ = (_by_person("pain_checks", "day"),)
-
-    day: Mapped[date] = mapped_column(Date)
-    leg: Mapped[str] = mapped_column(LEG)
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class DataVersionRow(Base):
-    """Per person, one number every committed write of theirs adds one to
-    (`Store.transaction`).
-
-    Records are only ever added, so "has anything of this person's changed since I computed
-    this?" is one integer comparison: caches of derived results (insights, stats, exports)
-    key on it, and a write from another process (the CLI beside the web app, another
-    worker) invalidates them because the number lives in the database, not in memory. One
-    person's writes leave every other person's number, and caches, alone.
-    """
-
-    __tablename__ = "data_version"
-
-    person_id: Mapped[int] = mapped_column(
-        ForeignKey("people.id"), primary_key=True, autoincrement=False
-    )
-    version: Mapped[int] = mapped_column(BigInteger)
-
-
-class AccountRow(Base):
-    """A person's way in (server mode): a login name (normalised, unique), an Argon2 hash of
-    the password (never the password), a role; ``disabled`` ones cannot sign in."""
-
-    __tablename__ = "accounts"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), unique=True)
-    login: Mapped[str] = mapped_column(String(64), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(16))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    disabled: Mapped[bool] = mapped_column(Boolean)
-
-
-class AuthSessionRow(Base):
-    """A sign-in session, stored by the SHA-256 of its token (the token itself is only in
-    the holder's cookie)."""
-
-    __tablename__ = "auth_sessions"
-
-    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-
-class SignInFailureRow(Base):
-    """A refused sign-in: by login name (known or not) and address, for the throttle, in the
-    database so that every worker counts the same."""
-
-    __tablename__ = "sign_in_failures"
-    __table_args__ = (
-        Index("ix_sign_in_failures_login", "login", "at"),
-        Index("ix_sign_in_failures_address", "address", "at"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    login: Mapped[str] = mapped_column(String(64))
-    address: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class InvitationRow(Base):
-    """A clinician's invitation: the SHA-256 of its short code (the code itself is shown to
-    the clinician once), until when it may be accepted, and who accepted it."""
-
-    __tablename__ = "invitations"
-
-    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    clinician_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    accepted_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
-    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-
-class ShareRow(Base):
-    """A person sharing their records with a clinician's account, from ``started_at`` until
-    ``stopped_at`` (None: still sharing)."""
-
-    __tablename__ = "shares"
-    __table_args__ = (Index("ix_shares_clinician", "clinician_id", "stopped_at"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    clinician_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    stopped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-
-class PrescriptionRow(Base):
-    """A clinician's routine for a person; the newest one for a person is the one in force."""
-
-    __tablename__ = "prescriptions"
-    __table_args__ = (Index("ix_prescriptions_person_id", "person_id", "created_at"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    clinician_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
-    calves: Mapped[str] = mapped_column(String(16))
-    tools: Mapped[str] = mapped_column(String(64))
-    intensity_cap: Mapped[str] = mapped_column(String(16))
-    seconds_per_calf: Mapped[int] = mapped_column(Integer)
-    sessions_per_week: Mapped[int] = mapped_column(Integer)
-    weeks: Mapped[int] = mapped_column(Integer)
-    start_day: Mapped[date] = mapped_column(Date)
-    note: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class AuditRow(Base):
-    """A clinician opened a person's records: who, whose, what, when (the person can read it)."""
-
-    __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_person_id", "person_id", "at"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    clinician_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    what: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class CalendarFeedRow(Base):
-    """A private calendar feed link of a person's prescribed sessions, by the SHA-256 of its
-    token; revoked ones stop working."""
-
-    __tablename__ = "calendar_feeds"
-
-    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-
-class PersonSummaryRow(Base):
-    """A person's line of the clinician's list (`calfcare.core.summary_json`'s text), kept
-    for the data version, prescription and day it was computed for (any other: recompute)."""
-
-    __tablename__ = "person_summaries"
-
-    person_id: Mapped[int] = mapped_column(
-        ForeignKey("people.id"), primary_key=True, autoincrement=False
-    )
-    data_version: Mapped[int] = mapped_column(BigInteger)
-    prescription_id: Mapped[int | None] = mapped_column(Integer)
-    day: Mapped[date] = mapped_column(Date)
-    body: Mapped[str] = mapped_column(Text)
+def _of_session(name: str, *columns: Any) -> Table:
+    """A session's part (its calves, holds, tender spots): the session first, whose deletion
+    takes its parts along."""
+    session = ForeignKey("sessions.id", ondelete="CASCADE")
+    return Table(name, METADATA, _column("session_id", session, primary_key=True),
+                 *columns)  # fmt: skip
+
+
+# Foreign keys take the type of the column they name.
+
+# A person whose records these are: the implicit one of personal mode (`PERSONAL`), or one
+# of a server's people (their account is another table's business).
+PEOPLE = Table("people", METADATA, _column("id", Integer, primary_key=True), _time("created_at"))
+
+SCREENINGS = _owned(
+    "screenings",
+    _column("kind", String(16)),
+    _time("taken_at"),
+    _column("contract_version", Integer),
+    _column("verdict", String(16)),
+    _column("answers", JSON),
+    _column("report", JSON),
+    _by_person("screenings", "taken_at"),
+    Index("ix_screenings_verdict", "person_id", "verdict"),  # holds (migration 0010b)
+)
+
+SESSIONS = _owned(
+    "sessions",
+    _column("day", Date),
+    _time("started_at"),
+    _column("source", String(16)),
+    _column("tool", String(16)),
+    _column("intensity", String(16), nullable=True),
+    _column("outcome", String(32)),
+    _column("duration_seconds", Float),
+    _column("plan", JSON, nullable=True),
+    _column("screening_id", ForeignKey("screenings.id"), nullable=True),
+    _by_person("sessions", "day"),
+    Index("ix_sessions_outcome", "person_id", "outcome"),  # sharp-pain stops (0010b)
+)
+
+SESSION_CALVES = _of_session(
+    "session_calves",
+    _column("position", Integer, primary_key=True),
+    _column("leg", LEG),
+    _column("planned_seconds", Integer, nullable=True),
+    _column("active_seconds", Float),
+)
+
+SESSION_HOLDS = _of_session(
+    "session_holds",
+    _column("calf_position", Integer, primary_key=True),
+    _column("position", Integer, primary_key=True),
+    _column("start", Float),
+    _column("end", Float),
+    _column("seconds", Float),
+)
+
+TENDER_SPOTS = _of_session(
+    "tender_spots",
+    _column("position", Integer, primary_key=True),
+    _column("leg", LEG),
+    _column("height", String(8)),
+    _column("side", String(8)),
+)
+
+# A calf's soreness rating, 0 (none) to 10.
+SORENESS = _check_in(
+    "soreness",
+    _column("score", Integer),
+    CheckConstraint("score >= 0 AND score <= 10", name="score_range"),
+)
+
+# A calf's knee-to-wall test: the distance in whole millimetres (the core's centimetres
+# times ten, exact), 0 to 30 cm.
+MOBILITY = _check_in(
+    "mobility",
+    _column("distance_mm", Integer),
+    CheckConstraint("distance_mm >= 0 AND distance_mm <= 300", name="range"),
+)
+
+NOTES = _owned(
+    "notes",
+    _column("day", Date),
+    _time("written_at"),
+    _column("text", Text),
+    _by_person("notes", "day"),
+)
+
+# A split-leg coin. ``drawn_at`` and ``experiment_id`` are null on coins stored before
+# experiments were registered (revision 0004); ``reported`` is which calves the person said
+# they massaged (left, right, both, neither), set once when no session says so.
+SPLIT_LEG_DAYS = Table(
+    "split_leg_days",
+    METADATA,
+    _person(primary_key=True),
+    _column("day", Date, primary_key=True),
+    _column("massaged", LEG),
+    _time("drawn_at", nullable=True),
+    _column("experiment_id", ID, nullable=True),
+    _column("reported", String(8), nullable=True),
+)
+
+# A pre-registered split-leg experiment; ``day`` is its start day (named like every record
+# table's day, so that the day filters apply). ``stopped_at`` is set once, when it is
+# stopped early.
+SPLIT_LEG_EXPERIMENTS = _owned(
+    "split_leg_experiments",
+    _time("registered_at"),
+    _column("day", Date),
+    _column("planned_days", Integer),
+    _column("outcome", String(32)),
+    _time("stopped_at", nullable=True),
+    _by_person("split_leg_experiments", "day"),
+)
+
+# The person's record that a clinician ruled out a clot on ``day`` (lifts a hold).
+CLEARANCES = _owned(
+    "clearances", _column("day", Date), _time("recorded_at"), _by_person("clearances", "day")
+)
+
+# The person's word that a calf's sharp pain has gone or been checked.
+PAIN_CHECKS = _owned(
+    "pain_checks",
+    _column("day", Date),
+    _column("leg", LEG),
+    _time("recorded_at"),
+    _by_person("pain_checks", "day"),
+)
+
+# Per person, one number every committed write of theirs adds one to (`Store.transaction`).
+# Records are only ever added, so "has anything of this person's changed since I computed
+# this?" is one integer comparison: caches of derived results (insights, stats, exports) key
+# on it, and a write from another process (the CLI beside the web app, another worker)
+# invalidates them because the number lives in the database, not in memory. One person's
+# writes leave every other person's number, and caches, alone.
+DATA_VERSION = Table(
+    "data_version",
+    METADATA,
+    _person(primary_key=True, autoincrement=False),
+    _column("version", BigInteger),
+)
+
+# A person's way in (server mode): a login name (normalised, unique), an Argon2 hash of the
+# password (never the password), a role; ``disabled`` ones cannot sign in.
+ACCOUNTS = Table(
+    "accounts",
+    METADATA,
+    _column("id", Integer, primary_key=True),
+    _person(unique=True),
+    _column("login", String(64), unique=True),
+    _column("password_hash", String(255)),
+    _column("role", String(16)),
+    _time("created_at"),
+    _column("disabled", Boolean),
+)
+
+# A sign-in session, stored by the SHA-256 of its token (the token itself is only in the
+# holder's cookie).
+AUTH_SESSIONS = _by_secret(
+    "auth_sessions",
+    "token_hash",
+    "account_id",
+    _time("last_seen_at"),
+    _time("revoked_at", nullable=True),
+)
+
+# A refused sign-in: by login name (known or not) and address, for the throttle, in the
+# database so that every worker counts the same.
+SIGN_IN_FAILURES = Table(
+    "sign_in_failures",
+    METADATA,
+    _column("id", Integer, primary_key=True),
+    _column("login", String(64)),
+    _column("address", String(64)),
+    _time("at"),
+    Index("ix_sign_in_failures_login", "login", "at"),
+    Index("ix_sign_in_failures_address", "address", "at"),
+)
+
+# A clinician's invitation: the SHA-256 of its short code (the code itself is shown to the
+# clinician once), until when it may be accepted, and who accepted it.
+INVITATIONS = _by_secret(
+    "invitations",
+    "code_hash",
+    "clinician_id",
+    _person("accepted_by", nullable=True),
+    _time("accepted_at", nullable=True),
+    _time("revoked_at", nullable=True),
+)
+
+# A person sharing their records with a clinician's account, from ``started_at`` until
+# ``stopped_at`` (None: still sharing).
+SHARES = Table(
+    "shares",
+    METADATA,
+    _column("id", Integer, primary_key=True),
+    _account("clinician_id"),
+    _person(index=True),
+    _time("started_at"),
+    _time("stopped_at", nullable=True),
+    Index("ix_shares_clinician", "clinician_id", "stopped_at"),
+)
+
+# A clinician's routine for a person; the newest one for a person is the one in force.
+PRESCRIPTIONS = Table(
+    "prescriptions",
+    METADATA,
+    _column("id", Integer, primary_key=True),
+    _person(),
+    _account("clinician_id"),
+    _column("calves", String(16)),
+    _column("tools", String(64)),
+    _column("intensity_cap", String(16)),
+    _column("seconds_per_calf", Integer),
+    _column("sessions_per_week", Integer),
+    _column("weeks", Integer),
+    _column("start_day", Date),
+    _column("note", Text),
+    _time("created_at"),
+    Index("ix_prescriptions_person_id", "person_id", "created_at"),
+)
+
+# A clinician opened a person's records: who, whose, what, when (the person can read it).
+AUDIT_EVENTS = Table(
+    "audit_events",
+    METADATA,
+    _column("id", Integer, primary_key=True),
+    _account("clinician_id"),
+    _person(),
+    _column("what", String(64)),
+    _time("at"),
+    Index("ix_audit_events_person_id", "person_id", "at"),
+)
+
+# A private calendar feed link of a person's prescribed sessions, by the SHA-256 of its
+# token; revoked ones stop working.
+CALENDAR_FEEDS = Table(
+    "calendar_feeds",
+    METADATA,
+    _column("token_hash", String(64), primary_key=True),
+    _person(index=True),
+    _time("created_at"),
+    _time("revoked_at", nullable=True),
+)
+
+# A person's line of the clinician's list (`calfcare.core.summary_json`'s text), kept for
+# the data version, prescription and day it was computed for (any other: recompute).
+PERSON_SUMMARIES = Table(
+    "person_summaries",
+    METADATA,
+    _person(primary_key=True, autoincrement=False),
+    _column("data_version", BigInteger),
+    _column("prescription_id", Integer, nullable=True),
+    _column("day", Date),
+    _column("body", Text),
+)

@@ -39,7 +39,7 @@ class Writes(TransactionBase):
     def bump_version(self) -> None:
         """Add one to this person's data version (done by `Store.transaction`; a row cleared
         by hand is put back)."""
-        result = self._session.connection().execute(_BUMP, {"person": self.person_id})
+        result = self._session.execute(_BUMP, {"person": self.person_id})
         if getattr(result, "rowcount", 1) == 0:
             self._session.execute(insert(VERSION).values(person_id=self.person_id, version=1))
 
@@ -129,5 +129,5 @@ class Writes(TransactionBase):
         if rows:
             if table in OWNED:  # whose records they are: always this transaction's person
                 rows = [{**row, "person_id": self.person_id} for row in rows]
-            self._session.connection().execute(_INSERTS[table], list(rows))
+            self._session.execute(_INSERTS[table], list(rows))
             self.wrote = True

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from alembic import context
 
-from calfcare.storage.tables import Base
+from calfcare.storage.tables import METADATA
 
 
 def _run(connection: object) -> None:
     context.configure(
         connection=connection,  # type: ignore[arg-type]
-        target_metadata=Base.metadata,
+        target_metadata=METADATA,
         render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies tables
         compare_type=True,
     )
