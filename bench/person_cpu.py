@@ -3,13 +3,15 @@ called as ASGI (no uvicorn, no sockets), so only calfcare's own work and the dat
 driver's are counted (PostgreSQL's own CPU is another process's).
 
     .venv/bin/python bench/person_cpu.py [--people 5] [--rounds 20] [--url postgresql+psycopg://…]
-                                         [--profile FILE]
+                                         [--profile FILE] [--statements]
 
 Signs up ``--people`` people in a schema of its own (as multi_person.py does), then runs
 their scripts round after round, person after person, and prints the median and mean
 ``time.process_time`` of each request kind (the first round left out: it warms the
 caches and compiles statements). ``--profile FILE`` writes a cProfile of the measured
-rounds for ``python -m pstats``.
+rounds for ``python -m pstats``. ``--statements`` also prints how many SQL statements each
+kind of request sent to the database (median per response, from a ``before_cursor_execute``
+listener).
 """
 
 from __future__ import annotations
@@ -69,14 +71,55 @@ def label(step: dict[str, Any]) -> str:
     return f"{step.get('method', 'GET')} {step['path'].split('?tool')[0]}"
 
 
-async def run(app: Any, scripts: list[list[dict[str, Any]]], rounds: int, profile: Any) -> Any:
+class StatementCount:
+    """Counts what this process asks the database: statements through SQLAlchemy
+    (``before_cursor_execute``), transactions (``begin``: on psycopg each adds a ``BEGIN``
+    and a ``COMMIT``/``ROLLBACK`` round trip) and single statements on the data version's
+    own connection (`VersionReader.one`: the sign-in and data-version reads)."""
+
+    def __init__(self) -> None:
+        from sqlalchemy import event
+        from sqlalchemy.engine import Engine
+
+        from calfcare.storage.version import VersionReader
+
+        self.statements = self.transactions = self.side = 0
+        event.listen(Engine, "before_cursor_execute", self._statement)
+        event.listen(Engine, "begin", self._transaction)
+        one = VersionReader.one
+
+        def counted(reader: VersionReader, *args: Any, **kwargs: Any) -> Any:
+            self.side += 1
+            return one(reader, *args, **kwargs)
+
+        VersionReader.one = counted  # type: ignore[method-assign]
+
+    def _statement(self, *_: object) -> None:
+        self.statements += 1
+
+    def _transaction(self, *_: object) -> None:
+        self.transactions += 1
+
+    def now(self) -> tuple[int, int, int]:
+        return self.statements, self.transactions, self.side
+
+
+async def run(
+    app: Any,
+    scripts: list[list[dict[str, Any]]],
+    rounds: int,
+    profile: Any,
+    counter: StatementCount | None = None,
+) -> Any:
     times: dict[str, list[float]] = defaultdict(list)
+    statements: dict[str, list[tuple[int, ...]]] = defaultdict(list)
     async with _lifespan(app):
         for turn in range(rounds):
             if turn == 1 and profile is not None:
                 profile.enable()
             for script in scripts:
-                for step in script:
+                for number, step in enumerate(script, 1):
+                    before = counter.now() if counter else (0, 0, 0)
                     started = time.process_time()
                     status = await call(app, step)
                     spent = time.process_time() - started
@@ -84,9 +127,14 @@ async def run(app: Any, scripts: list[list[dict[str, Any]]], rounds: int, profil
                         raise SystemExit(f"{label(step)}: {status}")
                     if turn:
                         times[label(step)].append(spent * 1e3)
+                        if counter:
+                            after = counter.now()
+                            statements[f"{number:2d}. {label(step)}"].append(
+                                tuple(a - b for a, b in zip(after, before, strict=True))
+                            )
     if profile is not None:
         profile.disable()
-    return times
+    return times, statements
 
 
 class _lifespan:
@@ -107,6 +155,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--url", default=os.environ.get("CALFCARE_TEST_POSTGRES_URL", DEFAULT_URL))
     parser.add_argument("--profile", type=Path)
+    parser.add_argument("--statements", action="store_true")
     args = parser.parse_args()
     from calfcare.settings import Settings
     from calfcare.web.app import create_app
@@ -122,7 +171,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, own_database(args.url) as url:
         tokens = sign_up_people(url, args.people)
         app = create_app(Settings(data_dir=Path(tmp), database_url=url, server=True))
-        times = asyncio.run(run(app, [person_script(t) for t in tokens], args.rounds, profile))
+        counter = StatementCount() if args.statements else None
+        scripts = [person_script(t) for t in tokens]
+        times, statements = asyncio.run(run(app, scripts, args.rounds, profile, counter))
     if profile is not None:
         profile.dump_stats(args.profile)
     every = [t for ts in times.values() for t in ts]
@@ -130,6 +181,12 @@ def main() -> None:
     print(f"{'all':<34} {statistics.median(every):7.2f} {statistics.fmean(every):7.2f}")
     for name, spent in times.items():
         print(f"{name:<34} {statistics.median(spent):7.2f} {statistics.fmean(spent):7.2f}")
+    if counter is not None:
+        print("\nstep of the script: SQL statements + transactions (BEGIN and COMMIT/ROLLBACK")
+        print("each) + sign-in/data-version reads = round trips (medians per response)")
+        for name, counts in statements.items():
+            sql, tx, side = (round(statistics.median(c[i] for c in counts)) for i in range(3))
+            print(f"{name:<34} {sql:3d} + 2x{tx} + {side} = {sql + 2 * tx + side}")
 
 
 if __name__ == "__main__":

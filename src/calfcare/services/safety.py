@@ -111,6 +111,17 @@ def safety_state(store: Store, now: datetime, cache: ReadCache | None = None) ->
     return cache.get(("safety", today_of(now), str(zone_of(now))), compute)
 
 
+def state_with_screening(store: Store, now: datetime) -> tuple[SafetyState, ScreeningRecord | None]:
+    """The safety state today and the stored screening it names (None when it names none),
+    in one read: that screening is among the records the state is made of, so it costs no
+    second transaction (two round trips fewer on PostgreSQL, per page that shows it)."""
+    with store.reading() as tx:
+        records = safety_records(tx)
+    state = state_of(records, now)
+    named = (s for s in records.screenings if s.id == state.screening_id)
+    return state, None if state.screening_id is None else next(named, None)
+
+
 def safety_document(store: Store, now: datetime, cache: ReadCache | None = None) -> dict[str, Any]:
     """The state as the fixed JSON object (`calfcare.core.safety_state.safety_json`)."""
     return safety_json(safety_state(store, now, cache))

@@ -72,11 +72,7 @@ def read_gate(app: FastAPI) -> Gate:
     moment = now()
 
     def compute() -> Gate:
-        state = safety_services.safety_state(cache.store, moment)
-        record = None
-        if state.screening_id is not None:
-            with cache.store.reading() as tx:
-                record = tx.screening(state.screening_id)
+        state, record = safety_services.state_with_screening(cache.store, moment)
         key = json.dumps(safety_json(state), sort_keys=True, separators=(",", ":"))
         return Gate(state, record, key)
 
