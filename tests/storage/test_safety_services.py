@@ -163,3 +163,16 @@ def test_no_new_signs_keeps_no_hold(store: Store) -> None:
         followup=FollowUpAnswers.none(),
     )  # fmt: skip
     assert safety_services.safety_document(store, NOW)["hold"] is None
+
+
+def test_the_state_names_the_screening_it_read_with_it(store: Store) -> None:
+    assert safety_services.state_with_screening(store, NOW) == (
+        safety_services.safety_state(store, NOW),
+        None,
+    )
+    screen(store, NOW - timedelta(days=1))  # yesterday's: not today's check
+    newest = screen(store, NOW)
+    state, record = safety_services.state_with_screening(store, NOW)
+    assert state == safety_services.safety_state(store, NOW) and state.screening_id == newest
+    with store.reading() as tx:
+        assert record is not None and record == tx.screening(newest)
