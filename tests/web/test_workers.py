@@ -1,15 +1,19 @@
 """`calfcare serve --workers N` (issue 15): the workers share one signing key, so a form made
-by one is accepted by another; behind a proxy on this computer a request that came over
-HTTPS gets a ``Secure`` cookie. A real server in a subprocess; the settings round trip."""
+by one is accepted by another; the kernel spreads new connections over the workers (each has
+a socket of its own); behind a proxy on this computer a request that came over HTTPS gets a
+``Secure`` cookie. A real server in a subprocess; the settings round trip."""
 
 from __future__ import annotations
 
 import http.client
 import os
+import pickle
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from hypothesis import given
@@ -17,12 +21,19 @@ from hypothesis import strategies as st
 
 from calfcare.core.errors import InvalidInput
 from calfcare.settings import Settings, environment_of, load_settings
+from calfcare.web.workers import OwnListeners, balances_by_kernel
 from tests.web.browser.server import free_port, wait_for_port
 from tests.web.conftest import TOKEN_RE
 
 
+class Served(NamedTuple):
+    port: int
+    pid: int
+    """The supervisor's process id (the workers are its children)."""
+
+
 @pytest.fixture(scope="module")
-def two_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     port = free_port()
     data = tmp_path_factory.mktemp("workers")
     env = {k: v for k, v in os.environ.items() if not k.startswith("CALFCARE_")}
@@ -44,10 +55,15 @@ def two_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     )
     try:
         wait_for_port(port, process)
-        yield port
+        yield Served(port, process.pid)
     finally:
         process.terminate()
         process.wait(timeout=60)
+
+
+@pytest.fixture
+def two_workers(served: Served) -> int:
+    return served.port
 
 
 def request(
@@ -123,3 +139,64 @@ def test_a_short_secret_key_is_refused_naming_the_variable() -> None:
         load_settings({"CALFCARE_SECRET_KEY": "short"})
     assert caught.value.problems[0].field == "CALFCARE_SECRET_KEY"
     assert "at least 32" in caught.value.problems[0].message
+
+
+def _worker_of_connections(served: Served, clients: list[socket.socket]) -> list[int]:
+    """The worker process holding the server's end of each client connection (Linux /proc:
+    a worker's socket inodes, matched to /proc/net/tcp's rows by the client's port)."""
+    workers = Path(f"/proc/{served.pid}/task/{served.pid}/children").read_text().split()
+    owner = {}
+    for worker in workers:
+        for fd in Path(f"/proc/{worker}/fd").iterdir():
+            target = str(fd.readlink())
+            if target.startswith("socket:["):
+                owner[target[8:-1]] = int(worker)
+    by_client_port = {}
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local_port, remote_port = (int(a.split(":")[1], 16) for a in fields[1:3])
+        if local_port == served.port and fields[9] in owner:
+            by_client_port[remote_port] = owner[fields[9]]
+    return [by_client_port[client.getsockname()[1]] for client in clients]
+
+
+@pytest.mark.skipif(not balances_by_kernel(), reason="SO_REUSEPORT spreads connections on Linux")
+def test_new_connections_are_spread_over_the_workers(served: Served) -> None:
+    """Forty connections opened one after another (as a proxy or a crowd opens them) are
+    not all taken by one worker: with one shared socket, one idle worker accepted them all."""
+    clients = [socket.create_connection(("127.0.0.1", served.port)) for _ in range(40)]
+    try:
+        for client in clients:  # each one answered: accepted by its worker
+            client.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            assert client.recv(64).startswith(b"HTTP/1.1 ")
+        held = _worker_of_connections(served, clients)
+    finally:
+        for client in clients:
+            client.close()
+    counts = sorted(held.count(worker) for worker in set(held))
+    assert len(counts) == 2 and counts[0] >= 5, counts
+
+
+@pytest.mark.skipif(not balances_by_kernel(), reason="SO_REUSEPORT spreads connections on Linux")
+def test_each_worker_unpickles_a_listening_socket_of_its_own() -> None:
+    port = free_port()
+    listeners = OwnListeners("127.0.0.1", port, 16)
+    assert listeners == []  # the parent listens on nothing
+    first, second = pickle.loads(pickle.dumps(listeners)), pickle.loads(pickle.dumps(listeners))
+    try:
+        assert first[0].fileno() != second[0].fileno()
+        assert first[0].getsockname()[1] == second[0].getsockname()[1] == port
+        assert first[0].getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT) == 1
+    finally:
+        first[0].close()
+        second[0].close()
+
+
+def test_a_worker_that_cannot_listen_stops_with_the_start_up_failure_status() -> None:
+    from uvicorn.config import STARTUP_FAILURE
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:  # no SO_REUSEPORT: the port is held
+        listeners = OwnListeners("127.0.0.1", taken.getsockname()[1], 16)
+        with pytest.raises(SystemExit) as stopped:
+            pickle.loads(pickle.dumps(listeners))
+    assert stopped.value.code == STARTUP_FAILURE

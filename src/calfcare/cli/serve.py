@@ -9,7 +9,8 @@ warns instead when its database is SQLite (PostgreSQL is recommended for a serve
 address (0.0.0.0, ::) also needs the host names other computers use (``--allowed-host``):
 the app answers only to those and its own, which keeps DNS-rebinding pages out.
 
-``--workers N`` runs N processes (`calfcare.web.workers`), sharing one signing key; behind
+``--workers N`` runs N processes (`calfcare.web.workers`), sharing one signing key, each
+listening on a socket of its own so that the kernel spreads connections over them; behind
 a reverse proxy on this computer (Caddy, docs/deployment.md) uvicorn trusts the proxy's
 ``X-Forwarded-Proto`` and ``X-Forwarded-For`` from ``--forwarded-allow-ips`` (default
 127.0.0.1), so the app knows a request came over HTTPS and marks its cookies ``Secure``.
@@ -226,10 +227,8 @@ def _run_workers(
     one signing key for all (made here when none is set)."""
     import dataclasses
 
-    import uvicorn
-
     from calfcare.settings import environment_of
-    from calfcare.web.workers import FACTORY
+    from calfcare.web.workers import run_workers
 
     if settings.secret_key is None:
         settings = dataclasses.replace(settings, secret_key=secrets.token_urlsafe(32))
@@ -241,8 +240,7 @@ def _run_workers(
     )
     if open_browser:
         threading.Thread(target=_open_when_listening, args=(settings, url), daemon=True).start()
-    options = _uvicorn_options(settings, forwarded_allow_ips)
-    uvicorn.run(FACTORY, factory=True, workers=workers, **options)
+    run_workers(_uvicorn_options(settings, forwarded_allow_ips), workers)
 
 
 def _uvicorn_options(settings: Any, forwarded_allow_ips: str) -> dict[str, Any]:
