@@ -1,5 +1,5 @@
 """Many people on one server (issue 15): throughput and p99 against 1, 2 and 4 workers, as a
-ratio to a bare Starlette endpoint served by as many uvicorn workers.
+ratio to a bare Starlette endpoint served by as many workers.
 
     .venv/bin/python bench/multi_person.py [--people 200] [--workers 1,2,4] [--seconds 5]
                                            [--url postgresql+psycopg://…] [--quick]
@@ -12,7 +12,8 @@ ratio to a bare Starlette endpoint served by as many uvicorn workers.
    and runs bench/loadgen.py with one keep-alive connection per person, each sending that
    person's day in turn (`person_script`: the safety state, home, plan and live pages, stats
    and records, and a knee-to-wall test and a session recorded); then a bare Starlette
-   endpoint under ``uvicorn --workers N`` with as many connections.
+   endpoint in as many workers arranged the same way (bench/bare_workers.py: each worker
+   its own socket), with as many connections.
 3. Prints req/s and p99 side by side, and each count's throughput over one worker's.
 
 Targets (issue 15): p99 < 50 ms at 200 people; 4 workers >= 1.6x one worker (on a 2-core
@@ -172,14 +173,14 @@ def measure(workers: int, url: str, data: Path, files: tuple[Path, Path], args: 
         "CALFCARE_DATABASE_URL": url,
         "PYTHONPATH": str(HERE.parent / "src"),
     }
+    port = free_port()
     serve = [sys.executable, "-m", "calfcare", "serve", "--server", "--no-browser"]
-    bare = [sys.executable, "-m", "uvicorn", "web_load:bare_app", "--factory", "--app-dir"]
-    bare += [str(HERE), "--log-level", "warning", "--no-server-header"]
+    serve += ["--port", str(port), "--workers", str(workers)]
+    bare = [sys.executable, str(HERE / "bare_workers.py"), str(port), str(workers)]
     paced_seconds = max(args.seconds, 3 * args.think)
     figures = {}
     for name, cmd, scripts in (("calfcare", serve, files[0]), ("bare", bare, files[1])):
-        port = free_port()
-        server = start([*cmd, "--port", str(port), "--workers", str(workers)], port, env)
+        server = start(cmd, port, env)
         try:
             figures[name] = {
                 "rps": run_load(port, scripts, args.seconds, server.pid),

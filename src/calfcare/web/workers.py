@@ -78,15 +78,16 @@ def listen_alone(host: str, port: int, backlog: int) -> list[socket.socket]:
     return [sock]
 
 
-def run_workers(options: dict[str, Any], workers: int) -> None:
+def run_workers(options: dict[str, Any], workers: int, factory: str = FACTORY) -> None:
     """Serve the app with uvicorn's ``options`` in ``workers`` processes until Ctrl-C or
-    SIGTERM, under uvicorn's supervisor (it restarts a worker that dies)."""
+    SIGTERM, under uvicorn's supervisor (it restarts a worker that dies). ``factory``: the
+    app's import string (bench/bare_workers.py serves its reference endpoint the same way)."""
     import uvicorn
 
     if not balances_by_kernel():
-        uvicorn.run(FACTORY, factory=True, workers=workers, **options)
+        uvicorn.run(factory, factory=True, workers=workers, **options)
         return
     from uvicorn.supervisors import Multiprocess
 
-    config = uvicorn.Config(FACTORY, factory=True, workers=workers, **options)
+    config = uvicorn.Config(factory, factory=True, workers=workers, **options)
     Multiprocess(config, sockets=OwnListeners(config.host, config.port, config.backlog)).run()
