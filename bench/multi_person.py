@@ -9,7 +9,8 @@ ratio to a bare Starlette endpoint served by as many workers.
    dropped at the end, so it never touches other data (``--url sqlite:///FILE`` also works,
    for trying it out). In it, ``--people`` accounts, each signed in (a session token).
 2. For each worker count: starts ``calfcare serve --server --workers N`` on that database,
-   and runs bench/loadgen.py with one keep-alive connection per person, each sending that
+   waits until every worker listens, runs ``--warmup`` seconds of load untimed, then
+   bench/loadgen.py with one keep-alive connection per person, each sending that
    person's day in turn (`person_script`: the safety state, home, plan and live pages, stats
    and records, and a knee-to-wall test and a session recorded); then a bare Starlette
    endpoint in as many workers arranged the same way (bench/bare_workers.py: each worker
@@ -180,8 +181,11 @@ def measure(workers: int, url: str, data: Path, files: tuple[Path, Path], args: 
     paced_seconds = max(args.seconds, 3 * args.think)
     figures = {}
     for name, cmd, scripts in (("calfcare", serve, files[0]), ("bare", bare, files[1])):
-        server = start(cmd, port, env)
+        server = start(cmd, port, env, sockets=workers)
         try:
+            # Untimed first: every worker's caches and PostgreSQL's buffers warm, so that
+            # the first worker count measured is not the one that pays for it.
+            run_load(port, scripts, args.warmup, server.pid)
             figures[name] = {
                 "rps": run_load(port, scripts, args.seconds, server.pid),
                 "paced": run_load(port, scripts, paced_seconds, server.pid, args.think),
@@ -200,12 +204,15 @@ def main() -> None:
     parser.add_argument(
         "--think", type=float, default=2.0, help="seconds between a person's requests, about"
     )
+    parser.add_argument(
+        "--warmup", type=float, default=3.0, help="seconds of untimed load on each server first"
+    )
     parser.add_argument("--quick", action="store_true", help="2 s per run, 1 and 4 workers")
     parser.add_argument("--no-fail", action="store_true")
     args = parser.parse_args()
     counts = [int(n) for n in ("1,4" if args.quick else args.workers).split(",")]
     if args.quick:
-        args.seconds, args.think = 2.0, 1.0
+        args.seconds, args.think, args.warmup = 2.0, 1.0, 1.0
 
     rows = []
     with (

@@ -55,14 +55,22 @@ def free_port() -> int:
     return port
 
 
-def wait_listening(port: int, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
+def wait_listening(
+    port: int, process: subprocess.Popen[bytes], timeout: float = 30, sockets: int = 1
+) -> None:
+    """Until ``port`` accepts a connection and (where /proc tells) ``sockets`` sockets
+    listen on it: a worker that binds late would otherwise miss the first burst of
+    connections, and keep-alive connections stay where they land."""
+    from calfcare.web.workers import listening_sockets
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"server exited with {process.returncode} before listening")
         with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
+            accepting = probe.connect_ex(("127.0.0.1", port)) == 0
+        if accepting and (sockets <= 1 or listening_sockets(port) in (0, sockets)):
+            return
         time.sleep(0.05)
     raise SystemExit(f"server did not listen on {port} within {timeout} s")
 
@@ -119,11 +127,13 @@ def seed(url: str, years: float, src: Path) -> dict[str, int]:
     return counts
 
 
-def start(cmd: list[str], port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+def start(
+    cmd: list[str], port: int, env: dict[str, str], sockets: int = 1
+) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
         cmd, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
-    wait_listening(port, process)
+    wait_listening(port, process, sockets=sockets)
     return process
 
 

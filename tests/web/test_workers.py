@@ -54,7 +54,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        wait_for_port(port, process)
+        wait_for_port(port, process, sockets=2)
         yield Served(port, process.pid)
     finally:
         process.terminate()

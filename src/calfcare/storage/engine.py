@@ -20,6 +20,14 @@ half-way with "database is locked" when another process wrote in between. Read-o
 snapshot without taking the write lock, so readers neither queue behind each other nor sleep
 in the busy handler while a writer commits.
 
+PostgreSQL: each process keeps a pool of `POOL_SIZE` connections and opens no more; a
+transaction that finds them all in use waits for one (up to 30 s, then the store says the
+database is busy). A worker is one Python process, busy on one core at a time, so more
+transactions at once only make it and PostgreSQL switch between them. SQLAlchemy's default
+would open up to 10 more and close each on return: with 200 people on 4 workers that opened
+a new PostgreSQL backend (a process) many times a second, and the 4 workers served no more
+than one (bench/multi_person.py, docs/performance.md).
+
 A database whose file or folder cannot be written (a read-only file system, a backup mounted
 read-only, a folder of another user's) is opened read-only, so that reading, `history`,
 `stats` and `export` still work: SQLite needs to write the WAL's ``-shm`` file even to read,
@@ -42,6 +50,9 @@ from sqlalchemy.engine import URL, make_url
 
 READ_ONLY = "calfcare_read_only"
 """Execution option naming a connection that only reads (a deferred ``BEGIN`` on SQLite)."""
+POOL_SIZE = 4
+"""Connections a process keeps open to PostgreSQL, and the most it uses at once (see the
+module doc)."""
 WRITING_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL")
 SQLITE_PRAGMAS = (*WRITING_PRAGMAS, "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000")
 
@@ -52,7 +63,7 @@ def make_engine(url: str | URL) -> Engine:
     when the folder cannot be made."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed)
+        return create_engine(parsed, pool_size=POOL_SIZE, max_overflow=0)
     database = parsed.database
     read_only = False
     if database and database != ":memory:" and not database.startswith("file:"):

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from calfcare.core.accounts import SessionTimes
 from calfcare.core.errors import RecordIdTaken
@@ -164,6 +165,12 @@ class Store:
             raise RecordIdTaken(
                 f"The database refused the change ({type(error.orig).__name__}): {taken}",
                 advice=f"{taken} Send the record with a new id.",
+            ) from error
+        except PoolTimeout as error:
+            raise StorageError(
+                f"The database at {self.display_url} is busy: every connection of this "
+                "process stayed in use for 30 seconds.",
+                advice="The server is busy; nothing was saved. Try again in a minute.",
             ) from error
         except DBAPIError as error:
             detail = str(error.orig).strip().splitlines()[0] if error.orig else str(error)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import socket
 import sys
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -42,6 +43,22 @@ def balances_by_kernel() -> bool:
     """Whether sockets sharing a port with ``SO_REUSEPORT`` get its connections spread over
     them (Linux since 3.9); macOS and the BSDs hand them all to one."""
     return sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
+
+
+def listening_sockets(port: int) -> int:
+    """How many sockets listen on ``port`` on this machine (Linux /proc; 0 elsewhere): one
+    per worker, each having its own. Tests and bench/ wait for all of them before
+    connecting, since a worker that binds late misses the first burst of connections."""
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            count += fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port
+    return count
 
 
 class OwnListeners(list[socket.socket]):

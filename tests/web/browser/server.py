@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from calfcare.web.workers import listening_sockets
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -38,14 +40,19 @@ def free_port() -> int:
     return port
 
 
-def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 90.0) -> None:
+def wait_for_port(
+    port: int, process: subprocess.Popen[bytes], timeout: float = 90.0, sockets: int = 1
+) -> None:
+    """Until ``port`` accepts connections and ``sockets`` sockets listen on it (one per
+    worker: `calfcare serve --workers N` gives each its own)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"calfcare serve exited with {process.returncode}")
         with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
+            accepting = probe.connect_ex(("127.0.0.1", port)) == 0
+        if accepting and (sockets <= 1 or listening_sockets(port) >= sockets):
+            return
         time.sleep(0.05)
     raise RuntimeError(f"calfcare serve did not listen on port {port} within {timeout} s")
 
