@@ -151,6 +151,7 @@ def _seen(store: Store) -> tuple[Any, ...]:
             tx.soreness_totals(),
             tx.session_days(),
             tx.sessions_stopped_for_pain(),
+            tx.safety_records(),
             store.data_version(),
             _export(store),
         )

@@ -292,9 +292,7 @@ class ClinicTransaction:
     def prescription(self, person_id: int) -> Prescribed | None:
         """One person's prescription in force: `prescriptions`'s, by a statement built once
         (a page asks on every request)."""
-        found = self._session.execute(_NEWEST, {"person": person_id}).mappings()
-        row = found.first()
-        return None if row is None else _prescribed(row)
+        return prescription_in_force(self._session, person_id)
 
     # -- the audit log -----------------------------------------------------------------------
 
@@ -340,6 +338,14 @@ class ClinicTransaction:
             .values(revoked_at=to_utc(at))
         )
         return int(getattr(result, "rowcount", 0))
+
+
+def prescription_in_force(session: Connection, person_id: int) -> Prescribed | None:
+    """``person_id``'s prescription in force (the newest), read on ``session``: a clinic
+    transaction's, or a record transaction's (`Reads.prescription`) for a page that shows
+    it beside the records in one snapshot."""
+    row = session.execute(_NEWEST, {"person": person_id}).mappings().first()
+    return None if row is None else _prescribed(row)
 
 
 def _prescribed(row: Any) -> Prescribed:

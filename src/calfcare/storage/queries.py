@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table, insert, select
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import CompoundSelect, Select
 
 from calfcare.core.records import RecordSet
 from calfcare.storage import convert
@@ -73,7 +73,7 @@ class TransactionBase:
         return self._session.execute(query).all()
 
     def _run(
-        self, statement: Select[Any], values: Mapping[str, Any] | None = None
+        self, statement: Select[Any] | CompoundSelect[Any], values: Mapping[str, Any] | None = None
     ) -> Sequence[Any]:
         """The rows of a statement built once (`calfcare.storage.statements`), run with this
         person's id (``person``) and ``values`` for its other bound parameters (extra ones

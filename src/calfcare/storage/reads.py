@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from calfcare.core.records import (
     Clearance,
@@ -27,6 +27,9 @@ from calfcare.storage.queries import (
     TransactionBase,
     select_columns,
 )
+
+if TYPE_CHECKING:
+    from calfcare.storage.clinic import Prescribed
 
 
 class Reads(TransactionBase):
@@ -148,6 +151,31 @@ class Reads(TransactionBase):
             for name, columns in _SESSION_PARTS
         )
         return convert.session_records(parents, calves, holds, spots)
+
+    def safety_records(self) -> RecordSet:
+        """What the safety state reads, in one statement (`statements.safety_rows`): every
+        screening and follow-up, clearance and pain check, and the sessions stopped for
+        sharp pain (any day), in the canonical order; the same records as `screenings`,
+        `clearances`, `pain_checks` and `sessions_stopped_for_pain`."""
+        query, places = statements.safety_rows(Outcome.STOPPED_SHARP_PAIN.value)
+        parts: list[list[tuple[Any, ...]]] = [[] for _ in places]
+        for row in self._run(query):
+            part = row[0]
+            parts[part].append(tuple(row[i] for i in places[part]))
+        screenings, clearances, pain_checks, sessions, calves, holds, spots = parts
+        return RecordSet(
+            screenings=tuple(convert.screening_records(screenings)),
+            sessions=tuple(convert.session_records(sessions, calves, holds, spots)),
+            clearances=tuple(convert.clearance_records(clearances)),
+            pain_checks=tuple(convert.pain_check_records(pain_checks)),
+        ).sorted()
+
+    def prescription(self) -> Prescribed | None:
+        """This person's prescription in force (`calfcare.storage.clinic`), in this snapshot:
+        a page that shows it beside the records reads both in one transaction."""
+        from calfcare.storage.clinic import prescription_in_force
+
+        return prescription_in_force(self._session, self.person_id)
 
     def by_ids(self, name: str, ids: Collection[str]) -> list[Any]:
         """The soreness check-ins, knee-to-wall tests or notes (``name``) stored under

@@ -19,11 +19,23 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, bindparam, false, func, select
-from sqlalchemy.sql import Select
+from sqlalchemy import (
+    Integer,
+    Table,
+    bindparam,
+    cast,
+    false,
+    func,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
+from sqlalchemy.sql import CompoundSelect, Select
 
 from calfcare.core.days import day_end_utc, day_start_utc
-from calfcare.storage.queries import TABLES, select_columns
+from calfcare.storage import convert
+from calfcare.storage.queries import OWNED, TABLES, select_columns
 
 Span = frozenset[str]
 """The bound parameters of a span that are given (a shape, part of the cache keys)."""
@@ -187,3 +199,59 @@ def tender_spots(given: Span) -> Select[Any]:
 def screening_verdicts(given: Span) -> Select[Any]:
     table = TABLES["screenings"]
     return within(select(table.c.kind, table.c.verdict), "screenings", given)
+
+
+# -- the safety state's records, in one statement (`Reads.safety_records`) --------------------
+
+SAFETY_PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("screenings", convert.SCREENING_COLUMNS),
+    ("clearances", convert.CLEARANCE_COLUMNS),
+    ("pain_checks", convert.PAIN_CHECK_COLUMNS),
+    ("sessions", convert.SESSION_COLUMNS),
+    ("session_calves", convert.CALF_COLUMNS),
+    ("session_holds", convert.HOLD_COLUMNS),
+    ("tender_spots", convert.SPOT_COLUMNS),
+)
+"""What the safety state reads, in the statement's order of branches: every screening,
+clearance and pain check, and the sessions stopped for sharp pain with their parts."""
+
+
+@cache
+def safety_rows(outcome: str) -> tuple[CompoundSelect[Any], tuple[tuple[int, ...], ...]]:
+    """One statement for every row of `SAFETY_PARTS` (sessions: those with ``outcome``):
+    a UNION ALL of one branch per table, each row's first column the number of its branch.
+    A branch's columns sit in slots of their own type, which branches share; the slots a
+    branch does not fill are NULLs cast to the slot's type (PostgreSQL matches a UNION's
+    column types, and an untyped NULL does not match a date). Every branch is the
+    person's rows only (the parts: of the person's sessions). Also gives, per branch, the
+    row positions of its columns, in ``*_COLUMNS`` order."""
+    slots: list[Any] = []
+    placed: list[tuple[int, ...]] = []
+    for name, columns in SAFETY_PARTS:
+        mine_: list[int] = []
+        for column in columns:
+            kind = repr(TABLES[name].c[column].type)
+            free = (i for i, t in enumerate(slots) if repr(t) == kind and i not in mine_)
+            slot = next(free, None)
+            if slot is None:
+                slot = len(slots)
+                slots.append(TABLES[name].c[column].type)
+            mine_.append(slot)
+        placed.append(tuple(mine_))
+    sessions = TABLES["sessions"]
+    stopped = (sessions.c.outcome == outcome, mine(sessions))
+    stopped_ids = select(sessions.c.id).where(*stopped).scalar_subquery()
+    branches = []
+    for number, ((name, columns), at) in enumerate(zip(SAFETY_PARTS, placed, strict=True)):
+        table = TABLES[name]
+        filled = {slot: table.c[column] for slot, column in zip(at, columns, strict=True)}
+        row = [filled.get(i, cast(null(), t)).label(f"c{i}") for i, t in enumerate(slots)]
+        branch = select(literal_column(str(number), Integer).label("part"), *row)
+        if name == "sessions":
+            branch = branch.where(*stopped)
+        elif name in OWNED:
+            branch = branch.where(mine(table))
+        else:
+            branch = branch.where(table.c.session_id.in_(stopped_ids))
+        branches.append(branch)
+    return union_all(*branches), tuple(tuple(i + 1 for i in at) for at in placed)
