@@ -11,8 +11,10 @@ CLI, the web pages and the API call these, and every plan, session and page asks
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from calfcare.core.answers import parse_answers
@@ -86,40 +88,71 @@ def followup_report(followup: FollowUpAnswers) -> dict[str, Any]:
 
 def safety_records(tx: Transaction) -> RecordSet:
     """What the safety state reads: every screening and follow-up, clearance and pain
-    check, and the sessions stopped for sharp pain (whatever their day)."""
-    return RecordSet(
-        screenings=tuple(tx.screenings()),
-        sessions=tuple(tx.sessions_stopped_for_pain()),
-        clearances=tuple(tx.clearances()),
-        pain_checks=tuple(tx.pain_checks()),
-    ).sorted()
+    check, and the sessions stopped for sharp pain (whatever their day), in one statement."""
+    return tx.safety_records()
 
 
 def _state(tx: Transaction, now: datetime) -> SafetyState:
     return state_of(safety_records(tx), now)
 
 
+@dataclass(frozen=True, slots=True)
+class SafetyRead:
+    """Today's safety state, the stored screening it names (None when it names none) and
+    the state as canonical JSON (``key``: what a cached page that shows it varies on)."""
+
+    state: SafetyState
+    screening: ScreeningRecord | None
+    key: str
+
+
+def read_of(records: RecordSet, now: datetime) -> SafetyRead:
+    """The `SafetyRead` of ``records`` (the safety state's, `safety_records`) at ``now``:
+    the screening it names is among them, so it costs no second read."""
+    state = state_of(records, now)
+    named = (s for s in records.screenings if s.id == state.screening_id)
+    screening = None if state.screening_id is None else next(named, None)
+    key = json.dumps(safety_json(state), sort_keys=True, separators=(",", ":"))
+    return SafetyRead(state, screening, key)
+
+
+def safety_key(now: datetime) -> tuple[str, date, str]:
+    """The read cache's one key for the safety state at ``now`` (its day and time zone),
+    shared by every path that reads it (`/api/safety`, the pages' gate, the clinician's
+    pages): whichever comes first computes it, the others reuse it at that data version."""
+    return ("safety", today_of(now), str(zone_of(now)))
+
+
+def safety_read(
+    store: Store,
+    now: datetime,
+    cache: ReadCache | None = None,
+    *,
+    records: RecordSet | None = None,
+) -> SafetyRead:
+    """Today's `SafetyRead` (kept in ``cache``, when given, until the data changes), from
+    ``records`` when a caller read them already in its own snapshot (`safety_records`),
+    else in a read of its own."""
+
+    def compute() -> SafetyRead:
+        if records is not None:
+            return read_of(records, now)
+        with store.reading() as tx:
+            return read_of(safety_records(tx), now)
+
+    return compute() if cache is None else cache.get(safety_key(now), compute)
+
+
 def safety_state(store: Store, now: datetime, cache: ReadCache | None = None) -> SafetyState:
     """The safety state today (kept in ``cache``, when given, until the data changes)."""
-
-    def compute() -> SafetyState:
-        with store.reading() as tx:
-            return _state(tx, now)
-
-    if cache is None:
-        return compute()
-    return cache.get(("safety", today_of(now), str(zone_of(now))), compute)
+    return safety_read(store, now, cache).state
 
 
 def state_with_screening(store: Store, now: datetime) -> tuple[SafetyState, ScreeningRecord | None]:
     """The safety state today and the stored screening it names (None when it names none),
-    in one read: that screening is among the records the state is made of, so it costs no
-    second transaction (two round trips fewer on PostgreSQL, per page that shows it)."""
-    with store.reading() as tx:
-        records = safety_records(tx)
-    state = state_of(records, now)
-    named = (s for s in records.screenings if s.id == state.screening_id)
-    return state, None if state.screening_id is None else next(named, None)
+    in one read (`safety_read`)."""
+    read = safety_read(store, now)
+    return read.state, read.screening
 
 
 def safety_document(store: Store, now: datetime, cache: ReadCache | None = None) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """Today's safety state, as the plan builder, the live session page and the home page obey
-it (issue 11): one read per request, kept in the app's read cache until the data changes.
+it (issue 11): one read per request, kept in the app's read cache until the data changes,
+under the one key ``/api/safety`` shares (`calfcare.services.safety.safety_key`).
 
 - **Blocked**: a hold is on, or a clinician's clearance waits for a new safety check. The
   pages then show the hold (or the call for a new check) instead of a plan or Start.
@@ -17,21 +18,18 @@ module only reads them for a request and says what a page may offer.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
 from fastapi import FastAPI, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse
 
-from calfcare import services
 from calfcare.core import safe_plan
 from calfcare.core.levels import Leg
-from calfcare.core.records import ScreeningRecord
-from calfcare.core.safety_state import PainCheckDue, SafetyState, safety_json
+from calfcare.core.records import RecordSet, ScreeningRecord
+from calfcare.core.safety_state import PainCheckDue, SafetyState
 from calfcare.services import safety as safety_services
 from calfcare.web.deps import app_read_cache, opened_read_cache
 from calfcare.web.templating import Pages
@@ -63,21 +61,30 @@ class Gate:
         return None if self.screening is None else dict(self.screening.answers)
 
 
-def read_gate(app: FastAPI) -> Gate:
+def read_gate(app: FastAPI, records: RecordSet | None = None) -> Gate:
     """Today's gate (call it in a worker thread: it may read the database; an ``async``
-    route calls `request_gate`)."""
+    route calls `request_gate`), from the read cache's one safety state
+    (`safety_services.safety_key`, shared with ``/api/safety``); on a miss from ``records``
+    when the caller read the safety state's records already in its own snapshot."""
     from calfcare.web.api.common import now
 
     cache = app_read_cache(app)
-    moment = now()
+    read = safety_services.safety_read(cache.store, now(), cache, records=records)
+    return Gate(read.state, read.screening, read.key)
 
-    def compute() -> Gate:
-        state, record = safety_services.state_with_screening(cache.store, moment)
-        key = json.dumps(safety_json(state), sort_keys=True, separators=(",", ":"))
-        return Gate(state, record, key)
 
-    gate: Gate = cache.get(_cache_key(moment), compute)
-    return gate
+def cached_gate(app: FastAPI) -> Gate | None:
+    """The gate if the read cache holds it at the person's data version, else None (safe on
+    the event loop: reads nothing but the data version, `ReadCache.peek`)."""
+    from calfcare.web.api.common import now
+
+    cache = opened_read_cache(app)
+    if cache is None:
+        return None
+    _, found = cache.peek(safety_services.safety_key(now()))
+    if not isinstance(found, safety_services.SafetyRead):
+        return None
+    return Gate(found.state, found.screening, found.key)
 
 
 async def request_gate(request: Request) -> Gate:
@@ -86,19 +93,10 @@ async def request_gate(request: Request) -> Gate:
     data-version query, the same signal that invalidates it after any safety-changing write,
     from any worker or process); only a miss, or a store not opened yet, goes to a worker
     thread. The thread hop cost more than the rest of a cached page (docs/performance.md)."""
-    from calfcare.web.api.common import now
-
-    cache = opened_read_cache(request.app)
-    if cache is not None:
-        _, found = cache.peek(_cache_key(now()))
-        if isinstance(found, Gate):
-            return found
+    found = cached_gate(request.app)
+    if found is not None:
+        return found
     return await run_in_threadpool(read_gate, request.app)
-
-
-def _cache_key(moment: datetime) -> tuple[str, date, str]:
-    """The read cache's key for the gate at ``moment``: the day and the time zone."""
-    return ("safety_gate", services.today_of(moment), str(moment.astimezone().tzinfo))
 
 
 def gate_context(gate: Gate, legs: Iterable[Leg], *, back: str) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 the same use cases (`calfcare.services.safety`) and the same object as ``calfcare safety
 --json`` (`calfcare.core.safety_state.safety_json`).
 
-``GET /api/safety`` answers from the app's read cache, per data version and day. Writes go
+``GET /api/safety`` answers from the app's read cache, per data version and day, from the
+one cached safety state the pages' gate reads too (`safety_services.safety_key`). Writes go
 through the use cases, one transaction each, with the JSON rules of every API write (415 /
 400 / 422, a client id for a write that may be retried). ``POST /api/screening`` stays a
 pure function of its body; ``POST /api/screenings`` records the screening, which then
@@ -100,7 +101,7 @@ async def api_safety(request: Request) -> Response:
     return await cached_json(
         cache,
         ("api_safety", services.today_of(when)),
-        lambda: safety_services.safety_document(cache.store, when),
+        lambda: safety_services.safety_document(cache.store, when, cache),
     )
 
 
