@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from calfcare.core.records import RecordSet
 from calfcare.core.session_effort import mostly_skipped
 from calfcare.core.stats import Stats, StatsAggregates, stats, stats_from
 from calfcare.storage import Store
+
+if TYPE_CHECKING:  # the CLI's reads need no clinic module
+    from calfcare.storage.clinic import Prescribed
 
 # -- the records, read -------------------------------------------------------------------
 
@@ -24,6 +29,37 @@ def load_records(
     with ``kinds`` (names of `RecordSet` fields) only those kinds, the others left empty."""
     with store.reading() as tx:
         return tx.records(since, until, kinds=kinds)
+
+
+@dataclass(frozen=True, slots=True)
+class PageReads:
+    """What a page shows, read in one snapshot (`page_reads`)."""
+
+    records: RecordSet
+    """The kinds asked for, between the two days."""
+    safety: RecordSet | None
+    """The safety state's records (`Transaction.safety_records`), or None: not asked for."""
+    prescription: Prescribed | None
+    """The person's prescription in force (None: none, or not asked for)."""
+
+
+def page_reads(
+    store: Store,
+    since: date | None,
+    until: date | None,
+    *,
+    kinds: Sequence[str],
+    safety: bool = False,
+    prescription: bool = False,
+) -> PageReads:
+    """The records of ``kinds`` between two days and, when asked, the safety state's records
+    and the prescription in force, in ONE read-only transaction: a page that shows all three
+    (the home page) pays one ``BEGIN``/``COMMIT``, not one per part."""
+    with store.reading() as tx:
+        records = tx.records(since, until, kinds=kinds)
+        safe = tx.safety_records() if safety else None
+        found = tx.prescription() if prescription else None
+    return PageReads(records, safe, found)
 
 
 INSIGHT_KINDS = ("sessions", "soreness", "mobility", "split_leg_days", "split_leg_experiments")

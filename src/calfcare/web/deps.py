@@ -16,13 +16,15 @@ a signed-in person they raise `SignInRequired` (a page redirects to sign-in, the
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 from starlette.concurrency import run_in_threadpool
 
-from calfcare.services import ReadCache, background
+from calfcare.services import MISSING, ReadCache, background
 from calfcare.settings import Settings
 from calfcare.storage import Store, open_store
 
@@ -30,6 +32,34 @@ _LOCK = threading.Lock()
 
 PERSON: ContextVar[int | None] = ContextVar("calfcare_person", default=None)
 """The signed-in person of the request being served (server mode), set by `web.auth`."""
+
+
+_KEPT: ContextVar[dict[str, object] | None] = ContextVar("calfcare_request_kept", default=None)
+
+
+@contextmanager
+def request_kept() -> Iterator[None]:
+    """Within (a server's GET request, `calfcare.web.auth`): what one part of the request
+    read for another (`kept_read`, `keep_read`), e.g. the prescription the home page's one
+    snapshot read beside the records. A dict, shared with the request's worker threads."""
+    marker = _KEPT.set({})
+    try:
+        yield
+    finally:
+        _KEPT.reset(marker)
+
+
+def keep_read(name: str, value: object) -> None:
+    """Keep ``value`` for the rest of this request (nothing outside `request_kept`)."""
+    kept = _KEPT.get()
+    if kept is not None:
+        kept[name] = value
+
+
+def kept_read(name: str) -> object:
+    """What `keep_read` kept under ``name`` in this request, else `MISSING`."""
+    kept = _KEPT.get()
+    return MISSING if kept is None else kept.get(name, MISSING)
 
 
 class SignInRequired(Exception):

@@ -14,8 +14,9 @@ anything or leaving the event loop, so personal mode's pages stay as they were.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from fastapi import FastAPI, Request
 from starlette.concurrency import run_in_threadpool
@@ -30,19 +31,40 @@ from calfcare.core.prescription import (
     prescription_words,
     under_safety,
 )
+from calfcare.core.records import SessionRecord
 from calfcare.core.routine import Intensity
-from calfcare.services import clinic
+from calfcare.services import MISSING, clinic
 from calfcare.storage.clinic import Prescribed
 from calfcare.web import deps
 from calfcare.web.safety_gate import read_gate
 
 
+def wanted(app: FastAPI) -> bool:
+    """Whether this request has a prescription to read: a signed-in person on a server."""
+    return bool(app.state.settings.server) and deps.PERSON.get() is not None
+
+
 def prescribed(app: FastAPI) -> Prescribed | None:
-    """The request's person's prescription in force (call it in a worker thread)."""
+    """The request's person's prescription in force (call it in a worker thread): the one
+    this request read already (`keep`), else read now."""
     person = deps.PERSON.get()
     if not app.state.settings.server or person is None:
         return None
+    found = deps.kept_read("prescription")
+    if found is not MISSING:
+        return cast(Prescribed | None, found)
     return clinic.prescription_of(deps.base_store(app), person)
+
+
+def keep(
+    app: FastAPI, found: Prescribed | None, today: date, month: tuple[date, Sequence[SessionRecord]]
+) -> None:
+    """Keep the prescription a page's snapshot read for the rest of the request, and this
+    week's adherence from that snapshot's sessions (``month``: since when, and the sessions
+    up to ``today``), so the home page's lead reads nothing more."""
+    deps.keep_read("prescription", found)
+    if found is not None:
+        app_week(app, found, today, month)
 
 
 async def prescribed_for(request: Request) -> Prescribed | None:
@@ -78,9 +100,15 @@ def home_lead(app: FastAPI) -> dict[str, Any] | None:
     }
 
 
-def app_week(app: FastAPI, found: Prescribed, today: date) -> WeekAdherence | None:
+def app_week(
+    app: FastAPI,
+    found: Prescribed,
+    today: date,
+    month: tuple[date, Sequence[SessionRecord]] | None = None,
+) -> WeekAdherence | None:
     """This week's adherence (None outside the prescription), kept in the read cache under
-    the data version, the prescription and the day."""
+    the data version, the prescription and the day; from ``month`` (since when, and the
+    sessions from then to ``today``, as read) when it covers the week, else read."""
     p = found.prescription
     week = p.week_of(today)
     if week is None:
@@ -89,7 +117,10 @@ def app_week(app: FastAPI, found: Prescribed, today: date) -> WeekAdherence | No
     first = p.start_day + timedelta(weeks=week - 1)
 
     def compute() -> WeekAdherence | None:
-        sessions = services.load_records(cache.store, first, today, kinds=["sessions"]).sessions
+        if month is not None and month[0] <= first:
+            sessions: Sequence[SessionRecord] = [s for s in month[1] if first <= s.day <= today]
+        else:
+            sessions = services.load_records(cache.store, first, today, kinds=["sessions"]).sessions
         return this_week(p, sessions, today)
 
     return cache.get(("prescription_week", found.id, today), compute)

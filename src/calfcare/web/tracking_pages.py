@@ -16,12 +16,12 @@ from fastapi import FastAPI
 from calfcare import services
 from calfcare.core.errors import CalfcareError
 from calfcare.core.records import RecordSet
-from calfcare.storage import Store
-from calfcare.web import checkin_pages, history_pages, log_pages, transfer_pages
+from calfcare.services.reads import page_reads
+from calfcare.web import checkin_pages, history_pages, log_pages, prescribed, transfer_pages
 from calfcare.web.api.common import now
 from calfcare.web.api.reads import KINDS, history_rows
 from calfcare.web.deps import app_read_cache, opened_read_cache
-from calfcare.web.safety_gate import read_gate
+from calfcare.web.safety_gate import cached_gate, read_gate
 
 ROUTERS = (checkin_pages.router, log_pages.router, history_pages.router, transfer_pages.router)
 
@@ -45,14 +45,26 @@ NO_SUMMARY: HomeSummary = (None, repr(None))
 
 def home_summary(app: FastAPI) -> HomeSummary:
     """The home page's summary, computed on a miss: call it in a worker thread (it may open
-    the database and reads a month of records)."""
+    the database and reads a month of records). A miss reads the month, the safety state
+    (unless the read cache holds it) and, on a server, the prescription the page leads with,
+    in one snapshot (`services.reads.page_reads`): one transaction, not three."""
     try:
         cache = app_read_cache(app)
         today = services.today_of(now())
 
         def compute() -> HomeSummary:
-            summary = _home_summary(cache.store, today)
-            summary["safety"] = read_gate(app).state  # the home page leads with a hold
+            gate = cached_gate(app)
+            lead = prescribed.wanted(app)
+            since = today - timedelta(days=30)
+            reads = page_reads(
+                cache.store, since, today, kinds=HOME_KINDS, safety=gate is None, prescription=lead
+            )
+            if lead:
+                prescribed.keep(app, reads.prescription, today, (since, reads.records.sessions))
+            if gate is None:
+                gate = read_gate(app, reads.safety)
+            summary = _home_summary(reads.records, today)
+            summary["safety"] = gate.state  # the home page leads with a hold
             return summary, repr(summary)
 
         return cache.get(("home_summary", today), compute)
@@ -79,8 +91,7 @@ HOME_KINDS = ("sessions", "soreness", "mobility", "notes", "screenings", "split_
 the split-leg days for today's coin (not the clearances, pain checks or experiments)."""
 
 
-def _home_summary(store: Store, today: date) -> dict[str, Any]:
-    records = services.load_records(store, today - timedelta(days=30), today, kinds=HOME_KINDS)
+def _home_summary(records: RecordSet, today: date) -> dict[str, Any]:
     yesterday = today - timedelta(days=1)
     sessions_today = [s for s in records.sessions if s.day == today]
     sessions_yesterday = [s for s in records.sessions if s.day == yesterday]
