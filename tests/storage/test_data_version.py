@@ -18,6 +18,7 @@ from calfcare.core.tracking import SplitLegDay
 from calfcare.storage import StorageError, Store, open_store
 from calfcare.storage.engine import make_engine
 from calfcare.storage.migrate import HEAD, current_revision, downgrade, upgrade
+from calfcare.storage.version import VersionReader, versions_kept
 
 
 def _note(n: int) -> Note:
@@ -199,3 +200,42 @@ def test_sqlite_readers_do_not_wait_for_a_writer(tmp_path: Path) -> None:
         writer.execute("ROLLBACK")
         writer.close()
         store.close()
+
+
+def test_within_versions_kept_a_persons_version_is_read_once_until_it_writes(
+    store: Store, db_url: str
+) -> None:
+    """A server's GET request (`calfcare.web.auth`) is answered from one data version: asked
+    again, it is not read again, not even after another process wrote (that write is seen
+    by the next request); a write of the request's own makes the next ask read it again."""
+    other = open_store(db_url)  # another worker process's store of the same database
+    reads = {"n": 0}
+    real = VersionReader.read
+
+    def counted(reader: VersionReader, person_id: int) -> int:
+        reads["n"] += 1
+        return real(reader, person_id)
+
+    VersionReader.read = counted  # type: ignore[method-assign,assignment]
+    try:
+        with versions_kept():
+            first = store.data_version()
+            elsewhere = threading.Thread(target=_write_note, args=(other, 1))  # its own context
+            elsewhere.start()
+            elsewhere.join()
+            assert store.data_version() == first and reads["n"] == 1
+            with store.transaction() as tx:
+                tx.add_note(_note(2))
+            assert store.data_version() == first + 2 and reads["n"] == 2
+            assert store.data_version() == first + 2 and reads["n"] == 2
+        _write_note(other, 3)
+        assert store.data_version() == first + 3  # outside: read every time
+        assert reads["n"] == 3
+    finally:
+        VersionReader.read = real  # type: ignore[method-assign]
+        other.close()
+
+
+def _write_note(store: Store, n: int) -> None:
+    with store.transaction() as tx:
+        tx.add_note(_note(n))

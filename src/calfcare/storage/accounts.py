@@ -16,7 +16,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from calfcare.core.accounts import Role, SessionTimes
 from calfcare.storage.convert import from_db, to_utc
 from calfcare.storage.queries import insert_person
-from calfcare.storage.tables import ACCOUNTS, AUTH_SESSIONS, SIGN_IN_FAILURES
+from calfcare.storage.tables import ACCOUNTS, AUTH_SESSIONS, DATA_VERSION, SIGN_IN_FAILURES
 
 _COLUMNS = (ACCOUNTS.c.id, ACCOUNTS.c.person_id, ACCOUNTS.c.login, ACCOUNTS.c.password_hash,
             ACCOUNTS.c.role, ACCOUNTS.c.disabled)  # fmt: skip
@@ -44,11 +44,13 @@ def _account(row: Any) -> Account | None:
 def signed_in_query(placeholder: str) -> str:
     """The SQL `Store.signed_in` runs on a raw DBAPI connection: the session stored under
     a token hash (the one parameter, ``placeholder`` the driver's marker) with its account,
-    in one statement."""
+    in one statement, and last the account's person's data version (NULL: no row yet), so
+    that a request needs no second round trip for it (`calfcare.storage.version.keep`)."""
     columns = ", ".join(f"a.{c.name}" for c in _COLUMNS)
     times = "s.created_at, s.expires_at, s.last_seen_at, s.revoked_at"
+    version = f"(SELECT v.version FROM {DATA_VERSION.name} v WHERE v.person_id = a.person_id)"
     return (
-        f"SELECT {columns}, {times} FROM {AUTH_SESSIONS.name} s "
+        f"SELECT {columns}, {times}, {version} FROM {AUTH_SESSIONS.name} s "
         f"JOIN {ACCOUNTS.name} a ON a.id = s.account_id WHERE s.token_hash = {placeholder}"
     )
 
@@ -58,7 +60,7 @@ def signed_in_row(row: Any) -> tuple[Account, SessionTimes] | None:
     if row is None:
         return None
     account = _account(row[: len(_COLUMNS)])
-    created, expires, seen, revoked = (_moment(v) for v in row[len(_COLUMNS) :])
+    created, expires, seen, revoked = (_moment(v) for v in row[len(_COLUMNS) : -1])
     assert account is not None and created and expires and seen
     return account, SessionTimes(created, expires, seen, revoked)
 

@@ -44,6 +44,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from calfcare.core.accounts import SessionTimes
 from calfcare.core.errors import RecordIdTaken
+from calfcare.storage import version
 from calfcare.storage.engine import READ_ONLY, display_url
 from calfcare.storage.errors import StorageError
 from calfcare.storage.queries import insert_person
@@ -100,11 +101,16 @@ class Store:
     def transaction(self) -> Iterator[Transaction]:
         """One unit of work: commits at the end of the block, rolls back if it raises; adds
         one to the data version when it wrote anything."""
-        with self._errors(), self.engine.begin() as session:
-            tx = Transaction(session, self.person_id)
-            yield tx
-            if tx.wrote:
-                tx.bump_version()
+        tx: Transaction | None = None
+        try:
+            with self._errors(), self.engine.begin() as session:
+                tx = Transaction(session, self.person_id)
+                yield tx
+                if tx.wrote:
+                    tx.bump_version()
+        finally:
+            if tx is not None and tx.wrote:  # committed or not: read it again
+                version.forget(self.person_id)
 
     @contextmanager
     def accounts(self, *, read_only: bool = False) -> Iterator[AccountTransaction]:
@@ -142,7 +148,8 @@ class Store:
         ask reads the newest commit. It never waits for the shared pool, so an async route
         may ask on the event loop even while worker threads hold every pooled connection.
         """
-        return self._version_reader.read(self.person_id)
+        reader = self._version_reader
+        return version.kept(self.person_id, lambda: reader.read(self.person_id))
 
     def signed_in(self, token_hash: str) -> tuple[Account, SessionTimes] | None:
         """The account and times of the sign-in session stored under ``token_hash``, or
@@ -152,7 +159,11 @@ class Store:
         from calfcare.storage.accounts import signed_in_query, signed_in_row
 
         reader = self._version_reader
-        return signed_in_row(reader.one(signed_in_query(reader.placeholder), (token_hash,)))
+        row = reader.one(signed_in_query(reader.placeholder), (token_hash,))
+        found = signed_in_row(row)
+        if found is not None:  # the person's data version came in the same statement
+            version.keep(found[0].person_id, row[-1])
+        return found
 
     @contextmanager
     def _errors(self) -> Iterator[None]:

@@ -26,6 +26,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from calfcare.services import accounts
 from calfcare.storage.accounts import Account
+from calfcare.storage.version import versions_kept
 from calfcare.web import deps, errors
 
 COOKIE = "calfcare_session"
@@ -106,6 +107,12 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+READS = frozenset({"GET", "HEAD"})
+"""Requests answered from one data version (`calfcare.storage.version.versions_kept`): the
+sign-in lookup reads the person's version in the same statement, and every cached read of
+the request reuses it (a write in the request makes the next ask read it again)."""
+
+
 class AccountMiddleware:
     """Resolve the session cookie to an account, once per request (server mode only)."""
 
@@ -117,6 +124,13 @@ class AccountMiddleware:
         if scope["type"] != "http" or scope["path"].startswith("/static/"):
             await self.app(scope, receive, send)
             return
+        if scope.get("method") in READS:
+            with versions_kept(), deps.request_kept():
+                await self._serve(scope, receive, send)
+        else:
+            await self._serve(scope, receive, send)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         token = session_token(scope)
         account = None
         if token:  # one worker thread: opening the store (first use), then the lookup
