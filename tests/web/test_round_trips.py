@@ -104,24 +104,19 @@ def _within(counts: dict[str, Any], pinned: dict[str, int]) -> bool:
     return all(counts[k] <= pinned[k] for k in pinned)
 
 
-def test_the_home_page_after_a_write_asks_the_database_a_pinned_number_of_times(
-    after_a_write: tuple[Browser, Store],
+@pytest.mark.parametrize(
+    "steps",
+    [
+        [("/", HOME)],
+        [("/api/stats", STATS)],
+        [("/api/safety", SAFETY), ("/plan", PLAN_AFTER_SAFETY)],
+    ],
+    ids=["home", "stats", "safety-then-plan"],
+)
+def test_a_request_after_a_write_asks_the_database_a_pinned_number_of_times(
+    after_a_write: tuple[Browser, Store], steps: list[tuple[str, dict[str, int]]]
 ) -> None:
-    counts = _asked(*after_a_write, "/")
-    assert _within(counts, HOME), counts
-
-
-def test_the_safety_api_and_then_a_page_compute_the_safety_state_once(
-    after_a_write: tuple[Browser, Store],
-) -> None:
-    counts = _asked(*after_a_write, "/api/safety")
-    assert _within(counts, SAFETY), counts
-    counts = _asked(*after_a_write, "/plan")
-    assert _within(counts, PLAN_AFTER_SAFETY), counts
-
-
-def test_the_stats_after_a_write_ask_the_database_a_pinned_number_of_times(
-    after_a_write: tuple[Browser, Store],
-) -> None:
-    counts = _asked(*after_a_write, "/api/stats")
-    assert _within(counts, STATS), counts
+    """The last case: ``/api/safety`` and the plan page compute the safety state once."""
+    for path, pinned in steps:
+        counts = _asked(*after_a_write, path)
+        assert _within(counts, pinned), (path, counts)
