@@ -126,10 +126,26 @@ def test_a_challenge_is_bound_to_the_session_that_asked(app: FastAPI) -> None:
 
 
 def test_an_address_is_no_site_for_a_passkey(app: FastAPI) -> None:
+    """On 127.0.0.1 (browsers refuse passkeys for an address) no page offers one, and the
+    options are refused in words."""
     with TestClient(app, base_url=BASE_URL) as client:
-        token = csrf_token(client.get("/sign-in").text)
-        refused = client.post("/sign-in/passkey/options", data={"csrftoken": token})
+        page = client.get("/sign-in").text
+        assert "passkey" not in page.lower()
+        refused = client.post("/sign-in/passkey/options", data={"csrftoken": csrf_token(page)})
         assert refused.status_code == 422 and refused.json()["error"] == NO_SITE
+    anna = Browser(app)
+    assert anna.sign_in("anna").status_code == 303
+    page = anna.client.get("/account").text
+    assert "open this site by its name" in page and "passkeys.js" not in page
+    assert 'id="passkey-add"' not in page
+    anna.close()
+    with TestClient(app, base_url=HOST) as client:
+        assert 'id="passkey-sign-in"' in client.get("/sign-in").text
+    with TestClient(app, base_url="http://calf.example") as client:  # not a name it serves
+        named = Browser(app, HOST)
+        other = client.post("/sign-in/passkey/options", data={"csrftoken": named.token})
+        named.close()
+        assert other.status_code == 400 and COOKIE not in other.headers.get("set-cookie", "")
 
 
 def test_personal_mode_has_no_passkeys(tmp_path: Path) -> None:

@@ -18,11 +18,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from calfcare.core.errors import InvalidInput, Problem
+from calfcare.core.passkeys import relying_party_id
 from calfcare.services import accounts, passkeys
 from calfcare.storage.accounts import Account
 from calfcare.storage.passkeys import Passkey
 from calfcare.web import auth, csrf, deps
 from calfcare.web.forms import form_page, form_values, submit
+from calfcare.web.limits import host_name
 from calfcare.web.route_index import Router
 from calfcare.web.templating import PagesDep
 
@@ -54,9 +56,21 @@ def _page(
     shown = {k: v for k, v in values.items() if "password" not in k}  # never sent back
     return form_page(
         request, pages, template, values=shown, problems=problems, field_ids=FIELD_IDS,
-        status=status,
+        status=status, passkeys_here=site_of(request) is not None,
         allow_sign_up=request.app.state.settings.allow_sign_up, **context,
     )  # fmt: skip
+
+
+def site_of(request: Request) -> passkeys.Site | None:
+    """The site a passkey is made for (the host name) and the origin the browser is on, from
+    the request the security middleware checked; None on an address (an IP), where browsers
+    refuse passkeys (`calfcare.web.passkey_pages`)."""
+    host = request.headers.get("host", "").lower()
+    name = host_name(host)
+    rp_id = relying_party_id(name) if name is not None else None
+    if rp_id is None:
+        return None
+    return passkeys.Site(rp_id, f"{request.url.scheme}://{host}")
 
 
 def signed_in(request: Request, signed: accounts.SignedIn, target: str) -> Response:

@@ -11,7 +11,8 @@ The site a passkey is made for and the origin the browser must be on come from t
 the security middleware already checked: its Host (one of the names this server answers to,
 ``--allowed-host``) and its scheme (HTTPS behind the proxy, from the trusted
 ``X-Forwarded-Proto``), as for the Origin check on every form. A passkey needs a host name:
-on ``127.0.0.1`` the options are refused in words (``localhost`` works).
+on ``127.0.0.1`` the pages offer no passkey and the options are refused in words
+(``localhost`` works).
 """
 
 from __future__ import annotations
@@ -21,12 +22,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from calfcare.core.errors import Problem
-from calfcare.core.passkeys import CHALLENGE_LIFETIME, relying_party_id
+from calfcare.core.passkeys import CHALLENGE_LIFETIME
 from calfcare.services import accounts, passkeys
 from calfcare.web import auth, deps, errors
-from calfcare.web.account_pages import account_view, sign_in_refused, signed_in
+from calfcare.web.account_pages import account_view, sign_in_refused, signed_in, site_of
 from calfcare.web.forms import form_values, submit
-from calfcare.web.limits import host_name
 from calfcare.web.route_index import Router
 from calfcare.web.templating import PagesDep
 
@@ -41,17 +41,6 @@ NO_SITE = (
 
 def _cookie_name(request: Request) -> str:
     return SECURE_COOKIE if request.url.scheme == "https" else COOKIE
-
-
-def site_of(request: Request) -> passkeys.Site | None:
-    """The site a passkey is made for (the host name) and the origin the browser is on, from
-    the checked request; None on an address (an IP) where browsers refuse passkeys."""
-    host = request.headers.get("host", "").lower()
-    name = host_name(host)
-    rp_id = relying_party_id(name) if name is not None else None
-    if rp_id is None:
-        return None
-    return passkeys.Site(rp_id, f"{request.url.scheme}://{host}")
 
 
 def _options(request: Request, started: passkeys.Started) -> Response:

@@ -21,6 +21,8 @@ from playwright.sync_api import Browser, Page
 
 from calfcare.core.passkeys import REFUSED
 from tests.web.browser.conftest import BrowserPage, _page_on, axe_violations
+from tests.web.browser.https_stack import Stack, person
+from tests.web.browser.https_stack import sign_up as sign_up_there
 from tests.web.browser.server import running_server
 
 PASSWORD = "correct horse battery"
@@ -132,3 +134,30 @@ def test_sign_in_with_a_passkey_and_nobody_else_can(
     assert "anna's own note" not in other.inner_text("main")
     other.goto("/account")
     assert "Signed in as bert" in other.inner_text("main")
+
+
+def test_a_passkey_through_https_and_two_instances(
+    server_stack_chromium: Browser, server_stack: Stack
+) -> None:
+    """Behind Caddy (HTTPS, two instances on PostgreSQL): the origin is the proxy's https
+    one, the ceremony's cookie is ``__Host-`` and Secure, and the challenge made by one
+    instance is answered at either."""
+    with person(server_stack_chromium, server_stack, "desktop") as there:
+        page = there.page
+        authenticator(page)
+        sign_up_there(page, "passkey.https", PASSWORD)
+        page.goto("/account")
+        page.fill("#passkey_name", "Laptop")
+        with page.expect_response("**/account/passkeys/options") as options:
+            page.click("button:has-text('Add a passkey')")
+        cookie = options.value.header_value("set-cookie") or ""
+        assert cookie.startswith("__Host-calfcare_passkey=") and "Secure" in cookie
+        page.wait_for_url("**/account?changed=added")
+        for _ in range(3):  # each sign-in's two requests may meet either instance
+            page.goto("/account")
+            page.click("button:has-text('Sign out')")
+            page.wait_for_url("**/sign-in")
+            page.click("button:has-text('Sign in with a passkey')")
+            page.wait_for_url(f"{server_stack.url}/")
+        page.goto("/account")
+        assert "Signed in as passkey.https" in page.inner_text("main")
