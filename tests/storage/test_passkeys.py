@@ -243,3 +243,15 @@ def test_a_disabled_account_cannot_sign_in_with_its_passkey(store: Store) -> Non
         connection.execute(text("UPDATE accounts SET disabled = :yes"), {"yes": True})
     begun = passkeys.sign_in_options(store, SITE, NOW)
     refused(store, begun.key, phone.get(begun.options))
+
+
+def test_a_reset_by_the_administrator_removes_the_passkeys(store: Store) -> None:
+    anna, bert = person(store, "anna"), person(store, "bert")
+    phone, bert_phone = SoftAuthenticator(), SoftAuthenticator()
+    add(store, anna, phone)
+    add(store, bert, bert_phone)
+    accounts.reset_password(store, "anna", "a brand new password", NOW)
+    assert passkeys.of_account(store, anna[0].id) == []
+    begun = passkeys.sign_in_options(store, SITE, NOW)
+    refused(store, begun.key, phone.get(begun.options))
+    assert sign_in(store, bert_phone).account.id == bert[0].id  # B's stays

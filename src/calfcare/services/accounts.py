@@ -198,7 +198,8 @@ def change_password(store: Store, token: str, old: str, new: str, now: datetime)
 
 def reset_password(store: Store, login: str, new: str, now: datetime) -> Account:
     """An administrator sets a new password (there is no mail server); every session of the
-    account is revoked. `InvalidInput` naming ``login`` for an unknown account."""
+    account is revoked and every passkey removed (one added by whoever took the account must
+    not outlive the reset). `InvalidInput` naming ``login`` for an unknown account."""
     name = normalise_login(login)
     with store.accounts() as tx:
         account = tx.by_login(name)
@@ -207,4 +208,5 @@ def reset_password(store: Store, login: str, new: str, now: datetime) -> Account
         check_password(new, name)
         tx.set_password_hash(account.id, str(_hasher().hash(new)))
         tx.revoke_sessions(account.id, now)
+        tx.passkeys.remove_all(account.id)
     return account

@@ -141,3 +141,8 @@ class PasskeyTransaction:
             delete(PASSKEYS).where(PASSKEYS.c.id == passkey_id, PASSKEYS.c.account_id == account_id)
         )
         return int(getattr(result, "rowcount", 0)) == 1
+
+    def remove_all(self, account_id: int) -> int:
+        """Remove every passkey of the account; how many."""
+        result = self._session.execute(delete(PASSKEYS).where(PASSKEYS.c.account_id == account_id))
+        return int(getattr(result, "rowcount", 0))
