@@ -161,3 +161,16 @@ def test_a_passkey_through_https_and_two_instances(
             page.wait_for_url(f"{server_stack.url}/")
         page.goto("/account")
         assert "Signed in as passkey.https" in page.inner_text("main")
+
+
+def test_a_browser_without_passkeys_is_offered_none(first: BrowserPage) -> None:
+    page = first.page
+    page.add_init_script("delete window.PublicKeyCredential")
+    sign_up(page, "no.passkeys")
+    page.goto("/account")
+    assert not page.is_visible("#passkey-add")
+    assert page.is_visible("[data-passkey-missing]")
+    page.click("button:has-text('Sign out')")
+    page.wait_for_url("**/sign-in")
+    assert not page.is_visible("#passkey-sign-in")
+    assert page.is_visible("button:has-text('Sign in')")
