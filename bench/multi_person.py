@@ -99,7 +99,7 @@ def sign_up_people(url: str, people: int) -> list[str]:
     tokens. One password hash for all (hashing 200 would take a minute and measure
     nothing)."""
     from calfcare.core.accounts import Role, new_session_times
-    from calfcare.services.accounts import _hasher, _token_hash
+    from calfcare.services.accounts import _hasher, token_hash
     from calfcare.storage import open_store
 
     store = open_store(url)
@@ -111,7 +111,7 @@ def sign_up_people(url: str, people: int) -> list[str]:
             for number in range(people):
                 account = tx.add_account(f"bench-{number}", shared_hash, Role.PERSON, now)
                 token = secrets.token_urlsafe(32)
-                tx.add_session(_token_hash(token), account.id, new_session_times(now))
+                tx.add_session(token_hash(token), account.id, new_session_times(now))
                 tokens.append(token)
     finally:
         store.close()

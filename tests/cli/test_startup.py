@@ -21,6 +21,8 @@ HEAVY = (
     "psycopg",
     "jinja2",
     "rich",
+    "webauthn",
+    "cbor2",
 )
 
 

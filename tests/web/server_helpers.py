@@ -25,6 +25,14 @@ def server_app(data_dir: Path, *, allow_sign_up: bool = False) -> FastAPI:
     return create_app(Settings(data_dir=data_dir, server=True, allow_sign_up=allow_sign_up))
 
 
+def app_of_anna_and_bert(data_dir: Path) -> FastAPI:
+    """A server app with two people's accounts, ``anna`` and ``bert``."""
+    made = server_app(data_dir)
+    make_account(made, "anna")
+    make_account(made, "bert")
+    return made
+
+
 def make_account(app: FastAPI, login: str) -> int:
     """An account made as `calfcare admin create-account` makes it; its person's id."""
     account = accounts.sign_up(deps.base_store(app), login, PASSWORD, datetime.now(UTC))
@@ -47,8 +55,8 @@ def share(app: FastAPI, clinician: Account, person_id: int) -> None:
 class Browser:
     """One browser (its own cookies): ``token`` is its current form token."""
 
-    def __init__(self, app: FastAPI) -> None:
-        self.client = TestClient(app, base_url=BASE_URL)
+    def __init__(self, app: FastAPI, base_url: str = BASE_URL) -> None:
+        self.client = TestClient(app, base_url=base_url)
         self.client.__enter__()
         self.token = csrf_token(self.client.get("/sign-in").text)
 

@@ -73,6 +73,13 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/account"): PRIVATE_PAGE,
     ("POST", "/account/password"): PRIVATE_FORM,
     ("POST", "/sign-out"): Row(303, 303, 303),
+    # passkeys: on 127.0.0.1 (an address, not a name) the options are refused in words;
+    # an empty answer is the one refusal; adding and removing need a name or an id
+    ("POST", "/sign-in/passkey/options"): Row(422, 422, 422),
+    ("POST", "/sign-in/passkey"): Row(401, 401, 401),
+    ("POST", "/account/passkeys/options"): Row(SIGN_IN, 422, 422),
+    ("POST", "/account/passkeys"): PRIVATE_FORM,
+    ("POST", "/account/passkeys/remove"): PRIVATE_FORM,
     # pages of the person's records
     ("GET", "/"): PRIVATE_PAGE,
     ("POST", "/screening"): PRIVATE_FORM,

@@ -13,15 +13,12 @@ from calfcare.settings import Settings
 from calfcare.web import csrf
 from calfcare.web.app import create_app
 from tests.web.conftest import BASE_URL, TestClient, csrf_token
-from tests.web.server_helpers import PASSWORD, Browser, make_account, server_app
+from tests.web.server_helpers import PASSWORD, Browser, app_of_anna_and_bert
 
 
 @pytest.fixture
 def app(tmp_path: Path) -> FastAPI:
-    made = server_app(tmp_path)
-    make_account(made, "anna")
-    make_account(made, "bert")
-    return made
+    return app_of_anna_and_bert(tmp_path)
 
 
 def note(browser: Browser, token: str, text: str = "new shoes") -> Any:

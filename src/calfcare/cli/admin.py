@@ -73,7 +73,10 @@ def reset_password(
             account = accounts.reset_password(store, login, password, cli_db.now())
         finally:
             store.close()
-    print(f"The password of {account.login} is changed; every session of it has ended.")
+    print(
+        f"The password of {account.login} is changed; every session of it has ended and its "
+        "passkeys are removed."
+    )
 
 
 def _password(from_stdin: bool) -> str:

@@ -32,7 +32,7 @@ from calfcare.core.accounts import (
 )
 from calfcare.core.errors import CalfcareError, InvalidInput, Problem
 from calfcare.storage import Store
-from calfcare.storage.accounts import Account
+from calfcare.storage.accounts import Account, AccountTransaction
 
 REFUSED = "That login name and password do not match an account."
 SEEN_EVERY = timedelta(minutes=1)
@@ -67,7 +67,8 @@ def _dummy_hash() -> str:
     return str(_hasher().hash(secrets.token_hex(16)))
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
+    """What is stored of a sign-in token: its SHA-256."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
@@ -96,21 +97,32 @@ def sign_in(store: Store, login: str, password: str, address: str, now: datetime
         wait = _wait(tx.failures(since, login=name), tx.failures(since, address=address), now)
         account = tx.by_login(name)
     if wait is not None:
-        raise SignInRefused(
-            f"Too many failed sign-ins: try again in {_minutes(wait)}.", retry_after=wait
-        )
+        raise throttled(wait)
     good = _verify(account.password_hash if account else None, password)
     if account is None or not good or account.disabled:
         with store.accounts() as tx:
             tx.add_failure(name, address, now)
             tx.forget_failures(now - 2 * THROTTLE_WINDOW)
         raise SignInRefused()
-    token = secrets.token_urlsafe(32)
     with store.accounts() as tx:
         if _hasher().check_needs_rehash(account.password_hash):
             tx.set_password_hash(account.id, str(_hasher().hash(password)))
-        tx.add_session(_token_hash(token), account.id, new_session_times(now))
-    return SignedIn(token, account)
+        return SignedIn(start_session(tx, account.id, now), account)
+
+
+def start_session(tx: AccountTransaction, account_id: int, now: datetime) -> str:
+    """A new sign-in session for the account, in ``tx``: its new random token (only its
+    hash is stored). Every way of signing in (a password, a passkey) ends here."""
+    token = secrets.token_urlsafe(32)
+    tx.add_session(token_hash(token), account_id, new_session_times(now))
+    return token
+
+
+def throttled(wait: timedelta) -> SignInRefused:
+    """The refusal of a sign-in while too many have failed: how long to wait."""
+    return SignInRefused(
+        f"Too many failed sign-ins: try again in {_minutes(wait)}.", retry_after=wait
+    )
 
 
 def _wait(by_login: list[datetime], by_address: list[datetime], now: datetime) -> timedelta | None:
@@ -146,7 +158,7 @@ def session_account(store: Store, token: str, now: datetime) -> Account | None:
     """The account a session token signs in, or None (unknown, revoked, expired, idle too
     long, or the account disabled). Notes the time it was seen (at most once a minute: a
     read otherwise, so that every request does not write)."""
-    key = _token_hash(token)
+    key = token_hash(token)
     found = store.signed_in(key)  # one statement, read fresh: no write lock, no cache
     if found is None:
         return None
@@ -162,14 +174,14 @@ def session_account(store: Store, token: str, now: datetime) -> Account | None:
 def session_owner(store: Store, token: str) -> int | None:
     """The id of the account a session token was made for, alive or not (revoked, expired),
     or None when no session has it: whose were the records a browser kept offline."""
-    found = store.signed_in(_token_hash(token))
+    found = store.signed_in(token_hash(token))
     return None if found is None else found[0].id
 
 
 def sign_out(store: Store, token: str, now: datetime) -> None:
     """Revoke the session (nothing happens for an unknown one)."""
     with store.accounts() as tx:
-        tx.revoke_session(_token_hash(token), now)
+        tx.revoke_session(token_hash(token), now)
 
 
 def change_password(store: Store, token: str, old: str, new: str, now: datetime) -> None:
@@ -181,12 +193,13 @@ def change_password(store: Store, token: str, old: str, new: str, now: datetime)
     check_password(new, account.login)
     with store.accounts() as tx:
         tx.set_password_hash(account.id, str(_hasher().hash(new)))
-        tx.revoke_sessions(account.id, now, keep=_token_hash(token))
+        tx.revoke_sessions(account.id, now, keep=token_hash(token))
 
 
 def reset_password(store: Store, login: str, new: str, now: datetime) -> Account:
     """An administrator sets a new password (there is no mail server); every session of the
-    account is revoked. `InvalidInput` naming ``login`` for an unknown account."""
+    account is revoked and every passkey removed (one added by whoever took the account must
+    not outlive the reset). `InvalidInput` naming ``login`` for an unknown account."""
     name = normalise_login(login)
     with store.accounts() as tx:
         account = tx.by_login(name)
@@ -195,4 +208,5 @@ def reset_password(store: Store, login: str, new: str, now: datetime) -> Account
         check_password(new, name)
         tx.set_password_hash(account.id, str(_hasher().hash(new)))
         tx.revoke_sessions(account.id, now)
+        tx.passkeys.remove_all(account.id)
     return account

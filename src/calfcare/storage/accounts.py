@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
@@ -17,6 +17,9 @@ from calfcare.core.accounts import Role, SessionTimes
 from calfcare.storage.convert import from_db, to_utc
 from calfcare.storage.queries import insert_person
 from calfcare.storage.tables import ACCOUNTS, AUTH_SESSIONS, DATA_VERSION, SIGN_IN_FAILURES
+
+if TYPE_CHECKING:  # imported where used: only passkey pages need them
+    from calfcare.storage.passkeys import PasskeyTransaction
 
 _COLUMNS = (ACCOUNTS.c.id, ACCOUNTS.c.person_id, ACCOUNTS.c.login, ACCOUNTS.c.password_hash,
             ACCOUNTS.c.role, ACCOUNTS.c.disabled)  # fmt: skip
@@ -77,6 +80,13 @@ class AccountTransaction:
 
     def __init__(self, session: Connection) -> None:
         self._session = session
+
+    @property
+    def passkeys(self) -> PasskeyTransaction:
+        """The passkeys and their ceremonies, in this same transaction."""
+        from calfcare.storage.passkeys import PasskeyTransaction
+
+        return PasskeyTransaction(self._session)
 
     def add_account(self, login: str, password_hash: str, role: Role, at: datetime) -> Account:
         """A new person and their account (the login must be free: `StorageError`)."""

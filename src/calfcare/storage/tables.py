@@ -29,6 +29,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -360,4 +361,38 @@ PERSON_SUMMARIES = Table(
     _column("prescription_id", Integer, nullable=True),
     _column("day", Date),
     _column("body", Text),
+)
+
+# A passkey (server mode): an account's way in besides its password. Its id (base64url,
+# unique among everyone's), public key (COSE), counter, user handle and the name it was given.
+PASSKEYS = Table(
+    "passkeys",
+    METADATA,
+    _column("id", Integer, primary_key=True),
+    _account("account_id", index=True),
+    _column("credential_id", String(1400), unique=True),
+    _column("public_key", LargeBinary),
+    _column("sign_count", BigInteger),
+    _column("user_handle", String(128)),
+    _column("name", String(64)),
+    _time("created_at"),
+    _time("last_used_at", nullable=True),
+)
+
+# A passkey ceremony under way (minutes, used once): the SHA-256 of the key in the browser's
+# short-lived cookie, the challenge, the site, and to add a passkey the account, the SHA-256
+# of its sign-in session and the user handle the passkey is made for.
+PASSKEY_CHALLENGES = Table(
+    "passkey_challenges",
+    METADATA,
+    _column("key_hash", String(64), primary_key=True),
+    _column("purpose", String(16)),
+    _column("challenge", String(128)),
+    _column("rp_id", String(255)),
+    _column("origin", String(300)),
+    _account("account_id", nullable=True),
+    _column("session_hash", String(64), nullable=True),
+    _column("user_handle", String(128), nullable=True),
+    _time("expires_at"),
+    Index("ix_passkey_challenges_expires_at", "expires_at"),
 )

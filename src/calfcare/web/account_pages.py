@@ -11,14 +11,20 @@ queue and the pages kept for offline use: a shared device keeps nothing of the p
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from fastapi import FastAPI, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from calfcare.core.errors import InvalidInput, Problem
-from calfcare.services import accounts
+from calfcare.core.passkeys import relying_party_id
+from calfcare.services import accounts, passkeys
+from calfcare.storage.accounts import Account
+from calfcare.storage.passkeys import Passkey
 from calfcare.web import auth, csrf, deps
 from calfcare.web.forms import form_page, form_values, submit
+from calfcare.web.limits import host_name
 from calfcare.web.route_index import Router
 from calfcare.web.templating import PagesDep
 
@@ -33,6 +39,8 @@ FIELD_IDS = {
     "current_password": "current_password",
     "new_password": "new_password",
     "confirm_password": "confirm_password",
+    "passkey": "passkey",
+    "name": "passkey_name",
 }
 
 
@@ -48,9 +56,21 @@ def _page(
     shown = {k: v for k, v in values.items() if "password" not in k}  # never sent back
     return form_page(
         request, pages, template, values=shown, problems=problems, field_ids=FIELD_IDS,
-        status=status,
+        status=status, passkeys_here=site_of(request) is not None,
         allow_sign_up=request.app.state.settings.allow_sign_up, **context,
     )  # fmt: skip
+
+
+def site_of(request: Request) -> passkeys.Site | None:
+    """The site a passkey is made for (the host name) and the origin the browser is on, from
+    the request the security middleware checked; None on an address (an IP), where browsers
+    refuse passkeys (`calfcare.web.passkey_pages`)."""
+    host = request.headers.get("host", "").lower()
+    name = host_name(host)
+    rp_id = relying_party_id(name) if name is not None else None
+    if rp_id is None:
+        return None
+    return passkeys.Site(rp_id, f"{request.url.scheme}://{host}")
 
 
 def signed_in(request: Request, signed: accounts.SignedIn, target: str) -> Response:
@@ -102,13 +122,19 @@ async def sign_in_post(request: Request, pages: PagesDep) -> Response:
             accounts.sign_in, store, login, password, address, auth.now()
         )
     except accounts.SignInRefused as refused:
-        status = 429 if refused.retry_after is not None else 401
-        response = _page(request, pages, "sign_in.html", values,
-                         [Problem("password", str(refused))], status=status)  # fmt: skip
-        if refused.retry_after is not None:
-            response.headers["Retry-After"] = str(int(refused.retry_after.total_seconds()) + 1)
-        return response
+        return sign_in_refused(request, pages, values, refused, "password")
     return await run_in_threadpool(signed_in, request, signed, values.get("next", "/"))
+
+
+def sign_in_refused(request: Request, pages: PagesDep, values: dict[str, str],
+                    refused: accounts.SignInRefused, field: str) -> HTMLResponse:  # fmt: skip
+    """The sign-in page again, saying why (401), or how long to wait (429, Retry-After)."""
+    status = 429 if refused.retry_after is not None else 401
+    response = _page(request, pages, "sign_in.html", values, [Problem(field, str(refused))],
+                     status=status)  # fmt: skip
+    if refused.retry_after is not None:
+        response.headers["Retry-After"] = str(int(refused.retry_after.total_seconds()) + 1)
+    return response
 
 
 @router.get("/sign-up", name="sign_up")
@@ -144,7 +170,26 @@ async def account_page(request: Request, pages: PagesDep, changed: str = "") -> 
     account = auth.current_account(request)
     if account is None:
         raise deps.SignInRequired()
-    return _page(request, pages, "account.html", {}, [], login=account.login, changed=changed)
+    shown = "" if changed not in ("1", "added", "removed") else changed
+    return await run_in_threadpool(account_view, request, pages, account, {}, [], changed=shown)
+
+
+def account_view(request: Request, pages: PagesDep, account: Account, values: dict[str, str],
+                 problems: list[Problem], changed: str = "") -> HTMLResponse:  # fmt: skip
+    """The account page, with the account's passkeys (a read: call it in a worker thread)."""
+    keys = passkeys.of_account(deps.base_store(request.app), account.id)
+    return _page(request, pages, "account.html", values, problems, login=account.login,
+                 changed=changed, passkeys=[_shown(k) for k in keys])  # fmt: skip
+
+
+def _shown(key: Passkey) -> dict[str, object]:
+    used = key.last_used_at
+    return {"id": key.id, "name": key.name, "added": _day(key.created_at),
+            "used": _day(used) if used is not None else ""}  # fmt: skip
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment.day} {moment:%B %Y}"
 
 
 @router.post("/account/password", name="change_password")
@@ -174,8 +219,7 @@ async def change_password(request: Request, pages: PagesDep) -> Response:
 
     return await submit(
         request, save, in_thread=True,
-        refused=lambda values, problems: _page(
-            request, pages, "account.html", values, problems, login=account.login, changed=""),
+        refused=lambda values, problems: account_view(request, pages, account, values, problems),
         done=lambda _: RedirectResponse("/account?changed=1", status_code=303),
     )  # fmt: skip
 

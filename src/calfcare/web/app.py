@@ -25,6 +25,7 @@ from calfcare.web import (
     deps,
     errors,
     pages,
+    passkey_pages,
     plan_pages,
     pwa,
     report_pages,
@@ -84,6 +85,7 @@ def create_app(settings: Settings, *, secret: bytes | None = None) -> FastAPI:
     app.include_router(pwa.router)
     if settings.server:
         account_pages.install(app)  # accounts: every person's records need a sign-in
+        passkey_pages.install(app)  # passkeys: another way to sign in
         clinic_pages.install(app)  # the clinician's pages (issue 16)
         sharing_pages.install(app)  # the person's invitations, sharing and calendar
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -35,14 +35,16 @@ MAX_AGE = 30 * 24 * 3600
 SIGN_IN_FIRST = "Sign in first: these records belong to an account."
 
 PUBLIC_PATHS = frozenset({
-    "/sign-in", "/sign-up", "/sign-out", "/screening", "/screening/answers.json",
+    "/sign-in", "/sign-up", "/sign-out", "/sign-in/passkey", "/sign-in/passkey/options",
+    "/screening", "/screening/answers.json",
     "/learn", "/mobility/knee-to-wall", "/favicon.ico", "/manifest.webmanifest", "/sw.js",
     "/openapi.json", "/api/screening", "/api/screening/questions", "/api/learn", "/api/sources",
 })  # fmt: skip
-"""What anyone may ask a server for without signing in: the account pages, the screening
-form and its pure check (recording a screening needs an account), the fixed content, and
-what the browser and the offline app need. Everything else is refused to an anonymous
-request before any route runs, so a new route is private until it is listed here."""
+"""What anyone may ask a server for without signing in: the account pages (and signing in
+with a passkey), the screening form and its pure check (recording a screening needs an
+account), the fixed content, and what the browser and the offline app need. Everything else
+is refused to an anonymous request before any route runs, so a new route is private until it
+is listed here."""
 
 
 PUBLIC_SHAPES = (

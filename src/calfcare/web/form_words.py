@@ -28,6 +28,7 @@ FIELD_WORDS = {
     "current_password": "Current password",
     "new_password": "New password",
     "confirm_password": "New password again",
+    "passkey": "Passkey",
     "pe_signs": "Breathlessness or chest pain",
     "swelling": "new swelling",
     "redness": "new redness",

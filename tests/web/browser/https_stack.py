@@ -258,5 +258,5 @@ def sign_in(page: Page, login: str, password: str) -> None:
     page.fill("#login", login)
     page.fill("#password", password)
     with page.expect_navigation(timeout=WAIT):
-        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("button", name="Sign in", exact=True).click()
     assert "/sign-in" not in page.url, page.locator("main").inner_text()
