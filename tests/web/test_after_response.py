@@ -42,7 +42,13 @@ def test_a_requests_jobs_wait_for_its_response_then_run() -> None:
     async def receive() -> Any:
         return {"type": "http.request"}
 
-    asyncio.run(AfterResponse(inner)({"type": "http"}, receive, send))
+    # In a thread of its own: a browser test's Playwright (session-wide, sync API) keeps an
+    # event loop running in this process's main thread, where asyncio.run would refuse.
+    worker = threading.Thread(
+        target=asyncio.run, args=(AfterResponse(inner)({"type": "http"}, receive, send),)
+    )
+    worker.start()
+    worker.join()
     assert sent == ["http.response.start", "http.response.body"]
     assert background.wait_idle()
     assert ran == ["second"]
