@@ -211,7 +211,8 @@ def _run(settings: Any, forwarded_allow_ips: str, *, open_browser: bool) -> None
 
     from calfcare.web.app import create_app
 
-    config = uvicorn.Config(create_app(settings), **_uvicorn_options(settings, forwarded_allow_ips))
+    app = create_app(settings, serving=True)
+    config = uvicorn.Config(app, **_uvicorn_options(settings, forwarded_allow_ips))
     server = uvicorn.Server(config)
     url = url_for(settings.host, settings.port)
     print(f"calfcare is running at {url} (press Ctrl-C to stop)", file=sys.stderr)

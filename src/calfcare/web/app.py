@@ -45,14 +45,19 @@ from calfcare.web.security import SecurityMiddleware
 from calfcare.web.templating import STATIC_DIR, Pages
 
 
-def create_app(settings: Settings, *, secret: bytes | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, *, secret: bytes | None = None, serving: bool = False
+) -> FastAPI:
     """The calfcare web app for ``settings``. ``secret`` signs CSRF tokens (default: from
     ``settings.secret_key``, shared by every worker; without one a new random secret, so
-    tokens end when the server stops)."""
+    tokens end when the server stops). ``serving``: the app is what this process serves
+    until it stops (`calfcare serve`, each worker), so start-up ends with `settle`."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         warm(app)
+        if serving:
+            settle()
         yield
         deps.close_store(app)
 
@@ -107,6 +112,20 @@ def create_app(settings: Settings, *, secret: bytes | None = None) -> FastAPI:
     )
     app.add_middleware(AfterResponse)  # outermost: background jobs once the response went out
     return app
+
+
+def settle() -> None:
+    """Collect once, then freeze every object left out of the garbage collector's passes
+    (`gc.freeze`): what exists once the app is built and warm (modules, content, templates,
+    routes: about 100,000 objects) lives as long as the process, and each full pass walked
+    all of it while every request waited. With 200 people on one worker
+    (bench/multi_person.py) full passes took 33-84 ms, the slowest responses' time; after
+    this, 11-16 ms. Not for an app built in a longer-lived process (the tests make one
+    each): what it leaves behind would be frozen too."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def warm(app: FastAPI) -> None:

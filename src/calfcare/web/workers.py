@@ -36,7 +36,7 @@ FACTORY = "calfcare.web.workers:app_from_environment"
 
 def app_from_environment() -> FastAPI:
     """The web app for the ``CALFCARE_*`` variables of this process."""
-    return create_app(load_settings())
+    return create_app(load_settings(), serving=True)
 
 
 def balances_by_kernel() -> bool:
