@@ -2,18 +2,18 @@
 
 WebAuthn through py_webauthn (``webauthn``, imported on first use: never at CLI start-up).
 Each ceremony's challenge is made and kept here, in the database (every worker sees it):
-stored under the SHA-256 of a random key that only the browser's short-lived cookie holds,
-taken (deleted) by the first answer, good for `CHALLENGE_LIFETIME`, and never read from the
-browser. Adding a passkey also binds it to the account and its sign-in session; signing in
-needs no login name (the passkey says whose it is: a discoverable credential), asks for user
-verification, refuses a counter that does not move on, and ends in the same session start
-as a password (`accounts.start_session`). Every failed passkey sign-in gets one answer
-(`REFUSED`) and counts against the address in the password throttle.
+stored under the hash of a random key (`accounts.token_hash`, as sign-in tokens are) that
+only the browser's short-lived cookie holds, taken (deleted) by the first answer, good for
+`CHALLENGE_LIFETIME`, and never read from the browser. Adding a passkey also binds it to
+the account and its sign-in session; signing in needs no login name (the passkey says whose
+it is: a discoverable credential), asks for user verification, refuses a counter that does
+not move on, and ends in the same session start as a password (`accounts.start_session`).
+Every failed passkey sign-in gets one answer (`REFUSED`) and counts against the address in
+the password throttle.
 """
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -74,17 +74,13 @@ def _bytes(text: str) -> bytes:
     return bytes(base64url_to_bytes(text))
 
 
-def _key_hash(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
 def _start(store: Store, challenge: Challenge, now: datetime, options: Any) -> Started:
     from webauthn import options_to_json
 
     key = secrets.token_urlsafe(32)
     with store.accounts() as tx:
         tx.passkeys.forget_challenges(now)
-        tx.passkeys.add_challenge(_key_hash(key), challenge)
+        tx.passkeys.add_challenge(token_hash(key), challenge)
     return Started(key, str(options_to_json(options)))
 
 
@@ -93,7 +89,7 @@ def _take(store: Store, key: str | None, now: datetime) -> Challenge | None:
     if not key:
         return None
     with store.accounts() as tx:
-        challenge = tx.passkeys.take_challenge(_key_hash(key))
+        challenge = tx.passkeys.take_challenge(token_hash(key))
     if challenge is None or not challenge_alive(challenge.expires_at, now):
         return None
     return challenge

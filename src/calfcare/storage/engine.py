@@ -20,7 +20,8 @@ half-way with "database is locked" when another process wrote in between. Read-o
 snapshot without taking the write lock, so readers neither queue behind each other nor sleep
 in the busy handler while a writer commits.
 
-PostgreSQL: each process keeps a pool of `POOL_SIZE` connections and opens no more; a
+PostgreSQL: each process keeps a pool of `POOL_SIZE` connections (one of them held by the
+data version's reader, `calfcare.storage.version`) and opens no more; a
 transaction that finds them all in use waits for one (up to 30 s, then the store says the
 database is busy). A worker is one Python process, busy on one core at a time, so more
 transactions at once only make it and PostgreSQL switch between them. SQLAlchemy's default
