@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from calfcare.core.errors import InvalidInput
 from calfcare.settings import Settings, environment_of, load_settings
-from calfcare.web.workers import OwnListeners, balances_by_kernel
+from calfcare.web.workers import OwnListeners, balances_by_kernel, tcp_rows
 from tests.web.browser.server import free_port, wait_for_port
 from tests.web.conftest import TOKEN_RE
 
@@ -143,7 +143,7 @@ def test_a_short_secret_key_is_refused_naming_the_variable() -> None:
 
 def _worker_of_connections(served: Served, clients: list[socket.socket]) -> list[int]:
     """The worker process holding the server's end of each client connection (Linux /proc:
-    a worker's socket inodes, matched to /proc/net/tcp's rows by the client's port)."""
+    a worker's socket inodes, matched to `tcp_rows` by the client's port)."""
     workers = Path(f"/proc/{served.pid}/task/{served.pid}/children").read_text().split()
     owner = {}
     for worker in workers:
@@ -151,12 +151,11 @@ def _worker_of_connections(served: Served, clients: list[socket.socket]) -> list
             target = str(fd.readlink())
             if target.startswith("socket:["):
                 owner[target[8:-1]] = int(worker)
-    by_client_port = {}
-    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-        fields = line.split()
-        local_port, remote_port = (int(a.split(":")[1], 16) for a in fields[1:3])
-        if local_port == served.port and fields[9] in owner:
-            by_client_port[remote_port] = owner[fields[9]]
+    by_client_port = {
+        row.remote_port: owner[row.inode]
+        for row in tcp_rows()
+        if row.local_port == served.port and row.inode in owner
+    }
     return [by_client_port[client.getsockname()[1]] for client in clients]
 
 

@@ -22,8 +22,9 @@ from __future__ import annotations
 import logging
 import socket
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from fastapi import FastAPI
 
@@ -45,11 +46,15 @@ def balances_by_kernel() -> bool:
     return sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
 
 
-def listening_sockets(port: int) -> int:
-    """How many sockets listen on ``port`` on this machine (Linux /proc; 0 elsewhere): one
-    per worker, each having its own. Tests and bench/ wait for all of them before
-    connecting, since a worker that binds late misses the first burst of connections."""
-    count = 0
+class TcpRow(NamedTuple):
+    local_port: int
+    remote_port: int
+    listening: bool
+    inode: str
+
+
+def tcp_rows() -> Iterator[TcpRow]:
+    """This machine's TCP sockets, IPv4 and IPv6 (Linux /proc; none elsewhere)."""
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         try:
             rows = Path(table).read_text().splitlines()[1:]
@@ -57,8 +62,15 @@ def listening_sockets(port: int) -> int:
             continue
         for row in rows:
             fields = row.split()
-            count += fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port
-    return count
+            local, remote = (int(a.rsplit(":", 1)[1], 16) for a in fields[1:3])
+            yield TcpRow(local, remote, fields[3] == "0A", fields[9])
+
+
+def listening_sockets(port: int) -> int:
+    """How many sockets listen on ``port`` on this machine (Linux /proc; 0 elsewhere): one
+    per worker, each having its own. Tests and bench/ wait for all of them before
+    connecting, since a worker that binds late misses the first burst of connections."""
+    return sum(row.listening and row.local_port == port for row in tcp_rows())
 
 
 class OwnListeners(list[socket.socket]):
