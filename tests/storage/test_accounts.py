@@ -123,6 +123,29 @@ def test_changing_the_password_revokes_the_other_sessions(store: Store) -> None:
     assert accounts.session_account(store, here, NOW) is None
 
 
+def test_signing_out_everywhere_else_ends_the_other_live_sessions_only(store: Store) -> None:
+    account = accounts.sign_up(store, "jo.smith", PASSWORD, NOW)
+    other = accounts.sign_up(store, "someone.else", PASSWORD, NOW)
+    here, phone, laptop, idle, out = (
+        accounts.sign_in(store, "jo.smith", PASSWORD, "10.0.0.1", NOW).token for _ in range(5)
+    )
+    theirs = accounts.sign_in(store, "someone.else", PASSWORD, "10.0.0.9", NOW).token
+    accounts.sign_out(store, out, NOW)
+    later = NOW + timedelta(days=8)  # `idle` is not seen again: past the idle limit
+    for token in (here, phone, laptop):
+        assert accounts.session_account(store, token, NOW + timedelta(days=4)) is not None
+    assert accounts.other_sign_ins(store, account, here, later) == 2  # phone and laptop
+    assert accounts.other_sign_ins(store, other, theirs, later) == 0
+    assert accounts.sign_out_others(store, here, later) == 2
+    assert accounts.session_account(store, here, later) is not None
+    for token in (phone, laptop, idle, out):
+        assert accounts.session_account(store, token, later) is None
+    assert accounts.session_account(store, theirs, NOW) is not None  # another account's
+    assert accounts.other_sign_ins(store, account, here, later) == 0
+    with pytest.raises(accounts.SignInRefused):  # only a live session may end the others
+        accounts.sign_out_others(store, phone, later)
+
+
 def test_sign_up_refuses_a_taken_or_bad_login_and_a_weak_password(store: Store) -> None:
     accounts.sign_up(store, "jo.smith", PASSWORD, NOW)
     for login, password, field in (

@@ -169,6 +169,28 @@ def test_change_password_ends_the_other_sessions(app: FastAPI) -> None:
         browser.close()
 
 
+def test_signing_out_everywhere_else_keeps_this_browser_signed_in(app: FastAPI) -> None:
+    make_account(app, "anna")
+    make_account(app, "bert")
+    phone, laptop, shared, bert = Browser(app), Browser(app), Browser(app), Browser(app)
+    for browser, login in ((phone, "anna"), (laptop, "anna"), (shared, "anna"), (bert, "bert")):
+        assert browser.sign_in(login).status_code == 303
+    page = phone.client.get("/account").text
+    assert "also signed in on 2 other devices or browsers" in page
+    assert "Sign out everywhere else" in page
+    assert "signed in here only" in bert.client.get("/account").text
+    done = phone.form("/account/sign-out-others")
+    assert done.status_code == 303
+    after = phone.client.get(done.headers["location"]).text
+    assert "signed out on every other device" in after and "signed in here only" in after
+    for gone in (laptop, shared):
+        assert gone.client.get("/api/records").status_code == 401
+    for kept in (phone, bert):
+        assert kept.client.get("/api/records").status_code == 200
+    for browser in (phone, laptop, shared, bert):
+        browser.close()
+
+
 def test_import_and_export_are_the_signed_in_persons(app: FastAPI) -> None:
     make_account(app, "anna")
     make_account(app, "bert")

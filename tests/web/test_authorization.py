@@ -72,6 +72,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/sign-up"): Row(422, 422, 422),
     ("GET", "/account"): PRIVATE_PAGE,
     ("POST", "/account/password"): PRIVATE_FORM,
+    ("POST", "/account/sign-out-others"): Row(SIGN_IN, 303, 303),  # ends their other sign-ins
     ("POST", "/sign-out"): Row(303, 303, 303),
     # passkeys: on 127.0.0.1 (an address, not a name) the options are refused in words;
     # an empty answer is the one refusal; adding and removing need a name or an id

@@ -25,6 +25,7 @@ from calfcare.core.accounts import (
     ADDRESS_FAILURES,
     THROTTLE_WINDOW,
     Role,
+    SessionTimes,
     check_password,
     new_session_times,
     normalise_login,
@@ -182,6 +183,31 @@ def sign_out(store: Store, token: str, now: datetime) -> None:
     """Revoke the session (nothing happens for an unknown one)."""
     with store.accounts() as tx:
         tx.revoke_session(token_hash(token), now)
+
+
+def other_sign_ins(store: Store, account: Account, token: str, now: datetime) -> int:
+    """How many sessions of the signed-in ``account`` other than ``token``'s still sign
+    someone in."""
+    with store.accounts(read_only=True) as tx:
+        return _others_alive(tx.open_sessions(account.id), token_hash(token), now)
+
+
+def sign_out_others(store: Store, token: str, now: datetime) -> int:
+    """End every other session of the signed-in account (a lost phone, a shared computer
+    left signed in); how many were still alive. `SignInRefused` when the token's own
+    session has ended."""
+    account = session_account(store, token, now)
+    if account is None:
+        raise SignInRefused("Your session has ended: sign in again.")
+    key = token_hash(token)
+    with store.accounts() as tx:
+        alive = _others_alive(tx.open_sessions(account.id), key, now)
+        tx.revoke_sessions(account.id, now, keep=key)
+    return alive
+
+
+def _others_alive(sessions: list[tuple[str, SessionTimes]], key: str, now: datetime) -> int:
+    return sum(other != key and times.alive(now) for other, times in sessions)
 
 
 def change_password(store: Store, token: str, old: str, new: str, now: datetime) -> None:

@@ -144,6 +144,20 @@ class AccountTransaction:
             getattr(self._session.execute(query.values(revoked_at=to_utc(at))), "rowcount", 0)
         )
 
+    def open_sessions(self, account_id: int) -> list[tuple[str, SessionTimes]]:
+        """The account's sessions not revoked (token hash and times; whether each is still
+        alive is the accounts service's question)."""
+        rows = self._session.execute(
+            select(AUTH_SESSIONS.c.token_hash, AUTH_SESSIONS.c.created_at,
+                   AUTH_SESSIONS.c.expires_at, AUTH_SESSIONS.c.last_seen_at)
+            .where(AUTH_SESSIONS.c.account_id == account_id,
+                   AUTH_SESSIONS.c.revoked_at.is_(None))
+        )  # fmt: skip
+        return [
+            (str(key), SessionTimes(from_db(created), from_db(expires), from_db(seen), None))
+            for key, created, expires, seen in rows
+        ]
+
     def revoke_session(self, token_hash: str, at: datetime) -> None:
         self._session.execute(
             update(AUTH_SESSIONS)

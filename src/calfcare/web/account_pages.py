@@ -11,6 +11,7 @@ queue and the pages kept for offline use: a shared device keeps nothing of the p
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from fastapi import FastAPI, Request
@@ -170,16 +171,21 @@ async def account_page(request: Request, pages: PagesDep, changed: str = "") -> 
     account = auth.current_account(request)
     if account is None:
         raise deps.SignInRequired()
-    shown = "" if changed not in ("1", "added", "removed") else changed
+    shown = "" if changed not in ("1", "added", "removed", "others") else changed
     return await run_in_threadpool(account_view, request, pages, account, {}, [], changed=shown)
 
 
 def account_view(request: Request, pages: PagesDep, account: Account, values: dict[str, str],
                  problems: list[Problem], changed: str = "") -> HTMLResponse:  # fmt: skip
-    """The account page, with the account's passkeys (a read: call it in a worker thread)."""
-    keys = passkeys.of_account(deps.base_store(request.app), account.id)
+    """The account page, with the account's passkeys and how many other sign-ins it has
+    (reads: call it in a worker thread)."""
+    store = deps.base_store(request.app)
+    keys = passkeys.of_account(store, account.id)
+    token = auth.session_token(request.scope)
+    others = accounts.other_sign_ins(store, account, token, auth.now()) if token else 0
     return _page(request, pages, "account.html", values, problems, login=account.login,
-                 changed=changed, passkeys=[_shown(k) for k in keys])  # fmt: skip
+                 changed=changed, passkeys=[_shown(k) for k in keys],
+                 other_sign_ins=others)  # fmt: skip
 
 
 def _shown(key: Passkey) -> dict[str, object]:
@@ -192,15 +198,27 @@ def _day(moment: datetime) -> str:
     return f"{moment.day} {moment:%B %Y}"
 
 
-@router.post("/account/password", name="change_password")
-async def change_password(request: Request, pages: PagesDep) -> Response:
-    """Change the password (other sessions of the account end)."""
+async def _account_form(
+    request: Request, pages: PagesDep, save: Callable[[dict[str, str], str], None], changed: str
+) -> Response:
+    """A form of the account page: ``save(values, token)`` for the signed-in session, then
+    the page again with its ``changed`` notice (or the form's problems)."""
     account = auth.current_account(request)
     token = auth.session_token(request.scope)
     if account is None or token is None:
         raise deps.SignInRequired()
+    return await submit(
+        request, lambda values: save(values, token), in_thread=True,
+        refused=lambda values, problems: account_view(request, pages, account, values, problems),
+        done=lambda _: RedirectResponse(f"/account?changed={changed}", status_code=303),
+    )  # fmt: skip
 
-    def save(values: dict[str, str]) -> None:
+
+@router.post("/account/password", name="change_password")
+async def change_password(request: Request, pages: PagesDep) -> Response:
+    """Change the password (other sessions of the account end)."""
+
+    def save(values: dict[str, str], token: str) -> None:
         new = values.get("new_password", "")
         if new != values.get("confirm_password", ""):
             problem = Problem("confirm_password", "The two passwords differ: type it again.")
@@ -217,11 +235,20 @@ async def change_password(request: Request, pages: PagesDep) -> Response:
                 [Problem("new_password", p.message) for p in weak.problems]
             ) from None
 
-    return await submit(
-        request, save, in_thread=True,
-        refused=lambda values, problems: account_view(request, pages, account, values, problems),
-        done=lambda _: RedirectResponse("/account?changed=1", status_code=303),
-    )  # fmt: skip
+    return await _account_form(request, pages, save, "1")
+
+
+@router.post("/account/sign-out-others", name="sign_out_others")
+async def sign_out_others(request: Request, pages: PagesDep) -> Response:
+    """End every other sign-in of the account (this one stays)."""
+
+    def save(values: dict[str, str], token: str) -> None:
+        try:
+            accounts.sign_out_others(deps.base_store(request.app), token, auth.now())
+        except accounts.SignInRefused:
+            raise deps.SignInRequired() from None
+
+    return await _account_form(request, pages, save, "others")
 
 
 @router.post("/sign-out", name="sign_out")
