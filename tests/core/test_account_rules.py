@@ -9,11 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from calfcare.core.accounts import (
+    PASSKEY_BEGINS,
+    SIGN_UPS,
     THROTTLE_WINDOW,
     new_session_times,
     normalise_login,
     password_problems,
     retry_after,
+    wait_words,
 )
 from calfcare.core.errors import InvalidInput
 
@@ -69,3 +72,19 @@ def test_failures_in_the_future_or_long_ago_do_not_count() -> None:
     assert retry_after(old, NOW, 5) is None
     assert retry_after([NOW + timedelta(seconds=1)] * 10, NOW, 5) is None
     assert retry_after([NOW] * 5, NOW, 5) == THROTTLE_WINDOW
+
+
+def test_an_address_limit_counts_its_own_window_and_says_the_wait_in_minutes() -> None:
+    hour = SIGN_UPS.window
+    made = [NOW - hour + timedelta(minutes=m + 1) for m in range(SIGN_UPS.count)]
+    assert SIGN_UPS.wait(made, NOW) == timedelta(minutes=1)  # until the oldest leaves
+    assert SIGN_UPS.wait(made, NOW + timedelta(minutes=1)) is None
+    assert SIGN_UPS.wait([*made[1:], NOW], NOW) == timedelta(minutes=2)
+    assert SIGN_UPS.wait(made[1:], NOW) is None  # one fewer: allowed
+    refusal = SIGN_UPS.refusal(timedelta(minutes=59, seconds=1))
+    assert refusal.message == "Too many new accounts from this network: try again in 60 minutes."
+    assert refusal.retry_after == timedelta(minutes=59, seconds=1)
+    assert [wait_words(timedelta(seconds=s)) for s in (0, 1, 60, 61)] == [
+        "1 minute", "1 minute", "1 minute", "2 minutes",
+    ]  # fmt: skip
+    assert PASSKEY_BEGINS.wait([NOW] * PASSKEY_BEGINS.count, NOW) == THROTTLE_WINDOW

@@ -41,7 +41,7 @@ def add(store: Store, who: tuple[Account, str], phone: SoftAuthenticator,
 
 def sign_in(store: Store, phone: SoftAuthenticator, at: datetime = NOW,
             **lie: object) -> accounts.SignedIn:  # fmt: skip
-    started = passkeys.sign_in_options(store, SITE, at)
+    started = passkeys.sign_in_options(store, SITE, ADDRESS, at)
     answer = phone.get(started.options, **lie)  # type: ignore[arg-type]
     return passkeys.sign_in(store, started.key, answer, ADDRESS, at)
 
@@ -80,7 +80,7 @@ def test_a_challenge_is_used_once(store: Store) -> None:
     with pytest.raises(InvalidInput) as again:
         passkeys.add_passkey(store, account, session, started.key, made, "Phone", NOW)
     assert [p.message for p in again.value.problems] == [NOT_ADDED]
-    begun = passkeys.sign_in_options(store, SITE, NOW)
+    begun = passkeys.sign_in_options(store, SITE, ADDRESS, NOW)
     answer = phone.get(begun.options)
     assert passkeys.sign_in(store, begun.key, answer, ADDRESS, NOW).account.id == account.id
     refused(store, begun.key, answer)  # replayed: the challenge is gone
@@ -92,9 +92,9 @@ def test_a_challenge_runs_out_after_five_minutes(store: Store) -> None:
     anna = person(store, "anna")
     phone = SoftAuthenticator()
     add(store, anna, phone)
-    begun = passkeys.sign_in_options(store, SITE, NOW)
+    begun = passkeys.sign_in_options(store, SITE, ADDRESS, NOW)
     refused(store, begun.key, phone.get(begun.options), NOW + CHALLENGE_LIFETIME)
-    begun = passkeys.sign_in_options(store, SITE, NOW)
+    begun = passkeys.sign_in_options(store, SITE, ADDRESS, NOW)
     late = NOW + CHALLENGE_LIFETIME - timedelta(seconds=1)
     assert passkeys.sign_in(store, begun.key, phone.get(begun.options), ADDRESS, late)
     account, session = anna
@@ -111,7 +111,7 @@ def test_a_counter_that_does_not_move_on_is_refused(store: Store) -> None:
     add(store, anna, phone)
     sign_in(store, phone, count=5)
     for count in (5, 4, 0):  # the same, back, and back to "no counter"
-        begun = passkeys.sign_in_options(store, SITE, NOW)
+        begun = passkeys.sign_in_options(store, SITE, ADDRESS, NOW)
         refused(store, begun.key, phone.get(begun.options, count=count))
     assert sign_in(store, phone, count=6).account.id == anna[0].id
     (kept,) = passkeys.of_account(store, anna[0].id)
@@ -135,13 +135,13 @@ def test_unknown_lying_or_unverified_answers_get_one_answer(store: Store) -> Non
         {"user_handle": "c29tZW9uZS1lbHNl"},
     ]  # fmt: skip
     for lie in lies:
-        begun = passkeys.sign_in_options(store, SITE, NOW)
+        begun = passkeys.sign_in_options(store, SITE, ADDRESS, NOW)
         refused(store, begun.key, phone.get(begun.options, **lie))  # type: ignore[arg-type]
     stranger = SoftAuthenticator()  # never added anywhere
     stranger.user_handle = phone.user_handle
-    begun = passkeys.sign_in_options(store, SITE, NOW)
+    begun = passkeys.sign_in_options(store, SITE, ADDRESS, NOW)
     refused(store, begun.key, stranger.get(begun.options))
-    begun = passkeys.sign_in_options(store, SITE, NOW)
+    begun = passkeys.sign_in_options(store, SITE, ADDRESS, NOW)
     refused(store, begun.key, "{not json")
     started = passkeys.add_options(store, anna[0], anna[1], SITE, NOW)  # not a sign-in's
     asked = {"rpId": SITE.rp_id, "challenge": json.loads(started.options)["challenge"]}
@@ -172,7 +172,7 @@ def test_adding_is_bound_to_the_sign_in_session_and_its_account(store: Store) ->
         with pytest.raises(InvalidInput):
             passkeys.add_passkey(store, account, session, begun.key,
                                  SoftAuthenticator().create(begun.options), "Key", NOW)  # fmt: skip
-    signing = passkeys.sign_in_options(store, SITE, NOW)  # a sign-in challenge cannot add
+    signing = passkeys.sign_in_options(store, SITE, ADDRESS, NOW)  # a sign-in challenge cannot add
     with pytest.raises(InvalidInput):
         passkeys.add_passkey(store, anna[0], anna[1], signing.key,
                              SoftAuthenticator().create(started.options), "Key", NOW)  # fmt: skip
@@ -192,7 +192,8 @@ def test_a_passkey_is_one_accounts_and_signs_in_only_as_it(store: Store) -> None
     add(store, bert, bert_phone, "Bert's phone")
     assert sign_in(store, bert_phone).account.id == bert[0].id
     assert sign_in(store, phone).account.id == anna[0].id
-    begun = passkeys.sign_in_options(store, SITE, NOW)  # B's passkey claiming A's user handle
+    # B's passkey claiming A's user handle
+    begun = passkeys.sign_in_options(store, SITE, ADDRESS, NOW)
     refused(store, begun.key, bert_phone.get(begun.options, user_handle=phone.user_handle))
     assert [p.name for p in passkeys.of_account(store, anna[0].id)] == ["My phone"]
     assert [p.name for p in passkeys.of_account(store, bert[0].id)] == ["Bert's phone"]
@@ -209,7 +210,7 @@ def test_removal_is_of_ones_own_passkey_only(store: Store) -> None:
     assert len(passkeys.of_account(store, bert[0].id)) == 1
     passkeys.remove(store, anna[0].id, str(mine.id))
     assert passkeys.of_account(store, anna[0].id) == []
-    begun = passkeys.sign_in_options(store, SITE, NOW)
+    begun = passkeys.sign_in_options(store, SITE, ADDRESS, NOW)
     refused(store, begun.key, phone.get(begun.options))
     assert sign_in(store, bert_phone).account.id == bert[0].id
 
@@ -241,7 +242,7 @@ def test_a_disabled_account_cannot_sign_in_with_its_passkey(store: Store) -> Non
     add(store, anna, phone)
     with store.engine.begin() as connection:
         connection.execute(text("UPDATE accounts SET disabled = :yes"), {"yes": True})
-    begun = passkeys.sign_in_options(store, SITE, NOW)
+    begun = passkeys.sign_in_options(store, SITE, ADDRESS, NOW)
     refused(store, begun.key, phone.get(begun.options))
 
 
@@ -252,6 +253,6 @@ def test_a_reset_by_the_administrator_removes_the_passkeys(store: Store) -> None
     add(store, bert, bert_phone)
     accounts.reset_password(store, "anna", "a brand new password", NOW)
     assert passkeys.of_account(store, anna[0].id) == []
-    begun = passkeys.sign_in_options(store, SITE, NOW)
+    begun = passkeys.sign_in_options(store, SITE, ADDRESS, NOW)
     refused(store, begun.key, phone.get(begun.options))
     assert sign_in(store, bert_phone).account.id == bert[0].id  # B's stays

@@ -3,11 +3,14 @@ cookie, the throttle; and personal mode, which asks for none of it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 
+from calfcare.core.accounts import ADDRESS_FAILURES, SIGN_UPS
+from calfcare.services import accounts
 from calfcare.settings import Settings
 from calfcare.web.app import create_app
 from tests.web.conftest import BASE_URL, TestClient, csrf_token
@@ -79,6 +82,38 @@ def test_sign_up_problems_are_named_in_words(app: FastAPI) -> None:
     make_account(app, "bert")
     taken = browser.form("/sign-up", login="bert", password=PASSWORD, confirm_password=PASSWORD)
     assert taken.status_code == 422 and "That login name is taken" in taken.text
+    browser.close()
+
+
+def test_too_many_sign_ups_from_one_network_wait(
+    app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the address's limit (2 here, for speed) the form comes back, 429 with
+    ``Retry-After``, saying how long to wait; no account is made."""
+    monkeypatch.setattr(accounts, "SIGN_UPS", replace(SIGN_UPS, count=2))
+    for login in ("anna", "bert"):  # a new browser each: a sign-up signs it in
+        browser = Browser(app)
+        made = browser.form("/sign-up", login=login, password=PASSWORD, confirm_password=PASSWORD)
+        assert made.status_code == 303
+        browser.close()
+    browser = Browser(app)
+    refused = browser.form("/sign-up", login="cleo", password=PASSWORD, confirm_password=PASSWORD)
+    assert refused.status_code == 429 and int(refused.headers["retry-after"]) > 55 * 60
+    assert "Too many new accounts from this network: try again in 60 minutes." in refused.text
+    assert 'value="cleo"' in refused.text and PASSWORD not in refused.text
+    assert Browser(app).sign_in("cleo").status_code == 401
+    browser.close()
+
+
+def test_a_sign_up_from_a_network_the_sign_in_throttle_holds_says_how_long(app: FastAPI) -> None:
+    """The account is made; signing it in waits, in words (429), not an internal error."""
+    browser = Browser(app)
+    for i in range(ADDRESS_FAILURES):
+        browser.form("/sign-in", login=f"nobody{i}", password="not the password")
+    made = browser.form("/sign-up", login="anna", password=PASSWORD, confirm_password=PASSWORD)
+    assert made.status_code == 429 and int(made.headers["retry-after"]) > 0
+    assert "Too many failed sign-ins: try again in 15 minutes." in made.text
+    assert 'value="anna"' in made.text and PASSWORD not in made.text
     browser.close()
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
+from calfcare.core.accounts import PASSKEY_BEGINS
 from calfcare.core.passkeys import REFUSED
 from calfcare.settings import Settings
 from calfcare.web.app import create_app
@@ -123,6 +124,27 @@ def test_a_challenge_is_bound_to_the_session_that_asked(app: FastAPI) -> None:
     assert "Phone" not in bert.client.get("/account").text
     nameless = anna.form("/account/passkeys", credential=made, name="")
     assert nameless.status_code == 422 and "Give the passkey a name" in nameless.text
+
+
+def test_too_many_passkey_begins_from_one_network_wait_in_words(app: FastAPI) -> None:
+    """The script's request (JSON): past the address's limit, 429 with ``Retry-After`` and
+    the error in words (the script shows it), and no ceremony cookie."""
+    browser = Person(app)
+
+    def begin() -> Any:
+        return browser.client.post("/sign-in/passkey/options", data={"csrftoken": browser.token},
+                                   headers={"accept": "application/json"})  # fmt: skip
+
+    for _ in range(PASSKEY_BEGINS.count):
+        assert begin().status_code == 200
+    refused = begin()
+    assert refused.status_code == 429 and 0 < int(refused.headers["retry-after"]) <= 15 * 60
+    assert refused.json() == {
+        "error": "Too many passkey sign-ins from this network: try again in 15 minutes.",
+        "problems": [],
+    }
+    assert COOKIE not in refused.headers.get("set-cookie", "")
+    browser.close()
 
 
 def test_an_address_is_no_site_for_a_passkey(app: FastAPI) -> None:

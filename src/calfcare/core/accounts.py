@@ -1,5 +1,6 @@
 """Accounts' rules, pure (time comes in as an argument): login names, the password policy,
-how long a sign-in session lives, and when sign-in is throttled.
+how long a sign-in session lives, when sign-in is throttled, and how often one address may
+do what anyone may do without signing in (`AddressLimit`).
 
 The service that applies them is `calfcare.services.accounts`; docs/accounts.md is the
 security model.
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from calfcare.core.errors import InvalidInput, Problem
+from calfcare.core.errors import InvalidInput, Problem, TooManyTries
 
 LOGIN_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-@")
 LOGIN_LENGTH = (3, 64)
@@ -82,6 +83,45 @@ def retry_after(
     if len(recent) < limit:
         return None
     return recent[-limit] + window - now
+
+
+def wait_words(wait: timedelta) -> str:
+    """How long to wait, in whole minutes rounded up: "1 minute", "14 minutes"."""
+    minutes = max(1, -(-int(wait.total_seconds()) // 60))
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+
+
+@dataclass(frozen=True)
+class AddressLimit:
+    """At most ``count`` requests of one ``kind`` from one address in ``window``: what anyone
+    may ask without signing in, and what stores a row or burns CPU, is counted so that a
+    flood from one network stops at the limit (the counting is in the database: every
+    worker counts the same). ``what`` names the requests in words."""
+
+    kind: str
+    count: int
+    window: timedelta
+    what: str
+
+    def wait(self, times: Iterable[datetime], now: datetime) -> timedelta | None:
+        """None when the address may go on; else how long it must wait."""
+        return retry_after(times, now, self.count, self.window)
+
+    def refusal(self, wait: timedelta) -> TooManyTries:
+        return TooManyTries(
+            f"Too many {self.what} from this network: try again in {wait_words(wait)}.", wait
+        )
+
+
+PASSKEY_BEGINS = AddressLimit("passkey-begin", 30, THROTTLE_WINDOW, "passkey sign-ins")
+"""Beginning a passkey sign-in stores a challenge: 30 in 15 minutes from one address (the
+page asks for one only when the person presses the button: 30 is many people's worth)."""
+SIGN_UPS = AddressLimit("sign-up", 10, timedelta(hours=1), "new accounts")
+"""Open sign-up stores an account and hashes a password: 10 an hour from one address (a
+household or a clinic's desk making accounts for several people stays well under it; a
+script gets no more than 240 a day)."""
+LIMITS_KEPT = max(PASSKEY_BEGINS.window, SIGN_UPS.window)
+"""How long a counted request is kept: the longest window that counts it."""
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ the mapping lives in exactly one place per edge::
     ├── PlanBlocked           screening says: no plan today                exit 3, HTTP 409
     ├── SessionConflict, ClientIdConflict  an id already names another record     HTTP 409
     ├── NotAllowed            not this account's to see or do (no share)    exit 4, HTTP 403
+    ├── TooManyTries          too many from one network: wait (retry_after)         HTTP 429
     ├── ContentError          a shipped content file is malformed           exit 1 (a bug)
     └── StorageError          the database could not be used                exit 1, HTTP 503
 
@@ -20,6 +21,7 @@ of an error is the screening contract's ``{"error": ..., "problems": [...]}`` ev
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 
@@ -103,6 +105,17 @@ class ClientIdConflict(CalfcareError):
 class NotAllowed(CalfcareError):
     """That is not yours to see or change: the person does not share their records with you,
     or your account's role cannot do it. Nothing was read or changed."""
+
+
+class TooManyTries(CalfcareError):
+    """Too many tries from this network: try again later.
+
+    Raised when an address has used up one of its limits (`calfcare.core.accounts.AddressLimit`);
+    ``retry_after`` is how long until it may try again (the web's 429 and ``Retry-After``)."""
+
+    def __init__(self, message: str, retry_after: timedelta) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class ContentError(CalfcareError):

@@ -17,6 +17,10 @@ from calfcare.core.errors import InvalidInput, Problem
 
 CHALLENGE_LIFETIME = timedelta(minutes=5)
 """How long a ceremony's challenge can be answered (and its cookie kept)."""
+OPEN_SIGN_INS = 1000
+"""At most this many passkey sign-ins under way (begun, not yet answered, for anyone): a
+new one beyond it drops the oldest, so the stored challenges stay bounded whatever comes
+from however many addresses (the per-address limit is `core.accounts.PASSKEY_BEGINS`)."""
 NAME_LENGTH = 64
 REFUSED = "That passkey could not be used to sign in. Try again or use your password."
 """The one answer to every passkey sign-in that fails, whatever the reason."""

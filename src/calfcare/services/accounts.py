@@ -23,13 +23,17 @@ from typing import Any
 from calfcare.core.accounts import (
     ACCOUNT_FAILURES,
     ADDRESS_FAILURES,
+    LIMITS_KEPT,
+    SIGN_UPS,
     THROTTLE_WINDOW,
+    AddressLimit,
     Role,
     SessionTimes,
     check_password,
     new_session_times,
     normalise_login,
     retry_after,
+    wait_words,
 )
 from calfcare.core.errors import CalfcareError, InvalidInput, Problem
 from calfcare.storage import Store
@@ -74,16 +78,44 @@ def token_hash(token: str) -> str:
 
 
 def sign_up(store: Store, login: str, password: str, now: datetime,
-            role: Role = Role.PERSON) -> Account:  # fmt: skip
+            role: Role = Role.PERSON, address: str | None = None) -> Account:  # fmt: skip
     """A new account, with a new person of its own; `InvalidInput` naming ``login`` when it
-    is taken or not a login name, ``password`` when the policy refuses it."""
+    is taken or not a login name, ``password`` when the policy refuses it. With ``address``
+    (open sign-up on the web), counted against it: `TooManyTries` after `SIGN_UPS`. A taken
+    login name or a spent address is refused before the password is hashed."""
     name = normalise_login(login)
     check_password(password, name)
+    with store.accounts(read_only=True) as tx:
+        _open(tx, name, address, now)
     hashed = str(_hasher().hash(password))
     with store.accounts() as tx:
-        if tx.by_login(name) is not None:
-            raise InvalidInput([Problem("login", "That login name is taken: choose another.")])
+        _open(tx, name, address, now)
+        if address is not None:
+            count_try(tx, SIGN_UPS, address, now)
         return tx.add_account(name, hashed, role, now)
+
+
+def _open(tx: AccountTransaction, name: str, address: str | None, now: datetime) -> None:
+    """Refuse a sign-up for a taken login name or from an address that made too many."""
+    if tx.by_login(name) is not None:
+        raise InvalidInput([Problem("login", "That login name is taken: choose another.")])
+    if address is not None:
+        refuse_spent(tx, SIGN_UPS, address, now)
+
+
+def refuse_spent(tx: AccountTransaction, limit: AddressLimit, address: str, now: datetime) -> None:
+    """`TooManyTries` (how long to wait) when ``address`` has used up ``limit``."""
+    wait = limit.wait(tx.tries(limit.kind, address, now - limit.window), now)
+    if wait is not None:
+        raise limit.refusal(wait)
+
+
+def count_try(tx: AccountTransaction, limit: AddressLimit, address: str, now: datetime) -> None:
+    """One more request of ``limit``'s kind from ``address``, in ``tx`` (`TooManyTries`,
+    nothing counted, when it has used the limit up); tries too old to count are dropped."""
+    refuse_spent(tx, limit, address, now)
+    tx.add_try(limit.kind, address, now)
+    tx.forget_tries(now - LIMITS_KEPT)
 
 
 def sign_in(store: Store, login: str, password: str, address: str, now: datetime) -> SignedIn:
@@ -93,17 +125,16 @@ def sign_in(store: Store, login: str, password: str, address: str, now: datetime
         name = normalise_login(login)
     except InvalidInput:
         name = login.strip().casefold()[:64]
-    since = now - THROTTLE_WINDOW
     with store.accounts(read_only=True) as tx:
-        wait = _wait(tx.failures(since, login=name), tx.failures(since, address=address), now)
+        waits = [w for w in (address_wait(tx, address, now),
+                             retry_after(tx.failures(now - THROTTLE_WINDOW, login=name), now,
+                                         ACCOUNT_FAILURES)) if w is not None]  # fmt: skip
         account = tx.by_login(name)
-    if wait is not None:
-        raise throttled(wait)
+    if waits:
+        raise throttled(max(waits))
     good = _verify(account.password_hash if account else None, password)
     if account is None or not good or account.disabled:
-        with store.accounts() as tx:
-            tx.add_failure(name, address, now)
-            tx.forget_failures(now - 2 * THROTTLE_WINDOW)
+        count_failure(store, name, address, now)
         raise SignInRefused()
     with store.accounts() as tx:
         if _hasher().check_needs_rehash(account.password_hash):
@@ -122,25 +153,22 @@ def start_session(tx: AccountTransaction, account_id: int, now: datetime) -> str
 def throttled(wait: timedelta) -> SignInRefused:
     """The refusal of a sign-in while too many have failed: how long to wait."""
     return SignInRefused(
-        f"Too many failed sign-ins: try again in {_minutes(wait)}.", retry_after=wait
+        f"Too many failed sign-ins: try again in {wait_words(wait)}.", retry_after=wait
     )
 
 
-def _wait(by_login: list[datetime], by_address: list[datetime], now: datetime) -> timedelta | None:
-    waits = [
-        w
-        for w in (
-            retry_after(by_login, now, ACCOUNT_FAILURES),
-            retry_after(by_address, now, ADDRESS_FAILURES),
-        )
-        if w is not None
-    ]
-    return max(waits) if waits else None
+def address_wait(tx: AccountTransaction, address: str, now: datetime) -> timedelta | None:
+    """How long ``address`` must wait after too many refused sign-ins (wrong passwords,
+    passkeys or invitation codes), or None: the address half of the sign-in throttle."""
+    return retry_after(tx.failures(now - THROTTLE_WINDOW, address=address), now, ADDRESS_FAILURES)
 
 
-def _minutes(wait: timedelta) -> str:
-    minutes = max(1, -(-int(wait.total_seconds()) // 60))
-    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+def count_failure(store: Store, login: str, address: str, now: datetime) -> None:
+    """A refused sign-in under ``login`` (a login name, or a marker no login name can be)
+    from ``address``; failures too old to count are dropped."""
+    with store.accounts() as tx:
+        tx.add_failure(login, address, now)
+        tx.forget_failures(now - 2 * THROTTLE_WINDOW)
 
 
 def _verify(password_hash: str | None, password: str) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from calfcare.core.accounts import ADDRESS_FAILURES, THROTTLE_WINDOW, Role, retry_after
+from calfcare.core.accounts import Role, wait_words
 from calfcare.core.errors import CalfcareError, InvalidInput, NotAllowed, Problem
 from calfcare.services import accounts, clinic
 from calfcare.storage import Store
@@ -36,9 +36,9 @@ class CodeThrottled(CalfcareError):
     """Too many wrong invitation codes or passwords from here."""
 
     def __init__(self, wait: timedelta) -> None:
-        minutes = max(1, -(-int(wait.total_seconds()) // 60))
-        words = "1 minute" if minutes == 1 else f"{minutes} minutes"
-        super().__init__(f"Too many wrong codes or passwords from here: try again in {words}.")
+        super().__init__(
+            f"Too many wrong codes or passwords from here: try again in {wait_words(wait)}."
+        )
         self.retry_after = wait
 
 
@@ -52,8 +52,7 @@ class Invited:
 
 def _check(store: Store, code: str, address: str, now: datetime) -> Invited:
     with store.accounts(read_only=True) as tx:
-        wait = retry_after(tx.failures(now - THROTTLE_WINDOW, address=address), now,
-                           ADDRESS_FAILURES)  # fmt: skip
+        wait = accounts.address_wait(tx, address, now)
     if wait is not None:
         raise CodeThrottled(wait)
     found = clinic.open_invitation(store, code, now)
@@ -62,15 +61,9 @@ def _check(store: Store, code: str, address: str, now: datetime) -> Invited:
         with store.accounts(read_only=True) as tx:
             clinician = tx.by_id(found.clinician_id)
     if found is None or clinician is None or clinician.disabled:
-        _wrong(store, address, now)
+        accounts.count_failure(store, WRONG_CODE, address, now)
         raise InvalidInput([Problem("code", clinic.BAD_CODE)])
     return Invited(clinician.login, found.expires_at)
-
-
-def _wrong(store: Store, address: str, now: datetime) -> None:
-    with store.accounts() as tx:
-        tx.add_failure(WRONG_CODE, address, now)
-        tx.forget_failures(now - 2 * THROTTLE_WINDOW)
 
 
 def invitation(store: Store, code: str, address: str, now: datetime) -> Invited:

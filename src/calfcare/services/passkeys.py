@@ -9,7 +9,9 @@ the account and its sign-in session; signing in needs no login name (the passkey
 it is: a discoverable credential), asks for user verification, refuses a counter that does
 not move on, and ends in the same session start as a password (`accounts.start_session`).
 Every failed passkey sign-in gets one answer (`REFUSED`) and counts against the address in
-the password throttle.
+the password throttle. Beginning one is anyone's to ask and stores a challenge, so it is
+counted against the address (`PASSKEY_BEGINS`: `TooManyTries` past it), and at most
+`OPEN_SIGN_INS` are kept (a new one drops the oldest).
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from calfcare.core.accounts import ADDRESS_FAILURES, THROTTLE_WINDOW, retry_after
+from calfcare.core.accounts import PASSKEY_BEGINS
 from calfcare.core.errors import InvalidInput, Problem, RecordIdTaken
 from calfcare.core.passkeys import (
     CHALLENGE_LIFETIME,
     NOT_ADDED,
+    OPEN_SIGN_INS,
     REFUSED,
     THROTTLE_LOGIN,
     Ceremony,
@@ -31,7 +34,16 @@ from calfcare.core.passkeys import (
     counter_moves_on,
     passkey_name,
 )
-from calfcare.services.accounts import SignedIn, SignInRefused, start_session, throttled, token_hash
+from calfcare.services.accounts import (
+    SignedIn,
+    SignInRefused,
+    address_wait,
+    count_failure,
+    count_try,
+    start_session,
+    throttled,
+    token_hash,
+)
 from calfcare.storage import Store
 from calfcare.storage.accounts import Account
 from calfcare.storage.passkeys import Challenge, Passkey
@@ -74,13 +86,20 @@ def _bytes(text: str) -> bytes:
     return bytes(base64url_to_bytes(text))
 
 
-def _start(store: Store, challenge: Challenge, now: datetime, options: Any) -> Started:
+def _start(store: Store, challenge: Challenge, now: datetime, options: Any,
+           address: str | None = None) -> Started:  # fmt: skip
+    """Keep the ceremony's challenge; a sign-in's (asked from ``address``) is counted against
+    it first, and the oldest sign-ins beyond `OPEN_SIGN_INS` are dropped."""
     from webauthn import options_to_json
 
     key = secrets.token_urlsafe(32)
     with store.accounts() as tx:
+        if address is not None:
+            count_try(tx, PASSKEY_BEGINS, address, now)
         tx.passkeys.forget_challenges(now)
         tx.passkeys.add_challenge(token_hash(key), challenge)
+        if address is not None:
+            tx.passkeys.keep_newest(Ceremony.SIGN_IN.value, OPEN_SIGN_INS)
     return Started(key, str(options_to_json(options)))
 
 
@@ -163,9 +182,10 @@ def add_passkey(store: Store, account: Account, session: str, key: str | None,
         raise taken from None
 
 
-def sign_in_options(store: Store, site: Site, now: datetime) -> Started:
+def sign_in_options(store: Store, site: Site, address: str, now: datetime) -> Started:
     """Begin a sign-in with a passkey: options for ``navigator.credentials.get`` that let
-    the browser offer any passkey it has for this site (no login name asked)."""
+    the browser offer any passkey it has for this site (no login name asked). Counted
+    against ``address``: `TooManyTries` (nothing stored) past `PASSKEY_BEGINS`."""
     from webauthn import generate_authentication_options
     from webauthn.helpers.structs import UserVerificationRequirement
 
@@ -177,7 +197,7 @@ def sign_in_options(store: Store, site: Site, now: datetime) -> Started:
     )  # fmt: skip
     stored = Challenge(Ceremony.SIGN_IN.value, _b64(challenge), site.rp_id, site.origin, None,
                        None, None, now + CHALLENGE_LIFETIME)  # fmt: skip
-    return _start(store, stored, now, options)
+    return _start(store, stored, now, options, address)
 
 
 def sign_in(store: Store, key: str | None, credential: str, address: str,
@@ -185,16 +205,13 @@ def sign_in(store: Store, key: str | None, credential: str, address: str,
     """A new session for the passkey's account, or `SignInRefused` with `REFUSED` whatever
     went wrong (with ``retry_after`` when the address is throttled)."""
     with store.accounts(read_only=True) as tx:
-        failures = tx.failures(now - THROTTLE_WINDOW, address=address)
-    wait = retry_after(failures, now, ADDRESS_FAILURES)
+        wait = address_wait(tx, address, now)
     if wait is not None:
         raise throttled(wait)
     try:
         return _verified(store, _take(store, key, now), credential, now)
     except _Failed:
-        with store.accounts() as tx:
-            tx.add_failure(THROTTLE_LOGIN, address, now)
-            tx.forget_failures(now - 2 * THROTTLE_WINDOW)
+        count_failure(store, THROTTLE_LOGIN, address, now)
         raise SignInRefused(REFUSED) from None
 
 

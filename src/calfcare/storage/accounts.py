@@ -1,4 +1,5 @@
-"""Accounts, sign-in sessions and refused sign-ins, in one transaction (`Store.accounts`).
+"""Accounts, sign-in sessions, refused sign-ins and the tries counted against an address, in
+one transaction (`Store.accounts`).
 
 Not a person's records (they are not filtered by the store's person): the accounts service
 (`calfcare.services.accounts`) is the one user. Rows come back as `Account` and
@@ -16,7 +17,13 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from calfcare.core.accounts import Role, SessionTimes
 from calfcare.storage.convert import from_db, to_utc
 from calfcare.storage.queries import insert_person
-from calfcare.storage.tables import ACCOUNTS, AUTH_SESSIONS, DATA_VERSION, SIGN_IN_FAILURES
+from calfcare.storage.tables import (
+    ACCOUNTS,
+    ADDRESS_TRIES,
+    AUTH_SESSIONS,
+    DATA_VERSION,
+    SIGN_IN_FAILURES,
+)
 
 if TYPE_CHECKING:  # imported where used: only passkey pages need them
     from calfcare.storage.passkeys import PasskeyTransaction
@@ -185,6 +192,24 @@ class AccountTransaction:
         self._session.execute(
             delete(SIGN_IN_FAILURES).where(SIGN_IN_FAILURES.c.at <= to_utc(before))
         )
+
+    def add_try(self, kind: str, address: str, at: datetime) -> None:
+        """A request of ``kind`` from ``address``, counted (`core.accounts.AddressLimit`)."""
+        self._session.execute(
+            insert(ADDRESS_TRIES).values(kind=kind, address=address, at=to_utc(at))
+        )
+
+    def tries(self, kind: str, address: str, since: datetime) -> list[datetime]:
+        """When ``address`` made requests of ``kind`` since ``since``."""
+        query = select(ADDRESS_TRIES.c.at).where(
+            ADDRESS_TRIES.c.address == address, ADDRESS_TRIES.c.kind == kind,
+            ADDRESS_TRIES.c.at > to_utc(since),
+        )  # fmt: skip
+        return [from_db(at) for (at,) in self._session.execute(query).all()]
+
+    def forget_tries(self, before: datetime) -> None:
+        """Drop tries older than any window could count."""
+        self._session.execute(delete(ADDRESS_TRIES).where(ADDRESS_TRIES.c.at <= to_utc(before)))
 
     def count_accounts(self) -> int:
         return int(self._session.execute(select(func.count()).select_from(ACCOUNTS)).scalar_one())

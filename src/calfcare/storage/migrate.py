@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from calfcare.storage.engine import READ_ONLY
 from calfcare.storage.errors import StorageError
 
-HEAD = "0011"
+HEAD = "0012"
 """The newest revision in ``migrations/versions`` (a test checks it is Alembic's head)."""
 SCRIPT_LOCATION = Path(__file__).parent / "migrations"
 _LOCK_ID = 0x_CA1F_CA2E

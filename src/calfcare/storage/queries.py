@@ -14,6 +14,7 @@ from calfcare.core.records import RecordSet
 from calfcare.storage import convert
 from calfcare.storage.tables import (
     ACCOUNTS,
+    ADDRESS_TRIES,
     AUTH_SESSIONS,
     DATA_VERSION,
     METADATA,
@@ -22,7 +23,8 @@ from calfcare.storage.tables import (
 )
 
 NOT_RECORDS = frozenset(
-    table.name for table in (DATA_VERSION, PEOPLE, ACCOUNTS, AUTH_SESSIONS, SIGN_IN_FAILURES)
+    table.name
+    for table in (DATA_VERSION, PEOPLE, ACCOUNTS, AUTH_SESSIONS, SIGN_IN_FAILURES, ADDRESS_TRIES)
 )
 TABLES = {table.name: table for table in METADATA.sorted_tables if table.name not in NOT_RECORDS}
 """The record tables, parents before children."""

@@ -71,6 +71,14 @@ def _account(name: str, **kw: Any) -> Column[Any]:
     return _column(name, ForeignKey("accounts.id"), **kw)
 
 
+def _tries(name: str, what: str, *indexes: tuple[str, ...]) -> Table:
+    """Tries a throttle counts: ``what`` was tried (a login name, a kind), from which address,
+    when; in the database, so that every worker counts the same."""
+    return Table(name, METADATA, _column("id", Integer, primary_key=True),
+                 _column(what, String(64)), _column("address", String(64)), _time("at"),
+                 *(Index(f"ix_{name}_{columns[0]}", *columns) for columns in indexes))  # fmt: skip
+
+
 def _owned(name: str, *columns: Any) -> Table:
     """A person's record table: the record's id and its owner first (`Reads` filters and
     `Writes` stamps the owner), then ``columns``."""
@@ -272,18 +280,12 @@ AUTH_SESSIONS = _by_secret(
     _time("revoked_at", nullable=True),
 )
 
-# A refused sign-in: by login name (known or not) and address, for the throttle, in the
-# database so that every worker counts the same.
-SIGN_IN_FAILURES = Table(
-    "sign_in_failures",
-    METADATA,
-    _column("id", Integer, primary_key=True),
-    _column("login", String(64)),
-    _column("address", String(64)),
-    _time("at"),
-    Index("ix_sign_in_failures_login", "login", "at"),
-    Index("ix_sign_in_failures_address", "address", "at"),
-)
+# A refused sign-in: by login name (known or not) and address, for the throttle.
+SIGN_IN_FAILURES = _tries("sign_in_failures", "login", ("login", "at"), ("address", "at"))
+
+# A request counted against its address (`core.accounts.AddressLimit`: a passkey sign-in
+# begun, an account made by sign-up), kept only while a window can count it.
+ADDRESS_TRIES = _tries("address_tries", "kind", ("address", "kind", "at"), ("at",))
 
 # A clinician's invitation: the SHA-256 of its short code (the code itself is shown to the
 # clinician once), until when it may be accepted, and who accepted it.

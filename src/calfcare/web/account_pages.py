@@ -12,18 +12,18 @@ queue and the pages kept for offline use: a shared device keeps nothing of the p
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from fastapi import FastAPI, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from calfcare.core.errors import InvalidInput, Problem
+from calfcare.core.errors import InvalidInput, Problem, TooManyTries
 from calfcare.core.passkeys import relying_party_id
 from calfcare.services import accounts, passkeys
 from calfcare.storage.accounts import Account
 from calfcare.storage.passkeys import Passkey
-from calfcare.web import auth, csrf, deps
+from calfcare.web import auth, csrf, deps, errors
 from calfcare.web.forms import form_page, form_values, submit
 from calfcare.web.limits import host_name
 from calfcare.web.route_index import Router
@@ -60,6 +60,11 @@ def _page(
         status=status, passkeys_here=site_of(request) is not None,
         allow_sign_up=request.app.state.settings.allow_sign_up, **context,
     )  # fmt: skip
+
+
+def address_of(request: Request) -> str:
+    """The address a request comes from, as the throttles count it."""
+    return request.client.host if request.client else "unknown"
 
 
 def site_of(request: Request) -> passkeys.Site | None:
@@ -115,7 +120,7 @@ async def sign_in_page(request: Request, pages: PagesDep, next: str = "/") -> HT
 async def sign_in_post(request: Request, pages: PagesDep) -> Response:
     """Check the login name and password; a new session, or the form again."""
     values = await form_values(request)
-    address = request.client.host if request.client else "unknown"
+    address = address_of(request)
     store = await run_in_threadpool(deps.base_store, request.app)
     login, password = values.get("login", ""), values.get("password", "")
     try:
@@ -130,12 +135,16 @@ async def sign_in_post(request: Request, pages: PagesDep) -> Response:
 def sign_in_refused(request: Request, pages: PagesDep, values: dict[str, str],
                     refused: accounts.SignInRefused, field: str) -> HTMLResponse:  # fmt: skip
     """The sign-in page again, saying why (401), or how long to wait (429, Retry-After)."""
-    status = 429 if refused.retry_after is not None else 401
-    response = _page(request, pages, "sign_in.html", values, [Problem(field, str(refused))],
-                     status=status)  # fmt: skip
-    if refused.retry_after is not None:
-        response.headers["Retry-After"] = str(int(refused.retry_after.total_seconds()) + 1)
-    return response
+    return _refused(request, pages, "sign_in.html", values, Problem(field, str(refused)),
+                    refused.retry_after)  # fmt: skip
+
+
+def _refused(request: Request, pages: PagesDep, template: str, values: dict[str, str],
+             problem: Problem, wait: timedelta | None) -> HTMLResponse:  # fmt: skip
+    """The form again with ``problem``: 401, or 429 and ``Retry-After`` when ``wait``."""
+    response = _page(request, pages, template, values, [problem],
+                     status=401 if wait is None else 429)  # fmt: skip
+    return response if wait is None else errors.wait_header(response, wait)
 
 
 @router.get("/sign-up", name="sign_up")
@@ -146,23 +155,31 @@ async def sign_up_page(request: Request, pages: PagesDep) -> HTMLResponse:
 
 @router.post("/sign-up", name="sign_up_post")
 async def sign_up_post(request: Request, pages: PagesDep) -> Response:
-    """Make the account and sign it in, or the form again naming what to fix."""
-    address = request.client.host if request.client else "unknown"
+    """Make the account and sign it in, or the form again naming what to fix; too many new
+    accounts from one address: the form again saying how long to wait (429)."""
+    values = await form_values(request)
+    address, now = address_of(request), auth.now()
+    login, password = values.get("login", ""), values.get("password", "")
 
-    def save(values: dict[str, str]) -> accounts.SignedIn:
-        password = values.get("password", "")
-        if password != values.get("confirm_password", ""):
-            problem = Problem("confirm_password", "The two passwords differ: type it again.")
-            raise InvalidInput([problem])
+    def save() -> Response:
         store = deps.base_store(request.app)
-        accounts.sign_up(store, values.get("login", ""), password, auth.now())
-        return accounts.sign_in(store, values.get("login", ""), password, address, auth.now())
+        try:
+            if password != values.get("confirm_password", ""):
+                problem = Problem("confirm_password", "The two passwords differ: type it again.")
+                raise InvalidInput([problem])
+            accounts.sign_up(store, login, password, now, address=address)
+        except InvalidInput as error:
+            return _page(request, pages, "sign_up.html", values, error.problems)
+        except TooManyTries as many:
+            return _refused(request, pages, "sign_up.html", values,
+                            Problem("login", str(many)), many.retry_after)  # fmt: skip
+        try:
+            signed = accounts.sign_in(store, login, password, address, now)
+        except accounts.SignInRefused as refused:  # made, but this address must wait
+            return sign_in_refused(request, pages, {"login": login}, refused, "password")
+        return signed_in(request, signed, "/")
 
-    return await submit(
-        request, save, in_thread=True,
-        refused=lambda values, problems: _page(request, pages, "sign_up.html", values, problems),
-        done=lambda signed: signed_in(request, signed, "/"),
-    )  # fmt: skip
+    return await run_in_threadpool(save)
 
 
 @router.get("/account", name="account")

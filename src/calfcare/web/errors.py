@@ -9,7 +9,8 @@ client that does not ask for HTML), and rendered as a page for a browser.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from datetime import timedelta
+from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -28,15 +29,18 @@ from calfcare.core.errors import (
     RecordIdTaken,
     SessionConflict,
     StorageError,
+    TooManyTries,
 )
 
 log = logging.getLogger("calfcare.web")
+R = TypeVar("R", bound=Response)
 
 HTTP_STATUS: dict[type[CalfcareError], int] = {
     InvalidInput: 422,
     MalformedInput: 400,
     PlanBlocked: 409,
     NotAllowed: 403,
+    TooManyTries: 429,
     SessionConflict: 409,
     ClientIdConflict: 409,
     ContentError: 500,
@@ -95,12 +99,21 @@ def error_response(scope: Scope, status: int, body: dict[str, Any]) -> Response:
     return JSONResponse(body, status_code=status)
 
 
+def wait_header(response: R, wait: timedelta) -> R:
+    """``Retry-After`` on a 429: the whole seconds to wait, rounded up."""
+    response.headers["Retry-After"] = str(int(wait.total_seconds()) + 1)
+    return response
+
+
 def install(app: FastAPI) -> None:
     """Route every error through `error_response`."""
 
     async def on_domain_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, CalfcareError)
-        return error_response(request.scope, status_for(exc), error_body(exc))
+        response = error_response(request.scope, status_for(exc), error_body(exc))
+        if isinstance(exc, TooManyTries):
+            wait_header(response, exc.retry_after)
+        return response
 
     async def on_http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)

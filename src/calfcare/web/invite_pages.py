@@ -23,8 +23,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from calfcare.core.accounts import Role
 from calfcare.core.errors import InvalidInput, NotAllowed, Problem
 from calfcare.services import clinic, invitations
-from calfcare.web import auth, deps
-from calfcare.web.account_pages import FIELD_IDS, signed_in
+from calfcare.web import auth, deps, errors
+from calfcare.web.account_pages import FIELD_IDS, address_of, signed_in
 from calfcare.web.forms import form_page, form_values
 from calfcare.web.route_index import Router
 from calfcare.web.templating import Pages, PagesDep
@@ -40,10 +40,6 @@ SHARED = (
 """What a clinician sees once a person shares: all their calfcare records, read-only."""
 
 
-def _address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 def refused(request: Request, pages: Pages, error: Exception) -> HTMLResponse:
     """The page for an invitation that cannot be used: a wrong code (404, the same words
     whatever the reason), too many tries (429 with Retry-After), or the wrong kind of
@@ -56,9 +52,7 @@ def refused(request: Request, pages: Pages, error: Exception) -> HTMLResponse:
     message = str(error) if not isinstance(error, InvalidInput) else clinic.BAD_CODE
     response = pages.render(request, "invite_refused.html", status=status, message=message,
                             throttled=retry is not None)  # fmt: skip
-    if retry is not None:
-        response.headers["Retry-After"] = str(int(retry.total_seconds()) + 1)
-    return response
+    return response if retry is None else errors.wait_header(response, retry)
 
 
 def _page(
@@ -99,7 +93,7 @@ async def invite_page(request: Request, pages: PagesDep, code: str) -> Response:
     store = await run_in_threadpool(deps.base_store, request.app)
     try:
         invited = await run_in_threadpool(
-            invitations.invitation, store, code, _address(request), auth.now()
+            invitations.invitation, store, code, address_of(request), auth.now()
         )
     except (InvalidInput, invitations.CodeThrottled) as error:
         return refused(request, pages, error)
@@ -115,7 +109,7 @@ async def invite_accept(request: Request, pages: PagesDep, code: str) -> Respons
     store = await run_in_threadpool(deps.base_store, request.app)
     try:
         await run_in_threadpool(
-            invitations.accept, store, code, account, _address(request), auth.now()
+            invitations.accept, store, code, account, address_of(request), auth.now()
         )
     except (InvalidInput, invitations.CodeThrottled, NotAllowed) as error:
         return refused(request, pages, error)
@@ -126,7 +120,7 @@ async def invite_accept(request: Request, pages: PagesDep, code: str) -> Respons
 async def invite_new_account(request: Request, pages: PagesDep, code: str) -> Response:
     """Make an account from the invitation, sharing, and sign it in."""
     values = await form_values(request)
-    address, now = _address(request), auth.now()
+    address, now = address_of(request), auth.now()
     login, password = values.get("login", ""), values.get("password", "")
 
     def save() -> Response:

@@ -25,7 +25,13 @@ from calfcare.core.errors import Problem
 from calfcare.core.passkeys import CHALLENGE_LIFETIME
 from calfcare.services import accounts, passkeys
 from calfcare.web import auth, deps, errors
-from calfcare.web.account_pages import account_view, sign_in_refused, signed_in, site_of
+from calfcare.web.account_pages import (
+    account_view,
+    address_of,
+    sign_in_refused,
+    signed_in,
+    site_of,
+)
 from calfcare.web.forms import form_values, submit
 from calfcare.web.route_index import Router
 from calfcare.web.templating import PagesDep
@@ -67,12 +73,15 @@ def _no_site(request: Request) -> Response:
 
 @router.post("/sign-in/passkey/options", name="passkey_sign_in_options")
 async def sign_in_options(request: Request) -> Response:
-    """Begin signing in with a passkey: the options for ``navigator.credentials.get``."""
+    """Begin signing in with a passkey: the options for ``navigator.credentials.get``; too
+    many from one address: 429 (``Retry-After``) in words, as the error JSON."""
     site = site_of(request)
     if site is None:
         return _no_site(request)
     store = await run_in_threadpool(deps.base_store, request.app)
-    started = await run_in_threadpool(passkeys.sign_in_options, store, site, auth.now())
+    started = await run_in_threadpool(
+        passkeys.sign_in_options, store, site, address_of(request), auth.now()
+    )
     return _options(request, started)
 
 
@@ -81,7 +90,7 @@ async def sign_in_post(request: Request, pages: PagesDep) -> Response:
     """The browser's answer: a new session (as a password's), or the sign-in page again
     with the one answer every failure gets."""
     values = await form_values(request)
-    address = request.client.host if request.client else "unknown"
+    address = address_of(request)
     key = request.cookies.get(_cookie_name(request))
     store = await run_in_threadpool(deps.base_store, request.app)
     try:
