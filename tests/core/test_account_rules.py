@@ -12,6 +12,7 @@ from calfcare.core.accounts import (
     PASSKEY_BEGINS,
     SIGN_UPS,
     THROTTLE_WINDOW,
+    network_of,
     new_session_times,
     normalise_login,
     password_problems,
@@ -88,3 +89,13 @@ def test_an_address_limit_counts_its_own_window_and_says_the_wait_in_minutes() -
         "1 minute", "1 minute", "1 minute", "2 minutes",
     ]  # fmt: skip
     assert PASSKEY_BEGINS.wait([NOW] * PASSKEY_BEGINS.count, NOW) == THROTTLE_WINDOW
+
+
+def test_the_throttles_count_an_ipv6_network_as_one_address() -> None:
+    assert network_of("2001:db8:1:2:aaaa::1") == network_of("2001:db8:1:2::ffff") == (
+        "2001:db8:1:2::/64"
+    )
+    assert network_of("2001:db8:1:3::1") != network_of("2001:db8:1:2::1")
+    assert network_of("203.0.113.5") == network_of("::ffff:203.0.113.5") == "203.0.113.5"
+    assert network_of("testclient") == "testclient"  # not an IP address: as it is
+    assert all(len(network_of(a)) <= 64 for a in ("ffff:" * 7 + "ffff", "255.255.255.255"))

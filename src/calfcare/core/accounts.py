@@ -8,6 +8,7 @@ security model.
 
 from __future__ import annotations
 
+import ipaddress
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -83,6 +84,21 @@ def retry_after(
     if len(recent) < limit:
         return None
     return recent[-limit] + window - now
+
+
+def network_of(address: str) -> str:
+    """The network the throttles count a request against: an IPv4 address as it is, an IPv6
+    one as its /64 (one home or one machine usually holds a whole /64, so counting each of
+    its addresses apart would let it start afresh at will); anything else as it is."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 def wait_words(wait: timedelta) -> str:

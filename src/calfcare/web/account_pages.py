@@ -18,6 +18,7 @@ from fastapi import FastAPI, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from calfcare.core.accounts import network_of
 from calfcare.core.errors import InvalidInput, Problem, TooManyTries
 from calfcare.core.passkeys import relying_party_id
 from calfcare.services import accounts, passkeys
@@ -63,8 +64,9 @@ def _page(
 
 
 def address_of(request: Request) -> str:
-    """The address a request comes from, as the throttles count it."""
-    return request.client.host if request.client else "unknown"
+    """The network a request comes from, as the throttles count it (an IPv6 address's /64:
+    `core.accounts.network_of`)."""
+    return network_of(request.client.host) if request.client else "unknown"
 
 
 def site_of(request: Request) -> passkeys.Site | None:
