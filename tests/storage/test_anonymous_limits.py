@@ -106,3 +106,18 @@ def test_sign_ups_from_one_address_stop_at_the_limit(
     accounts.sign_up(store, "by.the.admin", PASSWORD, flood)  # no address: not counted
     accounts.sign_up(store, "an.hour.on", PASSWORD, NOW + SIGN_UPS.window, address=HERE)
     assert rows(store, "accounts") == SIGN_UPS.count + 3
+
+
+def test_an_account_keeps_its_newest_sessions_only(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(accounts, "SESSIONS_KEPT", 3)
+    bert = person(store, "bert")[1]  # another account's session stays
+    accounts.sign_up(store, "anna", PASSWORD, NOW)
+    tokens = [accounts.sign_in(store, "anna", PASSWORD, HERE, NOW + timedelta(minutes=i)).token
+              for i in range(5)]  # fmt: skip
+    assert rows(store, "auth_sessions") == 3 + 1
+    later = NOW + timedelta(minutes=10)
+    alive = [accounts.session_account(store, t, later) is not None for t in tokens]
+    assert alive == [False, False, True, True, True]  # the oldest two were dropped
+    assert accounts.session_account(store, bert, later) is not None

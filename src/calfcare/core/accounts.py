@@ -24,6 +24,11 @@ PASSWORD_LENGTH = (10, 256)
 256, so that hashing a huge "password" cannot be used to tire the server."""
 SESSION_LIFETIME = timedelta(days=30)
 SESSION_IDLE = timedelta(days=7)
+SESSIONS_KEPT = 1000
+"""An account keeps its newest 1,000 sign-in sessions; a sign-in beyond them drops the
+oldest, so signing in again and again stores a bounded number. A session and its cookie
+last 30 days at most: an account signing in fewer than 33 times a day loses only sessions
+that have already ended (and whose cookies browsers have dropped)."""
 THROTTLE_WINDOW = timedelta(minutes=15)
 ACCOUNT_FAILURES = 5
 ADDRESS_FAILURES = 20

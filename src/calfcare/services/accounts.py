@@ -24,6 +24,7 @@ from calfcare.core.accounts import (
     ACCOUNT_FAILURES,
     ADDRESS_FAILURES,
     LIMITS_KEPT,
+    SESSIONS_KEPT,
     SIGN_UPS,
     THROTTLE_WINDOW,
     AddressLimit,
@@ -144,9 +145,11 @@ def sign_in(store: Store, login: str, password: str, address: str, now: datetime
 
 def start_session(tx: AccountTransaction, account_id: int, now: datetime) -> str:
     """A new sign-in session for the account, in ``tx``: its new random token (only its
-    hash is stored). Every way of signing in (a password, a passkey) ends here."""
+    hash is stored; the account's oldest beyond `SESSIONS_KEPT` are dropped). Every way of
+    signing in (a password, a passkey) ends here."""
     token = secrets.token_urlsafe(32)
     tx.add_session(token_hash(token), account_id, new_session_times(now))
+    tx.keep_newest_sessions(account_id, SESSIONS_KEPT)
     return token
 
 

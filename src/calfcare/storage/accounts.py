@@ -16,7 +16,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from calfcare.core.accounts import Role, SessionTimes
 from calfcare.storage.convert import from_db, to_utc
-from calfcare.storage.queries import insert_person
+from calfcare.storage.queries import insert_person, keep_newest
 from calfcare.storage.tables import (
     ACCOUNTS,
     ADDRESS_TRIES,
@@ -132,6 +132,11 @@ class AccountTransaction:
                 revoked_at=None,
             )
         )
+
+    def keep_newest_sessions(self, account_id: int, count: int) -> int:
+        """Drop the account's oldest sessions beyond its newest ``count``; how many."""
+        return keep_newest(self._session, AUTH_SESSIONS, AUTH_SESSIONS.c.account_id == account_id,
+                           AUTH_SESSIONS.c.created_at, count)  # fmt: skip
 
     def touch_session(self, token_hash: str, at: datetime) -> None:
         self._session.execute(

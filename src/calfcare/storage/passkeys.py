@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from calfcare.storage.convert import from_db, to_utc
+from calfcare.storage.queries import keep_newest
 from calfcare.storage.tables import PASSKEY_CHALLENGES, PASSKEYS
 
 
@@ -100,21 +101,9 @@ class PasskeyTransaction:
     def keep_newest(self, purpose: str, count: int) -> int:
         """Drop the oldest challenges for ``purpose`` beyond the newest ``count`` (all live
         the same time: the newest expire last); how many were dropped."""
-        of_purpose = PASSKEY_CHALLENGES.c.purpose == purpose
-        stored = self._session.execute(
-            select(func.count()).select_from(PASSKEY_CHALLENGES).where(of_purpose)
-        ).scalar_one()
-        if stored <= count:
-            return 0
-        newest = (
-            select(PASSKEY_CHALLENGES.c.key_hash)
-            .where(of_purpose)
-            .order_by(PASSKEY_CHALLENGES.c.expires_at.desc(), PASSKEY_CHALLENGES.c.key_hash)
-            .limit(count)
-        )
-        old = PASSKEY_CHALLENGES.c.key_hash.not_in(newest)
-        result = self._session.execute(delete(PASSKEY_CHALLENGES).where(of_purpose, old))
-        return int(getattr(result, "rowcount", 0))
+        return keep_newest(self._session, PASSKEY_CHALLENGES,
+                           PASSKEY_CHALLENGES.c.purpose == purpose,
+                           PASSKEY_CHALLENGES.c.expires_at, count)  # fmt: skip
 
     def add(self, account_id: int, credential_id: str, public_key: bytes, sign_count: int,
             user_handle: str, name: str, at: datetime) -> Passkey:  # fmt: skip

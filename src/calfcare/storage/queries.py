@@ -7,7 +7,7 @@ from dataclasses import fields
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert, select
+from sqlalchemy import Column, ColumnElement, Connection, Table, delete, func, insert, select
 from sqlalchemy.sql import CompoundSelect, Select
 
 from calfcare.core.records import RecordSet
@@ -100,3 +100,16 @@ def as_day(value: Any) -> date:
 
 def select_columns(table: Table, names: Sequence[str]) -> Select[Any]:
     return select(*(table.c[name] for name in names))
+
+
+def keep_newest(session: Connection, table: Table, where: ColumnElement[bool],
+                newest_first: Column[Any], count: int) -> int:  # fmt: skip
+    """Delete the rows of ``table`` matching ``where`` beyond the newest ``count`` (by
+    ``newest_first``, descending; its primary key breaks ties); how many were deleted."""
+    stored = session.execute(select(func.count()).select_from(table).where(where)).scalar_one()
+    if stored <= count:
+        return 0
+    (key,) = table.primary_key.columns
+    newest = select(key).where(where).order_by(newest_first.desc(), key).limit(count)
+    result = session.execute(delete(table).where(where, key.not_in(newest)))
+    return int(getattr(result, "rowcount", 0))
