@@ -155,20 +155,27 @@ async def sign_up_page(request: Request, pages: PagesDep) -> HTMLResponse:
     return _page(request, pages, "sign_up.html", {}, [])
 
 
+def confirmed(values: dict[str, str], field: str) -> str:
+    """The new password typed in ``field``; `InvalidInput` naming ``confirm_password`` when
+    it was typed differently there."""
+    password = values.get(field, "")
+    if password != values.get("confirm_password", ""):
+        problem = Problem("confirm_password", "The two passwords differ: type it again.")
+        raise InvalidInput([problem])
+    return password
+
+
 @router.post("/sign-up", name="sign_up_post")
 async def sign_up_post(request: Request, pages: PagesDep) -> Response:
     """Make the account and sign it in, or the form again naming what to fix; too many new
     accounts from one address: the form again saying how long to wait (429)."""
     values = await form_values(request)
     address, now = address_of(request), auth.now()
-    login, password = values.get("login", ""), values.get("password", "")
 
     def save() -> Response:
-        store = deps.base_store(request.app)
+        login, store = values.get("login", ""), deps.base_store(request.app)
         try:
-            if password != values.get("confirm_password", ""):
-                problem = Problem("confirm_password", "The two passwords differ: type it again.")
-                raise InvalidInput([problem])
+            password = confirmed(values, "password")
             accounts.sign_up(store, login, password, now, address=address)
         except InvalidInput as error:
             return _page(request, pages, "sign_up.html", values, error.problems)
@@ -238,10 +245,7 @@ async def change_password(request: Request, pages: PagesDep) -> Response:
     """Change the password (other sessions of the account end)."""
 
     def save(values: dict[str, str], token: str) -> None:
-        new = values.get("new_password", "")
-        if new != values.get("confirm_password", ""):
-            problem = Problem("confirm_password", "The two passwords differ: type it again.")
-            raise InvalidInput([problem])
+        new = confirmed(values, "new_password")
         store = deps.base_store(request.app)
         try:
             accounts.change_password(
