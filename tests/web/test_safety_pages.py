@@ -73,7 +73,7 @@ def test_an_urgent_follow_up_leads_the_home_page_and_offers_no_routine(
     assert "A clinician has ruled out a clot" in home
     for offer in ("Build a routine", "Start a guided session"):
         assert offer not in home
-    assert "Next-day check: urgent — Do not massage" in home
+    assert "Next-day check: URGENT — Do not massage" in home
     assert "follow_up: urgent" not in home and "screening: " not in home
 
 

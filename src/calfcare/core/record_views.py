@@ -24,6 +24,14 @@ RECORD_KIND = {
     "screening": "screenings",
 }
 """Each history kind's field of `RecordSet`."""
+KIND_WORDS = {
+    "session": "Session",
+    "soreness": "Soreness",
+    "mobility": "Knee-to-wall",
+    "note": "Note",
+    "screening": "Safety check",
+}
+"""Each history kind as people read it (the history table, its filter, the home page)."""
 MAX_LIMIT = 1_000_000
 """The largest number of history rows one read may ask for (``limit``, ``--limit``): decades
 of daily records are about 100,000 rows, so a larger number is a typo, refused by name."""
