@@ -121,7 +121,7 @@ def test_a_persons_page_shows_their_history_routine_and_the_override(kim: Clinic
     own = anna.client.get("/history").text
     for chart in re.findall(r'<figcaption id="([\w-]+)-caption">', own):
         assert f'id="{chart}-caption"' in html
-    row = r"<tr><th scope=\"row\">[^<]+</th><td>[^<]+"
+    row = r"<tr role=\"row\"><th scope=\"row\" role=\"rowheader\">[^<]+</th><td role=\"cell\">[^<]+"
     records = [re.findall(row, page.split("<h2>Records</h2>")[1]) for page in (own, html)]
     assert records[0] == records[1] and len(records[0]) == 4
     assert "/checkins/follow-up/" not in html  # her own pages' links are not the clinician's
