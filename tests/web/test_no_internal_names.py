@@ -204,10 +204,10 @@ RAW_KIND = re.compile(r"<(td|span)[^>]*>(session|soreness|mobility|note|screenin
 
 
 def test_records_and_levels_are_named_in_words(client: TestClient) -> None:
-    """The history's Kind column and its filter, the home page's latest records and the
-    safety check's Level column say "Knee-to-wall", "No concern", never the stored kind or
-    level (``mobility``, ``ok``: single words, which the scan above cannot tell from
-    English)."""
+    """The history's Kind column and its filter, the home page's latest records, the safety
+    check's Level column and the export's counts say "Knee-to-wall", "No concern", never the
+    stored kind or level (``mobility``, ``ok``: single words, which the scan above cannot
+    tell from English)."""
     final, _ = walk_screening(client, "left,right", {})
     assert "<td>No concern</td>" in final.text and "<td>ok</td>" not in final.text
     post_form(client, "/checkins/knee-to-wall",
@@ -219,3 +219,5 @@ def test_records_and_levels_are_named_in_words(client: TestClient) -> None:
     home = readable(client.get("/").text)
     assert "Knee-to-wall (left): knee-to-wall 9.5 cm" in home, home
     assert "Safety check: No concern — " in home and "mobility (left)" not in home
+    export = readable(client.get("/export").text)
+    assert "2 records: 1 safety or next-day check, 1 knee-to-wall test." in export, export

@@ -10,25 +10,8 @@ import typer
 from calfcare.cli import db as cli_db
 from calfcare.cli.errors import reporting
 
-COUNT_WORDS = {
-    "screenings": ("safety or next-day check", "safety and next-day checks"),
-    "sessions": ("session", "sessions"),
-    "soreness": ("soreness rating", "soreness ratings"),
-    "mobility": ("knee-to-wall test", "knee-to-wall tests"),
-    "notes": ("note", "notes"),
-    "split_leg_days": ("split-leg day", "split-leg days"),
-    "split_leg_experiments": ("split-leg experiment", "split-leg experiments"),
-    "clearances": ("clearance", "clearances"),
-    "pain_checks": ("pain check", "pain checks"),
-}
-"""Each count in words, one and many (``--json`` keeps the field names)."""
 MOMENT_ORDER = ("before", "after", "next_day")
 """Soreness means in the order of a day: before the session, after it, the next day."""
-
-
-def count_words(kind: str, n: int) -> str:
-    one, many = COUNT_WORDS.get(kind, (kind.replace("_", " "),) * 2)
-    return f"{n} {one if n == 1 else many}"
 
 
 def week_words(week: str) -> str:
@@ -54,6 +37,7 @@ def stats(
     1.4 points of soreness, 1.9 cm knee-to-wall) may be noise (docs/insights.md).
     """
     from calfcare import services
+    from calfcare.core.record_views import count_words
 
     with reporting(json_output=json_output):
         first = cli_db.parse_optional_day(since, "--since")
