@@ -221,3 +221,14 @@ def test_records_and_levels_are_named_in_words(client: TestClient) -> None:
     assert "Safety check: No concern — " in home and "mobility (left)" not in home
     export = readable(client.get("/export").text)
     assert "2 records: 1 safety or next-day check, 1 knee-to-wall test." in export, export
+
+
+def test_an_error_page_names_fields_in_words(client: TestClient) -> None:
+    """The generic error page says "Tool: unknown tool", not the field's name in code
+    (``tool``, which the scan skips as a command to type); opening a form's address says
+    what to do instead of "that method"."""
+    html = client.get("/session?tool=spoon&legs=middle", headers={"accept": "text/html"}).text
+    assert "<li>Tool: unknown tool" in html and "<li>Calves: unknown leg" in html, html
+    assert "<code>" not in html
+    page = client.get("/checkins/note", headers={"accept": "text/html"})
+    assert page.status_code == 405 and "This address only receives a form." in page.text

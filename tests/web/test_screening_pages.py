@@ -70,6 +70,8 @@ def test_the_walk_to_urgent_shows_a_red_alert_banner_with_the_advice_first(
     now = re.search(r'<p id="hold-started">(.*?)</p>', html, re.S)
     assert now and 'href="/safety">What lifts the hold</a>' in now.group(1)
     assert "<td>URGENT</td>" in html, "the calf's level in words"
+    # the calf with nothing found is still not massaged: the page says why, not only "ok"
+    assert "<td>No concern</td><td>no massage (see the advice above)</td>" in html
 
 
 def test_pe_signs_yes_or_unsure_goes_straight_to_the_emergency_verdict(client: TestClient) -> None:
