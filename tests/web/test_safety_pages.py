@@ -233,6 +233,20 @@ def test_a_sharp_pain_stop_asks_first_then_goes_on(client: TestClient) -> None:
     assert state(client)["pain_checks"] == []
 
 
+def test_the_plan_forms_safety_check_panel_does_not_contradict_a_pending_pain_check(
+    client: TestClient,
+) -> None:
+    """Today's check allows both calves, but one stopped for sharp pain: the panel says so
+    next to "massage allowed" (the question above it says not to massage that calf yet)."""
+    assert client.post("/api/screenings", json=screening_answers()).status_code == 201
+    leg = stop_for_sharp_pain(client)
+    other = "right" if leg == "left" else "left"
+    page = client.get("/plan").text
+    waits = ", but its sharp pain comes first (the question above)"
+    assert f"<strong>{leg.capitalize()} calf:</strong> massage allowed{waits}</li>" in page
+    assert f"<strong>{other.capitalize()} calf:</strong> massage allowed</li>" in page
+
+
 @pytest.mark.parametrize(
     "back", ["https://evil.example/", "//evil.example/x", "/history", "/\\evil", "/plan?x=1"]
 )
