@@ -217,7 +217,7 @@ def test_records_and_levels_are_named_in_words(client: TestClient) -> None:
     assert not RAW_KIND.findall(history), RAW_KIND.findall(history)
     assert ">Knee-to-wall</td>" in history and "<span>Safety check</span>" in history
     home = readable(client.get("/").text)
-    assert "Knee-to-wall (left): knee-to-wall 9.5 cm" in home, home
+    assert "Knee-to-wall 9.5 cm before the session (left)" in home, home
     assert "Safety check: No concern — " in home and "mobility (left)" not in home
     export = readable(client.get("/export").text)
     assert "2 records: 1 safety or next-day check, 1 knee-to-wall test." in export, export
