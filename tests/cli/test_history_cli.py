@@ -32,3 +32,18 @@ def test_history_filters(tmp_path: Path) -> None:
     assert json.loads(out)["soreness_mean"] == {"left": {"before": 2}, "right": {"before": 5}}
     code, out, _ = cli(tmp_path, "stats")
     assert code == 0 and "mean soreness, right calf" in out
+
+
+def test_stats_say_counts_weeks_and_moments_in_words(tmp_path: Path) -> None:
+    """Counts as things ("1 note", "2 soreness ratings"), a week as the day it starts, and
+    the soreness means in the order of a day (before, after, next day), not alphabetical."""
+    cli(tmp_path, "log", "soreness", "--moment", "after", "--left", "1", "--day", "2026-03-04")
+    cli(tmp_path, "log", "soreness", "--moment", "before", "--left", "3", "--day", "2026-03-04")
+    cli(tmp_path, "log", "note", "easy day", "--day", "2026-03-04")
+    cli(tmp_path, "log", "session", "--tool", "ball", "--day", "2026-03-04")
+    code, out, _ = cli(tmp_path, "stats")
+    assert code == 0, out
+    assert "2 soreness ratings, 0 knee-to-wall tests, 1 note," in out
+    assert "mean soreness, left calf (0-10): before 3, after 1" in out
+    assert "sessions done in the week of 2 Mar 2026: 1" in out  # a Wednesday's week
+    assert "0 pain checks" in out and "split leg" not in out and "-W" not in out

@@ -143,6 +143,10 @@ def test_without_a_terminal_a_pending_pain_check_leaves_its_calf_out(folder: Fol
     assert "last session stopped for sharp pain" in notes
     assert "seek" in notes and "professional advice" in notes  # the seed's advice, repeated
     assert "calfcare safety pain-checked --leg left" in notes
+    code, said, _ = folder.cli("safety")  # in words: not "may be massaged", and what to do
+    assert "left calf: not until its sharp pain has gone or been checked (below)" in said
+    assert "right calf: may be massaged" in said
+    assert "When it has: calfcare safety pain-checked --leg left" in said
     code, body, err = plan_json(folder, "--legs", "left")
     assert code == 3 and body["blocked_by"] == "no_calf"
     assert "calfcare safety pain-checked --leg left" in err

@@ -99,6 +99,13 @@ def test_the_list_puts_the_red_flag_first_with_adherence(kim: Clinic) -> None:
     assert "2 people share their records with you. 1 needs attention first" in text
 
 
+def test_a_clinicians_home_leads_to_their_people(kim: Clinic) -> None:
+    """A clinician signing in lands on the person's home page; its first card is their list
+    (the nav's 13 entries are four lines on a phone). A person's home has no such card."""
+    assert '<a class="card" href="/clinic" id="your-people">' in kim.page("/")
+    assert 'id="your-people"' not in kim.browser("anna").client.get("/").text
+
+
 def test_the_list_is_a_table_with_flags_in_words(kim: Clinic) -> None:
     html = kim.page("/clinic")
     assert '<table class="data clinic">' in html and 'data-label="Red flags"' in html
@@ -121,7 +128,7 @@ def test_a_persons_page_shows_their_history_routine_and_the_override(kim: Clinic
     own = anna.client.get("/history").text
     for chart in re.findall(r'<figcaption id="([\w-]+)-caption">', own):
         assert f'id="{chart}-caption"' in html
-    row = r"<tr><th scope=\"row\">[^<]+</th><td>[^<]+"
+    row = r"<tr role=\"row\"><th scope=\"row\" role=\"rowheader\">[^<]+</th><td role=\"cell\">[^<]+"
     records = [re.findall(row, page.split("<h2>Records</h2>")[1]) for page in (own, html)]
     assert records[0] == records[1] and len(records[0]) == 4
     assert "/checkins/follow-up/" not in html  # her own pages' links are not the clinician's

@@ -24,7 +24,7 @@ from calfcare.web.deps import app_store
 from tests.conftest import run_cli
 from tests.month_records import LAST_DAY, a_month
 from tests.web.conftest import TestClient, csrf_token
-from tests.web.forms import post_form
+from tests.web.forms import post_form, walk_screening
 
 SNAKE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
 PATH = re.compile(r"\b[\w-]+/[\w./-]*\.(?:txt|toml|py|json|sqlite3?)\b")
@@ -198,3 +198,37 @@ def test_the_scan_catches_what_it_is_for() -> None:
                 "(content/data/article.txt)"):  # fmt: skip
         assert internal_tokens(bad), bad
     assert not internal_tokens("Next-day check: no warning signs; left calf 0:04 of 2:30")
+
+
+RAW_KIND = re.compile(r"<(td|span)[^>]*>(session|soreness|mobility|note|screening)</\1>")
+
+
+def test_records_and_levels_are_named_in_words(client: TestClient) -> None:
+    """The history's Kind column and its filter, the home page's latest records, the safety
+    check's Level column and the export's counts say "Knee-to-wall", "No concern", never the
+    stored kind or level (``mobility``, ``ok``: single words, which the scan above cannot
+    tell from English)."""
+    final, _ = walk_screening(client, "left,right", {})
+    assert "<td>No concern</td>" in final.text and "<td>ok</td>" not in final.text
+    post_form(client, "/checkins/knee-to-wall",
+              [("csrftoken", csrf_token(client.get("/checkins").text)), ("left", "9.5"),
+               ("moment", "before")])  # fmt: skip
+    history = client.get("/history").text
+    assert not RAW_KIND.findall(history), RAW_KIND.findall(history)
+    assert ">Knee-to-wall</td>" in history and "<span>Safety check</span>" in history
+    home = readable(client.get("/").text)
+    assert "Knee-to-wall 9.5 cm before the session (left)" in home, home
+    assert "Safety check: No concern — " in home and "mobility (left)" not in home
+    export = readable(client.get("/export").text)
+    assert "2 records: 1 safety or next-day check, 1 knee-to-wall test." in export, export
+
+
+def test_an_error_page_names_fields_in_words(client: TestClient) -> None:
+    """The generic error page says "Tool: unknown tool", not the field's name in code
+    (``tool``, which the scan skips as a command to type); opening a form's address says
+    what to do instead of "that method"."""
+    html = client.get("/session?tool=spoon&legs=middle", headers={"accept": "text/html"}).text
+    assert "<li>Tool: unknown tool" in html and "<li>Calves: unknown leg" in html, html
+    assert "<code>" not in html
+    page = client.get("/checkins/note", headers={"accept": "text/html"})
+    assert page.status_code == 405 and "This address only receives a form." in page.text

@@ -127,7 +127,7 @@ def test_tampered_screening_answers_are_refused(client: TestClient) -> None:
         headers={"accept": "text/html"},
     )
     assert response.status_code == 422
-    assert "screening." in response.text
+    assert "<li>Safety check answers, " in response.text  # the field, in words
 
 
 def test_an_unfinished_screening_cannot_start_a_plan(client: TestClient) -> None:

@@ -73,7 +73,7 @@ def test_an_urgent_follow_up_leads_the_home_page_and_offers_no_routine(
     assert "A clinician has ruled out a clot" in home
     for offer in ("Build a routine", "Start a guided session"):
         assert offer not in home
-    assert "Next-day check: urgent — Do not massage" in home
+    assert "Next-day check: URGENT — Do not massage" in home
     assert "follow_up: urgent" not in home and "screening: " not in home
 
 
@@ -231,6 +231,20 @@ def test_a_sharp_pain_stop_asks_first_then_goes_on(client: TestClient) -> None:
     assert checked.status_code == 303 and checked.headers["location"] == back
     assert 'id="start"' in client.get(back).text
     assert state(client)["pain_checks"] == []
+
+
+def test_the_plan_forms_safety_check_panel_does_not_contradict_a_pending_pain_check(
+    client: TestClient,
+) -> None:
+    """Today's check allows both calves, but one stopped for sharp pain: the panel says so
+    next to "massage allowed" (the question above it says not to massage that calf yet)."""
+    assert client.post("/api/screenings", json=screening_answers()).status_code == 201
+    leg = stop_for_sharp_pain(client)
+    other = "right" if leg == "left" else "left"
+    page = client.get("/plan").text
+    waits = ", but its sharp pain comes first (the question above)"
+    assert f"<strong>{leg.capitalize()} calf:</strong> massage allowed{waits}</li>" in page
+    assert f"<strong>{other.capitalize()} calf:</strong> massage allowed</li>" in page
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from calfcare.core.answers import parse_answers
+from calfcare.core.levels import LEVEL_WORDS, Level
 from calfcare.core.screening import screen
 from tests.conftest import load_vignettes
 from tests.web.conftest import TestClient
@@ -41,8 +42,8 @@ def test_every_vignette_walked_through_the_forms_gets_its_verdict(
     final, asked = walk_screening(client, ",".join(data["legs"]), _answers_from(data))
     assert _verdict(final.text) == case["expect"]["verdict"]
     for leg, status in case["expect"]["legs"].items():
-        row = re.search(rf'<th scope="row">{leg.capitalize()}</th><td>(\w+)</td>', final.text)
-        assert row and row.group(1) == status["level"], leg
+        row = re.search(rf'<th scope="row">{leg.capitalize()}</th><td>([^<]+)</td>', final.text)
+        assert row and row.group(1) == LEVEL_WORDS[Level(status["level"])], leg
     shown = {name for page in asked for name in page}
     for leg in ("left", "right"):
         pain_asked = f"{leg}.pain_after_exercise" in shown
@@ -64,6 +65,13 @@ def test_the_walk_to_urgent_shows_a_red_alert_banner_with_the_advice_first(
     assert "(right calf)" in html and "Build your routine" not in html
     assert "Save my answers" not in html, "no route to a plan when massage is not allowed"
     assert [p[0] for p in asked][:2] == ["general.pe_signs", "general.clot_suspected"]
+    # What to do next after a stop: the hold it started and what lifts it, not only "take
+    # the safety check again" (which cannot lift it).
+    now = re.search(r'<p id="hold-started">(.*?)</p>', html, re.S)
+    assert now and 'href="/safety">What lifts the hold</a>' in now.group(1)
+    assert "<td>URGENT</td>" in html, "the calf's level in words"
+    # the calf with nothing found is still not massaged: the page says why, not only "ok"
+    assert "<td>No concern</td><td>no massage (see the advice above)</td>" in html
 
 
 def test_pe_signs_yes_or_unsure_goes_straight_to_the_emergency_verdict(client: TestClient) -> None:

@@ -27,7 +27,9 @@ def history(
     kind: str | None = typer.Option(
         None, "--kind", help="Only these kinds, comma-separated: " + ", ".join(KINDS) + "."
     ),
-    leg: str | None = typer.Option(None, "--leg", help="Only records about this calf."),
+    leg: str | None = typer.Option(
+        None, "--leg", help="Only records about this calf: left or right."
+    ),
     limit: int | None = typer.Option(
         None, "--limit", min=1, max=MAX_LIMIT, help=f"Only the last N rows (at most {MAX_LIMIT})."
     ),

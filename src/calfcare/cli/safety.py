@@ -157,10 +157,13 @@ def state_lines(document: dict[str, Any]) -> list[str]:
             lines.append("Do a safety check (calfcare screen) before you massage.")
     for check in document["pain_checks"]:
         lines += ["", check["question"], check["advice"]]
+        lines.append(f"When it has: calfcare safety pain-checked --leg {check['leg']}")
     return lines
 
 
 def _allowed(flags: dict[str, bool]) -> str:
+    if flags.get("pain_check_pending"):
+        return "not until its sharp pain has gone or been checked (below)"
     if flags["deep_work_allowed"]:
         return "may be massaged"
     if flags["massage_allowed"]:

@@ -53,6 +53,15 @@ class Level(StrEnum):
 
 _RANK = {level: i for i, level in enumerate(Level)}
 
+LEVEL_WORDS = {
+    Level.OK: "No concern",
+    Level.CAUTION: "Caution",
+    Level.AVOID: "Avoid",
+    Level.URGENT: "URGENT",
+    Level.EMERGENCY: "EMERGENCY",
+}
+"""Each level as people read it (the report, the web pages), not its contract value."""
+
 
 def highest(levels: Iterable[Level]) -> Level:
     """The highest of some levels; `ok` when there are none."""

@@ -22,7 +22,7 @@ from enum import StrEnum
 
 from calfcare.core.adherence import WeekAdherence, weeks_in_period
 from calfcare.core.day_words import day_text
-from calfcare.core.levels import Leg, Level
+from calfcare.core.levels import LEVEL_WORDS, Leg, Level
 from calfcare.core.prescription import Prescription
 from calfcare.core.records import (
     RecordSet,
@@ -46,14 +46,6 @@ from calfcare.core.safety_state import hold_history, pain_check_after, stopped_c
 from calfcare.core.session_effort import session_words
 from calfcare.core.split_leg_result import ExperimentResult
 from calfcare.core.timeline import Outcome
-
-LEVEL_WORDS = {
-    Level.OK: "No concern",
-    Level.CAUTION: "Caution",
-    Level.AVOID: "Avoid",
-    Level.URGENT: "URGENT",
-    Level.EMERGENCY: "EMERGENCY",
-}
 
 
 class SafetyKind(StrEnum):

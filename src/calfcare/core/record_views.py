@@ -24,6 +24,35 @@ RECORD_KIND = {
     "screening": "screenings",
 }
 """Each history kind's field of `RecordSet`."""
+KIND_WORDS = {
+    "session": "Session",
+    "soreness": "Soreness",
+    "mobility": "Knee-to-wall",
+    "note": "Note",
+    "screening": "Safety check",
+}
+"""Each history kind as people read it (the history table, its filter, the home page)."""
+COUNT_WORDS = {
+    "screenings": ("safety or next-day check", "safety and next-day checks"),
+    "sessions": ("session", "sessions"),
+    "soreness": ("soreness rating", "soreness ratings"),
+    "mobility": ("knee-to-wall test", "knee-to-wall tests"),
+    "notes": ("note", "notes"),
+    "split_leg_days": ("split-leg day", "split-leg days"),
+    "split_leg_experiments": ("split-leg experiment", "split-leg experiments"),
+    "clearances": ("clearance", "clearances"),
+    "pain_checks": ("pain check", "pain checks"),
+}
+"""Each count of `Transaction.counts` in words, one and many (`calfcare stats`, the export
+page; ``--json`` keeps the field names)."""
+
+
+def count_words(kind: str, n: int) -> str:
+    """A count in words: "1 note", "56 knee-to-wall tests"."""
+    one, many = COUNT_WORDS.get(kind, (kind.replace("_", " "),) * 2)
+    return f"{n} {one if n == 1 else many}"
+
+
 MAX_LIMIT = 1_000_000
 """The largest number of history rows one read may ask for (``limit``, ``--limit``): decades
 of daily records are about 100,000 rows, so a larger number is a typo, refused by name."""

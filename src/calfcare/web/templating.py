@@ -36,6 +36,8 @@ from starlette.routing import NoMatchFound
 from starlette.types import Scope
 
 from calfcare.content.sources import Source, load_sources
+from calfcare.core.levels import LEVEL_WORDS, Level
+from calfcare.core.record_views import KIND_WORDS, count_words
 from calfcare.web.auth import is_public
 from calfcare.web.form_words import field_words
 from calfcare.web.nav import NAV, Viewer, visible
@@ -226,6 +228,9 @@ class Pages:
             bytecode_cache=COMPILED,
         )
         self.env.filters["field_words"] = field_words
+        self.env.filters["kind_words"] = KIND_WORDS.__getitem__
+        self.env.filters["count_words"] = count_words
+        self.env.filters["level_words"] = lambda level: LEVEL_WORDS[Level(level)]
 
     def warm(self) -> None:
         """Load every template now, at start-up, so that no first request pays for it

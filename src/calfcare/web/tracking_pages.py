@@ -15,6 +15,7 @@ from fastapi import FastAPI
 
 from calfcare import services
 from calfcare.core.errors import CalfcareError
+from calfcare.core.levels import LEVEL_WORDS
 from calfcare.core.records import RecordSet
 from calfcare.services.reads import page_reads
 from calfcare.web import checkin_pages, history_pages, log_pages, prescribed, transfer_pages
@@ -127,8 +128,9 @@ SCREENING_KIND_WORDS = {"screening": "Safety check", "follow_up": "Next-day chec
 
 
 def _in_words(row: dict[str, Any], records: RecordSet) -> dict[str, Any]:
-    """A safety check's row as the home page says it: "Next-day check: urgent — Do not
-    massage. Get medical attention today" (the screening's own headline for its level)."""
+    """A safety check's row as the home page says it: "Next-day check: URGENT — Do not
+    massage. Get medical attention today" (the level in words, then the screening's own
+    headline for it)."""
     if row["kind"] != "screening":
         return row
     from calfcare.content.screening import load_screening_text
@@ -136,4 +138,4 @@ def _in_words(row: dict[str, Any], records: RecordSet) -> dict[str, Any]:
     record = next(s for s in records.screenings if s.id == row["id"])
     headline = load_screening_text().advice(record.verdict).headline
     kind = SCREENING_KIND_WORDS[record.kind.value]
-    return {**row, "what": f"{kind}: {record.verdict.value} — {headline}"}
+    return {**row, "what": f"{kind}: {LEVEL_WORDS[record.verdict]} — {headline}"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.web.browser.clinic_server import clinic_server, make_clinic
 from tests.web.browser.conftest import BrowserPage, _page_on
@@ -54,7 +54,8 @@ def flagged_first(page: Page, name: str, people: int) -> Locator:
 def test_the_clinicians_pages(clinic_page: BrowserPage) -> None:
     page = clinic_page.page
     sign_in(page, "dr.kim")
-    page.get_by_role("link", name="Your people").click()
+    expect(page.locator("main #your-people")).to_be_visible()  # home's card to the list
+    page.get_by_role("navigation").get_by_role("link", name="Your people", exact=True).click()
     page.wait_for_url("**/clinic")
     flagged_first(page, "anna.m", 4)
     fits(page)

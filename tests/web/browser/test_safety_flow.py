@@ -76,7 +76,7 @@ def test_an_urgent_next_day_check_holds_until_an_all_clear_and_a_new_check(
     assert first == "hold", "the home page leads with the hold"
     for offer in ("Build your routine", "Start a guided session"):
         assert page.get_by_role("link", name=offer).count() == 0
-    expect(page.get_by_text("Next-day check: urgent")).to_be_visible()
+    expect(page.get_by_text("Next-day check: URGENT")).to_be_visible()
     fits(page)
     _shot(own_page, "home-hold")
 

@@ -160,6 +160,9 @@ def test_live_session_tender_spot_pause_hidden_stall_reload_and_sharp_pain(
     expect(page.locator("#advice")).to_be_visible()
     expect(page.locator("#advice-text")).to_have_text(advice)
     assert spoken(page)[-1] == advice
+    # What next: when this calf may be massaged again, not another session.
+    expect(page.locator("#after-pain a")).to_have_attribute("href", "/safety")
+    expect(page.locator("#another")).to_be_hidden()
     # The session had a tender-spot hold: where was it? The upload waits for the answer.
     expect(page.locator("#spots")).to_be_visible()
     assert state["id"] not in stored_ids(data_dir)

@@ -252,6 +252,10 @@ function end() {
   if (result.outcome === 'stopped_sharp_pain') {
     text('advice-text', result.advice);
     $('advice').hidden = false;
+    if ($('after-pain')) {
+      $('another').hidden = true;
+      $('after-pain').hidden = false;
+    }
   }
   const titles = { completed: 'Session complete', stopped_sharp_pain: 'Stopped for sharp pain', quit: 'Session ended', abandoned: 'Session ended' };
   const title = titles[result.outcome];
