@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from calfcare.core.levels import LEVEL_WORDS, Level
 from tests.conftest import load_vignettes, run_cli
 
 VIGNETTES = load_vignettes()
@@ -156,6 +157,6 @@ def test_piped_verdict_is_plain_lines_with_everything_the_panel_shows(case: dict
     for finding in report["findings"]:
         assert any(finding["message"] in line and "sources:" in line for line in lines)
     for leg, status in report["legs"].items():
-        assert f"{leg} calf: {status['level']}" in done.stdout
+        assert f"{leg} calf: {LEVEL_WORDS[Level(status['level'])]} (" in done.stdout
     if report["verdict"] in ("urgent", "emergency"):
         assert report["headline"].upper() in lines

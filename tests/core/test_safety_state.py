@@ -22,7 +22,13 @@ from calfcare.core.records import (
     SessionSource,
 )
 from calfcare.core.routine import Tool
-from calfcare.core.safety_state import SafetyState, hold_history, safety_json, safety_state
+from calfcare.core.safety_state import (
+    SafetyState,
+    hold_history,
+    hold_on,
+    safety_json,
+    safety_state,
+)
 from calfcare.core.screening import screen
 from calfcare.core.screening_rules import GENERAL_QUESTION_IDS, LEG_QUESTION_IDS
 from calfcare.core.timeline import Outcome
@@ -360,3 +366,17 @@ def test_the_hold_history_ends_in_the_states_own_hold(
     for h in spans:
         assert h.lifted_on is None or h.since <= h.lifted_on <= today
     assert [h.since for h in spans] == sorted(h.since for h in spans)
+
+
+@settings(max_examples=300, deadline=None)
+@given(histories(), TODAY)
+def test_hold_on_is_the_states_hold_without_its_words(
+    history: tuple[RecordSet, Any], today: date
+) -> None:
+    """`hold_on` (what `calfcare screen` says after a check, without loading the wording)
+    agrees with the state: on exactly when it is, with the same start and level."""
+    s = state(history[0], today)
+    hold = hold_on(history[0], today, zone=UTC)
+    assert (hold is None) is (s.hold is None)
+    if hold is not None and s.hold is not None:
+        assert (hold.since, hold.level) == (s.hold.since, s.hold.level)

@@ -8,7 +8,7 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
-from calfcare.cli.verdict_words import LEVEL_MARK, said_again
+from calfcare.cli.verdict_words import LEVEL_MARK, calf_status, said_again
 from calfcare.content.source_names import source_names
 
 LEVEL_STYLE = {
@@ -45,15 +45,7 @@ def verdict_panel(report: dict[str, Any]) -> Panel:
             )
     body.append(Text(""))
     calves = ", ".join(
-        f"{leg} calf: {status['level']}"
-        + (
-            " (massage ok)"
-            if status["deep_work_allowed"]
-            else " (gentle only)"
-            if status["massage_allowed"]
-            else " (no massage)"
-        )
-        for leg, status in report["legs"].items()
+        f"{leg} calf: {calf_status(status)}" for leg, status in report["legs"].items()
     )
     body.append(Text(calves, style="dim"))
     body.append(Text(f"Advice sources: {source_names(report['advice_sources'])}", style="dim"))

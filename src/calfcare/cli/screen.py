@@ -19,6 +19,8 @@ from calfcare.core.errors import InvalidInput, Problem
 if TYPE_CHECKING:
     import typer
 
+    from calfcare.services.safety import AfterScreening
+
 ANSWER_WORDS: dict[str, Answer] = {
     "y": True,
     "yes": True,
@@ -76,17 +78,23 @@ def run_screen(
     try:
         report, questionnaire = screen_report(answers_source)
         unsaved: Exception | None = None
+        state = None
         if save:
             try:
-                report = {**report, "screening_id": _record(report, db)}
+                screening_id, state = _record(report, db)
+                report = {**report, "screening_id": screening_id}
             except Exception as error:  # the verdict is shown all the same, then the error
                 unsaved = error
         if json_output:
             print(json.dumps(report, indent=2))
         else:
-            from calfcare.cli.verdict_text import show_verdict
+            from calfcare.cli.verdict_text import show_verdict, state_lines
 
             show_verdict(*shown_report(report, questionnaire))
+            if state is not None:  # what governs next: a hold outlives a check like this one
+                lines = state_lines(state, report["verdict"])
+                if lines:
+                    print("\n".join(lines))
         if unsaved is not None:
             raise unsaved
     except (Exception, KeyboardInterrupt) as error:
@@ -97,13 +105,17 @@ def run_screen(
     return 0
 
 
-def _record(report: dict[str, Any], db: str | None) -> str:
-    """Keep the screening (`calfcare.services.record_screening`); its id."""
+def _record(report: dict[str, Any], db: str | None) -> tuple[str, AfterScreening]:
+    """Keep the screening (`calfcare.services.record_screening`); its id, and what is in
+    force after it (a hold it started or one still on, a sharp-pain stop to answer)."""
     from calfcare import services
     from calfcare.cli.db import now, open_cli_store
+    from calfcare.services.safety import after_screening
 
     with open_cli_store(db) as store:
-        return services.record_screening(store, report, now()).id
+        moment = now()
+        record = services.record_screening(store, report, moment)
+        return record.id, after_screening(store, moment)
 
 
 def screen_report(answers_source: str | None) -> tuple[dict[str, Any], Any]:

@@ -11,10 +11,15 @@ level and sources, each calf's status, the advice's sources.
 from __future__ import annotations
 
 import sys
-from typing import Any, TextIO
+from datetime import date
+from typing import TYPE_CHECKING, Any, TextIO
 
-from calfcare.cli.verdict_words import LEVEL_MARK, said_again
+from calfcare.cli.verdict_words import LEVEL_MARK, calf_status, said_again
 from calfcare.content.source_names import source_names
+from calfcare.core.levels import LEVEL_WORDS
+
+if TYPE_CHECKING:
+    from calfcare.services.safety import AfterScreening
 
 
 def verdict_lines(report: dict[str, Any], *, say_again: bool = False) -> list[str]:
@@ -33,7 +38,7 @@ def verdict_lines(report: dict[str, Any], *, say_again: bool = False) -> list[st
                 f"  (sources: {source_names(finding['sources'])})"
             )
     lines.append("")
-    calves = (f"{leg} calf: {_calf(status)}" for leg, status in report["legs"].items())
+    calves = (f"{leg} calf: {calf_status(status)}" for leg, status in report["legs"].items())
     lines.append(", ".join(calves))
     lines.append(f"Advice sources: {source_names(report['advice_sources'])}")
     if say_again:
@@ -41,14 +46,40 @@ def verdict_lines(report: dict[str, Any], *, say_again: bool = False) -> list[st
     return lines
 
 
-def _calf(status: dict[str, Any]) -> str:
-    if status["deep_work_allowed"]:
-        allowed = "massage ok"
-    elif status["massage_allowed"]:
-        allowed = "gentle only"
-    else:
-        allowed = "no massage"
-    return f"{status['level']} ({allowed})"
+def state_lines(after: AfterScreening, verdict: str) -> list[str]:
+    """What governs next, after the verdict of a recorded screening: a hold it started, a
+    hold still on (a check with nothing found does not lift it), or a calf's sharp-pain stop
+    still to be answered; nothing when none of these, and nothing after an emergency (the
+    number to call stays the last line on the screen: nothing else matters until then)."""
+    hold = after.hold
+    if verdict == "emergency":
+        return []
+    lifts = "only a clinician ruling out a clot does. What lifts it: calfcare safety"
+    if hold is not None and verdict == "urgent":
+        started = (
+            "A hold on massage of both calves is now on: calfcare offers no routine and no "
+            f"session until it is lifted. A new safety check does not lift it; {lifts}"
+        )
+        return ["", started]
+    if hold is not None:
+        still = (
+            f"A HOLD ON MASSAGE IS STILL ON ({LEVEL_WORDS[hold.level]}), since "
+            f"{_day(hold.since)}. This safety check does not lift it; {lifts}"
+        )
+        return ["", still]
+    lines = []
+    for leg, day in after.pain_stops.items():
+        lines += [
+            "",
+            f"Your {leg} calf stopped a session for sharp pain on {_day(day)}; calfcare asks "
+            "about it before the next plan. When the pain has gone or been checked: calfcare "
+            f"safety pain-checked --leg {leg}",
+        ]
+    return lines
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
 
 
 def show_verdict(

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from calfcare.core.levels import LEVEL_WORDS, Level
+
 LEVEL_MARK = {
     "ok": "OK",
     "caution": "CAUTION",
@@ -21,3 +23,18 @@ def said_again(report: dict[str, Any]) -> str:
     last line after an emergency stop: what is on the screen when the screening ends."""
     first, stop, _ = report["advice"].partition(". ")
     return f"{first}." if stop else report["advice"]
+
+
+def calf_status(status: dict[str, Any]) -> str:
+    """One calf's line of the verdict: its level in words and what it may have today. A calf
+    with nothing found that may still not be massaged (the other calf's or the answers about
+    you rule it out) says so, rather than "No concern" alone."""
+    if status["deep_work_allowed"]:
+        allowed = "massage ok"
+    elif status["massage_allowed"]:
+        allowed = "gentle only"
+    elif status["level"] == "ok":
+        allowed = "but no massage: see the advice above"
+    else:
+        allowed = "no massage"
+    return f"{LEVEL_WORDS[Level(status['level'])]} ({allowed})"

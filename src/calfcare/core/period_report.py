@@ -23,6 +23,7 @@ from enum import StrEnum
 from calfcare.core.adherence import WeekAdherence, weeks_in_period
 from calfcare.core.day_words import day_text
 from calfcare.core.levels import LEVEL_WORDS, Leg, Level
+from calfcare.core.pain_stops import pain_check_after, stopped_calf
 from calfcare.core.prescription import Prescription
 from calfcare.core.records import (
     RecordSet,
@@ -42,7 +43,7 @@ from calfcare.core.report_series import (
     soreness_charts,
 )
 from calfcare.core.report_split_leg import experiments_in_period
-from calfcare.core.safety_state import hold_history, pain_check_after, stopped_calf
+from calfcare.core.safety_state import hold_history
 from calfcare.core.session_effort import session_words
 from calfcare.core.split_leg_result import ExperimentResult
 from calfcare.core.timeline import Outcome

@@ -30,26 +30,24 @@ state *on* that day.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 from types import MappingProxyType
 from typing import Any
 
 from calfcare.core.answers import parse_answers
 from calfcare.core.errors import InvalidInput
 from calfcare.core.levels import Leg, Level
+from calfcare.core.pain_stops import open_stops, stop_end
 from calfcare.core.records import (
     Clearance,
-    PainCheck,
     RecordSet,
     ScreeningKind,
     ScreeningRecord,
-    SessionRecord,
 )
 from calfcare.core.report import ScreeningWording, calf_name, finding_message
 from calfcare.core.screening import screen
-from calfcare.core.timeline import Outcome
 
 CONTRACT = 1
 """The version of the safety state's JSON object (`safety_json`)."""
@@ -188,6 +186,13 @@ def hold_history(records: RecordSet, today: date, *, zone: tzinfo) -> tuple[Hold
     return _replay(records, today, zone)[3]
 
 
+def hold_on(records: RecordSet, today: date, *, zone: tzinfo) -> HoldSpan | None:
+    """The hold on ``today``, without its words (None: none is on): the same walk as
+    `safety_state`, for what needs only its level and first day."""
+    spans = hold_history(records, today, zone=zone)
+    return spans[-1] if spans and spans[-1].lifted_on is None else None
+
+
 def _replay(
     records: RecordSet, today: date, zone: tzinfo
 ) -> tuple[_Open | None, bool, ScreeningRecord | None, tuple[HoldSpan, ...]]:
@@ -299,48 +304,18 @@ def _findings(record: ScreeningRecord, wording: SafetyWording) -> str:
 def _pain_checks(
     records: RecordSet, today: date, zone: tzinfo, wording: SafetyWording
 ) -> dict[Leg, PainCheckDue]:
-    """Per calf, its latest sharp-pain stop that no pain check has followed."""
-    due: dict[Leg, tuple[datetime, SessionRecord]] = {}
-    for session in records.sessions:
-        if session.outcome is not Outcome.STOPPED_SHARP_PAIN:
-            continue
-        at = stop_end(session)
-        if _day(at, zone) > today:
-            continue
-        leg = stopped_calf(session)
-        if leg not in due or at > due[leg][0]:
-            due[leg] = (at, session)
-    for check in records.pain_checks:
-        if check.leg in due and check.recorded_at > due[check.leg][0]:
-            del due[check.leg]
+    """Per calf, its latest sharp-pain stop that no pain check has followed, in words."""
     return {
         leg: PainCheckDue(
             leg=leg,
-            day=_day(at, zone),
+            day=_day(stop_end(session), zone),
             session_id=session.id,
             question=wording.pain_check_question.format(calf=calf_name(leg)),
             advice=wording.sharp_pain_advice,
             sources=wording.sharp_pain_sources,
         )
-        for leg, (at, session) in due.items()
+        for leg, session in open_stops(records, today, zone).items()
     }
-
-
-def pain_check_after(stop: SessionRecord, checks: Iterable[PainCheck]) -> PainCheck | None:
-    """The first pain check of the calf ``stop`` stopped on, recorded after it ended."""
-    leg, end = stopped_calf(stop), stop_end(stop)
-    after = [c for c in checks if c.leg is leg and c.recorded_at > end]
-    return min(after, key=lambda c: c.recorded_at, default=None)
-
-
-def stop_end(session: SessionRecord) -> datetime:
-    return session.started_at + timedelta(seconds=session.duration_seconds)
-
-
-def stopped_calf(session: SessionRecord) -> Leg:
-    """The calf a session stopped on: the last one with massage time (the first, if none)."""
-    worked = [c.leg for c in session.calves if c.active_seconds > 0]
-    return worked[-1] if worked else session.calves[0].leg
 
 
 def _day(moment: datetime, zone: tzinfo) -> date:

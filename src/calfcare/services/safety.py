@@ -21,6 +21,8 @@ from calfcare.core.answers import parse_answers
 from calfcare.core.client_ids import client_id_problems
 from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.followup import FollowUpAnswers, check_followup
+from calfcare.core.levels import Leg
+from calfcare.core.pain_stops import open_stops, stop_end
 from calfcare.core.records import (
     Clearance,
     PainCheck,
@@ -30,7 +32,7 @@ from calfcare.core.records import (
     clearance,
     pain_check,
 )
-from calfcare.core.safety_state import SafetyState, safety_json
+from calfcare.core.safety_state import HoldSpan, SafetyState, hold_on, safety_json
 from calfcare.core.screening import screen
 from calfcare.core.screening_rules import CONTRACT_VERSION
 from calfcare.services.cache import ReadCache
@@ -146,6 +148,26 @@ def safety_read(
 def safety_state(store: Store, now: datetime, cache: ReadCache | None = None) -> SafetyState:
     """The safety state today (kept in ``cache``, when given, until the data changes)."""
     return safety_read(store, now, cache).state
+
+
+@dataclass(frozen=True, slots=True)
+class AfterScreening:
+    """What is in force after a screening is recorded, without the wording (so that
+    `calfcare screen` need not load it): the hold on today, and the day of each calf's
+    sharp-pain stop still to be answered."""
+
+    hold: HoldSpan | None
+    pain_stops: Mapping[Leg, date]
+
+
+def after_screening(store: Store, now: datetime) -> AfterScreening:
+    """The `AfterScreening` at ``now``: the same records and walk as the safety state."""
+    with store.reading() as tx:
+        records = safety_records(tx)
+    today, zone = today_of(now), zone_of(now)
+    stops = open_stops(records, today, zone)
+    days = {leg: stop_end(stop).astimezone(zone).date() for leg, stop in stops.items()}
+    return AfterScreening(hold_on(records, today, zone=zone), days)
 
 
 def state_with_screening(store: Store, now: datetime) -> tuple[SafetyState, ScreeningRecord | None]:
