@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 
 from calfcare.settings import Settings
-from calfcare.web import csrf
+from calfcare.web import auth, csrf
 from calfcare.web.app import create_app
 from tests.web.conftest import BASE_URL, TestClient, csrf_token
 from tests.web.server_helpers import PASSWORD, Browser, app_of_anna_and_bert
@@ -46,28 +46,41 @@ def test_a_token_from_one_persons_session_is_refused_in_anothers(app: FastAPI) -
     bert.close()
 
 
+def given_token(response: Any) -> str:
+    """The one form token a response sets (a sign-in or sign-out sets it itself)."""
+    (cookie,) = [c for c in response.headers.get_list("set-cookie")
+                 if c.startswith(f"{csrf.COOKIE_NAME}=")]  # fmt: skip
+    value: str = cookie.split(";")[0].split("=", 1)[1]
+    return value
+
+
 def test_signing_in_makes_the_old_token_out_of_date_and_a_new_one_works(app: FastAPI) -> None:
     browser = Browser(app)
     before = browser.token  # the sign-in page's, bound to no session
-    assert browser.sign_in("anna").status_code == 303
-    assert browser.token != before  # the next page brought a new one
+    signed = browser.sign_in("anna")
+    assert signed.status_code == 303
+    session = browser.client.cookies[auth.COOKIE]
+    assert csrf.is_signed(app.state.signing_secret, given_token(signed), session)
+    assert browser.token == given_token(signed) != before  # the next page's is that one
     assert note(browser, before).status_code == 403
     assert note(browser, browser.token).status_code == 303
     browser.close()
 
 
-def test_signing_out_drops_the_token_and_the_next_page_has_a_new_one(app: FastAPI) -> None:
+def test_signing_out_sets_a_new_token_and_the_next_page_has_it(app: FastAPI) -> None:
     browser = Browser(app)
     browser.sign_in("anna")
     signed_in = browser.token
     out = browser.form("/sign-out")
     assert out.status_code == 303
-    assert any(
-        c.startswith(f"{csrf.COOKIE_NAME}=") and "Max-Age=0" in c
-        for c in out.headers.get_list("set-cookie")
-    )
+    given = given_token(out)  # set with the sign-out, bound to no session
+    assert given != signed_in and csrf.is_signed(app.state.signing_secret, given)
+    # A request already on its way when the sign-out was answered (the service worker's,
+    # installing) carries it and gets no token of its own, which, answered after the
+    # sign-in page, would replace that page's (tests/web/browser/test_sign_out_race.py).
+    assert "set-cookie" not in browser.client.get("/manifest.webmanifest").headers
     fresh = csrf_token(browser.client.get("/sign-in").text)
-    assert fresh != signed_in
+    assert fresh == given
     browser.token = fresh
     assert browser.sign_in("bert").status_code == 303  # the same device, the next person
     assert note(browser, signed_in).status_code == 403  # Anna's old token, in Bert's session

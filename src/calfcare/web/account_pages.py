@@ -28,6 +28,7 @@ from calfcare.web import auth, csrf, deps, errors
 from calfcare.web.forms import form_page, form_values, submit
 from calfcare.web.limits import host_name
 from calfcare.web.route_index import Router
+from calfcare.web.security import token_cookie
 from calfcare.web.templating import PagesDep
 
 router = Router(include_in_schema=False)
@@ -89,7 +90,7 @@ def signed_in(request: Request, signed: accounts.SignedIn, target: str) -> Respo
     in a worker thread."""
     response = RedirectResponse(auth.safe_next(target), status_code=303)
     auth.set_session_cookie(response, request.scope, signed.token)
-    response.delete_cookie(csrf.COOKIE_NAME, path="/")  # a new form token for the new session
+    next_form_token(request, response, signed.token)
     if not _same_person(request, signed.account.id):
         response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
     return response
@@ -107,9 +108,20 @@ def _same_person(request: Request, account_id: int) -> bool:
 def _signed_out(request: Request) -> Response:
     response = RedirectResponse("/sign-in", status_code=303)
     auth.clear_session_cookie(response, request.scope)
-    response.delete_cookie(csrf.COOKIE_NAME, path="/")  # the old token was the old session's
+    next_form_token(request, response, None)  # the old token was the old session's
     response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
     return response
+
+
+def next_form_token(request: Request, response: Response, session: str | None) -> None:
+    """A sign-in or sign-out sets the new session's form token with the session cookie,
+    rather than deleting the old one for the next page to make: a request already on its
+    way (the service worker's, while it installs) then carries a valid token and gets no
+    token of its own, which, answered after the next page, would replace that page's token
+    and refuse its form (`calfcare.web.csrf`)."""
+    token = csrf.new_token(request.app.state.signing_secret, session)
+    secure = request.scope.get("scheme") == "https"
+    response.headers.append("set-cookie", token_cookie(token, secure=secure))
 
 
 @router.get("/sign-in", name="sign_in")

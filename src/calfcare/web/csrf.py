@@ -10,7 +10,8 @@ cookie planted by some other site on a shared host name from being accepted.
 In server mode a token is also bound to the browser's sign-in session: its signature
 covers a hash of the session token (``session``), so a token issued in one person's session
 is refused in another's (a planted cookie included), and a sign-in or sign-out, which
-changes the session, makes the old token out of date: the next page gets a new one. Without
+changes the session, makes the old token out of date: its answer sets the new one
+(`calfcare.web.account_pages.next_form_token`). Without
 a session (personal mode, or not signed in yet) a token is bound to nothing, as before.
 
 Pure functions over bytes and strings, so they are tested without a server.

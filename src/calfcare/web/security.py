@@ -202,16 +202,14 @@ class SecurityMiddleware:
             extra = _SECURITY_RAW_NO_STORE
         cookie = None
         if new_token:
-            value = f"{csrf.COOKIE_NAME}={new_token}; Path=/; HttpOnly; SameSite=Strict"
-            value += "; Secure" if secure else ""
-            cookie = (b"set-cookie", value.encode("latin-1"))
+            cookie = (b"set-cookie", token_cookie(new_token, secure=secure).encode("latin-1"))
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", ()))
                 present = {name.lower() for name, _ in headers}
                 headers.extend(pair for pair in extra if pair[0] not in present)
-                if cookie is not None:
+                if cookie is not None and not _sets_token(headers):
                     headers.append(cookie)
                 message["headers"] = headers
             await send(message)
@@ -253,6 +251,20 @@ async def _multipart_token(conn: HTTPConnection, body: bytes) -> str | None:
         return value if isinstance(value, str) else None
     finally:
         await form.close()
+
+
+def token_cookie(token: str, *, secure: bool) -> str:
+    """The ``Set-Cookie`` value that gives the browser ``token`` as its form token."""
+    value = f"{csrf.COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Strict"
+    return value + ("; Secure" if secure else "")
+
+
+_TOKEN_SET = f"{csrf.COOKIE_NAME}=".encode("ascii")
+
+
+def _sets_token(headers: list[tuple[bytes, bytes]]) -> bool:
+    """Whether the response sets the form token itself (a sign-in or sign-out)."""
+    return any(n.lower() == b"set-cookie" and v.startswith(_TOKEN_SET) for n, v in headers)
 
 
 def _is_form_path(path: str) -> bool:

@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from calfcare.core.passkeys import REFUSED
-from tests.web.browser.conftest import BrowserPage, _page_on, axe_violations, worker_ready
+from tests.web.browser.conftest import BrowserPage, _page_on, axe_violations
 from tests.web.browser.https_stack import Stack, person
 from tests.web.browser.https_stack import sign_up as sign_up_there
 from tests.web.browser.server import running_server
@@ -154,11 +154,7 @@ def test_a_passkey_through_https_and_two_instances(
         assert cookie.startswith("__Host-calfcare_passkey=") and "Secure" in cookie
         page.wait_for_url("**/account?changed=added")
         for _ in range(3):  # each sign-in's two requests may meet either instance
-            page.goto("/account")
-            # Signing out clears the site's storage (Clear-Site-Data), the service worker
-            # included: on a busy machine, while the worker was still installing, Chromium
-            # held the sign-out's navigation past 30 s. A person's worker is long installed.
-            worker_ready(page)
+            page.goto("/account")  # signed out at once: the worker may still be installing
             page.click("button:has-text('Sign out')")
             page.wait_for_url("**/sign-in")
             page.click("button:has-text('Sign in with a passkey')")
