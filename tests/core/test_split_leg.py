@@ -207,6 +207,10 @@ def test_missing_days_are_counted_and_warned_about_above_a_fifth() -> None:
     assert result.days == 6 and len(result.missing) == 2
     assert result.missing_share == pytest.approx(0.25)
     assert any(f.startswith("Warning: 2 of 8 days (25%) are missing") for f in result.figures)
+    assert any(
+        f.startswith("Missing: 2 days (calfcare never guesses a missing rating): ")
+        for f in result.figures
+    )
 
 
 def test_intention_to_treat_beside_per_protocol() -> None:

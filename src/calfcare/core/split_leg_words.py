@@ -232,7 +232,10 @@ def _day_counts(r: SplitLegResult) -> list[str]:
     if r.missing:
         shown = "; ".join(f"{d.day.isoformat()} ({d.reason})" for d in r.missing[:5])
         more = f"; and {len(r.missing) - 5} more" if len(r.missing) > 5 else ""
-        lines.append(f"Missing: {_days(len(r.missing))}, never filled in: {shown}{more}.")
+        lines.append(
+            f"Missing: {_days(len(r.missing))} (calfcare never guesses a missing rating): "
+            f"{shown}{more}."
+        )
     if r.missing_share > MISSING_WARNING_SHARE:
         lines.append(
             f"Warning: {len(r.missing)} of {r.days + len(r.missing)} days "
