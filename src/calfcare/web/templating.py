@@ -40,7 +40,7 @@ from calfcare.core.levels import LEVEL_WORDS, Level
 from calfcare.core.record_views import KIND_WORDS, count_words
 from calfcare.web.auth import is_public
 from calfcare.web.form_words import field_words
-from calfcare.web.nav import NAV, Viewer, visible
+from calfcare.web.nav import NAV, Viewer, split, visible
 
 
 class Citations:
@@ -266,10 +266,12 @@ class Pages:
         if token is None:
             token = _token(scope)
         return {
-            "nav": visible(
-                (e.route for e in NAV if self.has_route(e.route)),
-                viewer=viewer_of(scope),
-                public=self.is_public_route,
+            "nav": split(
+                visible(
+                    (e.route for e in NAV if self.has_route(e.route)),
+                    viewer=viewer_of(scope),
+                    public=self.is_public_route,
+                )
             ),
             "current": current,
             "csrftoken": token,
