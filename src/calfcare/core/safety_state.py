@@ -37,6 +37,7 @@ from types import MappingProxyType
 from typing import Any
 
 from calfcare.core.answers import parse_answers
+from calfcare.core.day_words import day_text
 from calfcare.core.errors import InvalidInput
 from calfcare.core.levels import Leg, Level
 from calfcare.core.records import (
@@ -273,7 +274,7 @@ def _hold(hold: _Open, wording: SafetyWording, zone: tzinfo) -> SafetyHold:
         kind=record.kind,
         headline=advice.headline,
         reason=template.format(
-            day=_words(_day(record.taken_at, zone)), findings=_findings(record, wording)
+            day=day_text(_day(record.taken_at, zone)), findings=_findings(record, wording)
         ),
         advice=advice.text,
         sources=advice.sources,
@@ -345,10 +346,6 @@ def stopped_calf(session: SessionRecord) -> Leg:
 
 def _day(moment: datetime, zone: tzinfo) -> date:
     return moment.astimezone(zone).date()
-
-
-def _words(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def safety_json(state: SafetyState) -> dict[str, Any]:
