@@ -12,7 +12,7 @@ import pytest
 
 from calfcare.settings import Settings
 from calfcare.web.app import create_app
-from calfcare.web.nav import NAV, Viewer, visible
+from calfcare.web.nav import NAV, Viewer, split, visible
 from tests.web.conftest import BASE_URL, TestClient
 from tests.web.server_helpers import Browser, make_account, make_clinician, server_app
 
@@ -20,7 +20,8 @@ NAV_RE = re.compile(r'<nav aria-label="Main">(.*?)</nav>', re.S)
 LINK_RE = re.compile(r'<a href="([^"]+)"[^>]*>([^<]+)</a>')
 PUBLIC_PAGES = ("/sign-in", "/learn", "/screening", "/mobility/knee-to-wall")
 """Pages an anonymous visitor may open (cached and uncached ones)."""
-ANONYMOUS_NAV = ["Safety check", "Learn", "Knee-to-wall test", "Sign in"]
+ANONYMOUS_NAV = ["Safety check", "Learn", "Sign in", "Knee-to-wall test"]
+"""In page order: the phone's row, then what is behind "More"."""
 
 
 def nav_of(html: str) -> list[tuple[str, str]]:
@@ -90,3 +91,39 @@ def test_visible_entries_by_viewer(viewer: Viewer) -> None:
         assert shown == {"learn", "sign_in"}
     else:
         assert {"home", "history", "learn", "account"} <= shown
+
+
+ROW = {
+    "personal": ["Home", "Session", "Check-in", "History"],
+    "person": ["Home", "Session", "Check-in", "History"],
+    "clinician": ["Home", "Session", "Check-in", "Your people"],
+    "anonymous": ["Safety check", "Learn", "Sign in"],
+}
+"""The phone's row of links, by viewer (the rest is behind "More")."""
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_a_phone_keeps_the_most_used_entries_one_tap_away(viewer: Viewer) -> None:
+    public = {"screening", "learn", "mobility"}
+    entries = visible([e.route for e in NAV], viewer=viewer, public=public.__contains__)
+    links = split(entries)
+    assert [e.label for e in links.primary] == ROW[viewer]
+    assert [e.route for e in links.more] == [e.route for e in entries if e not in links.primary]
+    assert list(links) == [*links.primary, *links.more]
+
+
+def test_more_is_a_disclosure_marked_when_the_current_page_is_in_it(tmp_path: Path) -> None:
+    with TestClient(create_app(Settings(data_dir=tmp_path)), base_url=BASE_URL) as personal:
+        home = NAV_RE.search(personal.get("/").text)
+        learn = NAV_RE.search(personal.get("/learn").text)
+        insights = NAV_RE.search(personal.get("/insights").text)
+    assert home and learn and insights
+    row, more = home.group(1).split('<details class="more">')
+    assert LINK_RE.findall(row) == [
+        ("/", "Home"), ("/session", "Session"), ("/checkins", "Check-in"), ("/history", "History")
+    ]  # fmt: skip
+    assert "<summary>More</summary>" in more and ">Learn</a>" in more
+    assert 'aria-current="page">Home</a>' in row
+    assert '<summary class="here">More</summary>' in learn.group(1)
+    assert '<a href="/learn" aria-current="page">Learn</a>' in learn.group(1)
+    assert '<a href="/insights" aria-current="page">Insights</a>' in insights.group(1)

@@ -110,8 +110,12 @@ def test_nav_shows_only_pages_that_exist(client: TestClient) -> None:
     html = client.get("/").text
     nav = html[html.index('<nav aria-label="Main">') : html.index("</nav>")]
     labels = re.findall(r'<li><a href="[^"]+"(?: aria-current="page")?>([^<]+)</a></li>', nav)
-    # every listed page exists now, but the account page (server mode only)
-    assert labels == [e.label for e in NAV if e.route not in SERVER_ONLY]
+    # every listed page exists now, but the account page (server mode only); the phone's
+    # row first, then the rest in nav order (behind "More" on a phone)
+    personal = [e.label for e in NAV if e.route not in SERVER_ONLY]
+    assert labels[:4] == ["Home", "Session", "Check-in", "History"]
+    assert sorted(labels) == sorted(personal)
+    assert labels[4:] == [label for label in personal if label not in labels[:4]]
     assert visible({"plan", "home"}) == [NavEntry("home", "Home"), NavEntry("plan", "Plan")]
     assert {e.route for e in NAV} >= {"plan", "session", "checkins", "history", "insights"}
 

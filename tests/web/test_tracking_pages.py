@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 
 from calfcare import services
+from calfcare.core.day_words import day_text
 from calfcare.web.deps import app_store
+from calfcare.web.templating import day_words
 from tests.web.conftest import OFFLINE_HELPER, TestClient, csrf_token
 from tests.web.forms import post_form
 
@@ -335,6 +337,12 @@ def test_history_shows_the_newest_rows_and_offers_all(client: TestClient) -> Non
     assert "55 of 55 records" in client.get("/history?limit=55").text
 
 
+def _table_days(html: str) -> set[date]:
+    """The days heading the charts' tables' rows ("5 Dec 2026")."""
+    found = re.findall(r'<th scope="row">(\d{1,2} \w{3} \d{4})</th>', html)
+    return {datetime.strptime(day, "%d %b %Y").date() for day in found}
+
+
 def test_history_charts_cover_the_last_90_days_with_a_link_to_all(
     client: TestClient, app: object
 ) -> None:
@@ -353,17 +361,13 @@ def test_history_charts_cover_the_last_90_days_with_a_link_to_all(
         )
     html = client.get("/history").text
     start = newest - timedelta(days=89)
-    assert f"{start} to {newest}" in html
+    assert f"{day_text(start)} to {day_text(newest)}" in html  # days in words
     assert 'href="/history?charts=all">Show the charts for every day</a>' in html
-    chart_days = set(
-        re.findall(r'<th scope="row">(\d{4}-\d\d-\d\d)</th>', html.split("<h2>Records")[0])
-    )
-    assert chart_days and min(chart_days) >= start.isoformat()
+    chart_days = _table_days(html.split("<h2>Records")[0])
+    assert chart_days and min(chart_days) >= start
     every = client.get("/history?charts=all").text
     assert "Show the charts for every day" not in every
-    all_days = set(
-        re.findall(r'<th scope="row">(\d{4}-\d\d-\d\d)</th>', every.split("<h2>Records")[0])
-    )
+    all_days = _table_days(every.split("<h2>Records")[0])
     assert len(all_days) == 20 > len(chart_days)
     dated = client.get(f"/history?since={newest - timedelta(days=190)}").text
     assert "Show the charts for every day" not in dated
@@ -405,3 +409,33 @@ def test_home_answers_a_cached_summary_on_the_loop(
     )
     html = client.get("/").text
     assert len(hops) == 1 and "Recently" in html and "new shoes" in html
+
+
+def test_pages_write_days_in_words_and_machines_get_iso(client: TestClient, app: object) -> None:
+    """One way of writing a day for people ("5 Dec 2026") on the pages: the history's rows,
+    its charts' window, tables and axis, the home page's latest records. The API, the date
+    inputs and the links keep ISO 8601."""
+    store = app_store(app)  # type: ignore[arg-type]
+    from calfcare.web.api.common import now as web_now
+
+    when = web_now()
+    day = services.today_of(when) - timedelta(days=3)
+    services.log_soreness(store, day=day, scores={"left": 4}, moment="before", now=when)
+    words, iso = day_text(day), day.isoformat()
+    history = client.get(f"/history?since={iso}").text
+    assert f'<th scope="row" role="rowheader">{words}</th>' in history
+    assert f"{words} to {words}" in history  # the charts' window
+    assert f'<th scope="row">{words}</th>' in history  # the charts' table
+    assert f"{day.day} {words.split()[1]}</text>" in history  # the axis, compact
+    assert f'value="{iso}"' in history  # the filter's date input
+    assert iso not in history.replace(f'value="{iso}"', "").replace(f"since={iso}", "")
+    assert f"{words}</span>" in client.get("/").text
+    assert client.get("/api/records").json()[0]["day"] == iso
+
+
+def test_the_day_filter_takes_dates_datetimes_and_iso_strings(client: TestClient) -> None:
+    day = day_words
+    assert client.app.state.pages.env.filters["day"] is day_words  # type: ignore[attr-defined]
+    assert day(date(2026, 12, 5)) == day("2026-12-05") == "5 Dec 2026"
+    assert day(datetime(2027, 1, 9, 23, 59)) == "9 Jan 2027"
+    assert [day(date(2026, m, 1)).split()[1] for m in (1, 5, 9)] == ["Jan", "May", "Sep"]

@@ -181,5 +181,6 @@ def _sources(ids: list[str]) -> str:
 def _day(iso: str) -> str:
     from datetime import date
 
-    day = date.fromisoformat(iso)
-    return f"{day.day} {day:%B %Y}"
+    from calfcare.core.day_words import day_text
+
+    return day_text(date.fromisoformat(iso))

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import replace
-from datetime import date
 from typing import Any
 
+from calfcare.core.day_words import day_text
 from calfcare.core.errors import PlanBlocked
 from calfcare.core.levels import Leg
 from calfcare.core.report import calf_name
@@ -101,7 +101,7 @@ def check_not_held(state: SafetyState) -> None:
         message = "\n".join(
             [
                 advice,
-                f"A hold on massage of both calves since {_words(hold.since)}. {hold.reason}",
+                f"A hold on massage of both calves since {day_text(hold.since)}. {hold.reason}",
                 f"What lifts it: {hold.lifts}",
             ]
         )
@@ -196,7 +196,3 @@ def calves_name(legs: Collection[Leg]) -> str:
     if len(legs) == 1:
         return calf_name(next(iter(legs)))
     return " and ".join(leg.value for leg in legs) + " calves"
-
-
-def _words(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"

@@ -37,6 +37,7 @@ from types import MappingProxyType
 from typing import Any
 
 from calfcare.core.answers import parse_answers
+from calfcare.core.day_words import day_text
 from calfcare.core.errors import InvalidInput
 from calfcare.core.levels import Leg, Level
 from calfcare.core.pain_stops import open_stops, stop_end
@@ -278,7 +279,7 @@ def _hold(hold: _Open, wording: SafetyWording, zone: tzinfo) -> SafetyHold:
         kind=record.kind,
         headline=advice.headline,
         reason=template.format(
-            day=_words(_day(record.taken_at, zone)), findings=_findings(record, wording)
+            day=day_text(_day(record.taken_at, zone)), findings=_findings(record, wording)
         ),
         advice=advice.text,
         sources=advice.sources,
@@ -320,10 +321,6 @@ def _pain_checks(
 
 def _day(moment: datetime, zone: tzinfo) -> date:
     return moment.astimezone(zone).date()
-
-
-def _words(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def safety_json(state: SafetyState) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from calfcare.core.day_words import day_text
 from calfcare.core.split_leg_design import MIN_DAYS_FOR_P, SPECS, Outcome
 from calfcare.core.split_leg_power import TARGET, TYPICAL_SPREAD, days_for, spread_column
 from calfcare.core.split_leg_result import (
@@ -230,7 +231,7 @@ def _figures(e: ExperimentResult, r: SplitLegResult) -> list[str]:
 def _day_counts(r: SplitLegResult) -> list[str]:
     lines = [f"Days counted: {r.days} of {r.planned_days} planned."]
     if r.missing:
-        shown = "; ".join(f"{d.day.isoformat()} ({d.reason})" for d in r.missing[:5])
+        shown = "; ".join(f"{day_text(d.day)} ({d.reason})" for d in r.missing[:5])
         more = f"; and {len(r.missing) - 5} more" if len(r.missing) > 5 else ""
         lines.append(
             f"Missing: {_days(len(r.missing))} (calfcare never guesses a missing rating): "
@@ -243,7 +244,7 @@ def _day_counts(r: SplitLegResult) -> list[str]:
             "to how your calves felt, the result can be wrong in either direction."
         )
     if r.left_out:
-        shown = "; ".join(f"{d.day.isoformat()} ({d.reason})" for d in r.left_out[:5])
+        shown = "; ".join(f"{day_text(d.day)} ({d.reason})" for d in r.left_out[:5])
         lines.append(
             f"Left out: {_days(len(r.left_out))} whose coin could not be checked: {shown}."
         )
@@ -315,8 +316,9 @@ def _details(e: ExperimentResult, r: SplitLegResult) -> list[str]:
             f"{_days(e.coin_days)} with a stored coin; primary outcome next-day soreness."
         )
     else:
+        registered = exp.registered_at.astimezone()
         lines.append(
-            f"Pre-registered {exp.registered_at.astimezone().strftime('%Y-%m-%d %H:%M')} "
+            f"Pre-registered {day_text(registered)}, {registered:%H:%M} "
             f"before the first coin: {exp.planned_days} complete days, primary outcome "
             f"{_WHAT[exp.outcome]}, two-sided exact test at alpha 0.05, analysed once when the "
             "planned days are in (the first days to be complete)."

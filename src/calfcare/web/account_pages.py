@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from calfcare.core.accounts import network_of
+from calfcare.core.day_words import day_text
 from calfcare.core.errors import InvalidInput, Problem, TooManyTries
 from calfcare.core.passkeys import relying_party_id
 from calfcare.services import accounts, passkeys
@@ -233,7 +234,7 @@ def _shown(key: Passkey) -> dict[str, object]:
 
 
 def _day(moment: datetime) -> str:
-    return f"{moment.day} {moment:%B %Y}"
+    return day_text(moment)
 
 
 async def _account_form(

@@ -15,6 +15,7 @@ from datetime import date
 
 from markupsafe import Markup, escape
 
+from calfcare.core.day_words import MONTHS
 from calfcare.core.report_series import Line
 
 WIDTH, HEIGHT = 600, 300
@@ -154,7 +155,7 @@ def line_chart(
                 anchor = "middle"
             body.append(
                 f'<text x="{x_of(d):.1f}" y="{HEIGHT - 12}" text-anchor="{anchor}">'
-                f"{escape(d.isoformat())}</text>"
+                f"{d.day} {MONTHS[d.month - 1]}</text>"
             )
         body.append("</g>")
         for i, s in enumerate(series):

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from calfcare import services
+from calfcare.core.day_words import day_text
 from calfcare.services import clinic
 from calfcare.web import auth, clinic_person_pages, deps, shown_once
 from calfcare.web.clinic_access import clinician_of, not_shared, person_id_of
@@ -66,7 +67,7 @@ def invite_post(request: Request) -> Response:
     shown = {
         "code": f"{made.code[:4]} {made.code[4:]}",
         "link": str(request.base_url).rstrip("/") + made.link_path,
-        "expires": made.expires_at.astimezone().strftime("%d %B %Y"),
+        "expires": day_text(made.expires_at.astimezone()),
     }
     return shown_once.redirect_showing(request, "/clinic/invite?made=1", "invite", shown)
 

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from calfcare import services
+from calfcare.core.day_words import day_text
 from calfcare.core.records import RecordSet
 from calfcare.core.report_series import Line
 from calfcare.web import charts
@@ -93,13 +94,13 @@ def _chart_entry(
         if s.points:
             first, last = s.points[0], s.points[-1]
             parts.append(
-                f"{s.label}: {len(s.points)} days, from {first[1]:.1f} on {first[0]} "
-                f"to {last[1]:.1f} on {last[0]}"
+                f"{s.label}: {len(s.points)} days, from {first[1]:.1f} on {day_text(first[0])} "
+                f"to {last[1]:.1f} on {day_text(last[0])}"
             )
-    desc = f"{title} from {days[0]} to {days[-1]}. " + "; ".join(parts) + "."
+    desc = f"{title} from {day_text(days[0])} to {day_text(days[-1])}. " + "; ".join(parts) + "."
     values = {s.label: dict(s.points) for s in series}
     rows = [
-        [d.isoformat()]
+        [day_text(d)]
         + [
             "" if d not in values[s.label] else f"{values[s.label][d]:.1f}".removesuffix(".0")
             for s in series

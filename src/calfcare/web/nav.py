@@ -5,11 +5,14 @@ page that does not exist. To add a page to the nav: give its route ``name="..."`
 that name here, in the order it should appear. Entries for the pages other people are
 building (plan, session, check-ins, history, insights, export) are already listed: they
 appear the moment their routes are registered with those names.
+
+On a phone the nav is one row of the most used entries (`PRIMARY`) and a "More" disclosure
+(a ``<details>``, no script) with the rest; on a wide screen every entry is in view.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -73,3 +76,34 @@ def visible(
         return route not in ANONYMOUS_ONLY
 
     return [entry for entry in nav if entry.route in names and shown(entry.route)]
+
+
+PRIMARY = ("home", "clinic", "session", "checkins", "history", "screening", "sign_in", "learn")
+"""The entries kept one tap away on a phone, most wanted first: the first `MAX_PRIMARY` of
+these that a viewer has. A person gets Home, Session, Check-in and History; a clinician
+"Your people" before Check-in; an anonymous visitor the safety check, Learn and Sign in."""
+MAX_PRIMARY = 4
+"""How many fit on one row of a 390 px wide phone next to "More" (the longest labels)."""
+
+
+@dataclass(frozen=True, slots=True)
+class NavLinks:
+    """A viewer's nav: ``primary`` always in view, ``more`` behind "More" on a phone; each
+    in nav order. Iterating gives every entry (primary first)."""
+
+    primary: tuple[NavEntry, ...]
+    more: tuple[NavEntry, ...]
+
+    def __iter__(self) -> Iterator[NavEntry]:
+        return iter(self.primary + self.more)
+
+
+def split(entries: Iterable[NavEntry]) -> NavLinks:
+    """``entries`` (as `visible` gives them) split into the phone's row and its "More"."""
+    shown = list(entries)
+    routes = {entry.route for entry in shown}
+    first = set([route for route in PRIMARY if route in routes][:MAX_PRIMARY])
+    return NavLinks(
+        primary=tuple(e for e in shown if e.route in first),
+        more=tuple(e for e in shown if e.route not in first),
+    )

@@ -14,6 +14,7 @@ from datetime import date
 
 from markupsafe import Markup, escape
 
+from calfcare.core.day_words import day_text
 from calfcare.core.levels import Leg
 from calfcare.core.period_report import SpotCount
 from calfcare.core.records import SpotHeight, SpotSide
@@ -199,7 +200,7 @@ def measure_chart(chart: MeasureChart, first: date, last: date) -> Markup:
             "nothing recorded yet</text>"
         )
     desc = "; ".join(
-        f"{line.label}: " + (", ".join(f"{d.isoformat()} {v:g}" for d, v in line.points) or "none")
+        f"{line.label}: " + (", ".join(f"{day_text(d)} {v:g}" for d, v in line.points) or "none")
         for line in chart.lines
     )
     return _svg(chart.key, chart.title, desc, w, h, body)

@@ -77,7 +77,7 @@ async def insights(request: Request, pages: PagesDep, cache: ReadCacheDep) -> HT
         "insights.html",
         vary=("data", version, today),
         ordinary=report.ordinary,
-        current=report.current,
+        latest=report.current,
         earlier=report.experiments[:-1],
         outcome_titles=OUTCOME_TITLES,
     )

@@ -23,6 +23,7 @@ import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -36,11 +37,12 @@ from starlette.routing import NoMatchFound
 from starlette.types import Scope
 
 from calfcare.content.sources import Source, load_sources
+from calfcare.core.day_words import day_text
 from calfcare.core.levels import LEVEL_WORDS, Level
 from calfcare.core.record_views import KIND_WORDS, count_words
 from calfcare.web.auth import is_public
 from calfcare.web.form_words import field_words
-from calfcare.web.nav import NAV, Viewer, visible
+from calfcare.web.nav import NAV, Viewer, split, visible
 
 
 class Citations:
@@ -231,6 +233,7 @@ class Pages:
         self.env.filters["kind_words"] = KIND_WORDS.__getitem__
         self.env.filters["count_words"] = count_words
         self.env.filters["level_words"] = lambda level: LEVEL_WORDS[Level(level)]
+        self.env.filters["day"] = day_words
 
     def warm(self) -> None:
         """Load every template now, at start-up, so that no first request pays for it
@@ -266,10 +269,12 @@ class Pages:
         if token is None:
             token = _token(scope)
         return {
-            "nav": visible(
-                (e.route for e in NAV if self.has_route(e.route)),
-                viewer=viewer_of(scope),
-                public=self.is_public_route,
+            "nav": split(
+                visible(
+                    (e.route for e in NAV if self.has_route(e.route)),
+                    viewer=viewer_of(scope),
+                    public=self.is_public_route,
+                )
             ),
             "current": current,
             "csrftoken": token,
@@ -340,6 +345,13 @@ class Pages:
     def render_error(self, scope: Scope, status: int, body: dict[str, Any]) -> str:
         values = {**self._context(scope, None), "status": status, "body": body}
         return self.env.get_template("error.html").render(values)
+
+
+def day_words(day: date | str) -> str:
+    """``{{ row.day|day }}``: a day for people, "5 Dec 2026" (`calfcare.core.day_words`),
+    from a date, a datetime (made local first: ``at.astimezone()|day``) or an ISO string (the
+    history's rows carry their days as ISO strings, as the API does)."""
+    return day_text(date.fromisoformat(day) if isinstance(day, str) else day)
 
 
 def viewer_of(scope: Scope) -> Viewer:

@@ -7,7 +7,7 @@ whose page requested anything outside 127.0.0.1 or logged a console error (CSP i
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.web.browser.conftest import BrowserPage, axe_violations
 
@@ -105,7 +105,7 @@ def test_why_we_ask_opens_and_tap_targets_are_large(browser_page: BrowserPage) -
     page.get_by_role("button", name="Continue").click()
     why = page.locator("details p").first
     assert not why.is_visible()
-    page.locator("summary").first.click()
+    page.locator("main summary").first.click()  # the first in the nav is "More"
     assert why.is_visible() and "pulmonary embolism" in why.inner_text()
     for label in page.locator("label.choice").all():
         box = label.bounding_box()
@@ -124,3 +124,35 @@ def test_missing_answer_is_announced(browser_page: BrowserPage) -> None:
         page.get_by_role("button", name="Continue").click()
     assert page.locator(".error-summary[role=alert]").is_visible()
     assert axe_violations(page) == []
+
+
+def test_the_nav_is_one_row_on_a_phone_and_the_rest_is_behind_more(
+    browser_page: BrowserPage,
+) -> None:
+    """A phone: the brand and "More", then one row (Home, Session, Check-in, History);
+    "More" opens from the keyboard and its links work. A desktop: every link in view."""
+    page = browser_page.page
+    page.goto("/")
+    nav = page.get_by_role("navigation", name="Main")
+    insights = nav.get_by_role("link", name="Insights", exact=True)
+    header = page.locator("header.site").bounding_box()
+    assert header is not None
+    if browser_page.viewport == "phone":
+        assert header["height"] < 100, "two rows of 44 px, not four"
+        assert not insights.is_visible()
+        more = nav.locator("summary", has_text="More")
+        more.focus()
+        page.keyboard.press("Enter")
+        expect(insights).to_be_visible()
+        assert axe_violations(page) == []
+        _no_horizontal_scroll(page)
+    else:
+        expect(insights).to_be_visible()
+    insights.click()
+    page.wait_for_url("**/insights")
+    if browser_page.viewport == "phone":
+        expect(nav.locator("summary.here")).to_have_text("More")
+        nav.locator("summary").click()
+    expect(nav.get_by_role("link", name="Insights", exact=True)).to_have_attribute(
+        "aria-current", "page"
+    )
