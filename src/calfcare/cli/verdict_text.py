@@ -11,11 +11,11 @@ level and sources, each calf's status, the advice's sources.
 from __future__ import annotations
 
 import sys
-from datetime import date
 from typing import TYPE_CHECKING, Any, TextIO
 
 from calfcare.cli.verdict_words import LEVEL_MARK, calf_status, said_again
 from calfcare.content.source_names import source_names
+from calfcare.core.day_words import day_text
 from calfcare.core.levels import LEVEL_WORDS
 
 if TYPE_CHECKING:
@@ -64,22 +64,18 @@ def state_lines(after: AfterScreening, verdict: str) -> list[str]:
     if hold is not None:
         still = (
             f"A HOLD ON MASSAGE IS STILL ON ({LEVEL_WORDS[hold.level]}), since "
-            f"{_day(hold.since)}. This safety check does not lift it; {lifts}"
+            f"{day_text(hold.since)}. This safety check does not lift it; {lifts}"
         )
         return ["", still]
     lines = []
     for leg, day in after.pain_stops.items():
         lines += [
             "",
-            f"Your {leg} calf stopped a session for sharp pain on {_day(day)}; calfcare asks "
+            f"Your {leg} calf stopped a session for sharp pain on {day_text(day)}; calfcare asks "
             "about it before the next plan. When the pain has gone or been checked: calfcare "
             f"safety pain-checked --leg {leg}",
         ]
     return lines
-
-
-def _day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def show_verdict(
