@@ -552,3 +552,14 @@ def test_the_tender_spot_prompt_shows_its_answer_keys_as_written() -> None:
     assert "[l]ower/[m]iddle/[u]pper + [i]nner/[o]uter (e.g. 'mo'), Enter to skip: " in (
         out.getvalue()
     )
+
+
+def test_a_soreness_digit_that_is_no_number_is_asked_again() -> None:
+    """A "²" is a digit to Python but no int: the question comes again, no traceback."""
+    from calfcare.cli.coach_save import ask_soreness
+
+    replies = iter(["²\n", "11\n", "3\n"])
+    out = io.StringIO()
+    scores = ask_soreness(Console(file=out, width=100), [Leg.LEFT], "now", lambda: next(replies))
+    assert scores == {"left": 3}
+    assert out.getvalue().count("Please type a whole number from 0 to 10") == 2

@@ -288,6 +288,7 @@ def test_cancelling_open_invitations(kim: Clinic) -> None:
     done = kim.dr.form("/clinic/invite/revoke")
     assert done.status_code == 303 and done.headers["location"] == "/clinic/invite?revoked=1"
     assert "1 open invitation cancelled." in text_of(kim.page("/clinic/invite?revoked=1"))
+    assert "cancelled" not in text_of(kim.page("/clinic/invite?revoked=²"))  # no number
 
 
 def test_stop_seeing_a_person(kim: Clinic) -> None:

@@ -169,6 +169,8 @@ def test_stop_sharing_ends_access_at_once_and_the_log_stays(kim: Clinic, browser
     assert "<td>dr-kim</td><td>your history</td>" in page.text
     assert browser.form("/sharing/stop", clinician="x").status_code == 422
     assert browser.form("/sharing/stop", clinician="999").status_code == 422
+    for odd in ("²", "١٢", "\x00"):  # a digit that is no number (int() fails): refused too
+        assert browser.form("/sharing/stop", clinician=odd).status_code == 422
     stopped = browser.form("/sharing/stop", clinician=str(kim.clinician.id))
     assert stopped.status_code == 303 and stopped.headers["location"] == "/sharing?stopped=1"
     with pytest.raises(NotAllowed):

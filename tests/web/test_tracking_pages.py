@@ -282,6 +282,8 @@ def test_export_downloads_and_import_round_trip(client: TestClient) -> None:
     )
     assert same.status_code == 303 and same.headers["location"] == "/export?added=0&skipped=1"
     assert "Imported 0 records (1 already there)" in client.get(same.headers["location"]).text
+    odd = client.get("/export?added=²&skipped=1")  # "²" is a digit, but no number
+    assert odd.status_code == 200 and "Imported" not in odd.text
     doc = json.loads(exported.text)
     doc["notes"][0]["text"] = "changed"
     clash = post_form(client, "/import", [("csrftoken", token), ("document", json.dumps(doc))])

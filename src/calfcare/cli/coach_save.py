@@ -45,7 +45,7 @@ def ask_soreness(
                 return scores
             if reply == "":
                 break
-            if reply.isdigit() and 0 <= int(reply) <= 10:
+            if reply.isascii() and reply.isdigit() and 0 <= int(reply) <= 10:  # not "²"
                 scores[leg.value] = int(reply)
                 break
             console.print("  Please type a whole number from 0 to 10, or press Enter to skip.")

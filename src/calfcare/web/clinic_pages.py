@@ -44,7 +44,8 @@ def invite_page(
     """How inviting works, and the button that makes an invitation; after one is made
     (``made=1``), its code, link and QR code this once (`calfcare.web.shown_once`)."""
     clinician_of(request)
-    count = int(revoked) if revoked.isdigit() and len(revoked) < 6 else None
+    whole = revoked.isascii() and revoked.isdigit()  # "²" is a digit but no int
+    count = int(revoked) if whole and len(revoked) < 6 else None
     kept = shown_once.take(request, "invite") if made == "1" else None
     shown = None
     if kept is not None:

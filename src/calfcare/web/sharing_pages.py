@@ -101,7 +101,7 @@ async def sharing_stop(request: Request, pages: PagesDep) -> Response:
     account = _account(request)
     raw = (await form_values(request)).get("clinician", "")
     stopped = False
-    if raw.isdigit() and len(raw) < 19:
+    if raw.isascii() and raw.isdigit() and len(raw) < 19:  # not "²": no int
         stopped = await run_in_threadpool(
             clinic.stop_sharing, deps.base_store(request.app), account.person_id, int(raw),
             auth.now(),

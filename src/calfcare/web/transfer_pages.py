@@ -29,8 +29,9 @@ async def export(request: Request, pages: PagesDep, cache: ReadCacheDep) -> HTML
     version, counts = await cached(cache, ("counts",), lambda: _counts(cache.store))
     q = request.query_params
     imported = None
-    if q.get("added", "").isdigit() and q.get("skipped", "").isdigit():
-        imported = (int(q["added"]), int(q["skipped"]))
+    added, skipped = q.get("added", ""), q.get("skipped", "")
+    if (added + skipped).isascii() and added.isdigit() and skipped.isdigit():  # "²": no int
+        imported = (int(added), int(skipped))
     return pages.render_cached(
         request,
         "export.html",
