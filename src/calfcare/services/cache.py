@@ -86,6 +86,14 @@ class ReadCache:
     def get_at(self, key: Hashable, compute: Callable[[], T]) -> tuple[int, T]:
         """`get`, with the data version the value is kept under (for a page cache that
         must vary with it)."""
+        return self.get_for_version(key, lambda _version: compute())
+
+    def get_for_version(self, key: Hashable, compute: Callable[[int], T]) -> tuple[int, T]:
+        """`get_at`, telling ``compute`` the data version its value will be kept under,
+        read before it runs. A value must never be older than its version: one made from
+        records read earlier, in another snapshot, is right for that version only if they
+        were read at it (`calfcare.services.safety.safety_read`'s ``read_at``); else it
+        reads them again."""
         person, version = self.store.person_id, self.store.data_version()
         kept = self._kept
         full_key = (person, version, key)
@@ -103,7 +111,7 @@ class ReadCache:
         if waiting is not None:
             return version, cast(T, waiting.result())
         try:
-            value = compute()
+            value = compute(version)
         except BaseException as error:
             with kept.lock:
                 kept.pending.pop(full_key, None)

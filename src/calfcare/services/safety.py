@@ -131,18 +131,22 @@ def safety_read(
     cache: ReadCache | None = None,
     *,
     records: RecordSet | None = None,
+    read_at: int | None = None,
 ) -> SafetyRead:
     """Today's `SafetyRead` (kept in ``cache``, when given, until the data changes), from
     ``records`` when a caller read them already in its own snapshot (`safety_records`),
-    else in a read of its own."""
+    else in a read of its own. With a ``cache``, ``records`` are used only when read at
+    the data version the state is kept under (``read_at``, read before their snapshot):
+    a write between that snapshot and this read would otherwise keep the state from before
+    it (a hold missing) under the version after it."""
 
-    def compute() -> SafetyRead:
-        if records is not None:
+    def compute(version: int | None = None) -> SafetyRead:
+        if records is not None and (cache is None or read_at == version):
             return read_of(records, now)
         with store.reading() as tx:
             return read_of(safety_records(tx), now)
 
-    return compute() if cache is None else cache.get(safety_key(now), compute)
+    return compute() if cache is None else cache.get_for_version(safety_key(now), compute)[1]
 
 
 def safety_state(store: Store, now: datetime, cache: ReadCache | None = None) -> SafetyState:

@@ -57,14 +57,20 @@ def prescribed(app: FastAPI) -> Prescribed | None:
 
 
 def keep(
-    app: FastAPI, found: Prescribed | None, today: date, month: tuple[date, Sequence[SessionRecord]]
+    app: FastAPI,
+    found: Prescribed | None,
+    today: date,
+    month: tuple[date, Sequence[SessionRecord]],
+    *,
+    read_at: int,
 ) -> None:
     """Keep the prescription a page's snapshot read for the rest of the request, and this
     week's adherence from that snapshot's sessions (``month``: since when, and the sessions
-    up to ``today``), so the home page's lead reads nothing more."""
+    up to ``today``, read at data version ``read_at``), so the home page's lead reads
+    nothing more."""
     deps.keep_read("prescription", found)
     if found is not None:
-        app_week(app, found, today, month)
+        app_week(app, found, today, month, read_at=read_at)
 
 
 async def prescribed_for(request: Request) -> Prescribed | None:
@@ -105,10 +111,13 @@ def app_week(
     found: Prescribed,
     today: date,
     month: tuple[date, Sequence[SessionRecord]] | None = None,
+    *,
+    read_at: int | None = None,
 ) -> WeekAdherence | None:
     """This week's adherence (None outside the prescription), kept in the read cache under
     the data version, the prescription and the day; from ``month`` (since when, and the
-    sessions from then to ``today``, as read) when it covers the week, else read."""
+    sessions from then to ``today``, as read at data version ``read_at``) when it covers
+    the week and was read at the version it is kept under, else read."""
     p = found.prescription
     week = p.week_of(today)
     if week is None:
@@ -116,14 +125,14 @@ def app_week(
     cache = deps.app_read_cache(app)
     first = p.start_day + timedelta(weeks=week - 1)
 
-    def compute() -> WeekAdherence | None:
-        if month is not None and month[0] <= first:
+    def compute(version: int) -> WeekAdherence | None:
+        if month is not None and month[0] <= first and read_at == version:
             sessions: Sequence[SessionRecord] = [s for s in month[1] if first <= s.day <= today]
         else:
             sessions = services.load_records(cache.store, first, today, kinds=["sessions"]).sessions
         return this_week(p, sessions, today)
 
-    return cache.get(("prescription_week", found.id, today), compute)
+    return cache.get_for_version(("prescription_week", found.id, today), compute)[1]
 
 
 async def lead_for(request: Request) -> dict[str, Any] | None:

@@ -61,15 +61,16 @@ class Gate:
         return None if self.screening is None else dict(self.screening.answers)
 
 
-def read_gate(app: FastAPI, records: RecordSet | None = None) -> Gate:
+def read_gate(app: FastAPI, records: RecordSet | None = None, read_at: int | None = None) -> Gate:
     """Today's gate (call it in a worker thread: it may read the database; an ``async``
     route calls `request_gate`), from the read cache's one safety state
     (`safety_services.safety_key`, shared with ``/api/safety``); on a miss from ``records``
-    when the caller read the safety state's records already in its own snapshot."""
+    when the caller read the safety state's records already in its own snapshot, at data
+    version ``read_at`` (read before that snapshot; after a write since, read again)."""
     from calfcare.web.api.common import now
 
     cache = app_read_cache(app)
-    read = safety_services.safety_read(cache.store, now(), cache, records=records)
+    read = safety_services.safety_read(cache.store, now(), cache, records=records, read_at=read_at)
     return Gate(read.state, read.screening, read.key)
 
 

@@ -53,22 +53,23 @@ def home_summary(app: FastAPI) -> HomeSummary:
         cache = app_read_cache(app)
         today = services.today_of(now())
 
-        def compute() -> HomeSummary:
+        def compute(version: int) -> HomeSummary:
             gate = cached_gate(app)
             lead = prescribed.wanted(app)
             since = today - timedelta(days=30)
             reads = page_reads(
                 cache.store, since, today, kinds=HOME_KINDS, safety=gate is None, prescription=lead
-            )
+            )  # read after ``version``: what it holds is at least that new
             if lead:
-                prescribed.keep(app, reads.prescription, today, (since, reads.records.sessions))
+                month = (since, reads.records.sessions)
+                prescribed.keep(app, reads.prescription, today, month, read_at=version)
             if gate is None:
-                gate = read_gate(app, reads.safety)
+                gate = read_gate(app, reads.safety, read_at=version)
             summary = _home_summary(reads.records, today)
             summary["safety"] = gate.state  # the home page leads with a hold
             return summary, repr(summary)
 
-        return cache.get(("home_summary", today), compute)
+        return cache.get_for_version(("home_summary", today), compute)[1]
     except CalfcareError:
         return NO_SUMMARY
 
