@@ -72,10 +72,11 @@ SETTING_NAMES = (
 def parse_port(raw: str, name: str) -> int:
     """A TCP port from text; `InvalidInput` naming ``name`` (exit 2), not a ValueError."""
     from calfcare.core.errors import InvalidInput, Problem
+    from calfcare.core.whole_number import whole_number
 
-    text = raw.strip()
-    if text.isascii() and text.isdigit() and 1 <= int(text) <= 65535:
-        return int(text)
+    port = whole_number(raw.strip(), 5)
+    if port is not None and 1 <= port <= 65535:
+        return port
     raise InvalidInput(
         [Problem(name, f"{raw!r} is not a port: give a whole number from 1 to 65535, or unset it")],
         "A setting is not valid.",

@@ -18,6 +18,7 @@ from rich.console import Console
 
 from calfcare.cli.prompt import ReadLine, ask
 from calfcare.core.levels import Leg
+from calfcare.core.whole_number import whole_number
 
 HEIGHTS = {"l": "lower", "m": "middle", "u": "upper"}
 SIDES = {"i": "inner", "o": "outer"}
@@ -45,8 +46,9 @@ def ask_soreness(
                 return scores
             if reply == "":
                 break
-            if reply.isascii() and reply.isdigit() and 0 <= int(reply) <= 10:  # not "²"
-                scores[leg.value] = int(reply)
+            score = whole_number(reply, 3)
+            if score is not None and score <= 10:
+                scores[leg.value] = score
                 break
             console.print("  Please type a whole number from 0 to 10, or press Enter to skip.")
     return scores

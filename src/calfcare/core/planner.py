@@ -31,6 +31,7 @@ from calfcare.core.routine import (
     Tool,
 )
 from calfcare.core.screening import ScreeningResult
+from calfcare.core.whole_number import whole_number
 
 OPTION_FIELDS = ("tool", "legs", "seconds_per_calf", "intensity", "pace_per_minute")
 
@@ -251,8 +252,8 @@ def _whole(value: object, name: str, low: int, high: int, problems: list[Problem
     number: int | None = None
     if type(value) is int:
         number = value
-    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        number = int(value.strip())
+    elif isinstance(value, str):
+        number = whole_number(value.strip(), 9)
     if number is None or not low <= number <= high:
         problems.append(
             Problem(name, f"must be a whole number from {low} to {high}, got {value!r}")

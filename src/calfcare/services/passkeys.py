@@ -34,6 +34,7 @@ from calfcare.core.passkeys import (
     counter_moves_on,
     passkey_name,
 )
+from calfcare.core.whole_number import whole_number
 from calfcare.services.accounts import (
     SignedIn,
     SignInRefused,
@@ -258,11 +259,11 @@ def of_account(store: Store, account_id: int) -> list[Passkey]:
 def remove(store: Store, account_id: int, passkey_id: str) -> None:
     """Remove one of the account's own passkeys; `InvalidInput` naming ``passkey`` for any
     other id (another account's is not found either)."""
-    text = passkey_id.strip()
+    number = whole_number(passkey_id.strip(), 9)
     found = False
-    if text.isascii() and text.isdigit() and len(text) < 10:
+    if number is not None:
         with store.accounts() as tx:
-            found = tx.passkeys.remove(account_id, int(text))
+            found = tx.passkeys.remove(account_id, number)
     if not found:
         raise InvalidInput(
             [Problem("passkey", "That passkey is not one of yours: reload the page.")]

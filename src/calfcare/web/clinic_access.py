@@ -14,6 +14,7 @@ from fastapi import Request
 from starlette.exceptions import HTTPException
 
 from calfcare.core.errors import NotAllowed
+from calfcare.core.whole_number import whole_number
 from calfcare.services import clinic
 from calfcare.storage import Store
 from calfcare.storage.accounts import Account
@@ -32,9 +33,10 @@ def clinician_of(request: Request) -> Account:
 
 def person_id_of(text: str) -> int:
     """A person's id from the address; anything else is "no page here" (404)."""
-    if not (text.isascii() and text.isdigit() and len(text) <= 18):
+    found = whole_number(text, 18)
+    if found is None:
         raise HTTPException(404)
-    return int(text)
+    return found
 
 
 def not_shared() -> HTTPException:

@@ -19,6 +19,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from calfcare import services
 from calfcare.core.day_words import day_text
+from calfcare.core.whole_number import whole_number
 from calfcare.services import clinic
 from calfcare.web import auth, clinic_person_pages, deps, shown_once
 from calfcare.web.clinic_access import clinician_of, not_shared, person_id_of
@@ -44,8 +45,7 @@ def invite_page(
     """How inviting works, and the button that makes an invitation; after one is made
     (``made=1``), its code, link and QR code this once (`calfcare.web.shown_once`)."""
     clinician_of(request)
-    whole = revoked.isascii() and revoked.isdigit()  # "²" is a digit but no int
-    count = int(revoked) if whole and len(revoked) < 6 else None
+    count = whole_number(revoked, 5)
     kept = shown_once.take(request, "invite") if made == "1" else None
     shown = None
     if kept is not None:

@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from calfcare.core.errors import InvalidInput, Problem
+from calfcare.core.whole_number import whole_number
 from calfcare.web.templating import Pages
 
 T = TypeVar("T")
@@ -160,7 +161,8 @@ class FormPage:
 
 def score(value: str) -> object:
     """A 0-10 radio value as an int; anything odd is passed on for the core to refuse."""
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 3 else value
+    number = whole_number(value, 3)
+    return value if number is None else number
 
 
 def number(value: str) -> object:

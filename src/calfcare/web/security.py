@@ -36,6 +36,7 @@ from starlette.requests import HTTPConnection
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from calfcare.core.whole_number import whole_number
 from calfcare.web import csrf
 from calfcare.web.limits import (
     UPLOAD_PATHS,
@@ -164,7 +165,8 @@ class SecurityMiddleware:
             413,
             _problem(f"The request is too large: at most {size_text(limit)}.", "(body)"),
         )
-        if declared.isdigit() and int(declared) > limit:
+        size = whole_number(declared, 18)  # longer: the body read below stops at the limit
+        if size is not None and size > limit:
             return b"", too_large
         body = await _read_body(receive, limit)
         return (b"", too_large) if body is None else (body, None)

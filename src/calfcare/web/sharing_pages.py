@@ -23,6 +23,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from calfcare.core.errors import Problem
 from calfcare.core.prescription import prescription_words
+from calfcare.core.whole_number import whole_number
 from calfcare.services import clinic
 from calfcare.storage.accounts import Account
 from calfcare.web import auth, calendar_feed, deps, invite_pages, prescribed, shown_once
@@ -101,9 +102,10 @@ async def sharing_stop(request: Request, pages: PagesDep) -> Response:
     account = _account(request)
     raw = (await form_values(request)).get("clinician", "")
     stopped = False
-    if raw.isascii() and raw.isdigit() and len(raw) < 19:  # not "²": no int
+    clinician_id = whole_number(raw, 18)
+    if clinician_id is not None:
         stopped = await run_in_threadpool(
-            clinic.stop_sharing, deps.base_store(request.app), account.person_id, int(raw),
+            clinic.stop_sharing, deps.base_store(request.app), account.person_id, clinician_id,
             auth.now(),
         )  # fmt: skip
     if not stopped:

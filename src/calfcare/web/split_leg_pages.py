@@ -21,6 +21,7 @@ from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.split_leg_design import MAX_PLANNED_DAYS, MIN_PLANNED_DAYS, REGISTRABLE
 from calfcare.core.split_leg_power import default_days
 from calfcare.core.split_leg_words import plan_sentence
+from calfcare.core.whole_number import whole_number
 from calfcare.services import split_leg as split_leg_services
 from calfcare.web.api import common
 from calfcare.web.api.common import cached
@@ -143,7 +144,8 @@ async def _submit(
 async def split_leg_start(request: Request, pages: PagesDep, store: StoreDep) -> Response:
     def save(values: dict[str, str]) -> None:
         raw = values.get("days", "").strip()
-        days = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 4 else raw or None
+        number = whole_number(raw, 4)
+        days = number if number is not None else raw or None
         outcome = values.get("outcome") or None
         split_leg_services.start_experiment(store, days=days, outcome=outcome, now=common.now())
 

@@ -11,6 +11,7 @@ from starlette.datastructures import UploadFile
 from starlette.responses import HTMLResponse, Response
 
 from calfcare.core.errors import InvalidInput, Problem
+from calfcare.core.whole_number import whole_number
 from calfcare.storage import Store
 from calfcare.web.api.common import cached
 from calfcare.web.api.transfer import export_response, import_bytes
@@ -29,9 +30,9 @@ async def export(request: Request, pages: PagesDep, cache: ReadCacheDep) -> HTML
     version, counts = await cached(cache, ("counts",), lambda: _counts(cache.store))
     q = request.query_params
     imported = None
-    added, skipped = q.get("added", ""), q.get("skipped", "")
-    if (added + skipped).isascii() and added.isdigit() and skipped.isdigit():  # "²": no int
-        imported = (int(added), int(skipped))
+    added, skipped = whole_number(q.get("added", ""), 9), whole_number(q.get("skipped", ""), 9)
+    if added is not None and skipped is not None:
+        imported = (added, skipped)
     return pages.render_cached(
         request,
         "export.html",

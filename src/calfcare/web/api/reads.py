@@ -17,6 +17,7 @@ from calfcare import services
 from calfcare.core.errors import InvalidInput, Problem
 from calfcare.core.record_views import MAX_LIMIT
 from calfcare.core.records import RecordSet
+from calfcare.core.whole_number import whole_number
 from calfcare.web.api.common import (
     Open,
     cached_json,
@@ -57,10 +58,9 @@ def history_filters(
     count = None
     if limit not in (None, ""):
         assert limit is not None
-        text = limit.strip().lstrip("0")
-        if text.isascii() and text.isdigit() and len(text) <= 7 and 1 <= int(text) <= MAX_LIMIT:
-            count = int(text)
-        else:
+        count = whole_number(limit.strip().lstrip("0"), 7)
+        if count is None or not 1 <= count <= MAX_LIMIT:
+            count = None
             problems.append(
                 Problem("limit", f"{limit[:20]!r}: give a whole number from 1 to {MAX_LIMIT}")
             )
